@@ -1,0 +1,89 @@
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * A kernel reads its inputs' storage and writes into outputs the op has already allocated
+ * (shape and dtype inference belong to the op, not the kernel), so every backend works on the
+ * same JavaScript-owned typed arrays.
+ */
+export type Kernel<A = any> = (
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: A,
+) => void;
+
+export interface BackendInfo {
+  /** The backend kernels are taken from first. */
+  backend: string;
+  /** The instruction set the backend computes with ('js' for the TypeScript backend). */
+  isa: string;
+  /** Threads the backend may use. */
+  threads: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  info(): BackendInfo;
+}
+
+const backends = new Map<string, Backend>();
+const kernels = new Map<string, Map<string, Kernel>>();
+let active = 'ts';
+
+/** The reference backend every other backend falls back to, kernel by kernel. */
+export const REFERENCE_BACKEND = 'ts';
+
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+  if (!kernels.has(backend.name)) kernels.set(backend.name, new Map());
+}
+
+/** Registers `kernel` as backend `backend`'s implementation of the kernel called `name`. */
+export function registerKernel<A>(name: string, backend: string, kernel: Kernel<A>): void {
+  let table = kernels.get(backend);
+  if (!table) kernels.set(backend, (table = new Map()));
+  table.set(name, kernel as Kernel);
+}
+
+/** The kernel that runs `name`: the active backend's, else the reference backend's. */
+export function getKernel(name: string, backend = active): Kernel {
+  const k = kernels.get(backend)?.get(name) ?? kernels.get(REFERENCE_BACKEND)?.get(name);
+  if (!k) throw new Error(`No kernel registered for '${name}' (backend '${backend}')`);
+  return k;
+}
+
+/** Kernel names a backend implements itself (its gaps fall back to the reference backend). */
+export function listKernels(backend: string): string[] {
+  return [...(kernels.get(backend)?.keys() ?? [])];
+}
+
+/** Runs the kernel `name` on the active backend. */
+export function runKernel<A>(
+  name: string,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: A,
+): void {
+  getKernel(name)(inputs, outputs, attrs);
+}
+
+export function setBackend(name: string): void {
+  if (!backends.has(name)) {
+    throw new Error(
+      `setBackend: unknown backend '${name}'; available: ${[...backends.keys()].join(', ')}`,
+    );
+  }
+  active = name;
+}
+
+export function getBackend(): string {
+  return active;
+}
+
+export function listBackends(): string[] {
+  return [...backends.keys()];
+}
+
+/** Which backend runs, on which instruction set, with how many threads. */
+export function backendInfo(): BackendInfo {
+  return backends.get(active)!.info();
+}

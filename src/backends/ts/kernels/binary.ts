@@ -1,0 +1,168 @@
+import type { TypedArray } from '../../../tensor/dtype.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { registerKernel } from '../../registry.js';
+
+export interface BinaryAttrs {
+  op: string;
+}
+
+/**
+ * y[o + i] = a[ao + i*sa] op b[bo + i*sb] for i < n: one contiguous run of the output, each input
+ * either walking (stride 1) or broadcast (stride 0). One loop per op keeps the inner loop monomorphic.
+ */
+function run(
+  op: string,
+  a: TypedArray,
+  ao: number,
+  sa: number,
+  b: TypedArray,
+  bo: number,
+  sb: number,
+  y: TypedArray,
+  o: number,
+  n: number,
+): void {
+  switch (op) {
+    case 'left':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]!;
+      break;
+    case 'add':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! + b[bo + i * sb]!;
+      break;
+    case 'sub':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! - b[bo + i * sb]!;
+      break;
+    case 'mul':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! * b[bo + i * sb]!;
+      break;
+    case 'div':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! / b[bo + i * sb]!;
+      break;
+    case 'floorDiv':
+      for (let i = 0; i < n; i++) y[o + i] = Math.floor(a[ao + i * sa]! / b[bo + i * sb]!);
+      break;
+    case 'mod':
+      for (let i = 0; i < n; i++) {
+        const bv = b[bo + i * sb]!;
+        const r = a[ao + i * sa]! % bv;
+        y[o + i] = r !== 0 && r < 0 !== bv < 0 ? r + bv : r; // Python's sign convention
+      }
+      break;
+    case 'pow':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! ** b[bo + i * sb]!;
+      break;
+    case 'maximum':
+      for (let i = 0; i < n; i++) {
+        const u = a[ao + i * sa]!;
+        const v = b[bo + i * sb]!;
+        y[o + i] = u >= v || Number.isNaN(u) ? u : v;
+      }
+      break;
+    case 'minimum':
+      for (let i = 0; i < n; i++) {
+        const u = a[ao + i * sa]!;
+        const v = b[bo + i * sb]!;
+        y[o + i] = u <= v || Number.isNaN(u) ? u : v;
+      }
+      break;
+    case 'squaredDifference':
+      for (let i = 0; i < n; i++) {
+        const d = a[ao + i * sa]! - b[bo + i * sb]!;
+        y[o + i] = d * d;
+      }
+      break;
+    case 'atan2':
+      for (let i = 0; i < n; i++) y[o + i] = Math.atan2(a[ao + i * sa]!, b[bo + i * sb]!);
+      break;
+    case 'equal':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] === b[bo + i * sb] ? 1 : 0;
+      break;
+    case 'notEqual':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] !== b[bo + i * sb] ? 1 : 0;
+      break;
+    case 'less':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! < b[bo + i * sb]! ? 1 : 0;
+      break;
+    case 'lessEqual':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! <= b[bo + i * sb]! ? 1 : 0;
+      break;
+    case 'greater':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! > b[bo + i * sb]! ? 1 : 0;
+      break;
+    case 'greaterEqual':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! >= b[bo + i * sb]! ? 1 : 0;
+      break;
+    case 'logicalAnd':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] && b[bo + i * sb] ? 1 : 0;
+      break;
+    case 'logicalOr':
+      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] || b[bo + i * sb] ? 1 : 0;
+      break;
+    default:
+      throw new Error(`binary kernel (ts): unknown op '${op}'`);
+  }
+}
+
+/** Broadcasting elementwise kernel: walks the output row by row over its last axis. */
+export function binaryKernel(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: BinaryAttrs,
+): void {
+  const [a, b] = inputs as [Tensor, Tensor];
+  const y = outputs[0]!;
+  const n = y.size;
+  if (n === 0) return;
+  if (a.size === n && b.size === n) {
+    run(attrs.op, a.data, 0, 1, b.data, 0, 1, y.data, 0, n);
+    return;
+  }
+  if (b.size === 1 && a.size === n) {
+    run(attrs.op, a.data, 0, 1, b.data, 0, 0, y.data, 0, n);
+    return;
+  }
+  if (a.size === 1 && b.size === n) {
+    run(attrs.op, a.data, 0, 0, b.data, 0, 1, y.data, 0, n);
+    return;
+  }
+  const rank = y.shape.length;
+  const sa = inputStrides(a.shape, y.shape);
+  const sb = inputStrides(b.shape, y.shape);
+  const last = y.shape[rank - 1]!;
+  const rows = n / last;
+  const index = new Array<number>(rank).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let r = 0; r < rows; r++) {
+    run(attrs.op, a.data, ao, sa[rank - 1]!, b.data, bo, sb[rank - 1]!, y.data, r * last, last);
+    // Advance the multi-index over all axes but the last, carrying like an odometer.
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++;
+      ao += sa[d]!;
+      bo += sb[d]!;
+      if (index[d]! < y.shape[d]!) break;
+      ao -= sa[d]! * index[d]!;
+      bo -= sb[d]! * index[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Strides of an input aligned to the output's rank, 0 along broadcast axes. */
+function inputStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    strides[rank - shape.length + i] = d === 1 ? 0 : s;
+    s *= d;
+  }
+  return strides;
+}
+
+registerKernel('binary', 'ts', binaryKernel);
+// A broadcasting copy is the binary walk with the op that keeps its left operand.
+registerKernel('broadcastTo', 'ts', (inputs: readonly Tensor[], outputs: readonly Tensor[]) =>
+  binaryKernel([inputs[0]!, inputs[0]!], outputs, { op: 'left' }),
+);

@@ -1,0 +1,5 @@
+import './binary.js';
+import './reduce.js';
+import './transpose.js';
+import './unary.js';
+import './matmul.js';
