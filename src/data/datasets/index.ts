@@ -1,0 +1,1 @@
+export { type Mnist, mnist } from './mnist.js';
