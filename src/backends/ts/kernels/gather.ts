@@ -1,0 +1,34 @@
+import type { Tensor } from '../../../tensor/tensor.js';
+import { registerKernel } from '../../registry.js';
+
+/**
+ * x viewed as [outer, axisSize, inner], indices (int32, checked in range by the op) flattened to
+ * [m]: y[o, j, i] = x[o, indices[j], i], y viewed as [outer, m, inner].
+ */
+export interface GatherAttrs {
+  outer: number;
+  axisSize: number;
+  inner: number;
+}
+
+export function gatherKernel(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: GatherAttrs,
+): void {
+  const xd = inputs[0]!.data;
+  const idx = inputs[1]!.data;
+  const yd = outputs[0]!.data;
+  const { outer, axisSize, inner } = attrs;
+  const m = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const src = (o * axisSize + idx[j]!) * inner;
+      const dst = (o * m + j) * inner;
+      if (inner >= 16) yd.set(xd.subarray(src, src + inner), dst);
+      else for (let i = 0; i < inner; i++) yd[dst + i] = xd[src + i]!;
+    }
+  }
+}
+
+registerKernel('gather', 'ts', gatherKernel);

@@ -1,0 +1,24 @@
+import { stridesOf } from '../../../tensor/shape.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { registerKernel } from '../../registry.js';
+import { stridedCopy } from './strided.js';
+
+/** y = x[begin[0] : begin[0] + y.shape[0], ...]; the op has checked the bounds. */
+export interface SliceAttrs {
+  begin: readonly number[];
+}
+
+export function sliceKernel(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: SliceAttrs,
+): void {
+  const x = inputs[0]!;
+  const y = outputs[0]!;
+  const strides = stridesOf(x.shape);
+  let offset = 0;
+  for (let d = 0; d < strides.length; d++) offset += attrs.begin[d]! * strides[d]!;
+  stridedCopy(x.data, offset, strides, y.data, y.shape);
+}
+
+registerKernel('slice', 'ts', sliceKernel);

@@ -1,0 +1,27 @@
+import { stridesOf } from '../../../tensor/shape.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { registerKernel } from '../../registry.js';
+import { mappedCopy } from './strided.js';
+
+/** y = x repeated reps[d] times along each axis d: y[i] = x[i mod x.shape]. */
+export interface TileAttrs {
+  reps: readonly number[];
+}
+
+export function tileKernel(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  _attrs: TileAttrs,
+): void {
+  const x = inputs[0]!;
+  const y = outputs[0]!;
+  const maps = y.shape.map((n, d) => {
+    const m = new Int32Array(n);
+    const size = x.shape[d]!;
+    for (let i = 0; i < n; i++) m[i] = i % size;
+    return m;
+  });
+  mappedCopy(x.data, maps, stridesOf(x.shape), y.data, y.shape, 0);
+}
+
+registerKernel('tile', 'ts', tileKernel);
