@@ -10,7 +10,10 @@ export type TensorLike =
   | NestedArray
   | readonly NestedArray[]
   | TypedArray
-  | readonly boolean[];
+  | NestedBooleans;
+
+/** Nested arrays of booleans, for bool tensors: `tensor([[true], [false]])`. */
+export type NestedBooleans = readonly (boolean | NestedBooleans)[];
 
 function inferShape(values: unknown): number[] {
   const shape: number[] = [];
@@ -57,6 +60,13 @@ function flatten(values: unknown, shape: readonly number[], out: TypedArray): vo
   walk(values, 0, '');
 }
 
+/** The first scalar of nested arrays (what decides the default dtype), or undefined when empty. */
+function firstLeaf(values: unknown): unknown {
+  let v = values;
+  while (Array.isArray(v)) v = v[0];
+  return v;
+}
+
 function describe(v: unknown): string {
   if (typeof v === 'string')
     return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v)}`;
@@ -79,7 +89,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
     dtype ??
     (values instanceof Int32Array
       ? 'int32'
-      : typeof values === 'boolean' || (Array.isArray(values) && typeof values[0] === 'boolean')
+      : typeof firstLeaf(values) === 'boolean'
         ? 'bool'
         : 'float32');
   if (ArrayBuffer.isView(values)) {

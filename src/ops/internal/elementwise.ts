@@ -6,7 +6,10 @@ import { checkDType, type DType, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { emptyTensor, Tensor } from '../../tensor/tensor.js';
 
-const NUMERIC: readonly DType[] = ['float32', 'int32', 'bool'];
+/** Every dtype the elementwise kernels compute on. */
+export const NUMERIC: readonly DType[] = ['float32', 'int32', 'bool'];
+/** Numbers proper: what arithmetic and math functions accept (bool is rejected). */
+export const REAL: readonly DType[] = ['float32', 'int32'];
 
 /** How an elementwise op's output dtype follows from its input dtype(s). */
 export type DTypeRule = 'same' | 'float' | 'bool';
@@ -25,14 +28,42 @@ export function unaryOp(
   op: string,
   xLike: TensorLike,
   grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | null,
-  options: { rule?: DTypeRule; attrs?: Record<string, number>; accepted?: readonly DType[] } = {},
+  options: {
+    rule?: DTypeRule;
+    attrs?: Record<string, number>;
+    accepted?: readonly DType[];
+    /** The public op's name for errors and the graph, when it differs from the kernel's op. */
+    name?: string;
+  } = {},
 ): Tensor {
   const x = toTensor(xLike);
-  checkDType(op, 'x', x.dtype, options.accepted ?? NUMERIC);
+  const name = options.name ?? op;
+  checkDType(name, 'x', x.dtype, options.accepted ?? NUMERIC);
   const y = emptyTensor(x.shape, outputDType(options.rule ?? 'same', x.dtype));
   runKernel('unary', [x], [y], { op, ...options.attrs });
   if (grad === null) return y;
-  return record(op, [x], y, (dy) => [grad(dy, x, y)]);
+  return record(name, [x], y, (dy) => [grad(dy, x, y)]);
+}
+
+/**
+ * The dtype a plain number takes next to a tensor of dtype `other`, as in NumPy's scalar rules:
+ * the tensor's dtype when it can hold the number exactly (so `mul(x, 2)` stays int32 for int32 x),
+ * else int32 or float32 (`less(intTensor, 0.5)` compares with 0.5, not 0).
+ */
+function scalarDType(v: number, other: DType): DType {
+  if (other === 'float32') return 'float32';
+  if (!Number.isInteger(v)) return 'float32';
+  if (other === 'bool') return v === 0 || v === 1 ? 'bool' : 'int32';
+  return 'int32';
+}
+
+/** Converts the two operands of a binary op; a plain number follows the other operand's dtype. */
+export function toOperands(aLike: TensorLike, bLike: TensorLike): [Tensor, Tensor] {
+  let a = aLike instanceof Tensor ? aLike : null;
+  let b = bLike instanceof Tensor ? bLike : null;
+  a ??= toTensor(aLike, typeof aLike === 'number' && b ? scalarDType(aLike, b.dtype) : undefined);
+  b ??= toTensor(bLike, typeof bLike === 'number' ? scalarDType(bLike, a.dtype) : undefined);
+  return [a, b];
 }
 
 /**
@@ -46,11 +77,7 @@ export function binaryOp(
   grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => readonly (Tensor | null)[]) | null,
   options: { rule?: DTypeRule; accepted?: readonly DType[] } = {},
 ): Tensor {
-  let a = aLike instanceof Tensor ? aLike : null;
-  let b = bLike instanceof Tensor ? bLike : null;
-  // A plain number takes the other operand's dtype, as in NumPy's scalar rules.
-  a ??= toTensor(aLike, typeof aLike === 'number' && b ? b.dtype : undefined);
-  b ??= toTensor(bLike, typeof bLike === 'number' ? a.dtype : undefined);
+  const [a, b] = toOperands(aLike, bLike);
   const accepted = options.accepted ?? NUMERIC;
   checkDType(op, 'a', a.dtype, accepted);
   checkDType(op, 'b', b.dtype, accepted);
@@ -59,8 +86,6 @@ export function binaryOp(
   const y = emptyTensor(shape, outputDType(options.rule ?? 'same', common));
   runKernel('binary', [a, b], [y], { op });
   if (grad === null) return y;
-  const aT = a;
-  const bT = b;
-  const backward: BackwardFn = (dy) => grad(dy, aT, bT, y);
+  const backward: BackwardFn = (dy) => grad(dy, a, b, y);
   return record(op, [a, b], y, backward);
 }

@@ -149,7 +149,7 @@ export function binaryKernel(
 }
 
 /** Strides of an input aligned to the output's rank, 0 along broadcast axes. */
-function inputStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+export function inputStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const rank = outShape.length;
   const strides = new Array<number>(rank).fill(0);
   let s = 1;

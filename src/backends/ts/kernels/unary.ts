@@ -1,12 +1,18 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { registerKernel } from '../../registry.js';
+import { castKernel } from './cast.js';
 import { erf } from './math.js';
 
 export interface UnaryAttrs {
   op: string;
+  /** leakyRelu/elu slope, or the lower bound of 'clip'. */
   alpha?: number;
+  /** The upper bound of 'clip'. */
+  beta?: number;
 }
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** The generic elementwise kernel: one tight loop per op, no per-element calls through closures. */
 export function unaryKernel(
@@ -18,6 +24,7 @@ export function unaryKernel(
   const y: TypedArray = outputs[0]!.data;
   const n = x.length;
   const alpha = attrs.alpha ?? 0;
+  const beta = attrs.beta ?? 0;
   switch (attrs.op) {
     case 'neg':
       for (let i = 0; i < n; i++) y[i] = -x[i]!;
@@ -81,10 +88,33 @@ export function unaryKernel(
         y[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
       }
       break;
-    case 'relu':
+    case 'relu6':
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        y[i] = v > 0 ? v : 0;
+        y[i] = Math.min(Math.max(v, 0), 6); // NaN passes through
+      }
+      break;
+    case 'clip':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        y[i] = Math.min(Math.max(v, alpha), beta); // NaN passes through
+      }
+      break;
+    case 'silu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        y[i] = v >= 0 ? v / (1 + Math.exp(-v)) : (v * Math.exp(v)) / (1 + Math.exp(v));
+      }
+      break;
+    case 'geluTanh':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        y[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+      }
+      break;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        y[i] = Math.max(x[i]!, 0); // NaN passes through, as in NumPy's maximum(x, 0)
       }
       break;
     case 'step':
@@ -135,9 +165,7 @@ export function unaryKernel(
       for (let i = 0; i < n; i++) y[i] = x[i] ? 0 : 1;
       break;
     case 'cast':
-      if (outputs[0]!.dtype === 'bool') for (let i = 0; i < n; i++) y[i] = x[i] ? 1 : 0;
-      else if (outputs[0]!.dtype === 'int32') for (let i = 0; i < n; i++) y[i] = Math.trunc(x[i]!);
-      else y.set(x);
+      castKernel(inputs[0]!, outputs[0]!);
       break;
     default:
       throw new Error(`unary kernel (ts): unknown op '${attrs.op}'`);

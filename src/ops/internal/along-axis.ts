@@ -1,0 +1,28 @@
+import { runKernel } from '../../backends/registry.js';
+import type { SoftmaxAttrs } from '../../backends/ts/kernels/softmax.js';
+import { type TensorLike, toTensor } from '../../tensor/create.js';
+import { checkDType } from '../../tensor/dtype.js';
+import { normalizeAxis } from '../../tensor/shape.js';
+import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
+import { REAL } from './elementwise.js';
+
+/**
+ * Runs a kernel that works along one axis (softmax, logSoftmax) on the [outer, axis, inner] view of
+ * x; the output is float32 of x's shape. Returns the input, the output and the normalised axis.
+ */
+export function runAlongAxis(
+  op: string,
+  xLike: TensorLike,
+  axis: number,
+): { x: Tensor; y: Tensor; axis: number } {
+  const x = toTensor(xLike);
+  checkDType(op, 'x', x.dtype, REAL);
+  const a = normalizeAxis(op, axis, x.rank);
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < a; i++) outer *= x.shape[i]!;
+  for (let i = a + 1; i < x.rank; i++) inner *= x.shape[i]!;
+  const y = emptyTensor(x.shape, 'float32');
+  runKernel(op, [x], [y], { outer, axis: x.shape[a]!, inner } satisfies SoftmaxAttrs);
+  return { x, y, axis: a };
+}
