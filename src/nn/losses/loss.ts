@@ -1,4 +1,5 @@
 import type { Tensor } from '../../tensor/tensor.js';
+import { reduceWeighted } from './reduce-weighted.js';
 
 /**
  * The base of every loss: `call` gives one loss value per sample; `compute` reduces them to the
@@ -11,8 +12,13 @@ export abstract class Loss {
   /** Per-sample losses, shape [batch] (or [batch, ...] for losses that keep more axes). */
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
 
-  /** The scalar loss: mean over all per-sample values, weighted by `sampleWeight` ([batch]) if given. */
-  abstract compute(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor;
+  /**
+   * The scalar loss: Σ per-sample loss × sampleWeight divided by the number of per-sample values
+   * (not by the sum of the weights). `sampleWeight` is [batch] (or the per-sample losses' shape).
+   */
+  compute(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): Tensor {
+    return reduceWeighted(this.name, this.call(yTrue, yPred), sampleWeight);
+  }
 
   abstract getConfig(): Record<string, unknown>;
 }

@@ -1,4 +1,7 @@
-import type { Tensor, Variable } from '../../tensor/tensor.js';
+import { noGrad } from '../../autograd/tape.js';
+import { zeros } from '../../tensor/create.js';
+import { formatShape, shapesEqual } from '../../tensor/shape.js';
+import { Tensor, Variable } from '../../tensor/tensor.js';
 import type { LearningRateSchedule } from '../schedules/schedule.js';
 
 /** Keras's common optimizer arguments. */
@@ -11,12 +14,17 @@ export interface OptimizerArgs {
   clipvalue?: number;
   /** Clip all gradients together to this global L2 norm. */
   globalClipnorm?: number;
+  /** Decoupled weight decay: before each update, w -= learningRate · weightDecay · w. */
+  weightDecay?: number;
   name?: string;
 }
 
+/** A (gradient, variable) pair; a null gradient (the loss does not depend on it) is skipped. */
+export type GradAndVar = readonly [Tensor | null, Variable];
+
 /**
- * The base of every optimizer: clipping and the learning-rate schedule are handled here, the
- * update rule in `updateStep`. Slot variables (moments) are created lazily per weight.
+ * The base of every optimizer: clipping, weight decay and the learning-rate schedule are handled
+ * here, the update rule in `updateStep`. Slot variables (moments) are created lazily per weight.
  * `optimizer.applyGradients([[grad, variable], ...])`
  */
 export abstract class Optimizer {
@@ -26,9 +34,14 @@ export abstract class Optimizer {
   readonly clipnorm: number | undefined;
   readonly clipvalue: number | undefined;
   readonly globalClipnorm: number | undefined;
+  readonly weightDecay: number | undefined;
   name: string;
   protected schedule: LearningRateSchedule | null;
   protected fixedLearningRate: number;
+  private readonly slots = new Map<Variable, Map<string, Variable>>();
+  private readonly slotList: Variable[] = [];
+  private excludedVariables = new Set<Variable>();
+  private excludedNames: string[] = [];
 
   constructor(args: OptimizerArgs, defaults: { learningRate: number; name: string }) {
     const lr = args.learningRate ?? defaults.learningRate;
@@ -36,9 +49,26 @@ export abstract class Optimizer {
     this.fixedLearningRate = typeof lr === 'number' ? lr : Number.NaN;
     if (typeof lr === 'number' && !(lr >= 0))
       throw new RangeError(`${defaults.name}: learningRate must be >= 0, got ${lr}`);
+    const clips = {
+      clipnorm: args.clipnorm,
+      clipvalue: args.clipvalue,
+      globalClipnorm: args.globalClipnorm,
+    };
+    const given = Object.entries(clips).filter(([, v]) => v !== undefined);
+    if (given.length > 1) {
+      throw new RangeError(
+        `${defaults.name}: only one of clipnorm, clipvalue and globalClipnorm can be set; got ${given.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      );
+    }
+    for (const [k, v] of given) {
+      if (!(v! > 0)) throw new RangeError(`${defaults.name}: ${k} must be > 0, got ${v}`);
+    }
+    if (args.weightDecay !== undefined && !(args.weightDecay >= 0))
+      throw new RangeError(`${defaults.name}: weightDecay must be >= 0, got ${args.weightDecay}`);
     this.clipnorm = args.clipnorm;
     this.clipvalue = args.clipvalue;
     this.globalClipnorm = args.globalClipnorm;
+    this.weightDecay = args.weightDecay;
     this.name = args.name ?? defaults.name;
   }
 
@@ -49,12 +79,128 @@ export abstract class Optimizer {
 
   /** Sets a fixed learning rate, replacing any schedule (ReduceLROnPlateau, LearningRateScheduler). */
   set learningRate(value: number) {
+    if (!(value >= 0))
+      throw new RangeError(`${this.name}: learningRate must be >= 0, got ${value}`);
     this.schedule = null;
     this.fixedLearningRate = value;
   }
 
-  /** Applies one update per (gradient, variable) pair, then increments `iterations`. */
-  abstract applyGradients(gradsAndVars: readonly (readonly [Tensor, Variable])[]): void;
+  /**
+   * Applies one update per (gradient, variable) pair, then increments `iterations`.
+   * Order as in Keras: clip the gradients, decay the weights, run the update rule.
+   */
+  applyGradients(gradsAndVars: readonly GradAndVar[]): void {
+    const grads: Tensor[] = [];
+    const vars: Variable[] = [];
+    for (const [g, v] of gradsAndVars) {
+      if (g === null) continue;
+      if (!shapesEqual(g.shape, v.shape)) {
+        throw new RangeError(
+          `${this.name}: gradient shape ${formatShape(g.shape)} does not match variable '${v.name}' shape ${formatShape(v.shape)}`,
+        );
+      }
+      if (v.dtype !== 'float32' || g.dtype !== 'float32') {
+        throw new TypeError(
+          `${this.name}: can only update float32 variables with float32 gradients; variable '${v.name}' is ${v.dtype}, its gradient ${g.dtype}`,
+        );
+      }
+      grads.push(g);
+      vars.push(v);
+    }
+    if (grads.length === 0 && gradsAndVars.length > 0) {
+      throw new Error(
+        `${this.name}: no gradients provided for any variable (${gradsAndVars.map(([, v]) => `'${v.name}'`).join(', ')})`,
+      );
+    }
+    noGrad(() => {
+      const clipped = this.clipGradients(grads);
+      const lr = this.learningRate;
+      for (let i = 0; i < vars.length; i++) {
+        const v = vars[i]!;
+        const decay = this.weightDecay && this.useWeightDecay(v) ? lr * this.weightDecay : 0;
+        this.updateStep(clipped[i]!, v, lr, decay);
+      }
+    });
+    this.iterations++;
+  }
+
+  /**
+   * The update rule for one variable, writing into its storage (and its slots') in place.
+   * `decay` is learningRate · weightDecay for this variable (0 when none): w -= decay · w first.
+   */
+  protected abstract updateStep(
+    grad: Tensor,
+    variable: Variable,
+    learningRate: number,
+    decay: number,
+  ): void;
+
+  /**
+   * Excludes variables from weight decay: those listed, and those whose name contains any of
+   * `varNames`. `optimizer.excludeFromWeightDecay({varNames: ['bias', 'gamma']})`
+   */
+  excludeFromWeightDecay(options: {
+    variables?: readonly Variable[];
+    varNames?: readonly string[];
+  }): void {
+    this.excludedVariables = new Set(options.variables ?? []);
+    this.excludedNames = [...(options.varNames ?? [])];
+  }
+
+  /** False for a variable excluded by `excludeFromWeightDecay`. */
+  protected useWeightDecay(variable: Variable): boolean {
+    if (this.excludedVariables.has(variable)) return false;
+    for (const s of this.excludedNames) if (variable.name.includes(s)) return false;
+    return true;
+  }
+
+  /** The slot `name` of `variable` (a zero-filled Variable of its shape, created on first use). */
+  protected slot(variable: Variable, name: string): Variable {
+    let table = this.slots.get(variable);
+    if (!table) this.slots.set(variable, (table = new Map()));
+    let s = table.get(name);
+    if (!s) {
+      s = new Variable(zeros(variable.shape), {
+        name: `${this.name}/${variable.name}_${name}`,
+        trainable: false,
+      });
+      table.set(name, s);
+      this.slotList.push(s);
+    }
+    return s;
+  }
+
+  /** A slot variable if it exists ('momentum', 'velocity', ...), else undefined. */
+  getSlot(variable: Variable, name: string): Variable | undefined {
+    return this.slots.get(variable)?.get(name);
+  }
+
+  /** All slot variables, in creation order (for checkpoints). */
+  get variables(): readonly Variable[] {
+    return this.slotList;
+  }
+
+  private clipGradients(grads: Tensor[]): Tensor[] {
+    if (this.clipnorm !== undefined) {
+      const c = this.clipnorm;
+      return grads.map((g) => {
+        const n = Math.sqrt(sumOfSquares(g));
+        return n > c ? scaled(g, c / n) : g;
+      });
+    }
+    if (this.globalClipnorm !== undefined) {
+      let total = 0;
+      for (const g of grads) total += sumOfSquares(g);
+      const n = Math.sqrt(total);
+      const c = this.globalClipnorm;
+      return n > c ? grads.map((g) => scaled(g, c / n)) : grads;
+    }
+    if (this.clipvalue !== undefined) {
+      const c = this.clipvalue;
+      return grads.map((g) => clamped(g, c));
+    }
+    return grads;
+  }
 
   getConfig(): Record<string, unknown> {
     return {
@@ -63,6 +209,35 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       clipvalue: this.clipvalue,
       globalClipnorm: this.globalClipnorm,
+      weightDecay: this.weightDecay,
     };
   }
+}
+
+function sumOfSquares(g: Tensor): number {
+  const d = g.data;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i]! * d[i]!;
+  return s;
+}
+
+function scaled(g: Tensor, factor: number): Tensor {
+  const d = g.data;
+  const out = new Float32Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i]! * factor;
+  return new Tensor(out, g.shape, 'float32');
+}
+
+/** g clipped to [-c, c]; the same tensor when nothing needs clipping (no copy). */
+function clamped(g: Tensor, c: number): Tensor {
+  const d = g.data;
+  let i = 0;
+  while (i < d.length && d[i]! <= c && d[i]! >= -c) i++;
+  if (i === d.length) return g;
+  const out = new Float32Array(d);
+  for (; i < d.length; i++) {
+    const v = d[i]!;
+    out[i] = v > c ? c : Math.max(v, -c);
+  }
+  return new Tensor(out, g.shape, 'float32');
 }

@@ -1,0 +1,35 @@
+import { BinaryCrossentropy } from './binary-crossentropy.js';
+import { CategoricalCrossentropy } from './categorical-crossentropy.js';
+import { Huber } from './huber.js';
+import { Loss } from './loss.js';
+import { MeanAbsoluteError } from './mean-absolute-error.js';
+import { MeanSquaredError } from './mean-squared-error.js';
+import { SparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+
+/** Keras's loss names; camelCase and PascalCase spellings resolve to the same entries. */
+const LOSSES = new Map<string, () => Loss>([
+  ['binary_crossentropy', () => new BinaryCrossentropy()],
+  ['categorical_crossentropy', () => new CategoricalCrossentropy()],
+  ['huber', () => new Huber()],
+  ['mae', () => new MeanAbsoluteError()],
+  ['mean_absolute_error', () => new MeanAbsoluteError()],
+  ['mean_squared_error', () => new MeanSquaredError()],
+  ['mse', () => new MeanSquaredError()],
+  ['sparse_categorical_crossentropy', () => new SparseCategoricalCrossentropy()],
+]);
+
+const BY_KEY = new Map([...LOSSES].map(([name, make]) => [name.replaceAll('_', ''), make]));
+
+/**
+ * A loss from its Keras name ('categorical_crossentropy', 'mse', ...; also camelCase such as
+ * 'sparseCategoricalCrossentropy') or the loss itself. `getLoss('mse')`
+ */
+export function getLoss(identifier: string | Loss): Loss {
+  if (identifier instanceof Loss) return identifier;
+  const key = String(identifier).replaceAll('_', '').toLowerCase();
+  const make = BY_KEY.get(key) ?? (key === 'huberloss' ? BY_KEY.get('huber') : undefined);
+  if (!make) {
+    throw new Error(`Unknown loss '${identifier}'. Known: ${[...LOSSES.keys()].join(', ')}`);
+  }
+  return make();
+}

@@ -1,0 +1,67 @@
+import { BinaryCrossentropy } from '../losses/binary-crossentropy.js';
+import type { Loss } from '../losses/loss.js';
+import { SparseCategoricalCrossentropy } from '../losses/sparse-categorical-crossentropy.js';
+import { BinaryAccuracy } from './binary-accuracy.js';
+import { CategoricalAccuracy } from './categorical-accuracy.js';
+import { MeanAbsoluteError } from './mean-absolute-error.js';
+import { MeanSquaredError } from './mean-squared-error.js';
+import { Metric } from './metric.js';
+import { Precision } from './precision.js';
+import { Recall } from './recall.js';
+import { SparseCategoricalAccuracy } from './sparse-categorical-accuracy.js';
+
+/** What `compile` knows when it resolves a metric name: the output's loss and shape. */
+export interface MetricContext {
+  loss?: Loss | null;
+  /** The model output's shape, batch axis null. */
+  outputShape?: readonly (number | null)[];
+}
+
+const METRICS = new Map<string, (name: string) => Metric>([
+  ['binary_accuracy', (name) => new BinaryAccuracy({ name })],
+  ['categorical_accuracy', (name) => new CategoricalAccuracy({ name })],
+  ['mae', (name) => new MeanAbsoluteError({ name })],
+  ['mean_absolute_error', (name) => new MeanAbsoluteError({ name })],
+  ['mean_squared_error', (name) => new MeanSquaredError({ name })],
+  ['mse', (name) => new MeanSquaredError({ name })],
+  ['precision', (name) => new Precision({ name })],
+  ['recall', (name) => new Recall({ name })],
+  ['sparse_categorical_accuracy', (name) => new SparseCategoricalAccuracy({ name })],
+]);
+
+const BY_KEY = new Map([...METRICS].map(([name, make]) => [name.replaceAll('_', ''), make]));
+
+/**
+ * The accuracy Keras picks for 'accuracy': binary for binary crossentropy or a last axis of 1,
+ * sparse categorical for sparse categorical crossentropy, categorical otherwise.
+ */
+function accuracyFor(name: string, context: MetricContext): Metric {
+  const loss = context.loss ?? null;
+  const last = context.outputShape?.at(-1);
+  if (loss instanceof BinaryCrossentropy || loss?.name === 'binary_crossentropy' || last === 1)
+    return new BinaryAccuracy({ name });
+  if (
+    loss instanceof SparseCategoricalCrossentropy ||
+    loss?.name === 'sparse_categorical_crossentropy'
+  )
+    return new SparseCategoricalAccuracy({ name });
+  return new CategoricalAccuracy({ name });
+}
+
+/**
+ * A metric from its name (named as written, e.g. 'accuracy', 'mse', 'precision'; camelCase works too)
+ * or the metric itself. 'accuracy'/'acc' picks the accuracy that fits the loss and output shape.
+ * `getMetric('accuracy', {loss: new SparseCategoricalCrossentropy(), outputShape: [null, 10]})`
+ */
+export function getMetric(identifier: string | Metric, context: MetricContext = {}): Metric {
+  if (identifier instanceof Metric) return identifier;
+  const name = String(identifier);
+  const key = name.replaceAll('_', '').toLowerCase();
+  if (key === 'accuracy' || key === 'acc') return accuracyFor(name, context);
+  const make = BY_KEY.get(key);
+  if (!make) {
+    const known = ['acc', 'accuracy', ...METRICS.keys()].sort();
+    throw new Error(`Unknown metric '${name}'. Known: ${known.join(', ')}`);
+  }
+  return make(name);
+}
