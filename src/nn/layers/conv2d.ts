@@ -1,0 +1,36 @@
+import { conv2d } from '../../ops/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { BaseConv, type ConvArgs } from './base-conv.js';
+import { registerLayer } from './registry.js';
+
+export interface Conv2DArgs extends ConvArgs {
+  padding?: 'valid' | 'same';
+}
+
+/**
+ * 2-D convolution over NHWC images: x [batch, h, w, in], kernel [kh, kw, in, filters] →
+ * [batch, h', w', filters], then bias and activation.
+ * `new Conv2D(32, [3, 3], {activation: 'relu', inputShape: [28, 28, 1]})`
+ */
+export class Conv2D extends BaseConv {
+  static override className = 'Conv2D';
+
+  constructor(filters: number, kernelSize: number | readonly number[], args: Conv2DArgs = {}) {
+    super(2, ['valid', 'same'], filters, kernelSize, args);
+  }
+
+  protected override convolve(x: Tensor, kernel: Tensor): Tensor {
+    return conv2d(x, kernel, {
+      strides: this.strides as [number, number],
+      padding: this.padding as 'valid' | 'same',
+      dilationRate: this.dilationRate as [number, number],
+    });
+  }
+
+  static fromConfig(config: Record<string, unknown>): Conv2D {
+    const { filters, kernelSize, ...args } = config;
+    return new Conv2D(filters as number, kernelSize as number[], args as Conv2DArgs);
+  }
+}
+
+registerLayer(Conv2D);

@@ -1,0 +1,144 @@
+import { dense } from '../../ops/index.js';
+import type { Tensor, Variable } from '../../tensor/tensor.js';
+import type { ActivationFn } from '../activations/activations.js';
+import { type ActivationIdentifier, serializeActivation } from '../activations/get-activation.js';
+import {
+  type CallArgs,
+  Layer,
+  type LayerArgs,
+  type LayerInput,
+  type WeightInitializer,
+  type WeightRegularizer,
+} from '../engine/layer.js';
+import type { SymbolicShape } from '../engine/symbolic-tensor.js';
+import { type InitializerIdentifier, serializeInitializer } from '../initializers/initializer.js';
+import type { RegularizerIdentifier } from '../regularizers/regularizer.js';
+import { builtWeight, positiveInt, singleInput, singleShape } from './internal/args.js';
+import {
+  regularizerConfig,
+  resolveActivation,
+  resolveInitializer,
+  resolveRegularizer,
+} from './internal/config.js';
+import { registerLayer } from './registry.js';
+
+export interface DenseArgs extends LayerArgs {
+  /** Applied to the output; none (linear) by default. */
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+}
+
+/**
+ * A fully connected layer: y = activation(x · kernel + bias), x [..., in], kernel [in, units],
+ * bias [units]. `new Dense(10, {activation: 'softmax'})`
+ */
+export class Dense extends Layer {
+  static override className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  readonly kernelInitializer: WeightInitializer;
+  readonly biasInitializer: WeightInitializer;
+  readonly kernelRegularizer: WeightRegularizer | null;
+  readonly biasRegularizer: WeightRegularizer | null;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+  /** Rank of the shape the layer was built with (for error messages). */
+  private builtRank = 2;
+
+  constructor(units: number, args: DenseArgs = {}) {
+    super(args);
+    this.units = positiveInt('Dense', 'units', units);
+    this.activation = resolveActivation('Dense', args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = resolveInitializer(
+      'Dense',
+      'kernelInitializer',
+      args.kernelInitializer,
+      'glorotUniform',
+    );
+    this.biasInitializer = resolveInitializer(
+      'Dense',
+      'biasInitializer',
+      args.biasInitializer,
+      'zeros',
+    );
+    this.kernelRegularizer = resolveRegularizer(
+      'Dense',
+      'kernelRegularizer',
+      args.kernelRegularizer,
+    );
+    this.biasRegularizer = resolveRegularizer('Dense', 'biasRegularizer', args.biasRegularizer);
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    const shape = singleShape(this, inputShape);
+    const inDim = shape.at(-1);
+    if (shape.length < 2 || inDim === null || inDim === undefined)
+      throw this.shapeError('(None, ..., features) with a known last axis', shape);
+    this.builtRank = shape.length;
+    this.kernel = this.addWeight('kernel', {
+      shape: [inDim, this.units],
+      initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', {
+        shape: [this.units],
+        initializer: this.biasInitializer,
+        regularizer: this.biasRegularizer,
+      });
+    }
+    this.built = true;
+  }
+
+  override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
+    const x = singleInput(this, inputs);
+    this.checkInput(x.shape);
+    return this.activation(dense(x, builtWeight(this, this.kernel), this.bias ?? undefined));
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const shape = singleShape(this, inputShape);
+    this.checkInput(shape);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  private checkInput(shape: SymbolicShape): void {
+    const inDim = this.kernel?.shape[0];
+    if (inDim === undefined) {
+      if (shape.length < 2) throw this.shapeError('(None, ..., features)', shape);
+      return;
+    }
+    if (shape.length < 2 || (shape.at(-1) !== inDim && shape.at(-1) !== null))
+      throw this.shapeError(
+        this.builtRank === 2 ? `(None, ${inDim})` : `(None, ..., ${inDim})`,
+        shape,
+      );
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): Dense {
+    const { units, ...args } = config;
+    return new Dense(units as number, args as DenseArgs);
+  }
+}
+
+registerLayer(Dense);
