@@ -41,6 +41,8 @@ export class Callback {
   onTrainBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
   onTestBegin(_logs: Logs): void | Promise<void> {}
   onTestEnd(_logs: Logs): void | Promise<void> {}
+  onTestBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
+  onTestBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
   onPredictBegin(_logs: Logs): void | Promise<void> {}
   onPredictEnd(_logs: Logs): void | Promise<void> {}
 }

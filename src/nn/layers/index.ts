@@ -8,7 +8,7 @@ export * from './dropout.js';
 export * from './flatten.js';
 export * from './global-average-pooling2d.js';
 export * from './global-max-pooling2d.js';
+export * from './input-layer.js';
 export * from './max-pooling2d.js';
 export * from './registry.js';
 export * from './reshape.js';
-export * from './input-layer.js';

@@ -1,0 +1,135 @@
+import type { Callback, Logs } from '../nn/callbacks/callback.js';
+import { History } from '../nn/callbacks/history.js';
+import { ProgbarLogger } from '../nn/callbacks/progbar-logger.js';
+import { getRng } from '../random/rng.js';
+import type { TensorLike } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { CallbackList } from './callback-list.js';
+import { currentLogs, resetMetrics } from './compile.js';
+import { type DataInput, identityOrder, splitAt, takeRows } from './data-adapter.js';
+import { checkBatchSize, resolveVerbose, runTestLoop } from './evaluate.js';
+import type { Model } from './model.js';
+import { type PreparedData, prepareData } from './prepare.js';
+import { trainStep } from './train-step.js';
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch (global seeded RNG; default true). */
+  shuffle?: boolean;
+  /** Fraction of the data, taken from the END before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** [xVal, yVal] or [xVal, yVal, sampleWeightVal]; takes precedence over validationSplit. */
+  validationData?: readonly [DataInput, DataInput] | readonly [DataInput, DataInput, TensorLike];
+  callbacks?: readonly Callback[];
+  /** 0 silent, 1 progress bar, 2 one line per epoch; 'auto' = 1 on a terminal, else 2. */
+  verbose?: number | 'auto';
+  /** Weight of each class in the loss: {0: 1, 1: 5}. */
+  classWeight?: Readonly<Record<number, number>>;
+  /** One weight per training sample. */
+  sampleWeight?: TensorLike;
+  /** Epoch to start from (resuming a run). */
+  initialEpoch?: number;
+}
+
+function checkArgs(args: FitArgs): void {
+  const { epochs = 1, initialEpoch = 0, validationSplit = 0 } = args;
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`fit: epochs must be an integer >= 0, got ${epochs}`);
+  }
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
+    throw new RangeError(`fit: initialEpoch must be an integer >= 0, got ${initialEpoch}`);
+  }
+  if (!(validationSplit >= 0 && validationSplit < 1)) {
+    throw new RangeError(`fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+  }
+}
+
+/** Splits off the validation data: validationData as given, or the last validationSplit of the samples. */
+function splitValidation(
+  model: Model,
+  data: PreparedData,
+  args: FitArgs,
+): { train: PreparedData; val: PreparedData | null } {
+  if (args.validationData) {
+    const [xv, yv, swv] = args.validationData;
+    const val = prepareData(model, 'fit (validationData)', xv, yv, { sampleWeight: swv });
+    return { train: data, val };
+  }
+  const split = args.validationSplit ?? 0;
+  if (split === 0) return { train: data, val: null };
+  const at = Math.ceil(data.samples * (1 - split));
+  if (at === 0 || at === data.samples) {
+    throw new RangeError(
+      `fit: validationSplit=${split} of ${data.samples} samples leaves ${at} for training and ${data.samples - at} for validation; both need at least one`,
+    );
+  }
+  const [xt, xv] = splitAt(data.xs, at);
+  const [yt, yv] = splitAt(data.ys, at);
+  const [swt, swv] = data.sampleWeight ? splitAt([data.sampleWeight], at) : [[null], [null]];
+  return {
+    train: { xs: xt, ys: yt, sampleWeight: swt[0]!, samples: at },
+    val: { xs: xv, ys: yv, sampleWeight: swv[0]!, samples: data.samples - at },
+  };
+}
+
+/** Lets timers and I/O run between epochs (the loop itself only awaits callbacks). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `model.fit(x, y, {...})`: the training loop. Resolves to the History callback. */
+export async function fitModel(
+  model: Model,
+  x: DataInput,
+  y: DataInput,
+  args: FitArgs = {},
+): Promise<History> {
+  checkArgs(args);
+  const epochs = args.epochs ?? 1;
+  const batchSize = args.batchSize ?? 32;
+  checkBatchSize('fit', batchSize);
+  const verbose = resolveVerbose(args.verbose, 1);
+  const all = prepareData(model, 'fit', x, y, {
+    sampleWeight: args.sampleWeight,
+    classWeight: args.classWeight,
+  });
+  const { train, val } = splitValidation(model, all, args);
+  const state = model.compiled!;
+  const steps = Math.ceil(train.samples / batchSize);
+
+  const history = new History();
+  const user = [...(args.callbacks ?? [])];
+  const progbar = verbose > 0 && !user.some((c) => c instanceof ProgbarLogger);
+  const callbacks = new CallbackList([...(progbar ? [new ProgbarLogger()] : []), ...user, history]);
+  callbacks.configure(model, { epochs, steps, verbose });
+
+  model.stopTraining = false;
+  model.history = history;
+  await callbacks.call('onTrainBegin');
+  let logs: Logs = {};
+  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+    resetMetrics(state);
+    await callbacks.callAt('onEpochBegin', epoch);
+    const order =
+      args.shuffle === false ? identityOrder(train.samples) : getRng().permutation(train.samples);
+    for (let step = 0; step < steps; step++) {
+      await callbacks.callAt('onTrainBatchBegin', step);
+      const start = step * batchSize;
+      const end = Math.min(train.samples, start + batchSize);
+      const rows = (t: Tensor) => takeRows(t, order, start, end);
+      const sw = train.sampleWeight ? rows(train.sampleWeight) : null;
+      trainStep(model, state, train.xs.map(rows), train.ys.map(rows), sw);
+      await callbacks.callAt('onTrainBatchEnd', step, currentLogs(state));
+      if (model.stopTraining) break;
+    }
+    logs = currentLogs(state);
+    if (val) {
+      // Validation reports through the callbacks' test hooks; ProgbarLogger stays silent there.
+      const valLogs = await runTestLoop(model, val, batchSize, callbacks);
+      for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+    }
+    await callbacks.callAt('onEpochEnd', epoch, logs);
+    await yieldToEventLoop();
+  }
+  await callbacks.call('onTrainEnd', logs);
+  return history;
+}
