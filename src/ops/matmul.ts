@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { MatMulAttrs } from '../backends/ts/kernels/matmul.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
@@ -70,9 +70,18 @@ export function matMul(
   const bT = b;
   let out = record('matMul', [a, b], y, (dy) => {
     // dA = dy @ op(B)^T (arranged for transposeA), dB = op(A)^T @ dy (arranged for transposeB).
-    const da = transposeA ? matMul(bT, dy, transposeB, true) : matMul(dy, bT, false, !transposeB);
-    const db = transposeB ? matMul(dy, aT, true, transposeA) : matMul(aT, dy, !transposeA, false);
-    return [unbroadcast(da, aT.shape), unbroadcast(db, bT.shape)];
+    // Operands that need no gradient (the data, a frozen weight) skip their product entirely.
+    const da = !aT.requiresGrad
+      ? null
+      : transposeA
+        ? matMul(bT, dy, transposeB, true)
+        : matMul(dy, bT, false, !transposeB);
+    const db = !bT.requiresGrad
+      ? null
+      : transposeB
+        ? matMul(dy, aT, true, transposeA)
+        : matMul(aT, dy, !transposeA, false);
+    return [da && unbroadcast(da, aT.shape), db && unbroadcast(db, bT.shape)];
   });
   if (vecA) out = reshape(out, [...batchShape, N]);
   if (vecB) out = reshape(out, out.shape.slice(0, -1));
