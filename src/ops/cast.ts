@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { DTYPES, type DType, isDType } from '../tensor/dtype.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { ConcatAttrs } from '../backends/ts/kernels/concat.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { GatherAttrs } from '../backends/ts/kernels/gather.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';

@@ -1,4 +1,4 @@
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { OneHotAttrs } from '../backends/ts/kernels/one-hot.js';
 import type { TensorLike } from '../tensor/create.js';
 import { checkDType, type DType } from '../tensor/dtype.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { ReverseAttrs } from '../backends/ts/kernels/reverse.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { normalizeAxes } from '../tensor/shape.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { SliceAttrs } from '../backends/ts/kernels/slice.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import type { TileAttrs } from '../backends/ts/kernels/tile.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';

@@ -1,5 +1,5 @@
 import { record } from '../autograd/tape.js';
-import { runKernel } from '../backends/registry.js';
+import { runKernel } from '../backends/index.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';

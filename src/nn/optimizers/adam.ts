@@ -1,4 +1,4 @@
-import { runKernel } from '../../backends/registry.js';
+import { runKernel } from '../../backends/index.js';
 import type { AdamUpdateAttrs } from '../../backends/ts/kernels/adam-update.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';

@@ -1,4 +1,4 @@
-import { runKernel } from '../../backends/registry.js';
+import { runKernel } from '../../backends/index.js';
 import type { SgdUpdateAttrs } from '../../backends/ts/kernels/sgd-update.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';

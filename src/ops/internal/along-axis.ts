@@ -1,4 +1,4 @@
-import { runKernel } from '../../backends/registry.js';
+import { runKernel } from '../../backends/index.js';
 import type { SoftmaxAttrs } from '../../backends/ts/kernels/softmax.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType } from '../../tensor/dtype.js';

@@ -1,6 +1,6 @@
 import type { BackwardFn } from '../../autograd/node.js';
 import { record } from '../../autograd/tape.js';
-import { runKernel } from '../../backends/registry.js';
+import { runKernel } from '../../backends/index.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType, type DType, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';

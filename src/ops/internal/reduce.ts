@@ -1,4 +1,4 @@
-import { runKernel } from '../../backends/registry.js';
+import { runKernel } from '../../backends/index.js';
 import type { ReduceAttrs } from '../../backends/ts/kernels/reduce.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType, type DType } from '../../tensor/dtype.js';
