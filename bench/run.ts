@@ -1,0 +1,236 @@
+/**
+ * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference]`:
+ * Keel side by side with its peers (numpy, PyTorch, TensorFlow.js, ONNX Runtime) on one machine.
+ * Installs the peers (bench/setup.sh) unless --no-setup, runs every contender in its own child
+ * process, one at a time, alternating their order over the rounds, prints the medians and Keel/peer
+ * ratios and writes bench/results/latest.json. See bench/README.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allSuites, type Contender, type Runtime } from './suites.js';
+import { formatSuite, type Run, summarize } from './summary.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = dirname(here);
+const cache = join(here, '.cache');
+const python = process.env['KEEL_BENCH_PYTHON'] ?? '/usr/bin/python3';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+if (flag('help')) {
+  console.log(
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference]',
+  );
+  process.exit(0);
+}
+const quick = flag('quick');
+const rounds = Number(option('rounds') ?? (quick ? 1 : 5));
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`bench: --rounds must be >= 1, got ${rounds}`);
+const envThreads = Number(process.env['KEEL_NUM_THREADS']);
+const threads =
+  Number.isInteger(envThreads) && envThreads > 0 ? envThreads : availableParallelism();
+const wanted = option('suites')?.split(',');
+const suites = allSuites(quick).filter((s) => !wanted || wanted.includes(s.name));
+if (suites.length === 0) throw new Error(`bench: no suite matches --suites ${wanted}`);
+
+/** Every contender gets the same thread count; the Python peers also lose the OpenBLAS overrides. */
+function childEnv(runtime: Runtime): NodeJS.ProcessEnv {
+  const n = `${threads}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KEEL_NUM_THREADS: n,
+    OMP_NUM_THREADS: n,
+    OPENBLAS_NUM_THREADS: n,
+    MKL_NUM_THREADS: n,
+  };
+  if (runtime === 'python') {
+    delete env['OPENBLAS_CORETYPE'];
+    delete env['OPENBLAS_L2_SIZE'];
+    env['PYTHONDONTWRITEBYTECODE'] = '1'; // no __pycache__ in bench/suites
+  }
+  return env;
+}
+
+function command(runtime: Runtime, script: string): [string, string[]] {
+  const path = join(here, 'suites', script);
+  if (runtime === 'keel') return [process.execPath, ['--import', 'tsx', path]];
+  if (runtime === 'node') return [process.execPath, [path]];
+  return [python, [path]];
+}
+
+/** Runs one script to completion and returns the JSON line it printed last. */
+function runScript(
+  runtime: Runtime,
+  script: string,
+  args: string[],
+): { result?: Record<string, unknown>; error?: string } {
+  const [cmd, base] = command(runtime, script);
+  const child = spawnSync(cmd, [...base, ...args], {
+    cwd: root,
+    env: childEnv(runtime),
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    timeout: (quick ? 10 : 60) * 60_000,
+  });
+  const line = (child.stdout ?? '')
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (child.status === 0 && line) return { result: JSON.parse(line) as Record<string, unknown> };
+  const why =
+    child.error?.message ??
+    (child.stderr || child.stdout || '').trim().split('\n').slice(-4).join(' | ');
+  return { error: `${script} exited with ${child.status ?? child.signal}: ${why}` };
+}
+
+function mustRun(runtime: Runtime, script: string, args: string[] = []): Record<string, unknown> {
+  const { result, error } = runScript(runtime, script, args);
+  if (!result) throw new Error(`bench: ${error}`);
+  return result;
+}
+
+if (!flag('no-setup')) {
+  const setup = spawnSync('bash', [join(here, 'setup.sh')], { cwd: root, stdio: 'inherit' });
+  if (setup.status !== 0) throw new Error('bench: bench/setup.sh failed; run it alone to see why');
+}
+
+// The data and the network every contender shares, made once.
+if (!existsSync(join(cache, 'mnist-train-labels.u8'))) {
+  const out = spawnSync(...command('keel', 'cnn-epoch/export-mnist.ts'), {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (out.status !== 0) throw new Error('bench: exporting MNIST failed');
+}
+if (!existsSync(join(cache, 'cnn.onnx')) || !existsSync(join(cache, 'cnn-weights.bin'))) {
+  const out = spawnSync(...command('python', 'inference/export_onnx.py'), {
+    cwd: root,
+    stdio: 'inherit',
+    env: childEnv('python'),
+  });
+  if (out.status !== 0) throw new Error('bench: exporting the ONNX model failed');
+}
+
+const peers = mustRun('python', 'common/env_info.py');
+const load = loadavg()[0]!;
+console.log(
+  `\nmachine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load ${load.toFixed(1)}; every contender uses ${threads} thread(s) (KEEL_NUM_THREADS)`,
+);
+if (load > availableParallelism())
+  console.log('warning: the machine is busy (load above the core count); expect noisy numbers');
+console.log(`numpy ${peers['numpy']}: BLAS ${peers['numpyBlas']}`);
+console.log(`torch ${peers['torch']}: ${peers['torchBlas']}; loaded BLAS ${peers['loadedBlas']}`);
+for (const name of ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE']) {
+  if (process.env[name] !== undefined)
+    console.log(`${name}=${process.env[name]} is unset for numpy and torch`);
+}
+if (!`${peers['numpyBlas']} ${peers['loadedBlas']}`.toLowerCase().includes('openblas')) {
+  console.log(
+    'warning: numpy/torch are not using OpenBLAS; their numbers understate them (run bench/setup.sh)',
+  );
+}
+
+const runs: Run[] = [];
+const started = Date.now();
+for (let round = 1; round <= rounds; round++) {
+  for (const suite of suites) {
+    for (const c of suite.cases) {
+      // Alternate: each round starts with the next contender, so drift hits all of them alike.
+      const shift = (round - 1) % c.contenders.length;
+      const order: Contender[] = [...c.contenders.slice(shift), ...c.contenders.slice(0, shift)];
+      for (const contender of order) {
+        const t0 = Date.now();
+        const { result, error } = runScript(contender.runtime, contender.script, contender.args);
+        runs.push({
+          suite: suite.name,
+          case: c.label,
+          contender: contender.name,
+          round,
+          result,
+          error,
+        });
+        const shown = result
+          ? suite.metrics
+              .map((m) => `${m.label} ${Number(result[m.key]).toFixed(m.digits)}`)
+              .join(', ')
+          : `FAILED ${error}`;
+        const where = `${suite.name}${c.label ? ` ${c.label}` : ''}`;
+        console.log(
+          `[round ${round}/${rounds}] ${where} ${contender.name}: ${shown} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+      }
+    }
+  }
+}
+
+const rows = summarize(suites, runs);
+console.log('');
+for (const suite of suites) console.log(`${formatSuite(suite, rows, rounds)}\n`);
+
+// What each contender ran on, from its first successful run.
+const runtimes: Record<string, unknown> = {};
+for (const run of runs) {
+  const key = `${run.suite}/${run.contender}`;
+  if (run.result && !(key in runtimes)) {
+    runtimes[key] = { threads: run.result['threads'], ...(run.result['runtime'] as object) };
+  }
+}
+console.log('contenders:');
+for (const [key, info] of Object.entries(runtimes))
+  console.log(`  ${key}: ${JSON.stringify(info)}`);
+for (const [key, info] of Object.entries(runtimes)) {
+  const used = (info as { threads?: unknown }).threads;
+  if (used !== threads) console.log(`note: ${key} ran on ${used} thread(s), not ${threads}`);
+}
+
+// The inference contenders run the same weights; their outputs on 4 images must agree.
+const probes = new Map(
+  runs
+    .filter((r) => r.suite === 'inference' && r.result?.['probe'])
+    .map((r) => [r.contender, r.result!['probe'] as number[]]),
+);
+const keelProbe = probes.get('keel');
+for (const [name, probe] of probes) {
+  if (name === 'keel' || !keelProbe) continue;
+  const diff = Math.max(...probe.map((v, i) => Math.abs(v - keelProbe[i]!)));
+  console.log(
+    `inference: max |keel - ${name}| over 4 images' probabilities = ${diff.toExponential(1)}${diff > 1e-4 ? '  (MISMATCH: not the same network)' : ''}`,
+  );
+}
+
+const failed = runs.filter((r) => r.error);
+mkdirSync(join(here, 'results'), { recursive: true });
+const file = join(here, 'results', 'latest.json');
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      options: { quick, rounds, threads, suites: suites.map((s) => s.name) },
+      machine: {
+        cpu: cpus()[0]?.model,
+        cores: availableParallelism(),
+        loadAtStart: load,
+        node: process.version,
+      },
+      peers,
+      runtimes,
+      summary: rows,
+      runs,
+      seconds: (Date.now() - started) / 1000,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nwrote ${file}${failed.length ? `; ${failed.length} run(s) failed` : ''}`);
+if (failed.length) process.exitCode = 1;

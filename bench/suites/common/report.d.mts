@@ -1,0 +1,22 @@
+// Types for report.mjs, so that Keel's TypeScript contenders can share the peers' helpers.
+export declare const cacheDir: string;
+export declare function parseArgs(argv?: string[]): Record<string, string>;
+export declare function threadCount(): number;
+export declare function median(xs: readonly number[]): number;
+export declare function quantile(xs: readonly number[], q: number): number;
+export interface TimeCallsOptions {
+  warmup?: number;
+  minReps?: number;
+  maxReps?: number;
+  minSeconds?: number;
+}
+export declare function timeCalls(fn: () => unknown, options?: TimeCallsOptions): Promise<number[]>;
+export declare function timeOnce(fn: () => unknown): Promise<number>;
+export declare function loadMnistTrain(): {
+  n: number;
+  x: Float32Array;
+  labels: Uint8Array;
+  oneHot: Float32Array;
+};
+export declare function fillRandom(n: number, seed?: number): Float32Array;
+export declare function report(result: Record<string, unknown>): void;

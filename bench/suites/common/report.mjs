@@ -1,0 +1,102 @@
+// Helpers shared by the Node contenders (Keel's .ts scripts and the peers' .mjs scripts): argument
+// parsing, timing loops, statistics, the cached MNIST data and the one JSON line each contender prints.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bench/.cache, where the shared data (MNIST, the ONNX model, its weights) lives. */
+export const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache');
+
+/** `--samples 640 --sizes 256,512` → { samples: '640', sizes: '256,512' }. */
+export function parseArgs(argv = process.argv.slice(2)) {
+  const args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i];
+    if (!key.startsWith('--')) throw new Error(`bench: unexpected argument '${key}'`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) args[key.slice(2)] = 'true';
+    else args[key.slice(2)] = argv[++i];
+  }
+  return args;
+}
+
+/** The thread count every contender runs with: KEEL_NUM_THREADS, else every core. */
+export function threadCount() {
+  const n = Number(process.env.KEEL_NUM_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+}
+
+export function median(xs) {
+  return quantile(xs, 0.5);
+}
+
+/** The q-quantile of xs with linear interpolation (q = 0.99 for p99). */
+export function quantile(xs, q) {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+/**
+ * Calls fn `warmup` times untimed, then times it until both `minReps` calls and `minSeconds` have
+ * passed (or `maxReps` calls). Returns the seconds of each timed call.
+ */
+export async function timeCalls(
+  fn,
+  { warmup = 1, minReps = 3, maxReps = 1000, minSeconds = 1 } = {},
+) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  let total = 0;
+  while (times.length < maxReps && (times.length < minReps || total < minSeconds)) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+    times.push(dt);
+    total += dt;
+  }
+  return times;
+}
+
+/** Seconds fn takes once. */
+export async function timeOnce(fn) {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** The canonical MNIST train split exported by cnn-epoch/export-mnist.ts: NHWC images in [0, 1]. */
+export function loadMnistTrain() {
+  const images = readFileSync(join(cacheDir, 'mnist-train-images.f32'));
+  const labels = readFileSync(join(cacheDir, 'mnist-train-labels.u8'));
+  const n = labels.length;
+  const x = new Float32Array(images.buffer, images.byteOffset, images.byteLength / 4);
+  if (x.length !== n * 784)
+    throw new Error('bench: the MNIST cache is inconsistent; delete bench/.cache');
+  const oneHot = new Float32Array(n * 10);
+  for (let i = 0; i < n; i++) oneHot[i * 10 + labels[i]] = 1;
+  return { n, x, labels: new Uint8Array(labels), oneHot };
+}
+
+/** Deterministic pseudo-random floats in [-1, 1) (the same sequence in every contender). */
+export function fillRandom(n, seed = 1) {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Prints the contender's one JSON line on stdout, with its peak resident memory. */
+export function report(result) {
+  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(
+    `${JSON.stringify({ ...result, maxRssMB: Math.round(maxRssMB * 10) / 10 })}\n`,
+  );
+}
