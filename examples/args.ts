@@ -9,10 +9,14 @@ export function exampleArgs(argv: readonly string[] = process.argv.slice(2)): Ex
   const args: ExampleArgs = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
-    const key = { '--epochs': 'epochs', '--seed': 'seed', '--batch-size': 'batchSize' }[flag] as keyof ExampleArgs | undefined;
-    if (!key) throw new Error(`Unknown option '${flag}'. Options: --epochs N, --seed S, --batch-size B`);
+    const key = { '--epochs': 'epochs', '--seed': 'seed', '--batch-size': 'batchSize' }[flag] as
+      | keyof ExampleArgs
+      | undefined;
+    if (!key)
+      throw new Error(`Unknown option '${flag}'. Options: --epochs N, --seed S, --batch-size B`);
     const value = Number(argv[++i]);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} needs a non-negative integer, got '${argv[i]}'`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${flag} needs a non-negative integer, got '${argv[i]}'`);
     args[key] = value;
   }
   return args;

@@ -13,7 +13,9 @@ const examples = readdirSync(here)
 const [name, ...rest] = process.argv.slice(2);
 const file = join(here, `${name}.ts`);
 if (!name || !existsSync(file) || !examples.includes(name)) {
-  console.error(`Usage: npm run example -- <name> [--epochs N] [--seed S]\nExamples: ${examples.join(', ')}`);
+  console.error(
+    `Usage: npm run example -- <name> [--epochs N] [--seed S]\nExamples: ${examples.join(', ')}`,
+  );
   process.exit(1);
 }
 process.argv = [process.argv[0]!, file, ...rest];

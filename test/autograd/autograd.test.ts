@@ -7,7 +7,7 @@ import { add } from '../../src/ops/add.js';
 import { mul } from '../../src/ops/mul.js';
 import { sum } from '../../src/ops/sum.js';
 import { tensor } from '../../src/tensor/create.js';
-import { Tensor, Variable } from '../../src/tensor/tensor.js';
+import { type Tensor, Variable } from '../../src/tensor/tensor.js';
 import { expectClose } from '../helpers.js';
 
 describe('autograd', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mnist } from '../../src/data/datasets/mnist.js';
+import { Sequential } from '../../src/models/sequential.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import { Flatten } from '../../src/nn/layers/flatten.js';
 import { MaxPooling2D } from '../../src/nn/layers/max-pooling2d.js';
-import { Sequential } from '../../src/models/sequential.js';
 import { slice } from '../../src/ops/slice.js';
 import { setSeed } from '../../src/random/rng.js';
 

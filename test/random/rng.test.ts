@@ -31,7 +31,10 @@ describe('random numbers', () => {
 
   it('permutation is a permutation', () => {
     const p = getRng().permutation(1000);
-    assert.deepEqual([...p].sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i));
+    assert.deepEqual(
+      [...p].sort((a, b) => a - b),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
   });
 
   it('rejects a non-finite seed', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { oneHotArray } from '../../utils/to-categorical.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { oneHotArray } from '../../utils/to-categorical.js';
 
 const require = createRequire(import.meta.url);
 

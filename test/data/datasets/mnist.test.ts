@@ -34,11 +34,18 @@ describe('datasets.mnist', () => {
       return c;
     };
     // floor(n_d / 5) test samples for the package's per-digit counts.
-    assert.deepEqual(perClass(d.yTest.data as Int32Array), [200, 225, 198, 206, 196, 172, 202, 214, 188, 195]);
-    assert.deepEqual(perClass(d.yTrain.data as Int32Array), [801, 902, 793, 826, 784, 691, 812, 856, 756, 783]);
+    assert.deepEqual(
+      perClass(d.yTest.data as Int32Array),
+      [200, 225, 198, 206, 196, 172, 202, 214, 188, 195],
+    );
+    assert.deepEqual(
+      perClass(d.yTrain.data as Int32Array),
+      [801, 902, 793, 826, 784, 691, 812, 856, 756, 783],
+    );
   });
 
   it('one-hot labels agree with integer labels', () => {
-    for (let i = 0; i < 1996; i += 13) assert.equal(d.yTestOneHot.data[i * 10 + d.yTest.data[i]!], 1);
+    for (let i = 0; i < 1996; i += 13)
+      assert.equal(d.yTestOneHot.data[i * 10 + d.yTest.data[i]!], 1);
   });
 });
