@@ -1,0 +1,67 @@
+{
+  "variables": {
+    "keel_addon_api": "<!(node -p \"require('node-addon-api').include_dir\")"
+  },
+  "target_defaults": {
+    "include_dirs": ["<(keel_addon_api)"],
+    "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+    "cflags": ["-O3", "-fPIC", "-fno-math-errno"],
+    "cflags_cc": ["-std=c++17"],
+    "xcode_settings": {
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "GCC_OPTIMIZATION_LEVEL": "3",
+      "OTHER_CFLAGS": ["-fno-math-errno"]
+    },
+    "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } },
+    "conditions": [
+      ["target_arch=='x64'", { "defines": ["KEEL_HAVE_AVX2", "KEEL_HAVE_AVX512"] }]
+    ]
+  },
+  "targets": [
+    {
+      "target_name": "keel",
+      "sources": [
+        "native/addon.cc",
+        "native/dispatch.cc",
+        "native/threadpool.cc",
+        "native/gemm/gemm.cc",
+        "native/elementwise/elementwise.cc",
+        "native/conv/conv2d.cc",
+        "native/conv/pool2d.cc",
+        "native/optim/optimizers.cc",
+        "native/isa/scalar.cc"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" },
+      "conditions": [
+        ["target_arch=='x64'", {
+          "sources": ["native/isa/sse2.cc"],
+          "dependencies": ["keel_avx2", "keel_avx512"]
+        }]
+      ]
+    }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "keel_avx2",
+          "type": "static_library",
+          "sources": ["native/isa/avx2.cc"],
+          "cflags": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-fno-math-errno"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+        },
+        {
+          "target_name": "keel_avx512",
+          "type": "static_library",
+          "sources": ["native/isa/avx512.cc"],
+          "cflags": ["-mavx512f", "-mfma", "-Wno-maybe-uninitialized"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mfma", "-fno-math-errno"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+        }
+      ]
+    }]
+  ]
+}

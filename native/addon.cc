@@ -1,0 +1,381 @@
+// The Node-API surface of the native backend. Every function validates its arguments again here
+// (types, integer ranges, and that each typed array is long enough for the sizes it is given), so
+// no call from JavaScript can make a kernel read or write out of bounds. Kernels work directly on
+// the JavaScript-owned Float32Array storage: nothing is copied and nothing is retained.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "dispatch.h"
+#include "elementwise/elementwise.h"
+#include "elementwise/ops.h"
+#include "conv/window.h"
+#include "gemm/gemm.h"
+#include "optim/optimizers.h"
+#include "threadpool.h"
+
+namespace {
+
+using keel::GemmArgs;
+
+struct F32 {
+  float* data;
+  double length;
+};
+
+/** x as an integer in decimal (x is a length or a count computed in double). */
+std::string count(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", x);
+  return buf;
+}
+
+/** Argument i as a Float32Array, or a TypeError naming the function and argument. */
+F32 f32_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(info.Env(), std::string("keel native ") + fn + ": " + name +
+                                               " must be a Float32Array");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  return {a.Data(), static_cast<double>(a.ElementLength())};
+}
+
+/** Argument i as an integer in [lo, 2^53], or a RangeError. */
+int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name,
+                double lo = 0) {
+  Napi::Value v = info[i];
+  double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+  if (!(d >= lo && d <= 9007199254740992.0) || std::floor(d) != d) {
+    throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": " + name +
+                                                " must be an integer >= " +
+                                                count(lo));
+  }
+  return static_cast<int64_t>(d);
+}
+
+double num_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsNumber()) {
+    throw Napi::TypeError::New(info.Env(),
+                               std::string("keel native ") + fn + ": " + name + " must be a number");
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+bool bool_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  Napi::Value v = info[i];
+  if (!v.IsBoolean()) {
+    throw Napi::TypeError::New(info.Env(),
+                               std::string("keel native ") + fn + ": " + name + " must be a boolean");
+  }
+  return v.As<Napi::Boolean>().Value();
+}
+
+void check_args(const Napi::CallbackInfo& info, size_t n, const char* fn) {
+  if (info.Length() != n) {
+    throw Napi::TypeError::New(info.Env(), std::string("keel native ") + fn + ": expected " +
+                                               std::to_string(n) + " arguments");
+  }
+}
+
+/** Throws unless the array holds at least `need` elements (need computed in double: no overflow). */
+void check_len(const Napi::CallbackInfo& info, const F32& a, double need, const char* fn,
+               const char* name) {
+  if (!(need <= a.length)) {
+    throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": " + name +
+                                                " has " + count(a.length) +
+                                                " elements, the sizes need " +
+                                                count(need));
+  }
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("isa", keel::isa().name);
+  o.Set("threads", keel::num_threads());
+  const keel::Isa* all[8];
+  int n = keel::supported_isas(all, 8);
+  Napi::Array isas = Napi::Array::New(env, n);
+  for (int i = 0; i < n; i++) isas.Set(i, all[i]->name);
+  o.Set("isas", isas);
+  return o;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  check_args(info, 1, "setNumThreads");
+  keel::set_num_threads(static_cast<int>(int_arg(info, 0, "setNumThreads", "threads", 1)));
+  return info.Env().Undefined();
+}
+
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  check_args(info, 1, "setIsa");
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "keel native setIsa: expected a name");
+  return Napi::Boolean::New(info.Env(), keel::set_isa(info[0].As<Napi::String>().Utf8Value().c_str()));
+}
+
+// matMul(a, b, c, batch, M, N, K, aBatchStride, bBatchStride, transposeA, transposeB, accumulate)
+Napi::Value MatMul(const Napi::CallbackInfo& info) {
+  const char* fn = "matMul";
+  check_args(info, 12, fn);
+  F32 a = f32_arg(info, 0, fn, "a"), b = f32_arg(info, 1, fn, "b"), c = f32_arg(info, 2, fn, "c");
+  int64_t batch = int_arg(info, 3, fn, "batch"), M = int_arg(info, 4, fn, "M"),
+          N = int_arg(info, 5, fn, "N"), K = int_arg(info, 6, fn, "K"),
+          as = int_arg(info, 7, fn, "aBatchStride"), bs = int_arg(info, 8, fn, "bBatchStride");
+  bool ta = bool_arg(info, 9, fn, "transposeA"), tb = bool_arg(info, 10, fn, "transposeB");
+  bool acc = bool_arg(info, 11, fn, "accumulate");
+  if (batch == 0 || M == 0 || N == 0) return info.Env().Undefined();
+  double mk = static_cast<double>(M) * K, kn = static_cast<double>(K) * N;
+  check_len(info, a, mk == 0 ? 0 : static_cast<double>(batch - 1) * as + mk, fn, "a");
+  check_len(info, b, kn == 0 ? 0 : static_cast<double>(batch - 1) * bs + kn, fn, "b");
+  check_len(info, c, static_cast<double>(batch) * M * N, fn, "c");
+  GemmArgs g{M, N, K, a.data, ta ? 1 : K, ta ? M : 1, b.data, tb ? 1 : N, tb ? K : 1,
+             c.data, N, acc};
+  keel::sgemm_batched(g, batch, as, bs, M * N);
+  return info.Env().Undefined();
+}
+
+// unary(op, x, y, alpha, beta)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  const char* fn = "unary";
+  check_args(info, 5, fn);
+  int64_t op = int_arg(info, 0, fn, "op");
+  if (op >= static_cast<int64_t>(keel::UnaryOp::count)) throw Napi::RangeError::New(info.Env(), "keel native unary: unknown op");
+  F32 x = f32_arg(info, 1, fn, "x"), y = f32_arg(info, 2, fn, "y");
+  if (x.length != y.length) throw Napi::RangeError::New(info.Env(), "keel native unary: x and y differ in length");
+  keel::unary_f32(static_cast<int>(op), x.data, y.data, static_cast<int64_t>(x.length),
+                  static_cast<float>(num_arg(info, 3, fn, "alpha")),
+                  static_cast<float>(num_arg(info, 4, fn, "beta")));
+  return info.Env().Undefined();
+}
+
+// binary(op, a, b, y, shape, aStrides, bStrides): the three last are Float64Arrays of one rank.
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  const char* fn = "binary";
+  check_args(info, 7, fn);
+  int64_t op = int_arg(info, 0, fn, "op");
+  if (op >= static_cast<int64_t>(keel::BinaryOp::count)) throw Napi::RangeError::New(info.Env(), "keel native binary: unknown op");
+  F32 a = f32_arg(info, 1, fn, "a"), b = f32_arg(info, 2, fn, "b"), y = f32_arg(info, 3, fn, "y");
+  int64_t dims[3][16];
+  size_t rank = 0;
+  for (int t = 0; t < 3; t++) {
+    Napi::Value v = info[4 + t];
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Napi::TypeError::New(info.Env(), "keel native binary: shape and strides must be Float64Arrays");
+    Napi::Float64Array arr = v.As<Napi::Float64Array>();
+    if (t == 0) rank = arr.ElementLength();
+    if (arr.ElementLength() != rank || rank > 16)
+      throw Napi::RangeError::New(info.Env(), "keel native binary: shape and strides need one rank <= 16");
+    for (size_t d = 0; d < rank; d++) {
+      double x = arr[d];
+      if (!(x >= 0 && x <= 4294967296.0) || std::floor(x) != x)
+        throw Napi::RangeError::New(info.Env(), "keel native binary: bad shape or stride");
+      dims[t][d] = static_cast<int64_t>(x);
+    }
+  }
+  // The output is exactly the shape; each input must hold its furthest element.
+  double n = 1, amax = 0, bmax = 0;
+  for (size_t d = 0; d < rank; d++) {
+    n *= static_cast<double>(dims[0][d]);
+    amax += static_cast<double>(dims[0][d] - 1) * dims[1][d];
+    bmax += static_cast<double>(dims[0][d] - 1) * dims[2][d];
+  }
+  if (n != y.length) throw Napi::RangeError::New(info.Env(), "keel native binary: y does not match the shape");
+  if (n > 0) {
+    check_len(info, a, amax + 1, fn, "a");
+    check_len(info, b, bmax + 1, fn, "b");
+  }
+  keel::binary_f32(static_cast<int>(op), a.data, dims[1], b.data, dims[2], y.data, dims[0],
+                   static_cast<int>(rank));
+  return info.Env().Undefined();
+}
+
+// reduce(op, x, y, outer, R, inner)
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  const char* fn = "reduce";
+  check_args(info, 6, fn);
+  int64_t op = int_arg(info, 0, fn, "op");
+  if (op >= static_cast<int64_t>(keel::ReduceOp::count)) throw Napi::RangeError::New(info.Env(), "keel native reduce: unknown op");
+  F32 x = f32_arg(info, 1, fn, "x"), y = f32_arg(info, 2, fn, "y");
+  int64_t outer = int_arg(info, 3, fn, "outer"), R = int_arg(info, 4, fn, "R"),
+          inner = int_arg(info, 5, fn, "inner");
+  check_len(info, x, static_cast<double>(outer) * R * inner, fn, "x");
+  check_len(info, y, static_cast<double>(outer) * inner, fn, "y");
+  keel::reduce_f32(static_cast<int>(op), x.data, y.data, outer, R, inner);
+  return info.Env().Undefined();
+}
+
+/** Argument i as a Float64Array of exactly n integers >= lo whose partial products stay below
+ * 2^53 (so every size computed from them in int64 is exact); copied into out. */
+void dims_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, size_t n, int64_t* out,
+              const int64_t* lo) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      v.As<Napi::Float64Array>().ElementLength() != n) {
+    throw Napi::TypeError::New(info.Env(), std::string("keel native ") + fn + ": attrs must be a Float64Array of " + std::to_string(n));
+  }
+  Napi::Float64Array a = v.As<Napi::Float64Array>();
+  for (size_t d = 0; d < n; d++) {
+    double x = a[d];
+    if (!(x >= static_cast<double>(lo[d]) && x <= 4294967296.0) || std::floor(x) != x)
+      throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": attr " + std::to_string(d) + " is out of range");
+    out[d] = static_cast<int64_t>(x);
+  }
+}
+
+/** Throws unless the product of the values is below 2^53. */
+double product(const Napi::CallbackInfo& info, std::initializer_list<int64_t> xs, const char* fn) {
+  double p = 1;
+  for (int64_t x : xs) p *= static_cast<double>(x);
+  if (!(p < 9007199254740992.0))
+    throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": sizes are too large");
+  return p;
+}
+
+/** conv2d / conv2dBackpropInput / conv2dBackpropFilter (first, second, out, attrs). */
+template <int Kind>
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  const char* fn = Kind == 0 ? "conv2d" : Kind == 1 ? "conv2dBackpropInput" : "conv2dBackpropFilter";
+  check_args(info, 4, fn);
+  F32 p = f32_arg(info, 0, fn, "first"), q = f32_arg(info, 1, fn, "second"), o = f32_arg(info, 2, fn, "output");
+  int64_t d[15];
+  // batch inH inW inC outH outW outC filterH filterW strideH strideW dilationH dilationW padTop padLeft
+  static const int64_t lo[15] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0};
+  dims_arg(info, 3, fn, 15, d, lo);
+  keel::Conv2DGeom a{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
+  const double xs = product(info, {a.batch, a.inH, a.inW, a.inC}, fn);
+  const double ys = product(info, {a.batch, a.outH, a.outW, a.outC}, fn);
+  const double ws = product(info, {a.filterH, a.filterW, a.inC, a.outC}, fn);
+  product(info, {a.batch, a.outH, a.outW, a.filterH, a.filterW, a.inC}, fn);  // the lowered matrix
+  if (Kind == 0) {
+    check_len(info, p, xs, fn, "x"), check_len(info, q, ws, fn, "filter"), check_len(info, o, ys, fn, "y");
+    keel::conv2d_forward(p.data, q.data, o.data, a);
+  } else if (Kind == 1) {
+    check_len(info, p, ys, fn, "dy"), check_len(info, q, ws, fn, "filter"), check_len(info, o, xs, fn, "dx");
+    keel::conv2d_backprop_input(p.data, q.data, o.data, a);
+  } else {
+    check_len(info, p, xs, fn, "x"), check_len(info, q, ys, fn, "dy"), check_len(info, o, ws, fn, "dFilter");
+    keel::conv2d_backprop_filter(p.data, q.data, o.data, a);
+  }
+  return info.Env().Undefined();
+}
+
+/** Pooling: Kind 0 maxPool2d(x, y, attrs), 1 maxPool2dBackward(dy, x, y, dx, attrs),
+ * 2 avgPool2d(x, y, attrs), 3 avgPool2dBackward(dy, dx, attrs). */
+template <int Kind>
+Napi::Value Pool2D(const Napi::CallbackInfo& info) {
+  const char* fn = Kind == 0 ? "maxPool2d" : Kind == 1 ? "maxPool2dBackward" : Kind == 2 ? "avgPool2d" : "avgPool2dBackward";
+  const size_t arrays = Kind == 1 ? 4 : 2;
+  check_args(info, arrays + 1, fn);
+  F32 t[4];
+  for (size_t i = 0; i < arrays; i++) t[i] = f32_arg(info, i, fn, "argument");
+  int64_t d[12];
+  // batch inH inW channels outH outW poolH poolW strideH strideW padTop padLeft
+  static const int64_t lo[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0};
+  dims_arg(info, arrays, fn, 12, d, lo);
+  keel::Pool2DGeom a{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11]};
+  const double xs = product(info, {a.batch, a.inH, a.inW, a.channels}, fn);
+  const double ys = product(info, {a.batch, a.outH, a.outW, a.channels}, fn);
+  product(info, {a.batch, a.outH, a.outW, a.poolH, a.poolW}, fn);
+  if (Kind == 0 || Kind == 2) {
+    check_len(info, t[0], xs, fn, "x"), check_len(info, t[1], ys, fn, "y");
+    if (Kind == 0) keel::max_pool2d(t[0].data, t[1].data, a);
+    else keel::avg_pool2d(t[0].data, t[1].data, a);
+  } else if (Kind == 1) {
+    check_len(info, t[0], ys, fn, "dy"), check_len(info, t[1], xs, fn, "x");
+    check_len(info, t[2], ys, fn, "y"), check_len(info, t[3], xs, fn, "dx");
+    keel::max_pool2d_backward(t[0].data, t[1].data, t[2].data, t[3].data, a);
+  } else {
+    check_len(info, t[0], ys, fn, "dy"), check_len(info, t[1], xs, fn, "dx");
+    keel::avg_pool2d_backward(t[0].data, t[1].data, a);
+  }
+  return info.Env().Undefined();
+}
+
+/** Argument i as a Float32Array of exactly n elements, or null when it is null and optional. */
+float* slot_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, double n, bool optional) {
+  if (optional && info[i].IsNull()) return nullptr;
+  F32 a = f32_arg(info, i, fn, name);
+  if (a.length != n) throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": " + name + " differs in length from the variable");
+  return a.data;
+}
+
+// sgdUpdate(g, w, m | null, lr, momentum, nesterov, decay)
+Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
+  const char* fn = "sgdUpdate";
+  check_args(info, 7, fn);
+  F32 w = f32_arg(info, 1, fn, "w");
+  const float* g = slot_arg(info, 0, fn, "g", w.length, false);
+  float* m = slot_arg(info, 2, fn, "m", w.length, true);
+  keel::sgd_update(g, w.data, m, static_cast<int64_t>(w.length), num_arg(info, 3, fn, "lr"), num_arg(info, 4, fn, "momentum"),
+                   bool_arg(info, 5, fn, "nesterov"), num_arg(info, 6, fn, "decay"));
+  return info.Env().Undefined();
+}
+
+// adamUpdate(g, w, m, v, vHat | null, alpha, beta1, beta2, epsilon, decay)
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  const char* fn = "adamUpdate";
+  check_args(info, 10, fn);
+  F32 w = f32_arg(info, 1, fn, "w");
+  const float* g = slot_arg(info, 0, fn, "g", w.length, false);
+  float* m = slot_arg(info, 2, fn, "m", w.length, false);
+  float* v = slot_arg(info, 3, fn, "v", w.length, false);
+  float* vh = slot_arg(info, 4, fn, "vHat", w.length, true);
+  keel::adam_update(g, w.data, m, v, vh, static_cast<int64_t>(w.length), num_arg(info, 5, fn, "alpha"), num_arg(info, 6, fn, "beta1"),
+                    num_arg(info, 7, fn, "beta2"), num_arg(info, 8, fn, "epsilon"), num_arg(info, 9, fn, "decay"));
+  return info.Env().Undefined();
+}
+
+// rmspropUpdate(g, w, v, mom | null, avg | null, lr, rho, momentum, epsilon, decay)
+Napi::Value RmspropUpdate(const Napi::CallbackInfo& info) {
+  const char* fn = "rmspropUpdate";
+  check_args(info, 10, fn);
+  F32 w = f32_arg(info, 1, fn, "w");
+  const float* g = slot_arg(info, 0, fn, "g", w.length, false);
+  float* v = slot_arg(info, 2, fn, "v", w.length, false);
+  float* mom = slot_arg(info, 3, fn, "momentum slot", w.length, true);
+  float* avg = slot_arg(info, 4, fn, "average gradient", w.length, true);
+  keel::rmsprop_update(g, w.data, v, mom, avg, static_cast<int64_t>(w.length), num_arg(info, 5, fn, "lr"), num_arg(info, 6, fn, "rho"),
+                       num_arg(info, 7, fn, "momentum"), num_arg(info, 8, fn, "epsilon"), num_arg(info, 9, fn, "decay"));
+  return info.Env().Undefined();
+}
+
+Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
+  Napi::Array a = Napi::Array::New(env, list.size());
+  uint32_t i = 0;
+  for (const char* s : list) a.Set(i++, s);
+  return a;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#define KEEL_NAME(name) #name,
+  exports.Set("unaryOps", names(env, {KEEL_UNARY_OPS(KEEL_NAME)}));
+  exports.Set("binaryOps", names(env, {KEEL_BINARY_OPS(KEEL_NAME)}));
+  exports.Set("reduceOps", names(env, {KEEL_REDUCE_OPS(KEEL_NAME)}));
+#undef KEEL_NAME
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  exports.Set("matMul", Napi::Function::New(env, MatMul, "matMul"));
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D<0>, "conv2d"));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2D<1>, "conv2dBackpropInput"));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2D<2>, "conv2dBackpropFilter"));
+  exports.Set("maxPool2d", Napi::Function::New(env, Pool2D<0>, "maxPool2d"));
+  exports.Set("maxPool2dBackward", Napi::Function::New(env, Pool2D<1>, "maxPool2dBackward"));
+  exports.Set("avgPool2d", Napi::Function::New(env, Pool2D<2>, "avgPool2d"));
+  exports.Set("avgPool2dBackward", Napi::Function::New(env, Pool2D<3>, "avgPool2dBackward"));
+  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate, "sgdUpdate"));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
+  exports.Set("rmspropUpdate", Napi::Function::New(env, RmspropUpdate, "rmspropUpdate"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(keel, Init)

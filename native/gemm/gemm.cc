@@ -1,0 +1,206 @@
+// The GotoBLAS/BLIS loop nest around the per-ISA micro-kernel:
+//
+//   for jc (NC columns of B)           B block kc x nc, packed (L3)
+//     for pc (KC of the k dimension)
+//       for ic (MC rows of A)          A block mc x kc, packed (L2)
+//         for jr (NR columns)          one B micro-panel kc x nr (L1)
+//           for ir (MR rows)           micro-kernel: MR x NR tile of C in registers
+//
+// Threads split C into a grid of blocks and each runs the whole nest on its own block with its
+// own packing buffers. Packing is then repeated per thread (a cost of order K*(M+N) against
+// M*N*K/threads of arithmetic), but threads never wait for each other: on a busy machine a
+// descheduled thread delays only its own block, not a barrier every KC steps.
+#include "gemm.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#ifdef _WIN32
+#include <malloc.h>
+#endif
+
+#include "../dispatch.h"
+#include "../threadpool.h"
+
+namespace keel {
+namespace {
+
+// Blocking (BLIS's Haswell values): a kc x nr B micro-panel (16 KiB) stays in L1, an mc x kc
+// A block (168 KiB) in L2, the kc x nc B block (4 MiB) in L3.
+constexpr int64_t KC = 256;
+constexpr int64_t MC_TARGET = 168;
+constexpr int64_t NC_TARGET = 4080;
+// Below this many multiply-adds a GEMM runs on one thread: waking the pool would cost more.
+constexpr int64_t kParallelWork = 64 * 64 * 64;
+
+/** A 64-byte aligned, grow-only scratch buffer. */
+struct Buffer {
+  float* p = nullptr;
+  size_t n = 0;
+  float* get(size_t want) {
+    if (want > n) {
+      release();
+      size_t bytes = (want * sizeof(float) + 63) / 64 * 64;
+#ifdef _WIN32
+      p = static_cast<float*>(_aligned_malloc(bytes, 64));
+#else
+      p = static_cast<float*>(std::aligned_alloc(64, bytes));
+#endif
+      n = p ? want : 0;
+    }
+    return p;
+  }
+  void release() {
+#ifdef _WIN32
+    _aligned_free(p);
+#else
+    std::free(p);
+#endif
+    p = nullptr;
+    n = 0;
+  }
+  ~Buffer() { release(); }
+};
+
+thread_local Buffer tls_a;
+thread_local Buffer tls_b;
+
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/** The loop nest on one thread, with this thread's packing buffers. */
+void gemm_block(const GemmArgs& g, const GemmIsa& k) {
+  const int64_t mr = k.mr, nr = k.nr;
+  const int64_t mc_max = ceil_div(MC_TARGET, mr) * mr;
+  const int64_t nc_max = min64(NC_TARGET, ceil_div(g.N, nr) * nr);
+  float* ap = tls_a.get(static_cast<size_t>(mc_max * KC));
+  float* bp = tls_b.get(static_cast<size_t>(nc_max * KC));
+  if (!ap || !bp) return;  // out of memory: C is left as it was
+  for (int64_t jc = 0; jc < g.N; jc += nc_max) {
+    const int64_t nc = min64(nc_max, g.N - jc);
+    for (int64_t pc = 0; pc < g.K; pc += KC) {
+      const int64_t kc = min64(KC, g.K - pc);
+      const bool acc = g.accumulate || pc > 0;
+      k.pack_b(g.B + pc * g.brs + jc * g.bcs, g.brs, g.bcs, static_cast<int>(nc),
+               static_cast<int>(kc), bp);
+      for (int64_t ic = 0; ic < g.M; ic += mc_max) {
+        const int64_t mc = min64(mc_max, g.M - ic);
+        k.pack_a(g.A + ic * g.ars + pc * g.acs, g.ars, g.acs, static_cast<int>(mc),
+                 static_cast<int>(kc), ap);
+        for (int64_t jr = 0; jr * nr < nc; jr++) {
+          const float* bpanel = bp + jr * nr * kc;
+          const int nr_eff = static_cast<int>(min64(nr, nc - jr * nr));
+          float* cblock = g.C + ic * g.ldc + jc + jr * nr;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            k.micro(static_cast<int>(kc), ap + ir * kc, bpanel, cblock + ir * g.ldc, g.ldc,
+                    static_cast<int>(min64(mr, mc - ir)), nr_eff, acc);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** How C is cut: tm row blocks by tn column blocks, handed out to threads as they come. */
+struct Grid {
+  const GemmArgs* g;
+  const GemmIsa* k;
+  int tm, tn;
+  std::atomic<int> next{0};
+};
+
+/** [begin, end) of part i of n of a length, cut at multiples of `unit`. */
+inline void split(int64_t len, int64_t unit, int i, int n, int64_t* begin, int64_t* end) {
+  const int64_t units = ceil_div(len, unit);
+  *begin = min64(units * i / n * unit, len);
+  *end = min64(units * (i + 1) / n * unit, len);
+}
+
+/** Each thread takes the next unclaimed block until none is left, so a thread that starts late
+ * (woken slowly, or descheduled on a busy machine) just computes fewer blocks. */
+void run_grid(void* p, int, int) {
+  Grid& gr = *static_cast<Grid*>(p);
+  const GemmArgs& g = *gr.g;
+  for (int b = gr.next.fetch_add(1); b < gr.tm * gr.tn; b = gr.next.fetch_add(1)) {
+    int64_t m0, m1, n0, n1;
+    split(g.M, gr.k->mr, b / gr.tn, gr.tm, &m0, &m1);
+    split(g.N, gr.k->nr, b % gr.tn, gr.tn, &n0, &n1);
+    if (m0 >= m1 || n0 >= n1) continue;
+    GemmArgs s = g;
+    s.M = m1 - m0;
+    s.N = n1 - n0;
+    s.A = g.A + m0 * g.ars;
+    s.B = g.B + n0 * g.bcs;
+    s.C = g.C + m0 * g.ldc + n0;
+    gemm_block(s, *gr.k);
+  }
+}
+
+void zero_c(const GemmArgs& g) {
+  for (int64_t i = 0; i < g.M; i++) std::memset(g.C + i * g.ldc, 0, g.N * sizeof(float));
+}
+
+}  // namespace
+
+void sgemm(const GemmArgs& g, int max_threads) {
+  if (g.M <= 0 || g.N <= 0) return;
+  if (g.K <= 0) {
+    if (!g.accumulate) zero_c(g);
+    return;
+  }
+  const GemmIsa& k = isa().gemm;
+  int threads = max_threads < num_threads() ? max_threads : num_threads();
+  if (g.M * g.N * g.K < kParallelWork) threads = 1;
+  // Never more blocks than there are micro-tiles.
+  const int64_t tiles = ceil_div(g.M, k.mr) * ceil_div(g.N, k.nr);
+  if (tiles < threads) threads = static_cast<int>(tiles);
+  if (threads <= 1) {
+    gemm_block(g, k);
+    return;
+  }
+  // Four blocks per thread when the product is large enough, so that late threads can be
+  // covered for; among the grids tm x tn of that many blocks, the one with the cheapest largest
+  // block (its arithmetic plus its packing), counted in whole micro-tiles.
+  int blocks = threads;
+  if (g.M * g.N * g.K >= 16 * kParallelWork * threads && tiles >= 4 * threads) blocks = 4 * threads;
+  Grid gr{&g, &k, blocks, 1};
+  double best = -1;
+  for (int tm = 1; tm <= blocks; tm++) {
+    if (blocks % tm) continue;
+    const int tn = blocks / tm;
+    const double rows = static_cast<double>(ceil_div(ceil_div(g.M, k.mr), tm) * k.mr);
+    const double cols = static_cast<double>(ceil_div(ceil_div(g.N, k.nr), tn) * k.nr);
+    const double cost = rows * cols * static_cast<double>(g.K) + (rows + cols) * g.K * 8;
+    if (best < 0 || cost < best) best = cost, gr.tm = tm, gr.tn = tn;
+  }
+  parallel_region(threads, run_grid, &gr);
+}
+
+void sgemm_batched(const GemmArgs& g, int64_t batch, int64_t a_stride, int64_t b_stride,
+                   int64_t c_stride) {
+  if (batch <= 0) return;
+  const int64_t work = g.M * g.N * g.K;
+  if (batch > 1 && work < 256 * 256 * 256 && num_threads() > 1) {
+    // Many small products: one whole product per thread at a time.
+    parallel_for(batch, work >= kParallelWork ? 1 : kParallelWork / (work + 1) + 1,
+                 [&](int64_t b0, int64_t b1) {
+                   for (int64_t b = b0; b < b1; b++) {
+                     GemmArgs e = g;
+                     e.A += b * a_stride;
+                     e.B += b * b_stride;
+                     e.C += b * c_stride;
+                     sgemm(e, 1);
+                   }
+                 });
+    return;
+  }
+  for (int64_t b = 0; b < batch; b++) {
+    GemmArgs e = g;
+    e.A += b * a_stride;
+    e.B += b * b_stride;
+    e.C += b * c_stride;
+    sgemm(e, num_threads());
+  }
+}
+
+}  // namespace keel

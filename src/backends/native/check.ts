@@ -1,0 +1,44 @@
+import type { Tensor } from '../../tensor/tensor.js';
+
+/** Tunables of the native kernels (tests lower minElements to 0 to run tiny shapes natively). */
+export const nativeOptions = {
+  /** Elementwise and reduction inputs smaller than this run in TypeScript: crossing costs more. */
+  minElements: 64,
+};
+
+/**
+ * The last line of defence before C++: the ops have validated shapes and dtypes, and these checks
+ * make sure the storage really is as long as the attrs say, so no input can reach out of bounds.
+ */
+export function f32(kernel: string, name: string, t: Tensor, length: number): Float32Array {
+  const d = t.data;
+  if (!(d instanceof Float32Array)) {
+    throw new TypeError(`${kernel} (native): ${name} must be float32, got ${t.dtype}`);
+  }
+  if (d.length !== length) {
+    throw new RangeError(
+      `${kernel} (native): ${name} has ${d.length} elements, the attrs need ${length}`,
+    );
+  }
+  return d;
+}
+
+/** Asserts that every attr named is a non-negative safe integer. */
+export function counts(kernel: string, attrs: object, names: readonly string[]): void {
+  const a = attrs as Record<string, unknown>;
+  for (const n of names) {
+    const v = a[n];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new RangeError(
+        `${kernel} (native): attr ${n} must be a non-negative integer, got ${v}`,
+      );
+    }
+  }
+}
+
+/** True when every tensor is float32 (the native kernels' only dtype). */
+export function allFloat32(tensors: readonly Tensor[]): boolean {
+  for (const t of tensors)
+    if (t.dtype !== 'float32' || !(t.data instanceof Float32Array)) return false;
+  return true;
+}

@@ -1,0 +1,84 @@
+import type { Tensor } from '../../../tensor/tensor.js';
+import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
+import type { Conv2DAttrs } from '../../ts/kernels/window.js';
+import type { NativeBinding } from '../binding.js';
+import { allFloat32, counts, f32 } from '../check.js';
+
+/** Conv2DAttrs in the order native/conv/window.h reads them. */
+export const CONV2D_FIELDS = [
+  'batch',
+  'inH',
+  'inW',
+  'inC',
+  'outH',
+  'outW',
+  'outC',
+  'filterH',
+  'filterW',
+  'strideH',
+  'strideW',
+  'dilationH',
+  'dilationW',
+  'padTop',
+  'padLeft',
+] as const;
+
+/** The attrs as the Float64Array the addon takes, after checking each is a count. */
+function pack(kernel: string, a: Conv2DAttrs): Float64Array {
+  counts(kernel, a, CONV2D_FIELDS);
+  if (
+    a.strideH < 1 ||
+    a.strideW < 1 ||
+    a.dilationH < 1 ||
+    a.dilationW < 1 ||
+    a.filterH < 1 ||
+    a.filterW < 1
+  ) {
+    throw new RangeError(`${kernel} (native): filter sizes, strides and dilations must be >= 1`);
+  }
+  return Float64Array.from(CONV2D_FIELDS, (f) => a[f]);
+}
+
+type ConvCall = (p: Float32Array, q: Float32Array, out: Float32Array, attrs: Float64Array) => void;
+
+/**
+ * The native convolution kernels (im2col + the native GEMM). Each checks that its three arrays
+ * have the sizes the geometry implies: [batch, inH, inW, inC], [filterH, filterW, inC, outC] and
+ * [batch, outH, outW, outC].
+ */
+export function registerConv2d(native: NativeBinding): void {
+  const sizes = (a: Conv2DAttrs) => ({
+    x: a.batch * a.inH * a.inW * a.inC,
+    w: a.filterH * a.filterW * a.inC * a.outC,
+    y: a.batch * a.outH * a.outW * a.outC,
+  });
+  const define = (
+    name: string,
+    call: ConvCall,
+    order: ['x' | 'w' | 'y', 'x' | 'w' | 'y', 'x' | 'w' | 'y'],
+  ) => {
+    const reference = getKernel(name, REFERENCE_BACKEND);
+    registerKernel(
+      name,
+      'native',
+      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: Conv2DAttrs) => {
+        const all = [inputs[0]!, inputs[1]!, outputs[0]!];
+        if (!allFloat32(all)) {
+          reference(inputs, outputs, a);
+          return;
+        }
+        const attrs = pack(name, a);
+        const n = sizes(a);
+        const [p, q, o] = all.map((t, i) => f32(name, order[i]!, t, n[order[i]!])) as [
+          Float32Array,
+          Float32Array,
+          Float32Array,
+        ];
+        call.call(native, p, q, o, attrs);
+      },
+    );
+  };
+  define('conv2d', native.conv2d, ['x', 'w', 'y']);
+  define('conv2dBackpropInput', native.conv2dBackpropInput, ['y', 'w', 'x']);
+  define('conv2dBackpropFilter', native.conv2dBackpropFilter, ['x', 'y', 'w']);
+}

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { getKernel } from '../../../src/backends/index.js';
+import type { Conv2DAttrs, Pool2DAttrs } from '../../../src/backends/ts/kernels/window.js';
+import {
+  expectElementsClose,
+  expectNormClose,
+  forEachConfig,
+  itNative,
+  native,
+  randomTensor,
+  runOn,
+  zerosOf,
+} from './native-helpers.js';
+
+/** The geometry of a convolution with 'same' (pad > 0) or 'valid' padding, as the op computes it. */
+function conv(
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outC: number,
+  f: [number, number],
+  stride: [number, number] = [1, 1],
+  dilation: [number, number] = [1, 1],
+  same = false,
+): Conv2DAttrs {
+  const eff = (k: number, d: number) => (k - 1) * d + 1;
+  const out = (n: number, k: number, s: number) =>
+    same ? Math.ceil(n / s) : Math.max(0, Math.floor((n - k) / s) + 1);
+  const outH = out(inH, eff(f[0], dilation[0]), stride[0]);
+  const outW = out(inW, eff(f[1], dilation[1]), stride[1]);
+  const pad = (o: number, n: number, k: number, s: number) =>
+    same ? Math.floor(Math.max(0, (o - 1) * s + k - n) / 2) : 0;
+  return {
+    batch,
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    filterH: f[0],
+    filterW: f[1],
+    strideH: stride[0],
+    strideW: stride[1],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    padTop: pad(outH, inH, eff(f[0], dilation[0]), stride[0]),
+    padLeft: pad(outW, inW, eff(f[1], dilation[1]), stride[1]),
+  };
+}
+
+const convCases: Conv2DAttrs[] = [
+  conv(2, 9, 7, 3, 5, [3, 3]),
+  conv(2, 9, 7, 3, 5, [3, 3], [1, 1], [1, 1], true),
+  conv(1, 12, 11, 4, 6, [3, 2], [2, 3], [1, 1], true),
+  conv(3, 10, 10, 2, 3, [3, 3], [1, 1], [2, 2]),
+  conv(2, 6, 5, 7, 9, [1, 1]), // pointwise: a plain GEMM
+  conv(1, 5, 5, 3, 4, [5, 5], [1, 1], [1, 1], true),
+  conv(4, 16, 16, 8, 16, [3, 3], [1, 1], [1, 1], true), // big enough to thread
+  conv(0, 5, 5, 3, 4, [3, 3]),
+  conv(1, 2, 2, 1, 1, [3, 3]), // no output pixels
+];
+
+describe('native conv2d', () => {
+  itNative(
+    'matches the TS kernels forward, for the input gradient and for the filter gradient',
+    () => {
+      for (const a of convCases) {
+        const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 1);
+        const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 2);
+        const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 3);
+        const what = JSON.stringify(a);
+        const calls: [string, (typeof x)[], number[]][] = [
+          ['conv2d', [x, w], [a.batch, a.outH, a.outW, a.outC]],
+          ['conv2dBackpropInput', [dy, w], [a.batch, a.inH, a.inW, a.inC]],
+          ['conv2dBackpropFilter', [x, dy], [a.filterH, a.filterW, a.inC, a.outC]],
+        ];
+        for (const [name, inputs, outShape] of calls) {
+          const expected = runOn('ts', name, inputs, [zerosOf(outShape)], a)[0]!;
+          forEachConfig(
+            (isa, threads) => {
+              const y = runOn('native', name, inputs, [zerosOf(outShape)], a)[0]!;
+              expectNormClose(y, expected, 1e-5, `${name} ${what} (${isa}, ${threads})`);
+            },
+            [1, 2],
+          );
+        }
+      }
+    },
+  );
+
+  itNative('rejects arrays that do not fit the geometry', () => {
+    const a = conv(1, 4, 4, 2, 3, [3, 3]);
+    const k = getKernel('conv2d', 'native');
+    assert.throws(
+      () => k([randomTensor([31], 1), randomTensor([54], 2)], [zerosOf([12])], a),
+      /conv2d \(native\): x has 31 elements, the attrs need 32/,
+    );
+    assert.throws(
+      () =>
+        k([randomTensor([32], 1), randomTensor([54], 2)], [zerosOf([12])], { ...a, strideH: 0 }),
+      /strides and dilations must be >= 1/,
+    );
+    assert.throws(
+      () =>
+        native!.conv2d(
+          new Float32Array(32),
+          new Float32Array(54),
+          new Float32Array(12),
+          new Float64Array(14),
+        ),
+      /attrs must be a Float64Array of 15/,
+    );
+    const bad = Float64Array.from([1, 4, 4, 2, 2, 2, 3, 3, 3, 1, 1, 1, 1, 0, 0]);
+    bad[4] = 5; // outH larger than y holds
+    assert.throws(
+      () => native!.conv2d(new Float32Array(32), new Float32Array(54), new Float32Array(12), bad),
+      /y has 12 elements, the sizes need 30/,
+    );
+  });
+});
+
+function pool(
+  batch: number,
+  inH: number,
+  inW: number,
+  channels: number,
+  p: [number, number],
+  s: [number, number],
+  same = false,
+): Pool2DAttrs {
+  const out = (n: number, k: number, st: number) =>
+    same ? Math.ceil(n / st) : Math.max(0, Math.floor((n - k) / st) + 1);
+  const outH = out(inH, p[0], s[0]);
+  const outW = out(inW, p[1], s[1]);
+  const pad = (o: number, n: number, k: number, st: number) =>
+    same ? Math.floor(Math.max(0, (o - 1) * st + k - n) / 2) : 0;
+  return {
+    batch,
+    inH,
+    inW,
+    channels,
+    outH,
+    outW,
+    poolH: p[0],
+    poolW: p[1],
+    strideH: s[0],
+    strideW: s[1],
+    padTop: pad(outH, inH, p[0], s[0]),
+    padLeft: pad(outW, inW, p[1], s[1]),
+  };
+}
+
+describe('native pooling', () => {
+  const cases = [
+    pool(2, 8, 8, 3, [2, 2], [2, 2]),
+    pool(2, 7, 9, 5, [3, 3], [2, 2], true),
+    pool(1, 9, 9, 4, [3, 2], [1, 1]),
+    pool(3, 5, 5, 2, [2, 2], [1, 2], true),
+    pool(4, 20, 20, 16, [2, 2], [2, 2]),
+    pool(0, 4, 4, 2, [2, 2], [2, 2]),
+  ];
+  itNative('matches the TS kernels for max and average pooling, forward and backward', () => {
+    for (const a of cases) {
+      const x = randomTensor([a.batch, a.inH, a.inW, a.channels], 4);
+      if (x.size > 10) {
+        x.data[3] = Number.NaN;
+        x.data[7] = x.data[8]!; // a tie: the first maximum takes the gradient
+      }
+      const dy = randomTensor([a.batch, a.outH, a.outW, a.channels], 5);
+      const xs = [a.batch, a.inH, a.inW, a.channels];
+      const ys = [a.batch, a.outH, a.outW, a.channels];
+      const calls: [string, (typeof x)[], number[]][] = [
+        ['maxPool2d', [x], ys],
+        ['maxPool2dBackward', [dy, x, runOn('ts', 'maxPool2d', [x], [zerosOf(ys)], a)[0]!], xs],
+        ['avgPool2d', [x], ys],
+        ['avgPool2dBackward', [dy], xs],
+      ];
+      for (const [name, inputs, outShape] of calls) {
+        const expected = runOn('ts', name, inputs, [zerosOf(outShape)], a)[0]!;
+        forEachConfig(
+          (isa, threads) => {
+            const y = runOn('native', name, inputs, [zerosOf(outShape)], a)[0]!;
+            expectElementsClose(
+              y,
+              expected,
+              1e-5,
+              1e-6,
+              `${name} ${JSON.stringify(a)} (${isa}, ${threads})`,
+            );
+          },
+          [1, 2],
+        );
+      }
+    }
+  });
+
+  itNative('rejects arrays that do not fit the geometry', () => {
+    const a = pool(1, 4, 4, 2, [2, 2], [2, 2]);
+    assert.throws(
+      () => getKernel('maxPool2d', 'native')([randomTensor([31], 1)], [zerosOf([8])], a),
+      /maxPool2d \(native\): x has 31 elements/,
+    );
+    assert.throws(
+      () =>
+        getKernel('avgPool2d', 'native')([randomTensor([32], 1)], [zerosOf([8])], {
+          ...a,
+          poolH: 0,
+        }),
+      /pool sizes and strides must be >= 1/,
+    );
+  });
+});

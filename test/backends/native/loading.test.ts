@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { backendInfo, getBackend, listKernels, setBackend } from '../../../src/backends/index.js';
+import { nativeUnavailableReason } from '../../../src/backends/native/index.js';
+import { itNative, native } from './native-helpers.js';
+
+/** Runs a snippet in a fresh process (tsx) with extra environment variables; resolves to its output. */
+function probe(env: Record<string, string>): Promise<{ out: string; err: string }> {
+  const code = `import { backendInfo } from './src/backends/index.ts'; console.log(JSON.stringify(backendInfo()));`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    env: { ...process.env, KEEL_BACKEND: '', KEEL_NUM_THREADS: '', ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) =>
+    child.on('close', (status) =>
+      status === 0 ? resolve({ out: out.trim(), err }) : reject(new Error(err)),
+    ),
+  );
+}
+
+// Started together up front: each pays tsx's start-up once, in parallel.
+const probes = {
+  ts: probe({ KEEL_BACKEND: 'ts' }),
+  native: probe({ KEEL_BACKEND: 'native', KEEL_NUM_THREADS: '3' }),
+  missing: probe({ KEEL_NATIVE_PATH: '/nonexistent/keel.node' }),
+};
+
+describe('native backend loading', () => {
+  it('is present when KEEL_REQUIRE_NATIVE=1', () => {
+    if (process.env['KEEL_REQUIRE_NATIVE'] === '1') {
+      assert.ok(
+        native,
+        `KEEL_REQUIRE_NATIVE=1 but the addon did not load: ${nativeUnavailableReason}`,
+      );
+    }
+  });
+
+  itNative('is the default backend and reports its ISA and threads', () => {
+    if (process.env['KEEL_BACKEND'] === 'ts') return;
+    assert.equal(getBackend(), 'native');
+    const info = backendInfo();
+    assert.equal(info.backend, 'native');
+    assert.ok(['avx512', 'avx2', 'sse2', 'scalar'].includes(info.isa), info.isa);
+    assert.ok(info.threads >= 1);
+    assert.ok(listKernels('native').includes('matMul'));
+  });
+
+  itNative('can be switched off and on at run time', () => {
+    const before = getBackend();
+    try {
+      setBackend('ts');
+      assert.deepEqual(backendInfo(), { backend: 'ts', isa: 'js', threads: 1 });
+      setBackend('native');
+      assert.equal(backendInfo().backend, 'native');
+    } finally {
+      setBackend(before);
+    }
+  });
+
+  it('follows KEEL_BACKEND=ts', async () => {
+    assert.deepEqual(JSON.parse((await probes.ts).out), { backend: 'ts', isa: 'js', threads: 1 });
+  });
+
+  itNative('follows KEEL_BACKEND=native and KEEL_NUM_THREADS', async () => {
+    const nat = JSON.parse((await probes.native).out);
+    assert.equal(nat.backend, 'native');
+    assert.equal(nat.threads, 3);
+  });
+
+  it('falls back to TypeScript with one notice when the addon cannot load', async () => {
+    const r = await probes.missing;
+    assert.deepEqual(JSON.parse(r.out), { backend: 'ts', isa: 'js', threads: 1 });
+    assert.equal(r.err.match(/native backend unavailable/g)?.length, 1, r.err);
+  });
+});
+
+describe('native thread pool', () => {
+  itNative('keeps computing correctly while the thread count changes', () => {
+    const b = native!;
+    const before = b.info().threads;
+    const n = 100_000;
+    const x = new Float32Array(n).fill(2);
+    const y = new Float32Array(n);
+    try {
+      for (let i = 0; i < 200; i++) {
+        b.setNumThreads(1 + (i % 4));
+        y.fill(0);
+        b.unary(b.unaryOps.indexOf('square'), x, y, 0, 0);
+        if (y[0] !== 4 || y[n - 1] !== 4 || y[n >> 1] !== 4)
+          assert.fail(`iteration ${i}: wrong result`);
+      }
+    } finally {
+      b.setNumThreads(before);
+    }
+  });
+});
