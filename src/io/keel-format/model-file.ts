@@ -1,0 +1,287 @@
+import { noGrad } from '../../autograd/tape.js';
+import type { Model } from '../../models/model.js';
+import { weightBudget } from '../../nn/engine/layer.js';
+import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import { zeros } from '../../tensor/create.js';
+import { type DType, isDType } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
+import {
+  decodeSafetensors,
+  readSafetensors,
+  type SafetensorsContents,
+} from '../safetensors-read.js';
+import { encodeSafetensors } from '../safetensors-writer.js';
+import {
+  checkOptimizerRecord,
+  encodeOptimizer,
+  optimizerFromRecord,
+  restoreOptimizer,
+} from './optimizer-state.js';
+import { decodePreprocessing, encodePreprocessing } from './preprocessing.js';
+// Every built-in layer must be registered before a file naming it can be loaded.
+import '../../nn/layers/index.js';
+
+export const FORMAT_NAME = 'keel';
+export const FORMAT_VERSION = '1';
+
+/** One model input as saved: shape with null for free axes, and dtype. */
+export interface InputSpec {
+  shape: (number | null)[];
+  dtype: DType;
+}
+
+export interface SaveOptions {
+  /** Also store the optimizer (class, config, iterations, slots) and the compile settings. */
+  includeOptimizer?: boolean;
+  /** Input shapes (batch axis included, null for free axes) for a subclassed model without a graph. */
+  inputShapes?: (number | null)[][];
+  /** Named preprocessing that runs before the model (a TextVectorization with its vocabulary). */
+  preprocessing?: Readonly<Record<string, { getConfig(): Record<string, unknown> }>>;
+}
+
+export interface LoadOptions {
+  /** Compile the model with the saved optimizer state and losses when the file has them (default true). */
+  compile?: boolean;
+}
+
+/** Model → safetensors entries and metadata (architecture, weight order, input signature, optimizer). */
+export function encodeModel(
+  model: Model,
+  options: SaveOptions = {},
+): { entries: [string, Tensor][]; metadata: Record<string, string> } {
+  const weights = model.weights;
+  const keys = uniqueKeys(weights.map((w) => w.name));
+  const entries: [string, Tensor][] = weights.map((w, i) => [keys[i]!, w]);
+  const metadata: Record<string, string> = {
+    format: FORMAT_NAME,
+    format_version: FORMAT_VERSION,
+    model: JSON.stringify(serializeLayer(model)),
+    weights: JSON.stringify(keys),
+    input_signature: JSON.stringify(inputSignature(model, options.inputShapes)),
+  };
+  if (options.preprocessing) {
+    metadata['preprocessing'] = JSON.stringify(encodePreprocessing(options.preprocessing));
+  }
+  const compiled = model.compiled;
+  if (options.includeOptimizer && compiled) {
+    const { record, entries: slots } = encodeOptimizer(model, compiled.optimizer);
+    metadata['optimizer'] = JSON.stringify(record);
+    entries.push(...slots);
+    const losses = compiled.losses.map((l) =>
+      l ? (l.constructor as unknown as { className: string }).className : null,
+    );
+    const metrics = compiled.metricSpecs.map((ids) => ids.filter((id) => typeof id === 'string'));
+    metadata['compile'] = JSON.stringify({ losses, metrics, lossWeights: compiled.lossWeights });
+  }
+  return { entries, metadata };
+}
+
+/** Saves the architecture, the weights and (optionally) the optimizer in one file, atomically. */
+export function saveModel(model: Model, path: string, options: SaveOptions = {}): void {
+  const { entries, metadata } = encodeModel(model, options);
+  writeFileAtomic(path, encodeSafetensors(entries, metadata));
+}
+
+/** Loads a model saved by `model.save(path)`; unknown layer classes must be registered first. */
+export function loadModel(path: string, options: LoadOptions = {}): Model {
+  return decodeModel(readSafetensors(path), path, options);
+}
+
+/**
+ * The preprocessing objects saved with a model (`model.save(path, {preprocessing: {text: tv}})`),
+ * rebuilt: `const { text } = loadPreprocessing('m.keel')`. Empty when the file has none.
+ */
+export function loadPreprocessing(path: string): Record<string, unknown> {
+  const meta = readSafetensors(path).metadata;
+  if (meta['preprocessing'] === undefined) return {};
+  return decodePreprocessing(parseMeta(meta, 'preprocessing', path), path);
+}
+
+/** Loads a model from the bytes of a Keel model file (an upload, a fetched file). */
+export function loadModelFromBytes(
+  bytes: Uint8Array,
+  source = 'model file',
+  options: LoadOptions = {},
+): Model {
+  return decodeModel(decodeSafetensors(bytes, source), source, options);
+}
+
+/** Rebuilds a model from a decoded Keel file; every inconsistency is an Error naming `source`. */
+export function decodeModel(
+  contents: SafetensorsContents,
+  source: string,
+  options: LoadOptions = {},
+): Model {
+  const meta = contents.metadata;
+  if (meta['format'] !== FORMAT_NAME) {
+    throw new Error(
+      `${source}: not a Keel model file (metadata format=${JSON.stringify(meta['format'])})`,
+    );
+  }
+  if (meta['format_version'] !== FORMAT_VERSION) {
+    throw new Error(
+      `${source}: unsupported Keel format version ${JSON.stringify(meta['format_version'])}`,
+    );
+  }
+  const arch = parseMeta(meta, 'model', source);
+  if (
+    !isJsonObject(arch) ||
+    typeof arch['className'] !== 'string' ||
+    !isJsonObject(arch['config'])
+  ) {
+    throw new Error(`${source}: metadata 'model' must be {className, config}`);
+  }
+  const keys = parseMeta(meta, 'weights', source);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
+    throw new Error(`${source}: metadata 'weights' must be a list of tensor names`);
+  }
+  const signature = checkSignature(parseMeta(meta, 'input_signature', source), source);
+  let available = 0;
+  for (const t of contents.tensors.values()) available += t.size;
+  const budget = available + 1024;
+  for (const s of signature) {
+    if (s.shape.reduce<number>((n, d) => n * (d ?? 1), 1) > budget) {
+      throw new Error(
+        `${source}: input_signature shape [${s.shape}] is larger than the file allows`,
+      );
+    }
+  }
+  const model = rebuild(
+    arch as { className: string; config: Record<string, unknown> },
+    signature,
+    budget,
+    source,
+  );
+  setWeightsFrom(model, keys as string[], contents.tensors, source);
+  if (options.compile !== false && meta['optimizer'] !== undefined) {
+    const record = checkOptimizerRecord(parseMeta(meta, 'optimizer', source), source);
+    const optimizer = optimizerFromRecord(record, source);
+    const compileConfig = parseMeta(meta, 'compile', source);
+    if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
+      const losses = compileConfig['losses'] as (string | null)[];
+      const metrics = (compileConfig['metrics'] ?? []) as string[][];
+      try {
+        model.compile({
+          optimizer,
+          loss: losses.length === 1 ? losses[0]! : losses,
+          metrics: metrics.length === 1 ? metrics[0]! : metrics,
+          lossWeights: compileConfig['lossWeights'] as number[] | undefined,
+        });
+      } catch (e) {
+        throw new Error(
+          `${source}: cannot compile with the saved settings: ${(e as Error).message}`,
+        );
+      }
+      restoreOptimizer(model, optimizer, record, contents.tensors, source);
+    }
+  }
+  return model;
+}
+
+/** Reads one JSON metadata entry with the guarded parser. */
+export function parseMeta(meta: Record<string, string>, key: string, source: string): unknown {
+  const text = meta[key];
+  if (text === undefined) throw new Error(`${source}: metadata '${key}' is missing`);
+  return parseJsonGuarded(text, `${source} metadata '${key}'`);
+}
+
+function rebuild(
+  arch: { className: string; config: Record<string, unknown> },
+  signature: InputSpec[],
+  budget: number,
+  source: string,
+): Model {
+  const previous = weightBudget.remaining;
+  weightBudget.remaining = Math.min(previous, budget);
+  try {
+    const layer = deserializeLayer(arch);
+    const model = layer as Model;
+    if (typeof (model as { compile?: unknown }).compile !== 'function') {
+      throw new Error(`the top-level class '${arch.className}' is a layer, not a model`);
+    }
+    if (!model.built && signature.length > 0) {
+      const dummies = signature.map((s) =>
+        zeros(
+          s.shape.map((d) => d ?? 1),
+          s.dtype,
+        ),
+      );
+      noGrad(() => model.apply(dummies.length === 1 ? dummies[0]! : dummies, { training: false }));
+    }
+    return model;
+  } catch (e) {
+    throw new Error(`${source}: cannot rebuild the model: ${(e as Error)?.message ?? String(e)}`);
+  } finally {
+    weightBudget.remaining = previous;
+  }
+}
+
+/** Assigns the file's tensors to `model.weights` in the saved order, checking names, dtypes and shapes. */
+export function setWeightsFrom(
+  model: Model,
+  keys: readonly string[],
+  tensors: ReadonlyMap<string, Tensor>,
+  source: string,
+): void {
+  const weights = model.weights;
+  if (weights.length !== keys.length) {
+    throw new Error(
+      `${source}: the file has ${keys.length} weights, the model has ${weights.length}`,
+    );
+  }
+  const values = keys.map((key, i) => {
+    const t = tensors.get(key);
+    const w = weights[i]!;
+    if (!t) throw new Error(`${source}: weight tensor '${key}' is missing`);
+    if (
+      t.dtype !== w.dtype ||
+      t.shape.length !== w.shape.length ||
+      t.shape.some((d, k) => d !== w.shape[k])
+    ) {
+      throw new Error(
+        `${source}: weight '${key}' is ${t.dtype} [${t.shape}], the model's '${w.name}' is ${w.dtype} [${w.shape}]`,
+      );
+    }
+    return t;
+  });
+  for (let i = 0; i < weights.length; i++) weights[i]!.assign(values[i]!);
+}
+
+function inputSignature(model: Model, given?: (number | null)[][]): InputSpec[] {
+  if (model.graph) return model.graph.inputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+  if (given) return given.map((shape) => ({ shape: [...shape], dtype: model.dtype }));
+  if (model.batchInputShape) return [{ shape: [...model.batchInputShape], dtype: model.dtype }];
+  if (model.weights.length === 0) return [];
+  throw new Error(
+    `save: model '${model.name}' has no graph; pass {inputShapes: [[null, ...]]} so the file can rebuild it`,
+  );
+}
+
+function checkSignature(value: unknown, source: string): InputSpec[] {
+  const ok =
+    Array.isArray(value) &&
+    value.every(
+      (s) =>
+        isJsonObject(s) &&
+        isDType(s['dtype']) &&
+        Array.isArray(s['shape']) &&
+        s['shape'].length <= 32 &&
+        s['shape'].every((d) => d === null || (Number.isSafeInteger(d) && d >= 0)),
+    );
+  if (!ok)
+    throw new Error(`${source}: metadata 'input_signature' must be a list of {shape, dtype}`);
+  return value as InputSpec[];
+}
+
+/** Weight names as tensor keys, made unique with a '#n' suffix where two weights share a name. */
+function uniqueKeys(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((name, i) => {
+    let key = name === '__metadata__' ? `${name}#${i}` : name;
+    if (seen.has(key)) key = `${name}#${i}`;
+    seen.add(key);
+    return key;
+  });
+}

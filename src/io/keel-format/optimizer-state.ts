@@ -1,0 +1,130 @@
+import type { Model } from '../../models/model.js';
+import { Adam } from '../../nn/optimizers/adam.js';
+import { AdamW } from '../../nn/optimizers/adamw.js';
+import type { Optimizer } from '../../nn/optimizers/optimizer.js';
+import { RMSprop } from '../../nn/optimizers/rmsprop.js';
+import { SGD } from '../../nn/optimizers/sgd.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { isJsonObject } from '../json-guard.js';
+
+/** How the optimizer is written in a model file's metadata; slot tensors are stored beside the weights. */
+export interface OptimizerRecord {
+  className: string;
+  config: Record<string, unknown>;
+  iterations: number;
+  /** The learning rate when saved (used when a schedule cannot be rebuilt). */
+  learningRate: number;
+  /** One entry per slot: index into model.weights, slot name, tensor key in the file. */
+  slots: { weight: number; name: string; key: string }[];
+}
+
+const OPTIMIZERS: Record<string, new (args: Record<string, unknown>) => Optimizer> = {
+  Adam: Adam as never,
+  AdamW: AdamW as never,
+  RMSprop: RMSprop as never,
+  SGD: SGD as never,
+};
+
+/** The optimizer's record and its slot tensors (`optimizer/<i>/<slot>`), keyed to the model's weights. */
+export function encodeOptimizer(
+  model: Model,
+  optimizer: Optimizer,
+): { record: OptimizerRecord; entries: [string, Tensor][] } {
+  const index = new Map(model.weights.map((w, i) => [w, i]));
+  const entries: [string, Tensor][] = [];
+  const slots: OptimizerRecord['slots'] = [];
+  for (const [variable, name, slot] of optimizer.slotEntries()) {
+    const weight = index.get(variable);
+    if (weight === undefined) continue; // a slot of a variable outside this model
+    const key = `optimizer/${weight}/${name}`;
+    slots.push({ weight, name, key });
+    entries.push([key, slot]);
+  }
+  const record: OptimizerRecord = {
+    className: (optimizer.constructor as typeof Optimizer).className,
+    config: optimizer.getConfig(),
+    iterations: optimizer.iterations,
+    learningRate: optimizer.learningRate,
+    slots,
+  };
+  return { record, entries };
+}
+
+/** Rebuilds an optimizer of a known class from its record (a schedule becomes its saved rate). */
+export function optimizerFromRecord(record: OptimizerRecord, source: string): Optimizer {
+  const cls = Object.hasOwn(OPTIMIZERS, record.className)
+    ? OPTIMIZERS[record.className]
+    : undefined;
+  if (!cls) {
+    throw new Error(
+      `${source}: unknown optimizer class '${record.className}'; known: ${Object.keys(OPTIMIZERS).join(', ')}`,
+    );
+  }
+  const config = { ...record.config };
+  if (typeof config['learningRate'] !== 'number') config['learningRate'] = record.learningRate;
+  for (const k of Object.keys(config)) if (config[k] === null) delete config[k];
+  try {
+    return new cls(config);
+  } catch (e) {
+    throw new Error(`${source}: cannot rebuild the optimizer: ${(e as Error).message}`);
+  }
+}
+
+/** Validates the optimizer record read from a file. */
+export function checkOptimizerRecord(value: unknown, source: string): OptimizerRecord {
+  const bad = (what: string) => new Error(`${source}: optimizer state: ${what}`);
+  if (!isJsonObject(value)) throw bad('must be an object');
+  if (typeof value['className'] !== 'string') throw bad('className must be a string');
+  if (!isJsonObject(value['config'])) throw bad('config must be an object');
+  const it = value['iterations'];
+  if (!Number.isSafeInteger(it) || (it as number) < 0)
+    throw bad('iterations must be an integer >= 0');
+  if (typeof value['learningRate'] !== 'number') throw bad('learningRate must be a number');
+  const slots = value['slots'];
+  if (
+    !Array.isArray(slots) ||
+    !slots.every(
+      (s) =>
+        isJsonObject(s) &&
+        Number.isSafeInteger(s['weight']) &&
+        typeof s['name'] === 'string' &&
+        typeof s['key'] === 'string',
+    )
+  ) {
+    throw bad('slots must be a list of {weight, name, key}');
+  }
+  return value as unknown as OptimizerRecord;
+}
+
+/** Writes a record's iterations and slot values into `optimizer` for `model`'s weights. */
+export function restoreOptimizer(
+  model: Model,
+  optimizer: Optimizer,
+  record: OptimizerRecord,
+  tensors: ReadonlyMap<string, Tensor>,
+  source: string,
+): void {
+  const weights = model.weights;
+  for (const s of record.slots) {
+    const w = weights[s.weight];
+    const t = tensors.get(s.key);
+    if (!w)
+      throw new Error(
+        `${source}: optimizer slot '${s.key}' refers to weight ${s.weight}, the model has ${weights.length}`,
+      );
+    if (!t) throw new Error(`${source}: optimizer slot tensor '${s.key}' is missing`);
+    if (
+      t.dtype !== w.dtype ||
+      t.shape.length !== w.shape.length ||
+      t.shape.some((d, i) => d !== w.shape[i])
+    ) {
+      throw new Error(
+        `${source}: optimizer slot '${s.key}' is ${t.dtype} [${t.shape}], weight '${w.name}' is ${w.dtype} [${w.shape}]`,
+      );
+    }
+    optimizer.setSlot(w, s.name, t);
+  }
+  optimizer.iterations = record.iterations;
+  if (typeof record.config['learningRate'] === 'number')
+    optimizer.learningRate = record.learningRate;
+}

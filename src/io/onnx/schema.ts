@@ -1,0 +1,228 @@
+import protobuf from 'protobufjs/light.js';
+
+/**
+ * The subset of ONNX's onnx.proto (IR version 8, field numbers as in onnx/onnx.proto) that
+ * Keel reads and writes, as a protobufjs JSON descriptor: models, graphs, nodes, attributes,
+ * tensors and value infos. Fields Keel never uses (sparse tensors, functions, training info)
+ * are left out; protobuf skips unknown fields when decoding, so files that have them still load.
+ */
+const ONNX_DESCRIPTOR = {
+  nested: {
+    onnx: {
+      nested: {
+        AttributeProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            refAttrName: { type: 'string', id: 21 },
+            docString: { type: 'string', id: 13 },
+            type: { type: 'AttributeType', id: 20 },
+            f: { type: 'float', id: 2 },
+            i: { type: 'int64', id: 3 },
+            s: { type: 'bytes', id: 4 },
+            t: { type: 'TensorProto', id: 5 },
+            g: { type: 'GraphProto', id: 6 },
+            floats: { rule: 'repeated', type: 'float', id: 7 },
+            ints: { rule: 'repeated', type: 'int64', id: 8 },
+            strings: { rule: 'repeated', type: 'bytes', id: 9 },
+            tensors: { rule: 'repeated', type: 'TensorProto', id: 10 },
+            graphs: { rule: 'repeated', type: 'GraphProto', id: 11 },
+          },
+          nested: {
+            AttributeType: {
+              values: {
+                UNDEFINED: 0,
+                FLOAT: 1,
+                INT: 2,
+                STRING: 3,
+                TENSOR: 4,
+                GRAPH: 5,
+                FLOATS: 6,
+                INTS: 7,
+                STRINGS: 8,
+                TENSORS: 9,
+                GRAPHS: 10,
+              },
+            },
+          },
+        },
+        ValueInfoProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'TypeProto', id: 2 },
+            docString: { type: 'string', id: 3 },
+          },
+        },
+        NodeProto: {
+          fields: {
+            input: { rule: 'repeated', type: 'string', id: 1 },
+            output: { rule: 'repeated', type: 'string', id: 2 },
+            name: { type: 'string', id: 3 },
+            opType: { type: 'string', id: 4 },
+            domain: { type: 'string', id: 7 },
+            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+            docString: { type: 'string', id: 6 },
+          },
+        },
+        StringStringEntryProto: {
+          fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
+        },
+        ModelProto: {
+          fields: {
+            irVersion: { type: 'int64', id: 1 },
+            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+            producerName: { type: 'string', id: 2 },
+            producerVersion: { type: 'string', id: 3 },
+            domain: { type: 'string', id: 4 },
+            modelVersion: { type: 'int64', id: 5 },
+            docString: { type: 'string', id: 6 },
+            graph: { type: 'GraphProto', id: 7 },
+            metadataProps: { rule: 'repeated', type: 'StringStringEntryProto', id: 14 },
+          },
+        },
+        GraphProto: {
+          fields: {
+            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+            name: { type: 'string', id: 2 },
+            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+            docString: { type: 'string', id: 10 },
+            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+            valueInfo: { rule: 'repeated', type: 'ValueInfoProto', id: 13 },
+          },
+        },
+        TensorProto: {
+          fields: {
+            dims: { rule: 'repeated', type: 'int64', id: 1 },
+            dataType: { type: 'int32', id: 2 },
+            floatData: { rule: 'repeated', type: 'float', id: 4, options: { packed: true } },
+            int32Data: { rule: 'repeated', type: 'int32', id: 5, options: { packed: true } },
+            int64Data: { rule: 'repeated', type: 'int64', id: 7, options: { packed: true } },
+            name: { type: 'string', id: 8 },
+            docString: { type: 'string', id: 12 },
+            rawData: { type: 'bytes', id: 9 },
+            doubleData: { rule: 'repeated', type: 'double', id: 10, options: { packed: true } },
+            dataLocation: { type: 'int32', id: 14 },
+          },
+        },
+        TensorShapeProto: {
+          fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } },
+          nested: {
+            Dimension: {
+              oneofs: { value: { oneof: ['dimValue', 'dimParam'] } },
+              fields: {
+                dimValue: { type: 'int64', id: 1 },
+                dimParam: { type: 'string', id: 2 },
+                denotation: { type: 'string', id: 3 },
+              },
+            },
+          },
+        },
+        TypeProto: {
+          oneofs: { value: { oneof: ['tensorType'] } },
+          fields: {
+            tensorType: { type: 'Tensor', id: 1 },
+            denotation: { type: 'string', id: 6 },
+          },
+          nested: {
+            Tensor: {
+              fields: {
+                elemType: { type: 'int32', id: 1 },
+                shape: { type: 'TensorShapeProto', id: 2 },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const root = protobuf.Root.fromJSON(ONNX_DESCRIPTOR);
+
+/** The ModelProto message type (encode/decode/toObject). */
+export const ModelProto = root.lookupType('onnx.ModelProto');
+
+/** ONNX TensorProto.DataType values Keel uses. */
+export const ONNX_DTYPE = {
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
+  INT64: 7,
+  BOOL: 9,
+  DOUBLE: 11,
+} as const;
+
+/** AttributeProto.AttributeType values. */
+export const ATTR = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+} as const;
+
+/** Plain-object forms of the messages, as `ModelProto.toObject(..., {longs: Number})` gives them. */
+export interface OnnxTensor {
+  name: string;
+  dims: number[];
+  dataType: number;
+  rawData?: Uint8Array;
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: number[];
+  doubleData?: number[];
+  dataLocation?: number;
+}
+
+export interface OnnxAttribute {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: OnnxTensor;
+  floats?: number[];
+  ints?: number[];
+  strings?: Uint8Array[];
+}
+
+export interface OnnxNode {
+  input: string[];
+  output: string[];
+  name?: string;
+  opType: string;
+  domain?: string;
+  attribute?: OnnxAttribute[];
+}
+
+export interface OnnxValueInfo {
+  name: string;
+  type?: {
+    tensorType?: {
+      elemType?: number;
+      shape?: { dim?: { dimValue?: number; dimParam?: string }[] };
+    };
+  };
+}
+
+export interface OnnxGraph {
+  name?: string;
+  node: OnnxNode[];
+  initializer: OnnxTensor[];
+  input: OnnxValueInfo[];
+  output: OnnxValueInfo[];
+}
+
+export interface OnnxModel {
+  irVersion: number;
+  opsetImport: { domain?: string; version: number }[];
+  producerName?: string;
+  producerVersion?: string;
+  graph: OnnxGraph;
+}

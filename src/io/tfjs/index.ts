@@ -1,0 +1,2 @@
+export { keelToTfjs, tfjsToKeel } from './convert-config.js';
+export * from './tfjs-format.js';

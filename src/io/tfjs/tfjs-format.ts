@@ -1,0 +1,233 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { TextDecoder } from 'node:util';
+import type { Model } from '../../models/model.js';
+import { weightBudget } from '../../nn/engine/layer.js';
+import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import { DTYPES, type DType } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
+import { readFileBounded } from '../safetensors-read.js';
+import { keelToTfjs, tfjsToKeel } from './convert-config.js';
+// Every built-in layer must be registered before a file naming it can be loaded.
+import '../../nn/layers/index.js';
+// tfjs topologies name 'Sequential' and 'Model' (Functional): both must be registered.
+import '../../models/sequential.js';
+
+/** One weight as tfjs's weightsManifest lists it. */
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+}
+
+/** tfjs's in-memory model artifacts (what `tf.io.fromMemory` and IOHandlers exchange). */
+export interface TfjsArtifacts {
+  modelTopology: Record<string, unknown>;
+  weightSpecs: TfjsWeightSpec[];
+  weightData: ArrayBuffer;
+}
+
+const SHARD_BYTES = 4 * 1024 * 1024;
+
+/** A Keel model as tfjs-layers artifacts (Keras topology JSON + weights in `model.weights` order). */
+export function toTfjsArtifacts(model: Model): TfjsArtifacts {
+  const serialized = serializeLayer(model);
+  const topology = keelToTfjs(serialized) as Record<string, unknown>;
+  const config = topology['config'] as Record<string, unknown>;
+  // tfjs's Sequential takes its input shape from the first layer.
+  const built = model.graph?.inputs[0]?.shape;
+  if (serialized.className === 'Sequential' && built) {
+    const first = (config['layers'] as Record<string, unknown>[])[0];
+    const fc = first?.['config'] as Record<string, unknown> | undefined;
+    if (fc && !fc['batch_input_shape']) fc['batch_input_shape'] = built;
+  }
+  const weights = model.weights;
+  const weightSpecs = weights.map((w) => ({
+    name: w.name,
+    shape: [...w.shape],
+    dtype: w.dtype as TfjsWeightSpec['dtype'],
+  }));
+  const total = weights.reduce((n, w) => n + w.data.byteLength, 0);
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const w of weights) {
+    data.set(new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.byteLength), at);
+    at += w.data.byteLength;
+  }
+  return {
+    modelTopology: { ...topology, keras_version: 'keel 0.1.0', backend: 'tensor_flow.js' },
+    weightSpecs,
+    weightData: data.buffer,
+  };
+}
+
+/**
+ * Saves a model as tfjs-layers files: `model.json` (format 'layers-model') and 4 MB weight
+ * shards, each written atomically, loadable with `tf.loadLayersModel`. Returns model.json's path.
+ */
+export function saveTfjsModel(model: Model, dir: string): string {
+  const { modelTopology, weightSpecs, weightData } = toTfjsArtifacts(model);
+  mkdirSync(dir, { recursive: true });
+  const bytes = new Uint8Array(weightData);
+  const count = Math.max(1, Math.ceil(bytes.byteLength / SHARD_BYTES));
+  const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+  paths.forEach((p, i) => {
+    writeFileAtomic(join(dir, p), bytes.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES));
+  });
+  const json = {
+    format: 'layers-model',
+    generatedBy: 'keel 0.1.0',
+    convertedBy: null,
+    modelTopology,
+    weightsManifest: [{ paths, weights: weightSpecs }],
+  };
+  const path = join(dir, 'model.json');
+  writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(json)));
+  return path;
+}
+
+/** Loads a tfjs-layers model from model.json and its shards (paths relative to model.json, no '..'). */
+export function loadTfjsModel(modelJsonPath: string): Model {
+  const source = modelJsonPath;
+  const text = new TextDecoder('utf-8').decode(readFileBounded(modelJsonPath));
+  const json = parseJsonGuarded(text, source);
+  if (!isJsonObject(json) || !isJsonObject(json['modelTopology']))
+    throw new Error(`${source}: no modelTopology`);
+  const manifest = json['weightsManifest'] ?? [];
+  if (!Array.isArray(manifest)) throw new Error(`${source}: weightsManifest must be a list`);
+  const specs: TfjsWeightSpec[] = [];
+  const chunks: Uint8Array[] = [];
+  for (const group of manifest) {
+    if (
+      !isJsonObject(group) ||
+      !Array.isArray(group['paths']) ||
+      !Array.isArray(group['weights'])
+    ) {
+      throw new Error(`${source}: each weightsManifest entry needs paths and weights`);
+    }
+    for (const p of group['paths']) chunks.push(readShard(dirname(modelJsonPath), p, source));
+    specs.push(...(group['weights'] as TfjsWeightSpec[]));
+  }
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    data.set(c, at);
+    at += c.byteLength;
+  }
+  return fromTfjsArtifacts(
+    {
+      modelTopology: json['modelTopology'] as Record<string, unknown>,
+      weightSpecs: specs,
+      weightData: data.buffer,
+    },
+    source,
+  );
+}
+
+function readShard(dir: string, p: unknown, source: string): Uint8Array {
+  if (
+    typeof p !== 'string' ||
+    isAbsolute(p) ||
+    normalize(p).split(sep).includes('..') ||
+    p.includes('\0')
+  ) {
+    throw new Error(
+      `${source}: weight path ${JSON.stringify(p)} must be relative and stay in the model's directory`,
+    );
+  }
+  try {
+    return readFileBounded(join(dir, p));
+  } catch (e) {
+    throw new Error(`${source}: cannot read weight shard '${p}': ${(e as Error).message}`);
+  }
+}
+
+/** Builds a Keel model from tfjs artifacts; weights are matched by name, else by position. */
+export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model'): Model {
+  const tensors = decodeWeights(
+    artifacts.weightSpecs,
+    new Uint8Array(artifacts.weightData),
+    source,
+  );
+  const arch = tfjsToKeel(artifacts.modelTopology);
+  if (
+    !isJsonObject(arch) ||
+    typeof arch['className'] !== 'string' ||
+    !isJsonObject(arch['config'])
+  ) {
+    throw new Error(`${source}: modelTopology must be {class_name, config}`);
+  }
+  const previous = weightBudget.remaining;
+  let total = 1024;
+  for (const t of tensors.values()) total += t.size;
+  weightBudget.remaining = Math.min(previous, total);
+  let model: Model;
+  try {
+    model = deserializeLayer({ className: arch['className'], config: arch['config'] }) as Model;
+    if (!model.graph)
+      throw new Error(
+        `the topology of class '${arch['className']}' did not build a model with inputs`,
+      );
+  } catch (e) {
+    throw new Error(`${source}: cannot rebuild the model: ${(e as Error).message}`);
+  } finally {
+    weightBudget.remaining = previous;
+  }
+  const weights = model.weights;
+  const list = [...tensors.values()];
+  const byName = weights.every((w) => tensors.has(w.name));
+  if (!byName && list.length !== weights.length) {
+    throw new Error(
+      `${source}: the manifest has ${list.length} weights, the model ${weights.length}, and their names differ`,
+    );
+  }
+  weights.forEach((w, i) => {
+    const t = byName ? tensors.get(w.name)! : list[i]!;
+    if (
+      t.dtype !== w.dtype ||
+      t.shape.length !== w.shape.length ||
+      t.shape.some((d, k) => d !== w.shape[k])
+    ) {
+      throw new Error(
+        `${source}: weight for '${w.name}' is ${t.dtype} [${t.shape}], the model needs ${w.dtype} [${w.shape}]`,
+      );
+    }
+    w.assign(t);
+  });
+  return model;
+}
+
+function decodeWeights(
+  specs: TfjsWeightSpec[],
+  data: Uint8Array,
+  source: string,
+): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  let at = 0;
+  for (const s of specs) {
+    const ok =
+      isJsonObject(s) &&
+      typeof s.name === 'string' &&
+      Array.isArray(s.shape) &&
+      s.shape.every((d) => Number.isSafeInteger(d) && d >= 0) &&
+      (s.dtype === 'float32' || s.dtype === 'int32' || s.dtype === 'bool');
+    if (!ok) throw new Error(`${source}: invalid weight spec ${JSON.stringify(s).slice(0, 200)}`);
+    if ((s as unknown as { quantization?: unknown }).quantization)
+      throw new Error(`${source}: quantized weight '${s.name}' is not supported`);
+    const dtype = s.dtype as DType;
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const bytes = size * DTYPES[dtype].bytes;
+    if (!(at + bytes <= data.byteLength)) {
+      throw new Error(
+        `${source}: weight '${s.name}' [${s.shape}] runs past the end of the weight data (${data.byteLength} bytes)`,
+      );
+    }
+    const arr = DTYPES[dtype].create(size);
+    new Uint8Array(arr.buffer).set(data.subarray(at, at + bytes));
+    at += bytes;
+    out.set(s.name, new Tensor(arr, s.shape, dtype));
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { exportOnnx, saveOnnx } from '../../src/io/onnx/export.js';
+import { importOnnx, loadOnnx } from '../../src/io/onnx/import.js';
+import { Model } from '../../src/models/model.js';
+import { Sequential } from '../../src/models/sequential.js';
+import * as layers from '../../src/nn/layers/index.js';
+import { Input } from '../../src/nn/layers/input-layer.js';
+import { setSeed } from '../../src/random/rng.js';
+import { randomUniform } from '../../src/random/tensors.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import '../../src/backends/index.js';
+
+const L = layers as unknown as Record<string, any>;
+const dir = mkdtempSync(join(tmpdir(), 'keel-onnx-'));
+
+function maxError(a: Tensor | Tensor[], b: Tensor | Tensor[]): number {
+  const as = Array.isArray(a) ? a : [a];
+  const bs = Array.isArray(b) ? b : [b];
+  let m = 0;
+  as.forEach((t, i) => {
+    assert.deepEqual(t.shape, bs[i]!.shape);
+    for (let j = 0; j < t.size; j++) m = Math.max(m, Math.abs(t.data[j]! - bs[i]!.data[j]!));
+  });
+  return m;
+}
+
+/** Export → import → same predictions; then one training step runs and changes the weights. */
+async function roundTrip(model: Model, xs: Tensor[], ys: Tensor, file: string): Promise<number> {
+  const path = join(dir, file);
+  saveOnnx(model, path);
+  const imported = loadOnnx(path);
+  const x = xs.length === 1 ? xs[0]! : xs;
+  const err = maxError(imported.predict(x), model.predict(x));
+  imported.compile({ optimizer: 'sgd', loss: 'mse' });
+  const before = imported.getWeights();
+  await imported.fit(x, ys, { epochs: 1, batchSize: 64, verbose: 0 });
+  assert.ok(maxError(imported.getWeights(), before) > 0, 'one fit step changed the weights');
+  return err;
+}
+
+describe('ONNX import', () => {
+  it('round-trips the seed CNN (export → import → same predictions → fit one step)', async () => {
+    setSeed(1);
+    const model = new Sequential([
+      new L.Conv2D(8, [3, 3], { activation: 'relu', inputShape: [12, 12, 1] }),
+      new L.MaxPooling2D([2, 2]),
+      new L.Flatten(),
+      new L.Dense(10, { activation: 'softmax' }),
+    ]);
+    const imported = importOnnx(exportOnnx(model));
+    assert.deepEqual(
+      imported.layers.map((l) => (l.constructor as { className?: string }).className),
+      ['InputLayer', 'Conv2D', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense', 'Activation'],
+      'the transposes around Conv and MaxPool cancel out',
+    );
+    const err = await roundTrip(
+      model,
+      [randomUniform([4, 12, 12, 1])],
+      randomUniform([4, 10]),
+      'cnn.onnx',
+    );
+    console.log(`onnx import seed CNN max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
+
+  it('round-trips conv/pool/batch-norm/gelu/silu/concat graphs', async () => {
+    setSeed(2);
+    const x = Input({ shape: [8, 8, 3] });
+    let y = new L.Conv2D(4, [3, 3], { padding: 'same', activation: 'gelu' }).apply(x);
+    y = new L.BatchNormalization().apply(y);
+    y = new L.AveragePooling2D([2, 2]).apply(y);
+    y = new L.Activation('silu').apply(y);
+    const g = new L.GlobalMaxPooling2D().apply(y);
+    const f = new L.Dense(5, { activation: 'tanh' }).apply(new L.Flatten().apply(y));
+    const z = new L.Concatenate().apply([f, g]);
+    const r = new L.Conv1D(2, 2, { padding: 'causal' }).apply(
+      new L.Reshape([3, 3]).apply(new L.Dense(9).apply(z)),
+    );
+    const model = new Model({ inputs: x, outputs: new L.Dense(2).apply(new L.Flatten().apply(r)) });
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, 0.3, 1.1)));
+    const err = await roundTrip(
+      model,
+      [randomUniform([3, 8, 8, 3], -1, 1)],
+      randomUniform([3, 2]),
+      'mixed.onnx',
+    );
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
+
+  for (const name of ['LSTM', 'GRU', 'SimpleRNN']) {
+    it(`round-trips ${name}`, async () => {
+      setSeed(3);
+      const x = Input({ shape: [5, 3] });
+      const seq = new L[name](4, { returnSequences: true }).apply(x);
+      const model = new Model({ inputs: x, outputs: new L[name](3).apply(seq) });
+      model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+      const err = await roundTrip(
+        model,
+        [randomUniform([2, 5, 3], -1, 1)],
+        randomUniform([2, 3]),
+        `${name}.onnx`,
+      );
+      console.log(`onnx import ${name} max abs error ${err}`);
+      assert.ok(err <= 1e-4, `max error ${err}`);
+    });
+  }
+
+  it('rejects garbage and unsupported operators with errors naming the file', () => {
+    assert.throws(() => importOnnx(new Uint8Array([1, 2, 3, 4, 5]), 'bad.onnx'), /bad.onnx/);
+    const x = Input({ shape: [5, 8] });
+    const model = new Model({ inputs: x, outputs: new L.MultiHeadAttention(2, 4).apply([x, x]) });
+    assert.throws(() => importOnnx(exportOnnx(model), 'mha.onnx'), /mha.onnx: node \d+ .*MatMul/);
+  });
+});

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { loadTfjsModel, saveTfjsModel } from '../../src/io/tfjs/tfjs-format.js';
+import { Model } from '../../src/models/model.js';
+import { Sequential } from '../../src/models/sequential.js';
+import * as layers from '../../src/nn/layers/index.js';
+import { Input } from '../../src/nn/layers/input-layer.js';
+import { setSeed } from '../../src/random/rng.js';
+import { randomUniform } from '../../src/random/tensors.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import '../../src/backends/index.js';
+
+const L = layers as unknown as Record<string, any>;
+const dir = mkdtempSync(join(tmpdir(), 'keel-tfjs-'));
+
+/** A tfjs IOHandler that writes model.json + one .bin shard, the layout of tfjs's file handlers. */
+function fileSaver(path: string): tf.io.IOHandler {
+  return {
+    save: async (a: tf.io.ModelArtifacts) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(join(dirname(path), 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
+      const manifest = [{ paths: ['weights.bin'], weights: a.weightSpecs }];
+      writeFileSync(
+        path,
+        JSON.stringify({
+          format: 'layers-model',
+          modelTopology: a.modelTopology,
+          weightsManifest: manifest,
+        }),
+      );
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    },
+  };
+}
+
+/** A tfjs IOHandler that reads model.json and its shards from disk. */
+function fileLoader(path: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(readFileSync(path, 'utf8'));
+      const group = json.weightsManifest[0];
+      const shards = group.paths.map((p: string) => readFileSync(join(dirname(path), p)));
+      const data = Buffer.concat(shards);
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: group.weights,
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      };
+    },
+  };
+}
+
+function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe('TensorFlow.js interop', async () => {
+  await tf.setBackend('cpu');
+
+  it('loads a tfjs seed CNN built and saved with tfjs, with equal predictions', async () => {
+    const m = tf.sequential();
+    m.add(
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [12, 12, 1] }),
+    );
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+    const path = join(dir, 'from-tfjs', 'model.json');
+    await m.save(fileSaver(path));
+    const model = loadTfjsModel(path);
+    setSeed(2);
+    const x = randomUniform([3, 12, 12, 1]);
+    const expected = (
+      m.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(x) as Tensor).data, expected);
+    console.log(`tfjs → Keel seed CNN max abs error ${err}`);
+    assert.ok(err <= 1e-5, `max error ${err}`);
+  });
+
+  it('saves a Keel seed CNN that tf.loadLayersModel loads with equal predictions', async () => {
+    setSeed(3);
+    const model = new Sequential([
+      new L.Conv2D(8, [3, 3], { activation: 'relu', inputShape: [12, 12, 1] }),
+      new L.MaxPooling2D([2, 2]),
+      new L.Flatten(),
+      new L.Dense(10, { activation: 'softmax' }),
+    ]);
+    const path = saveTfjsModel(model, join(dir, 'to-tfjs'));
+    const loaded = await tf.loadLayersModel(fileLoader(path));
+    const x = randomUniform([3, 12, 12, 1]);
+    const got = (
+      loaded.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(x) as Tensor).data, got);
+    console.log(`Keel → tfjs seed CNN max abs error ${err}`);
+    assert.ok(err <= 1e-5, `max error ${err}`);
+  });
+
+  it('round-trips a functional model with batch norm and concatenation both ways', async () => {
+    setSeed(4);
+    const a = Input({ shape: [6] });
+    const h = new L.BatchNormalization().apply(new L.Dense(5, { activation: 'tanh' }).apply(a));
+    const z = new L.Concatenate().apply([h, new L.Dropout(0.2).apply(a)]);
+    const model = new Model({ inputs: a, outputs: new L.Dense(2).apply(z) });
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, 0.5, 1.5)));
+    const path = saveTfjsModel(model, join(dir, 'functional'));
+    const loaded = await tf.loadLayersModel(fileLoader(path));
+    const x = randomUniform([4, 6]);
+    const viaTf = (
+      loaded.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    assert.ok(maxError((model.predict(x) as Tensor).data, viaTf) <= 1e-5);
+    const back = join(dir, 'functional-back', 'model.json');
+    await loaded.save(fileSaver(back));
+    const again = loadTfjsModel(back);
+    assert.ok(maxError((again.predict(x) as Tensor).data, viaTf) <= 1e-5);
+  });
+
+  it('moves LSTM and GRU models both ways with equal predictions', async () => {
+    const m = tf.sequential();
+    // tfjs defaults recurrentActivation to its hard_sigmoid, which Keel's fused LSTM/GRU lack.
+    m.add(
+      tf.layers.lstm({
+        units: 4,
+        returnSequences: true,
+        inputShape: [5, 3],
+        recurrentActivation: 'sigmoid',
+      }),
+    );
+    m.add(tf.layers.gru({ units: 3, recurrentActivation: 'sigmoid' }));
+    m.add(tf.layers.dense({ units: 2 }));
+    const path = join(dir, 'rnn-from-tfjs', 'model.json');
+    await m.save(fileSaver(path));
+    const model = loadTfjsModel(path);
+    setSeed(5);
+    const x = randomUniform([2, 5, 3], -1, 1);
+    const viaTf = (
+      m.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(x) as Tensor).data, viaTf);
+    console.log(`tfjs → Keel LSTM+GRU max abs error ${err}`);
+    assert.ok(err <= 1e-5, `max error ${err}`);
+    const back = await tf.loadLayersModel(
+      fileLoader(saveTfjsModel(model, join(dir, 'rnn-to-tfjs'))),
+    );
+    const again = (
+      back.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    assert.ok(maxError((model.predict(x) as Tensor).data, again) <= 1e-5);
+  });
+
+  it("keeps tfjs's hard_sigmoid (slope 0.2) semantics both ways", async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 4, activation: 'hardSigmoid', inputShape: [3] }));
+    const path = join(dir, 'hard', 'model.json');
+    await m.save(fileSaver(path));
+    const model = loadTfjsModel(path);
+    const x = randomUniform([5, 3], -4, 4);
+    const viaTf = (
+      m.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    assert.ok(maxError((model.predict(x) as Tensor).data, viaTf) <= 1e-6);
+    const back = await tf.loadLayersModel(fileLoader(saveTfjsModel(model, join(dir, 'hard-back'))));
+    const again = (
+      back.predict(tf.tensor(x.data as Float32Array, [...x.shape])) as tf.Tensor
+    ).dataSync();
+    assert.ok(maxError(again, viaTf) <= 1e-6);
+  });
+
+  it('rejects weight paths that leave the model directory and truncated shards', () => {
+    const path = join(dir, 'evil', 'model.json');
+    mkdirSync(dirname(path), { recursive: true });
+    const topology = { class_name: 'Sequential', config: { layers: [] } };
+    writeFileSync(
+      path,
+      JSON.stringify({
+        modelTopology: topology,
+        weightsManifest: [{ paths: ['../../etc/passwd'], weights: [] }],
+      }),
+    );
+    assert.throws(() => loadTfjsModel(path), /must be relative and stay in the model's directory/);
+    writeFileSync(join(dirname(path), 'w.bin'), Buffer.alloc(8));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        modelTopology: topology,
+        weightsManifest: [
+          { paths: ['w.bin'], weights: [{ name: 'k', shape: [4], dtype: 'float32' }] },
+        ],
+      }),
+    );
+    assert.throws(() => loadTfjsModel(path), /'k' \[4\] runs past the end/);
+  });
+});
