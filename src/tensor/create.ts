@@ -47,7 +47,10 @@ function flatten(values: unknown, shape: readonly number[], out: TypedArray): vo
     const arr = v as ArrayLike<unknown>;
     if (arr.length !== shape[dim]) {
       throw new RangeError(
-        `tensor: ragged nested array: length ${arr.length} at ${path || 'the top level'}, expected ${shape[dim]} (inferred shape ${formatShape(shape)})`,
+        `tensor: ragged nested array: length ${arr.length} at ${path || 'the top level'}, expected ${shape[dim]} (inferred shape ${formatShape(shape)})` +
+          (dim === shape.length - 1
+            ? '; sequences of different lengths must be padded first: text.padSequences(sequences, {maxlen})'
+            : ''),
       );
     }
     if (ArrayBuffer.isView(v) && dim === shape.length - 1) {

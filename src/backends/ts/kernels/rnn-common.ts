@@ -1,0 +1,101 @@
+/**
+ * Pieces shared by the fused recurrent kernels (lstm, gru, simpleRnn and their backward passes):
+ * the activations a fused kernel supports, the one-GEMM input projection and the one-GEMM
+ * weight gradients at the end of backpropagation through time.
+ */
+import { gemm } from './gemm.js';
+
+/** Activations the fused recurrent kernels compute; each derivative is a function of the output. */
+export const RNN_ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'linear', 'hard_sigmoid'] as const;
+export type RnnActivation = (typeof RNN_ACTIVATIONS)[number];
+
+/** a(v) for activation code `code` (the index into RNN_ACTIVATIONS). */
+export function activate(code: number, v: number): number {
+  switch (code) {
+    case 0:
+      return Math.tanh(v);
+    case 1:
+      return 1 / (1 + Math.exp(-v));
+    case 2:
+      return Math.max(v, 0);
+    case 3:
+      return v;
+    default:
+      // Keras 3's hard_sigmoid: relu6(x + 3) / 6.
+      return v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5;
+  }
+}
+
+/** a'(v) written with y = a(v). */
+export function derivative(code: number, y: number): number {
+  switch (code) {
+    case 0:
+      return 1 - y * y;
+    case 1:
+      return y * (1 - y);
+    case 2:
+      return y > 0 ? 1 : 0;
+    case 3:
+      return 1;
+    default:
+      return y > 0 && y < 1 ? 1 / 6 : 0;
+  }
+}
+
+/** Shapes of a recurrent kernel call: x [batch, steps, inDim], `gates` columns per step. */
+export interface RnnDims {
+  batch: number;
+  steps: number;
+  inDim: number;
+  units: number;
+  goBackwards: boolean;
+  /** Indices into RNN_ACTIVATIONS. */
+  activation: number;
+  recurrentActivation: number;
+}
+
+/** P = x · kernel + bias for every step at once: [batch·steps, gates], one GEMM. */
+export function projectInputs(
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array,
+  biasOffset: number,
+  rows: number,
+  inDim: number,
+  gates: number,
+): Float32Array {
+  const p = new Float32Array(rows * gates);
+  for (let r = 0; r < rows; r++) p.set(bias.subarray(biasOffset, biasOffset + gates), r * gates);
+  gemm(x, 0, kernel, 0, p, 0, rows, gates, inDim, false, false);
+  return p;
+}
+
+/**
+ * The end of backpropagation through time: given dP [batch·steps, gates] (the gradient of the
+ * input projection, indexed by time), dx = dP · kernelᵀ, dKernel = xᵀ · dP and dBias = Σ dP,
+ * each one GEMM or one pass.
+ */
+export function inputProjectionGrads(
+  x: Float32Array,
+  kernel: Float32Array,
+  dP: Float32Array,
+  rows: number,
+  inDim: number,
+  gates: number,
+  dx: Float32Array,
+  dKernel: Float32Array,
+  dBias: Float32Array,
+  biasOffset: number,
+): void {
+  gemm(dP, 0, kernel, 0, dx, 0, rows, inDim, gates, false, true);
+  gemm(x, 0, dP, 0, dKernel, 0, inDim, gates, rows, true, false);
+  for (let r = 0; r < rows; r++) {
+    const o = r * gates;
+    for (let g = 0; g < gates; g++) dBias[biasOffset + g]! += dP[o + g]!;
+  }
+}
+
+/** Time index processed at step s. */
+export function timeAt(s: number, steps: number, goBackwards: boolean): number {
+  return goBackwards ? steps - 1 - s : s;
+}
