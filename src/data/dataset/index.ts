@@ -1,0 +1,5 @@
+export * from './batch.js';
+export * from './csv.js';
+export * from './dataset.js';
+export * from './image-folder.js';
+export * from './parallel-map.js';
