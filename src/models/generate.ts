@@ -1,0 +1,141 @@
+import { noGrad } from '../autograd/tape.js';
+import type { AttentionCache } from '../nn/layers/multi-head-attention.js';
+import { getRng, Rng } from '../random/rng.js';
+import { tensor } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** A causal language model that can decode incrementally (GPT). */
+export interface CausalLM {
+  readonly config: { sequenceLength: number; vocabularySize: number };
+  callWithCache(
+    tokens: Tensor,
+    caches: readonly AttentionCache[] | null,
+    args?: { training?: boolean },
+  ): { logits: Tensor; caches: AttentionCache[] };
+}
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  /** Divides the logits; 0 means greedy (argmax). Default 1. */
+  temperature?: number;
+  /** Sample only among the k most likely tokens. */
+  topK?: number;
+  /** Sample only among the most likely tokens whose probabilities sum to at least p (nucleus). */
+  topP?: number;
+  /** Seeds a generator of its own, so the same call gives the same tokens. */
+  seed?: number;
+  /** Reuse the attention keys and values of earlier steps (default true); false recomputes everything. */
+  useCache?: boolean;
+}
+
+/**
+ * Autoregressive generation: appends `maxNewTokens` tokens to each prompt row, sampled from
+ * softmax(logits / temperature) restricted by topK / topP (or greedy with temperature 0).
+ * With the key/value cache each step feeds only the newest token; once the sequence outgrows the
+ * model's context, the last `sequenceLength` tokens are recomputed each step (nanoGPT's crop).
+ * Returns the prompt followed by the new tokens, one array per row.
+ * `generate(gpt, [[0, 5, 7]], {maxNewTokens: 20, temperature: 0.8, topK: 10, seed: 1})`
+ */
+export function generate(
+  model: CausalLM,
+  prompt: readonly number[] | readonly (readonly number[])[],
+  options: GenerateOptions,
+): number[][] {
+  const rows = (typeof prompt[0] === 'number' ? [prompt as number[]] : (prompt as number[][])).map(
+    (r) => [...r],
+  );
+  const { maxNewTokens, temperature = 1, topK, topP, seed, useCache = true } = options;
+  checkOptions(rows, maxNewTokens, temperature, topK, topP, model.config.vocabularySize);
+  const rng = seed === undefined ? getRng() : new Rng(seed);
+  const context = model.config.sequenceLength;
+  const B = rows.length;
+  let caches: AttentionCache[] | null = null;
+  return noGrad(() => {
+    for (let step = 0; step < maxNewTokens; step++) {
+      const total = rows[0]!.length;
+      let input: number[][];
+      let cached = false;
+      if (useCache && total <= context) {
+        cached = true;
+        input = caches ? rows.map((r) => [r[total - 1]!]) : rows;
+      } else {
+        input = rows.map((r) => r.slice(Math.max(0, total - context)));
+      }
+      const ids = tensor(Int32Array.from(input.flat()), [B, input[0]!.length], 'int32');
+      const out = model.callWithCache(ids, cached ? caches : null);
+      if (cached) caches = out.caches;
+      const [, T, V] = out.logits.shape as [number, number, number];
+      for (let b = 0; b < B; b++) {
+        const logits = out.logits.data.subarray((b * T + T - 1) * V, (b * T + T) * V);
+        rows[b]!.push(pickToken(logits as Float32Array, temperature, topK, topP, rng));
+      }
+    }
+    return rows;
+  });
+}
+
+function checkOptions(
+  rows: number[][],
+  maxNewTokens: number,
+  temperature: number,
+  topK: number | undefined,
+  topP: number | undefined,
+  vocab: number,
+): void {
+  if (rows.length === 0 || rows[0]!.length === 0 || rows.some((r) => r.length !== rows[0]!.length))
+    throw new RangeError('generate: the prompt must be non-empty, with rows of equal length');
+  for (const r of rows)
+    for (const t of r)
+      if (!Number.isInteger(t) || t < 0 || t >= vocab)
+        throw new RangeError(`generate: prompt token ${t} is not an integer in [0, ${vocab})`);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0)
+    throw new RangeError(
+      `generate: maxNewTokens must be a non-negative integer, got ${maxNewTokens}`,
+    );
+  if (!(temperature >= 0))
+    throw new RangeError(`generate: temperature must be >= 0, got ${temperature}`);
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1))
+    throw new RangeError(`generate: topK must be a positive integer, got ${topK}`);
+  if (topP !== undefined && !(topP > 0 && topP <= 1))
+    throw new RangeError(`generate: topP must be in (0, 1], got ${topP}`);
+}
+
+/** The next token from one row of logits. */
+function pickToken(
+  logits: Float32Array,
+  temperature: number,
+  topK: number | undefined,
+  topP: number | undefined,
+  rng: Rng,
+): number {
+  const V = logits.length;
+  if (temperature === 0) {
+    let best = 0;
+    for (let i = 1; i < V; i++) if (logits[i]! > logits[best]!) best = i;
+    return best;
+  }
+  // Candidates by descending logit (ties by index), cut to topK, then softmax, then cut to topP.
+  const order = Array.from({ length: V }, (_, i) => i).sort(
+    (a, b) => logits[b]! - logits[a]! || a - b,
+  );
+  const kept = order.slice(0, topK ?? V);
+  const max = logits[kept[0]!]!;
+  const probs = kept.map((i) => Math.exp((logits[i]! - max) / temperature));
+  let total = probs.reduce((a, b) => a + b, 0);
+  let n = kept.length;
+  if (topP !== undefined) {
+    let cum = 0;
+    for (n = 0; n < kept.length; ) {
+      cum += probs[n]! / total;
+      n++;
+      if (cum >= topP) break;
+    }
+    total = probs.slice(0, n).reduce((a, b) => a + b, 0);
+  }
+  let u = rng.uniform() * total;
+  for (let i = 0; i < n; i++) {
+    u -= probs[i]!;
+    if (u < 0) return kept[i]!;
+  }
+  return kept[n - 1]!;
+}

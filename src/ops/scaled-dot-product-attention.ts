@@ -1,0 +1,129 @@
+import type { Rng } from '../random/rng.js';
+import { type TensorLike, toTensor } from '../tensor/create.js';
+import { checkDType } from '../tensor/dtype.js';
+import { broadcastShapes, formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add } from './add.js';
+import { dropout as dropoutOp } from './dropout.js';
+import { matMul } from './matmul.js';
+import { mul } from './mul.js';
+import { softmax } from './softmax.js';
+
+/** A large negative logit for masked positions (Keras's float32 value): exp gives exactly 0. */
+const MASKED = -1e9;
+
+export interface AttentionOptions {
+  /** Boolean (or 0/1) mask broadcastable to [..., Tq, Tk]; true where a query may attend to a key. */
+  mask?: TensorLike | null;
+  /**
+   * Query i may only attend to keys j <= i + (Tk - Tq): with Tq = Tk the usual lower triangle, and
+   * with a key/value cache (Tk > Tq) the new queries sit at the end of the sequence.
+   */
+  causal?: boolean;
+  /** Multiplies q·k; default 1/√D. */
+  scale?: number;
+  /** Dropout rate on the attention weights (pass 0 at inference). */
+  dropout?: number;
+  /** Generator for the dropout mask (default: the global one). */
+  rng?: Rng;
+}
+
+/**
+ * softmax(q kᵀ · scale + maskBias) v. q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv] -> [..., Tq, Dv]
+ * (leading axes broadcast, e.g. [batch, heads]). `scaledDotProductAttention(q, k, v, {causal: true})`
+ * Composed from matMul and softmax, so it is differentiable; a backend may register a fused kernel.
+ */
+export function scaledDotProductAttention(
+  q: TensorLike,
+  k: TensorLike,
+  v: TensorLike,
+  options: AttentionOptions = {},
+): Tensor {
+  return scaledDotProductAttentionWithScores(q, k, v, options).output;
+}
+
+/** scaledDotProductAttention that also returns the attention weights [..., Tq, Tk]. */
+export function scaledDotProductAttentionWithScores(
+  qLike: TensorLike,
+  kLike: TensorLike,
+  vLike: TensorLike,
+  options: AttentionOptions = {},
+): { output: Tensor; scores: Tensor } {
+  const q = toTensor(qLike);
+  const k = toTensor(kLike);
+  const v = toTensor(vLike);
+  for (const [name, t] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const) {
+    checkDType('scaledDotProductAttention', name, t.dtype, ['float32']);
+    if (t.rank < 2)
+      throw new RangeError(
+        `scaledDotProductAttention: ${name} must have rank >= 2 [..., T, D], got ${formatShape(t.shape)}`,
+      );
+  }
+  const shapes = `q ${formatShape(q.shape)}, k ${formatShape(k.shape)}, v ${formatShape(v.shape)}`;
+  const D = q.shape.at(-1)!;
+  const Tq = q.shape.at(-2)!;
+  const Tk = k.shape.at(-2)!;
+  if (k.shape.at(-1) !== D)
+    throw new RangeError(
+      `scaledDotProductAttention: q and k must have the same head dimension: ${shapes}`,
+    );
+  if (v.shape.at(-2) !== Tk)
+    throw new RangeError(
+      `scaledDotProductAttention: k and v must have the same length (axis -2): ${shapes}`,
+    );
+  const lead = broadcastShapes(
+    'scaledDotProductAttention',
+    q.shape.slice(0, -2),
+    k.shape.slice(0, -2),
+  );
+  broadcastShapes('scaledDotProductAttention', lead, v.shape.slice(0, -2));
+  const scale = options.scale ?? 1 / Math.sqrt(D);
+  let logits = mul(matMul(q, k, false, true), scale);
+  const bias = maskBias([...lead, Tq, Tk], options.mask ?? null, options.causal ?? false);
+  if (bias) logits = add(logits, bias);
+  const scores = softmax(logits, -1);
+  const rate = options.dropout ?? 0;
+  const weights = rate > 0 ? dropoutOp(scores, rate, { rng: options.rng }) : scores;
+  return { output: matMul(weights, v), scores };
+}
+
+/** A constant additive bias (0 where allowed, -1e9 where masked), or null when nothing is masked. */
+function maskBias(
+  logitShape: number[],
+  maskLike: TensorLike | null,
+  causal: boolean,
+): Tensor | null {
+  const Tq = logitShape.at(-2)!;
+  const Tk = logitShape.at(-1)!;
+  let mask: Tensor | null = null;
+  if (maskLike !== null) {
+    mask = toTensor(maskLike);
+    const ok =
+      mask.rank >= 2 &&
+      mask.rank <= logitShape.length &&
+      mask.shape.every((d, i) => {
+        const want = logitShape[logitShape.length - mask!.rank + i]!;
+        return d === want || (d === 1 && i < mask!.rank - 2);
+      });
+    if (!ok)
+      throw new RangeError(
+        `scaledDotProductAttention: mask ${formatShape(mask.shape)} does not fit the attention logits ${formatShape(logitShape)} (it must end in [${Tq}, ${Tk}] and broadcast over the leading axes)`,
+      );
+  }
+  if (!mask && !causal) return null;
+  const shape = mask ? mask.shape : [Tq, Tk];
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const md = mask?.data;
+  const offset = Tk - Tq;
+  for (let i = 0; i < out.length; i++) {
+    const col = i % Tk;
+    const row = Math.floor(i / Tk) % Tq;
+    const allowed = md?.[i] !== 0 && (!causal || col <= row + offset);
+    out[i] = allowed ? 0 : MASKED;
+  }
+  return new Tensor(out, shape, 'float32');
+}
