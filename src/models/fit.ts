@@ -73,6 +73,31 @@ function splitValidation(
   };
 }
 
+/** Where `fit` stands: the current epoch and its sample order (read by BackupAndRestore). */
+export interface FitPosition {
+  epoch: number;
+  /** The next batch to run in `epoch` (resuming only). */
+  step: number;
+  /** The epoch's sample order; null on resume means "draw a new one". */
+  order: Int32Array | null;
+}
+
+const positions = new WeakMap<Model, FitPosition>();
+const resumes = new WeakMap<Model, FitPosition>();
+
+/** The epoch and sample order of the `fit` running on `model`, if any. */
+export function fitPosition(model: Model): FitPosition | undefined {
+  return positions.get(model);
+}
+
+/**
+ * Called from a callback's onTrainBegin: the running `fit` continues at `position` (an epoch,
+ * a batch within it and that epoch's sample order) instead of initialEpoch.
+ */
+export function resumeFitAt(model: Model, position: FitPosition): void {
+  resumes.set(model, position);
+}
+
 /** Lets timers and I/O run between epochs (the loop itself only awaits callbacks). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -104,14 +129,28 @@ export async function fitModel(
 
   model.stopTraining = false;
   model.history = history;
+  resumes.delete(model);
   await callbacks.call('onTrainBegin');
+  const resume = resumes.get(model);
+  resumes.delete(model);
   let logs: Logs = {};
-  for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+  const firstEpoch = resume ? resume.epoch : (args.initialEpoch ?? 0);
+  for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     resetMetrics(state);
     await callbacks.callAt('onEpochBegin', epoch);
-    const order =
-      args.shuffle === false ? identityOrder(train.samples) : getRng().permutation(train.samples);
-    for (let step = 0; step < steps; step++) {
+    const resumed = resume?.order && epoch === resume.epoch ? resume : null;
+    const order = resumed?.order
+      ? resumed.order
+      : args.shuffle === false
+        ? identityOrder(train.samples)
+        : getRng().permutation(train.samples);
+    if (order.length !== train.samples) {
+      throw new Error(
+        `fit: the resumed sample order has ${order.length} entries, the training data ${train.samples} samples`,
+      );
+    }
+    positions.set(model, { epoch, step: 0, order });
+    for (let step = resumed ? resumed.step : 0; step < steps; step++) {
       await callbacks.callAt('onTrainBatchBegin', step);
       const start = step * batchSize;
       const end = Math.min(train.samples, start + batchSize);
@@ -130,6 +169,7 @@ export async function fitModel(
     await callbacks.callAt('onEpochEnd', epoch, logs);
     await yieldToEventLoop();
   }
+  positions.delete(model);
   await callbacks.call('onTrainEnd', logs);
   return history;
 }

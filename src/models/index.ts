@@ -4,6 +4,8 @@ export type { CompileArgs } from './compile.js';
 export type { DataInput } from './data-adapter.js';
 export type { EvaluateArgs } from './evaluate.js';
 export type { FitArgs } from './fit.js';
+export { type CausalLM, type GenerateOptions, generate } from './generate.js';
+export { GPT, type GPTArgs } from './gpt.js';
 export { Model, type ModelArgs } from './model.js';
 export type { PredictArgs } from './predict.js';
 export { Sequential, type SequentialArgs } from './sequential.js';

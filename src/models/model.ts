@@ -1,4 +1,7 @@
 import { noGrad } from '../autograd/tape.js';
+import { type Dataset, isDataset } from '../data/dataset/dataset.js';
+import { type SaveOptions, saveModel } from '../io/keel-format/model-file.js';
+import { loadWeights, saveWeights } from '../io/keel-format/weights-file.js';
 import type { History } from '../nn/callbacks/history.js';
 import { type CallArgs, isShapeList, Layer, type LayerInput } from '../nn/engine/layer.js';
 import type { SymbolicShape, SymbolicTensor } from '../nn/engine/symbolic-tensor.js';
@@ -7,6 +10,12 @@ import type { Optimizer } from '../nn/optimizers/optimizer.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { type CompileArgs, type CompiledState, compileModel } from './compile.js';
 import type { DataInput } from './data-adapter.js';
+import {
+  type DatasetFitArgs,
+  evaluateDataset,
+  fitDataset,
+  predictDataset,
+} from './dataset-loop.js';
 import { type EvaluateArgs, evaluateModel } from './evaluate.js';
 import { type FitArgs, fitModel } from './fit.js';
 import { functionalConfig, graphFromConfig } from './functional-config.js';
@@ -190,21 +199,44 @@ export class Model extends Layer {
   }
 
   /** Trains for `epochs` epochs over (x, y); resolves to the History. `await model.fit(x, y, { epochs: 10 })` */
-  fit(x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
-    return fitModel(this, x, y, args);
+  fit(x: DataInput, y: DataInput, args?: FitArgs): Promise<History>;
+  /** Trains on a Dataset of {x, y} / [x, y] batches: `await model.fit(ds.batch(32), { epochs: 10 })` */
+  fit(x: Dataset, args?: DatasetFitArgs): Promise<History>;
+  fit(
+    x: DataInput | Dataset,
+    y?: DataInput | DatasetFitArgs,
+    args: FitArgs = {},
+  ): Promise<History> {
+    if (isDataset(x)) return fitDataset(this, x, (y ?? args) as DatasetFitArgs);
+    return fitModel(this, x, y as DataInput, args);
   }
 
   /** The loss (and metrics) on (x, y): a number, [loss, ...metrics], or a record with returnDict. */
   evaluate(
     x: DataInput,
     y: DataInput,
+    args?: EvaluateArgs,
+  ): Promise<number | number[] | Record<string, number>>;
+  /** The loss (and metrics) over a Dataset of {x, y} / [x, y] batches. */
+  evaluate(x: Dataset, args?: EvaluateArgs): Promise<number | number[] | Record<string, number>>;
+  evaluate(
+    x: DataInput | Dataset,
+    y?: DataInput | EvaluateArgs,
     args: EvaluateArgs = {},
   ): Promise<number | number[] | Record<string, number>> {
-    return evaluateModel(this, x, y, args);
+    if (isDataset(x)) return evaluateDataset(this, x, (y ?? args) as EvaluateArgs);
+    return evaluateModel(this, x, y as DataInput, args);
   }
 
   /** The model's outputs on x, computed in batches without recording gradients (training = false). */
-  predict(x: DataInput, args: PredictArgs = {}): Tensor | Tensor[] {
+  predict(x: DataInput, args?: PredictArgs): Tensor | Tensor[];
+  /** The outputs over a Dataset of batches (x, or {x, y} / [x, y]), concatenated; resolves when read. */
+  predict(x: Dataset, args?: PredictArgs): Promise<Tensor | Tensor[]>;
+  predict(
+    x: DataInput | Dataset,
+    args: PredictArgs = {},
+  ): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    if (isDataset(x)) return predictDataset(this, x, args);
     return predictModel(this, x, args);
   }
 
@@ -221,6 +253,24 @@ export class Model extends Layer {
   /** The outputs on one batch (training = false). */
   predictOnBatch(x: DataInput): Tensor | Tensor[] {
     return predictModel(this, x, { batchSize: Number.MAX_SAFE_INTEGER });
+  }
+
+  /**
+   * Saves architecture, weights, input signature (and with includeOptimizer the optimizer state)
+   * to one safetensors file, atomically; `loadModel(path)` rebuilds it. `model.save('m.keel')`
+   */
+  save(path: string, options: SaveOptions = {}): void {
+    saveModel(this, path, options);
+  }
+
+  /** Saves only the weights (safetensors), atomically. */
+  saveWeights(path: string): void {
+    saveWeights(this, path);
+  }
+
+  /** Loads weights saved by `saveWeights` or `save` into this model (same architecture). */
+  loadWeights(path: string): void {
+    loadWeights(this, path);
   }
 
   /** Prints Keras's summary table: layers, output shapes, parameter counts. */

@@ -29,6 +29,33 @@ export class Rng {
     this.spareNormal = null;
   }
 
+  /** The generator's full state, to restore it later with `setState` (checkpoints). */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  /** Restores a state from `getState`: the same numbers follow as after the call to getState. */
+  setState(state: RngState): void {
+    const s = state?.s;
+    if (
+      !Array.isArray(s) ||
+      s.length !== 4 ||
+      !s.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32)
+    ) {
+      throw new TypeError(
+        `Rng.setState: expected {s: four 32-bit integers, spareNormal}, got ${JSON.stringify(state)}`,
+      );
+    }
+    const spare = state.spareNormal;
+    if (spare !== null && typeof spare !== 'number') {
+      throw new TypeError(
+        `Rng.setState: spareNormal must be a number or null, got ${JSON.stringify(spare)}`,
+      );
+    }
+    [this.s0, this.s1, this.s2, this.s3] = s as [number, number, number, number];
+    this.spareNormal = spare;
+  }
+
   /** A uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
@@ -87,6 +114,12 @@ export class Rng {
     }
     return p;
   }
+}
+
+/** A generator's state: the four xoshiro words and the cached second normal deviate. */
+export interface RngState {
+  s: number[];
+  spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

@@ -1,3 +1,3 @@
 export { type Mnist, mnist } from './mnist.js';
-export * from './spam-assassin.js';
 export * from './moby-dick.js';
+export * from './spam-assassin.js';

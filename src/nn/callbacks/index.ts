@@ -1,3 +1,4 @@
+export { BackupAndRestore, ModelCheckpoint } from '../../io/checkpoint/index.js';
 export * from './callback.js';
 export * from './csv-logger.js';
 export * from './early-stopping.js';

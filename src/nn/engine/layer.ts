@@ -139,6 +139,13 @@ export abstract class Layer {
   /** Creates a weight, registering it for training, regularization and serialization. */
   addWeight(name: string, options: AddWeightOptions): Variable {
     const dtype = options.dtype ?? this.dtype;
+    const size = options.shape.reduce((n, d) => n * d, 1);
+    if (!(size <= weightBudget.remaining)) {
+      throw new RangeError(
+        `${this.name}: weight '${name}' of shape ${formatShape(options.shape)} exceeds the ${weightBudget.remaining} elements the file being loaded allows`,
+      );
+    }
+    weightBudget.remaining -= size;
     const init = options.initializer ?? ((shape: Shape, dt: DType) => zeros(shape, dt));
     const value = init(options.shape, dtype);
     if (
@@ -283,6 +290,12 @@ export abstract class Layer {
     );
   }
 }
+
+/**
+ * Weight elements layers may still create. Infinite except while src/io rebuilds a model from an
+ * untrusted file, where it bounds what a hostile config can make `build` allocate.
+ */
+export const weightBudget = { remaining: Number.POSITIVE_INFINITY };
 
 /** True when `s` is a list of shapes rather than one shape. */
 export function isShapeList(

@@ -16,6 +16,11 @@ export interface OptimizerArgs {
   globalClipnorm?: number;
   /** Decoupled weight decay: before each update, w -= learningRate · weightDecay · w. */
   weightDecay?: number;
+  /**
+   * Keras 3's gradient accumulation: gradients of this many calls are averaged and applied as one
+   * update on every n-th call (the others only accumulate); `iterations` counts updates.
+   */
+  gradientAccumulationSteps?: number;
   name?: string;
 }
 
@@ -42,6 +47,10 @@ export abstract class Optimizer {
   private readonly slotList: Variable[] = [];
   private excludedVariables = new Set<Variable>();
   private excludedNames: string[] = [];
+  private excludedBelowRank = 0;
+  readonly gradientAccumulationSteps: number | undefined;
+  private readonly accumulated = new Map<Variable, Float32Array>();
+  private microSteps = 0;
 
   constructor(args: OptimizerArgs, defaults: { learningRate: number; name: string }) {
     const lr = args.learningRate ?? defaults.learningRate;
@@ -69,6 +78,12 @@ export abstract class Optimizer {
     this.clipvalue = args.clipvalue;
     this.globalClipnorm = args.globalClipnorm;
     this.weightDecay = args.weightDecay;
+    const acc = args.gradientAccumulationSteps;
+    if (acc !== undefined && !(Number.isInteger(acc) && acc >= 1))
+      throw new RangeError(
+        `${defaults.name}: gradientAccumulationSteps must be an integer >= 1, got ${acc}`,
+      );
+    this.gradientAccumulationSteps = acc;
     this.name = args.name ?? defaults.name;
   }
 
@@ -112,6 +127,9 @@ export abstract class Optimizer {
         `${this.name}: no gradients provided for any variable (${gradsAndVars.map(([, v]) => `'${v.name}'`).join(', ')})`,
       );
     }
+    if (this.gradientAccumulationSteps !== undefined && this.gradientAccumulationSteps > 1) {
+      if (!this.accumulate(grads, vars)) return;
+    }
     noGrad(() => {
       const clipped = this.clipGradients(grads);
       const lr = this.learningRate;
@@ -122,6 +140,30 @@ export abstract class Optimizer {
       }
     });
     this.iterations++;
+  }
+
+  /**
+   * Adds the gradients into the accumulators; on every n-th call replaces them (in `grads`) by the
+   * mean over the n calls, resets the accumulators and returns true (time to update).
+   */
+  private accumulate(grads: Tensor[], vars: readonly Variable[]): boolean {
+    const n = this.gradientAccumulationSteps!;
+    vars.forEach((v, i) => {
+      let acc = this.accumulated.get(v);
+      if (!acc) this.accumulated.set(v, (acc = new Float32Array(v.size)));
+      const g = grads[i]!.data;
+      for (let k = 0; k < acc.length; k++) acc[k]! += g[k]!;
+    });
+    this.microSteps++;
+    if (this.microSteps % n !== 0) return false;
+    vars.forEach((v, i) => {
+      const acc = this.accumulated.get(v)!;
+      const mean = new Float32Array(acc.length);
+      for (let k = 0; k < acc.length; k++) mean[k] = acc[k]! / n;
+      acc.fill(0);
+      grads[i] = new Tensor(mean, v.shape, 'float32');
+    });
+    return true;
   }
 
   /**
@@ -142,14 +184,22 @@ export abstract class Optimizer {
   excludeFromWeightDecay(options: {
     variables?: readonly Variable[];
     varNames?: readonly string[];
+    /**
+     * Also exclude every variable of rank below this: 2 spares vectors (Dense biases, norm scales
+     * and offsets). MultiHeadAttention's biases are [heads, dim], so "matrices only" is
+     * `{belowRank: 2, varNames: ['bias']}`.
+     */
+    belowRank?: number;
   }): void {
     this.excludedVariables = new Set(options.variables ?? []);
     this.excludedNames = [...(options.varNames ?? [])];
+    this.excludedBelowRank = options.belowRank ?? 0;
   }
 
   /** False for a variable excluded by `excludeFromWeightDecay`. */
   protected useWeightDecay(variable: Variable): boolean {
     if (this.excludedVariables.has(variable)) return false;
+    if (variable.rank < this.excludedBelowRank) return false;
     for (const s of this.excludedNames) if (variable.name.includes(s)) return false;
     return true;
   }
@@ -178,6 +228,18 @@ export abstract class Optimizer {
   /** All slot variables, in creation order (for checkpoints). */
   get variables(): readonly Variable[] {
     return this.slotList;
+  }
+
+  /** Every slot as [variable, slot name, slot], in creation order (for checkpoints). */
+  slotEntries(): [Variable, string, Variable][] {
+    const out: [Variable, string, Variable][] = [];
+    for (const [v, table] of this.slots) for (const [name, s] of table) out.push([v, name, s]);
+    return out;
+  }
+
+  /** Sets slot `name` of `variable` to `value`, creating it if needed (restoring a checkpoint). */
+  setSlot(variable: Variable, name: string, value: Tensor): void {
+    this.slot(variable, name).assign(value);
   }
 
   private clipGradients(grads: Tensor[]): Tensor[] {
@@ -210,6 +272,9 @@ export abstract class Optimizer {
       clipvalue: this.clipvalue,
       globalClipnorm: this.globalClipnorm,
       weightDecay: this.weightDecay,
+      ...(this.gradientAccumulationSteps === undefined
+        ? {}
+        : { gradientAccumulationSteps: this.gradientAccumulationSteps }),
     };
   }
 }

@@ -21,3 +21,7 @@ import './conv2d-backprop-input.js';
 import './conv2d-backprop-filter.js';
 import './max-pool2d.js';
 import './avg-pool2d.js';
+import './layer-norm.js';
+import './lstm.js';
+import './gru.js';
+import './simple-rnn.js';
