@@ -15,6 +15,7 @@ import { TokenAndPositionEmbedding } from '../../../src/nn/layers/token-and-posi
 import { TransformerDecoder } from '../../../src/nn/layers/transformer-decoder.js';
 import { TransformerEncoder } from '../../../src/nn/layers/transformer-encoder.js';
 import { add, concat, mul, slice, sum } from '../../../src/ops/index.js';
+import { setSeed } from '../../../src/random/rng.js';
 import { tensor } from '../../../src/tensor/create.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { expectClose, rand } from '../../helpers.js';
@@ -156,8 +157,12 @@ describe('position embeddings', () => {
 
 describe('TransformerEncoder and TransformerDecoder', () => {
   it('pass the shared layer checks with keras_hub weight order', () => {
+    // Fixed initial weights, and a step small enough for a first-order decrease of sum(output²)
+    // through the blocks' layer norms (0.01 overshot for some random initialisations).
+    setSeed(11);
     runLayerTest({
       layer: () => new TransformerEncoder(8, 2),
+      learningRate: 1e-3,
       inputShape: [2, 3, 4],
       expectedOutputShape: [2, 3, 4],
       expectedNumWeights: 16,
@@ -165,6 +170,7 @@ describe('TransformerEncoder and TransformerDecoder', () => {
     });
     const dec = runLayerTest({
       layer: () => new TransformerDecoder(8, 2, { normalizeFirst: true, activation: 'gelu' }),
+      learningRate: 1e-3,
       inputShape: [2, 3, 4],
       expectedOutputShape: [2, 3, 4],
       expectedNumWeights: 16,
