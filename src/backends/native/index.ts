@@ -8,6 +8,7 @@ import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
 import { registerReduce } from './kernels/reduce.js';
+import { registerRnn } from './kernels/rnn.js';
 import { registerUnary } from './kernels/unary.js';
 
 /**
@@ -65,4 +66,5 @@ if (native) {
   registerConv2d(native);
   registerPool2d(native);
   registerOptimizers(native);
+  registerRnn(native);
 }

@@ -1,0 +1,5 @@
+// Portable one-lane recurrent cells.
+#include "../vec/scalar.h"
+
+#define KEEL_ISA scalar
+#include "cells.h"
