@@ -2,10 +2,13 @@
 // the GEMM micro-kernel and packing (isa().gemm) and the elementwise cells (rnn_isa()).
 //
 // One step is one product h·recurrentKernel for every gate, against the recurrent kernel packed
-// once per call, and one fused elementwise pass. Threads split the units: thread t owns whole
-// nr-column panels of every gate, so it computes its own columns of the product and then its own
-// units' cell, and a step needs only one barrier (the next product reads every unit's h). The
-// backward pass is the mirror image: cells for own units, a barrier, own columns of dh.
+// once per call, and one fused elementwise pass. Batch rows never interact, so threads normally
+// take chunks of rows and run the whole time loop on them without waiting for each other; when
+// the batch is too small for that, threads split the units instead: each owns whole nr-column
+// panels of every gate, computes its columns of the product and then its units' cells, and a step
+// needs one barrier (the next product reads every unit's h). The weight and input gradients are
+// GEMMs at the end.
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -135,25 +138,39 @@ void region(int nt, const Body& body) {
       const_cast<void*>(static_cast<const void*>(&body)));
 }
 
-/** Threads for a layer: at most one per panel of units, one when a step is small. */
-int step_threads(const RnnDims& d, int64_t gates, int nr) {
-  const int64_t panels = ceil_div(d.units, nr);
-  int nt = num_threads();
-  if (panels < nt) nt = static_cast<int>(panels);
-  if (d.batch * d.units * d.units * gates < kParallelStepWork) nt = 1;
-  return nt < 1 ? 1 : nt;
-}
-
-/** Thread tid's panels [p0, p1) of `panels` and its units [j0, j1). */
-struct Share {
-  int64_t p0, p1, j0, j1;
-  Share(int64_t panels, int nr, int64_t units, int tid, int n) {
-    p0 = panels * tid / n;
-    p1 = panels * (tid + 1) / n;
-    j0 = min64(p0 * nr, units);
-    j1 = min64(p1 * nr, units);
-  }
+/** The rows [b0, b1), panels [p0, p1) (of every gate) and units [j0, j1) one loop covers. */
+struct Part {
+  int64_t b0, b1, p0, p1, j0, j1;
 };
+
+/**
+ * Runs loop(part, sync) over the whole layer, split over threads when a step is big enough:
+ * by chunks of whole micro-tile rows of the batch when there are enough (each chunk runs the whole
+ * time loop alone: batch rows never interact, so no thread waits for another), else by panels of
+ * units with a barrier per step (sync true).
+ */
+template <class Loop>
+void schedule(const RnnDims& d, int gates, const GemmIsa& k, int64_t panels, const Loop& loop) {
+  const int64_t B = d.batch, U = d.units, mr = k.mr;
+  int nt = num_threads();
+  if (B * U * U * gates < kParallelStepWork) nt = 1;
+  const int64_t chunks = ceil_div(B, mr);
+  if (nt > 1 && chunks >= nt) {
+    std::atomic<int64_t> next{0};
+    region(nt, [&](int, int) {
+      // Chunks are claimed as threads come, so a thread that starts late just takes fewer.
+      for (int64_t c = next++; c < chunks; c = next++)
+        loop(Part{c * mr, min64(B, (c + 1) * mr), 0, panels, 0, U}, false);
+    });
+  } else if (nt > 1 && panels > 1) {
+    region(static_cast<int>(min64(nt, panels)), [&](int tid, int n) {
+      const int64_t p0 = panels * tid / n, p1 = panels * (tid + 1) / n;
+      loop(Part{0, B, p0, p1, min64(p0 * k.nr, U), min64(p1 * k.nr, U)}, n > 1);
+    });
+  } else {
+    loop(Part{0, B, 0, panels, 0, U}, false);
+  }
+}
 
 /** C [rows, cols] = op(A) · op(B) on every thread (see GemmArgs). */
 void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t ars, int64_t acs, const float* B,
@@ -231,15 +248,14 @@ void lstm_forward(const RnnDims& d, const float* x, const float* kernel, const f
     const Packed rkp(k, rk, G, 1, U, U, 4, U, tls_packed);
     float* hm = tls_hm.get(2 * B * U);
     for (int64_t i = 0; i < B * U; i++) hm[i] = h0[i] * rmask[i];
-    region(step_threads(d, 4, k.nr), [&](int tid, int n) {
-      const Share sh(rkp.panels, k.nr, U, tid, n);
+    schedule(d, 4, k, rkp.panels, [&](const Part& q, bool sync) {
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = time_at(s, d);
         const float* hm_cur = hm + (s & 1) * B * U;
         float* hm_next = hm + ((s + 1) & 1) * B * U;
         float* z = gates + s * B * G;
-        step_product(k, hm_cur, U, 1, B, rkp, 4, sh.p0, sh.p1, z, G, U);
-        for (int64_t b = 0; b < B; b++) {
+        step_product(k, hm_cur + q.b0 * U, U, 1, q.b1 - q.b0, rkp, 4, q.p0, q.p1, z + q.b0 * G, G, U);
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const LstmFwdRow row{z + b * G,
                                P + (b * T + t) * G,
                                bias,
@@ -254,9 +270,9 @@ void lstm_forward(const RnnDims& d, const float* x, const float* kernel, const f
                                valid(mask, d, b, t),
                                d.activation,
                                d.recurrent_activation};
-          cell.lstm_fwd(row, sh.j0, sh.j1);
+          cell.lstm_fwd(row, q.j0, q.j1);
         }
-        if (s + 1 < T) region_barrier();
+        if (sync && s + 1 < T) region_barrier();
       }
     });
   }
@@ -278,11 +294,10 @@ void lstm_backward(const RnnDims& d, const float* dy, const float* x, const floa
     const GemmIsa& k = isa().gemm;
     const RnnIsa& cell = rnn_isa();
     const Packed rkt(k, rk, 1, G, G, U, 1, 0, tls_packed);
-    region(step_threads(d, 4, k.nr), [&](int tid, int n) {
-      const Share sh(rkt.panels, k.nr, U, tid, n);
+    schedule(d, 4, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = time_at(s, d);
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const LstmBwdRow row{gates + (s * B + b) * G,
                                cs + (s * B + b) * U,
                                cs + ((s + 1) * B + b) * U,
@@ -294,14 +309,15 @@ void lstm_backward(const RnnDims& d, const float* dy, const float* x, const floa
                                valid(mask, d, b, t),
                                d.activation,
                                d.recurrent_activation};
-          cell.lstm_bwd(row, sh.j0, sh.j1);
+          cell.lstm_bwd(row, q.j0, q.j1);
         }
-        region_barrier();
-        step_product(k, dP + t * G, T * G, 1, B, rkt, 1, sh.p0, sh.p1, dh_rec, U, 0);
+        if (sync) region_barrier();
+        step_product(k, dP + (q.b0 * T + t) * G, T * G, 1, q.b1 - q.b0, rkt, 1, q.p0, q.p1,
+                     dh_rec + q.b0 * U, U, 0);
         // A masked step passes dh and dc through unchanged.
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = q.b0; b < q.b1; b++) {
           if (!valid(mask, d, b, t)) continue;
-          for (int64_t j = sh.j0; j < sh.j1; j++) dh[b * U + j] = dh_rec[b * U + j] * rmask[b * U + j];
+          for (int64_t j = q.j0; j < q.j1; j++) dh[b * U + j] = dh_rec[b * U + j] * rmask[b * U + j];
         }
       }
     });
@@ -325,15 +341,15 @@ void gru_forward(const RnnDims& d, const float* x, const float* kernel, const fl
     const Packed rkp(k, rk, G, 1, U, U, 3, U, tls_packed);
     float* hm = tls_hm.get(2 * B * U);
     for (int64_t i = 0; i < B * U; i++) hm[i] = h0[i] * rmask[i];
-    region(step_threads(d, 3, k.nr), [&](int tid, int n) {
-      const Share sh(rkp.panels, k.nr, U, tid, n);
+    schedule(d, 3, k, rkp.panels, [&](const Part& q, bool sync) {
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = time_at(s, d);
         const float* hm_cur = hm + (s & 1) * B * U;
         float* hm_next = hm + ((s + 1) & 1) * B * U;
         float* g = gates + s * B * 4 * U;
-        step_product(k, hm_cur, U, 1, B, rkp, 3, sh.p0, sh.p1, g, 4 * U, U);
-        for (int64_t b = 0; b < B; b++) {
+        step_product(k, hm_cur + q.b0 * U, U, 1, q.b1 - q.b0, rkp, 3, q.p0, q.p1, g + q.b0 * 4 * U,
+                     4 * U, U);
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const GruFwdRow row{g + b * 4 * U,
                               P + (b * T + t) * G,
                               bias,
@@ -347,9 +363,9 @@ void gru_forward(const RnnDims& d, const float* x, const float* kernel, const fl
                               valid(mask, d, b, t),
                               d.activation,
                               d.recurrent_activation};
-          cell.gru_fwd(row, sh.j0, sh.j1);
+          cell.gru_fwd(row, q.j0, q.j1);
         }
-        if (s + 1 < T) region_barrier();
+        if (sync && s + 1 < T) region_barrier();
       }
     });
   }
@@ -370,11 +386,10 @@ void gru_backward(const RnnDims& d, const float* dy, const float* x, const float
     const GemmIsa& k = isa().gemm;
     const RnnIsa& cell = rnn_isa();
     const Packed rkt(k, rk, 1, G, G, U, 1, 0, tls_packed);
-    region(step_threads(d, 3, k.nr), [&](int tid, int n) {
-      const Share sh(rkt.panels, k.nr, U, tid, n);
+    schedule(d, 3, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = time_at(s, d);
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const GruBwdRow row{gates + (s * B + b) * 4 * U,
                               hs + (s * B + b) * U,
                               dy + (b * (T + 1) + s) * U,
@@ -385,13 +400,14 @@ void gru_backward(const RnnDims& d, const float* dy, const float* x, const float
                               valid(mask, d, b, t),
                               d.activation,
                               d.recurrent_activation};
-          cell.gru_bwd(row, sh.j0, sh.j1);
+          cell.gru_bwd(row, q.j0, q.j1);
         }
-        region_barrier();
-        step_product(k, dR + t * G, T * G, 1, B, rkt, 1, sh.p0, sh.p1, dh_rec, U, 0);
-        for (int64_t b = 0; b < B; b++) {
+        if (sync) region_barrier();
+        step_product(k, dR + (q.b0 * T + t) * G, T * G, 1, q.b1 - q.b0, rkt, 1, q.p0, q.p1,
+                     dh_rec + q.b0 * U, U, 0);
+        for (int64_t b = q.b0; b < q.b1; b++) {
           if (!valid(mask, d, b, t)) continue;
-          for (int64_t j = sh.j0; j < sh.j1; j++) dh[b * U + j] += dh_rec[b * U + j] * rmask[b * U + j];
+          for (int64_t j = q.j0; j < q.j1; j++) dh[b * U + j] += dh_rec[b * U + j] * rmask[b * U + j];
         }
       }
     });
@@ -415,15 +431,15 @@ void simple_rnn_forward(const RnnDims& d, const float* x, const float* kernel, c
     const Packed rkp(k, rk, U, 1, U, U, 1, 0, tls_packed);
     float* hm = tls_hm.get(2 * B * U);
     for (int64_t i = 0; i < B * U; i++) hm[i] = h0[i] * rmask[i];
-    region(step_threads(d, 1, k.nr), [&](int tid, int n) {
-      const Share sh(rkp.panels, k.nr, U, tid, n);
+    schedule(d, 1, k, rkp.panels, [&](const Part& q, bool sync) {
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = time_at(s, d);
         const float* hm_cur = hm + (s & 1) * B * U;
         float* hm_next = hm + ((s + 1) & 1) * B * U;
         float* h_next = hs + (s + 1) * B * U;
-        step_product(k, hm_cur, U, 1, B, rkp, 1, sh.p0, sh.p1, h_next, U, 0);
-        for (int64_t b = 0; b < B; b++) {
+        step_product(k, hm_cur + q.b0 * U, U, 1, q.b1 - q.b0, rkp, 1, q.p0, q.p1, h_next + q.b0 * U,
+                     U, 0);
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const SimpleFwdRow row{h_next + b * U,
                                  P + (b * T + t) * U,
                                  bias,
@@ -434,9 +450,9 @@ void simple_rnn_forward(const RnnDims& d, const float* x, const float* kernel, c
                                  U,
                                  valid(mask, d, b, t),
                                  d.activation};
-          cell.simple_fwd(row, sh.j0, sh.j1);
+          cell.simple_fwd(row, q.j0, q.j1);
         }
-        if (s + 1 < T) region_barrier();
+        if (sync && s + 1 < T) region_barrier();
       }
     });
   }
@@ -455,11 +471,10 @@ void simple_rnn_backward(const RnnDims& d, const float* dy, const float* x, cons
     const GemmIsa& k = isa().gemm;
     const RnnIsa& cell = rnn_isa();
     const Packed rkt(k, rk, 1, U, U, U, 1, 0, tls_packed);
-    region(step_threads(d, 1, k.nr), [&](int tid, int n) {
-      const Share sh(rkt.panels, k.nr, U, tid, n);
+    schedule(d, 1, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = time_at(s, d);
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = q.b0; b < q.b1; b++) {
           const SimpleBwdRow row{hs + ((s + 1) * B + b) * U,
                                  dy + (b * (T + 1) + s) * U,
                                  dh + b * U,
@@ -467,13 +482,14 @@ void simple_rnn_backward(const RnnDims& d, const float* dy, const float* x, cons
                                  U,
                                  valid(mask, d, b, t),
                                  d.activation};
-          cell.simple_bwd(row, sh.j0, sh.j1);
+          cell.simple_bwd(row, q.j0, q.j1);
         }
-        region_barrier();
-        step_product(k, dP + t * U, T * U, 1, B, rkt, 1, sh.p0, sh.p1, dh_rec, U, 0);
-        for (int64_t b = 0; b < B; b++) {
+        if (sync) region_barrier();
+        step_product(k, dP + (q.b0 * T + t) * U, T * U, 1, q.b1 - q.b0, rkt, 1, q.p0, q.p1,
+                     dh_rec + q.b0 * U, U, 0);
+        for (int64_t b = q.b0; b < q.b1; b++) {
           if (!valid(mask, d, b, t)) continue;
-          for (int64_t j = sh.j0; j < sh.j1; j++) dh[b * U + j] = dh_rec[b * U + j] * rmask[b * U + j];
+          for (int64_t j = q.j0; j < q.j1; j++) dh[b * U + j] = dh_rec[b * U + j] * rmask[b * U + j];
         }
       }
     });

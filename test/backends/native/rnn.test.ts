@@ -77,8 +77,11 @@ const CASES: Case[] = [
   { batch: 3, steps: 4, inDim: 3, units: 10, activation: 3, recurrentActivation: 0, dropout: 0.5 },
   { batch: 2, steps: 3, inDim: 4, units: 7, activation: 4, recurrentActivation: 1, masked: 0.4 },
   { batch: 2, steps: 3, inDim: 4, units: 5, activation: 1, recurrentActivation: 3 },
-  // Large enough to split the units over threads (several panels per gate).
+  // Large enough to thread: by chunks of batch rows (two or more micro-tile rows per thread) or,
+  // for a small batch, by panels of units with a barrier per step.
   { batch: 9, steps: 5, inDim: 6, units: 45, masked: 0.2, dropout: 0.2, goBackwards: true },
+  { batch: 29, steps: 4, inDim: 5, units: 19, masked: 0.2, dropout: 0.2 },
+  { batch: 2, steps: 4, inDim: 3, units: 70, masked: 0.3, goBackwards: true },
   // Empty batch, no steps, no input features.
   { batch: 0, steps: 3, inDim: 2, units: 4 },
   { batch: 2, steps: 0, inDim: 3, units: 5 },
