@@ -32,7 +32,9 @@
         "native/isa/scalar.cc",
         "native/rnn/recurrent.cc",
         "native/rnn/rnn_napi.cc",
-        "native/rnn/isa_scalar.cc"
+        "native/rnn/isa_scalar.cc",
+        "native/gather/gather.cc",
+        "native/gather/gather_napi.cc"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],

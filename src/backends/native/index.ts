@@ -4,6 +4,7 @@ import { registerBackend } from '../registry.js';
 import { loadBinding, type NativeBinding } from './binding.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
+import { registerGather } from './kernels/gather.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
@@ -67,4 +68,5 @@ if (native) {
   registerPool2d(native);
   registerOptimizers(native);
   registerRnn(native);
+  registerGather(native);
 }
