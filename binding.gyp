@@ -29,6 +29,11 @@
         "native/conv/conv2d.cc",
         "native/conv/pool2d.cc",
         "native/optim/optimizers.cc",
+        "native/shape/copy.cc",
+        "native/shape/select.cc",
+        "native/shape/shape_napi.cc",
+        "native/softmax/softmax.cc",
+        "native/softmax/softmax_napi.cc",
         "native/isa/scalar.cc"
       ],
       "cflags!": ["-fno-exceptions"],
