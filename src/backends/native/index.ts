@@ -8,6 +8,8 @@ import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
 import { registerReduce } from './kernels/reduce.js';
+import { registerShape } from './kernels/shape.js';
+import { registerSoftmax } from './kernels/softmax.js';
 import { registerUnary } from './kernels/unary.js';
 
 /**
@@ -65,4 +67,6 @@ if (native) {
   registerConv2d(native);
   registerPool2d(native);
   registerOptimizers(native);
+  registerShape(native);
+  registerSoftmax(native);
 }
