@@ -167,7 +167,9 @@ export function registerShape(binding: NativeBinding): void {
   define<OneHotAttrs>('oneHot', ([indices], [y], a) => {
     const id = indices!.data;
     const yd = y!.data;
-    if (!(id instanceof Int32Array) || !(yd instanceof Float32Array)) return false;
+    // With offValue 0 the TS kernel only writes the n on-values into the zeroed output: faster.
+    if (a.offValue === 0 || !(id instanceof Int32Array) || !(yd instanceof Float32Array))
+      return false;
     native.oneHot(id, yd, a.depth, a.onValue, a.offValue);
     return true;
   });
