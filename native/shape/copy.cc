@@ -91,7 +91,7 @@ void transpose(const T* x, T* y, const int64_t* x_shape, const int64_t* perm, in
   const int64_t K = sh[k], L = sh[rank - 1], sl = st[rank - 1], ysk = ys[k];
   const int64_t kblocks = (K + B - 1) / B;
   const int64_t outer = count(sh, rank) / (K * L);
-  parallel_for(outer * kblocks, 16384 / (B * L) + 1, [&](int64_t t0, int64_t t1) {
+  parallel_for(outer * kblocks, shape::kGrainElements / (B * L) + 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; t++) {
       int64_t o = t / kblocks, xb = 0, yb = 0;
       for (int d = rank - 2; d >= 0; d--) {

@@ -59,9 +59,13 @@ void for_rows(const int64_t* shape, const int64_t* const (&strides)[N], int rank
   }
 }
 
-/** Rows per parallel chunk so that each chunk moves about 16K elements. */
+/** Elements per parallel chunk: copies are memory bound, so threads pay off only on large ones
+ * (with 16K, a [12, 4, 64, 32] transpose ran 30x slower on 2 threads of a loaded machine). */
+constexpr int64_t kGrainElements = 262144;
+
+/** Rows per parallel chunk so that each chunk moves about kGrainElements elements. */
 inline int64_t row_grain(int64_t row_length) {
-  return 16384 / (row_length > 0 ? row_length : 1) + 1;
+  return kGrainElements / (row_length > 0 ? row_length : 1) + 1;
 }
 
 }  // namespace shape

@@ -31,9 +31,10 @@ double shifted_exp(const float* x, float m, float* e, int64_t C, const Isa& isa)
   return s;
 }
 
+/** Runs row(offset, scratch) per row, threaded in chunks of about 64K elements (exp is cheap). */
 template <class Row>
 void for_each_row(int64_t rows, int64_t C, const Row& row) {
-  parallel_for(rows, 16384 / (C > 0 ? C : 1) + 1, [&](int64_t r0, int64_t r1) {
+  parallel_for(rows, 65536 / (C > 0 ? C : 1) + 1, [&](int64_t r0, int64_t r1) {
     std::vector<float> scratch(static_cast<size_t>(C));
     for (int64_t r = r0; r < r1; r++) row(r * C, scratch.data());
   });

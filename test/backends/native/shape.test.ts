@@ -96,6 +96,40 @@ describe('native data movement kernels', () => {
     });
   });
 
+  itNative('large copies, split over threads, match TS', () => {
+    // Above 262144 elements the kernels split their rows over the threads.
+    const x = randomOf([3, 250, 360], 21);
+    forEachConfig((isa, threads) => {
+      const what = `${isa}/${threads}`;
+      same(
+        'transpose',
+        [x],
+        [empty([360, 3, 250], 'float32')],
+        { perm: [2, 0, 1] },
+        `${what} transpose`,
+      );
+      same(
+        'transpose',
+        [x],
+        [empty([3, 360, 250], 'float32')],
+        { perm: [0, 2, 1] },
+        `${what} tiled`,
+      );
+      same('slice', [x], [empty([2, 249, 357], 'float32')], { begin: [1, 1, 2] }, `${what} slice`);
+      same('concat', [x, x], [empty([3, 250, 720], 'float32')], { axis: 2 }, `${what} concat`);
+      const paddings = [
+        [0, 1],
+        [2, 0],
+        [1, 1],
+      ];
+      const attrs = { paddings, constantValue: 0, mode: 'constant' };
+      same('pad', [x], [empty([4, 252, 362], 'float32')], attrs, `${what} pad`);
+      const c = randomOf([250, 1], 22, 'bool');
+      const b = randomOf([360], 23);
+      same('where', [c, x, b], [empty([3, 250, 360], 'float32')], {}, `${what} where`);
+    });
+  });
+
   itNative('slice matches TS on random windows', () => {
     const rng = new Rng(11);
     forEachConfig((isa, threads) => {

@@ -21,6 +21,7 @@ const shapes: [number, number][] = [
   [4, 0],
   [65, 17],
   [2, 1000],
+  [700, 101], // above 65536 elements: rows split over the threads
 ];
 
 /** Logits in [-8, 8) with a few extreme entries, so the maximum shift matters. */
