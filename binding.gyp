@@ -34,7 +34,12 @@
         "native/rnn/rnn_napi.cc",
         "native/rnn/isa_scalar.cc",
         "native/gather/gather.cc",
-        "native/gather/gather_napi.cc"
+        "native/gather/gather_napi.cc",
+        "native/shape/copy.cc",
+        "native/shape/select.cc",
+        "native/shape/shape_napi.cc",
+        "native/softmax/softmax.cc",
+        "native/softmax/softmax_napi.cc"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],

@@ -10,6 +10,8 @@ import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
 import { registerReduce } from './kernels/reduce.js';
 import { registerRnn } from './kernels/rnn.js';
+import { registerShape } from './kernels/shape.js';
+import { registerSoftmax } from './kernels/softmax.js';
 import { registerUnary } from './kernels/unary.js';
 
 /**
@@ -69,4 +71,6 @@ if (native) {
   registerOptimizers(native);
   registerRnn(native);
   registerGather(native);
+  registerShape(native);
+  registerSoftmax(native);
 }

@@ -6,6 +6,8 @@ import { log } from '../../ops/log.js';
 import { logSoftmax } from '../../ops/log-softmax.js';
 import { mul } from '../../ops/mul.js';
 import { neg } from '../../ops/neg.js';
+import { softmaxLogits } from '../../ops/softmax.js';
+import { softmaxCrossEntropy } from '../../ops/softmax-cross-entropy.js';
 import { sum } from '../../ops/sum.js';
 import { checkDType } from '../../tensor/dtype.js';
 import { formatShape, normalizeAxis, shapesEqual } from '../../tensor/shape.js';
@@ -26,6 +28,8 @@ export interface CategoricalCrossentropyArgs {
 /**
  * Cross-entropy of one-hot (or soft) targets: -Σ yTrue · log(p) over the class axis, with
  * p = clip(yPred / Σ yPred, 1e-7, 1 - 1e-7) for probabilities or logSoftmax(yPred) for logits.
+ * Logits on the last axis, and the output of a softmax over the last axis (its logits are used, as
+ * Keras does), go through the fused, unclipped softmaxCrossEntropy.
  * yTrue and yPred: [batch, classes] (any rank, same shape); per-sample losses: the class axis removed.
  * `new CategoricalCrossentropy({fromLogits: true}).compute(oneHotLabels, logits)`
  */
@@ -62,6 +66,10 @@ export class CategoricalCrossentropy extends Loss {
       const s = this.labelSmoothing;
       t = add(mul(t, 1 - s), s / yPred.shape[axis]!);
     }
+    // Logits over the last axis (given, or behind a softmax output as Keras finds them) take the
+    // fused, stable softmax cross-entropy.
+    const logits = this.fromLogits ? yPred : softmaxLogits(yPred);
+    if (logits && axis === yPred.rank - 1) return softmaxCrossEntropy(logits, t);
     const logP = this.fromLogits
       ? logSoftmax(yPred, axis)
       : log(clipByValue(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));

@@ -2,9 +2,10 @@ import { clipByValue } from '../../ops/clip-by-value.js';
 import { div } from '../../ops/div.js';
 import { gather } from '../../ops/gather.js';
 import { log } from '../../ops/log.js';
-import { logSoftmax } from '../../ops/log-softmax.js';
 import { neg } from '../../ops/neg.js';
 import { reshape } from '../../ops/reshape.js';
+import { softmaxLogits } from '../../ops/softmax.js';
+import { sparseSoftmaxCrossEntropy } from '../../ops/sparse-softmax-cross-entropy.js';
 import { sum } from '../../ops/sum.js';
 import { where } from '../../ops/where.js';
 import { checkDType } from '../../tensor/dtype.js';
@@ -26,6 +27,8 @@ export interface SparseCategoricalCrossentropyArgs {
  * Cross-entropy of integer class labels: -log p[label], with p = clip(yPred / Σ yPred, 1e-7, 1 - 1e-7)
  * for probabilities or logSoftmax(yPred) for logits. yPred: [..., classes]; yTrue: [...] or [..., 1]
  * holding integers in [0, classes). Only the labelled entries are picked (a gather, no one-hot).
+ * Logits, and the output of a softmax over the last axis (its logits are used, as Keras does),
+ * go through the fused, unclipped sparseSoftmaxCrossEntropy.
  * `new SparseCategoricalCrossentropy({fromLogits: true}).compute(labels, logits)`
  */
 export class SparseCategoricalCrossentropy extends Loss {
@@ -87,16 +90,22 @@ export class SparseCategoricalCrossentropy extends Loss {
       if (mask !== null) mask[r] = 1;
       index[r] = r * classes + label;
     }
-    const indices = new Tensor(index, outer, 'int32');
-    let losses: Tensor;
-    if (this.fromLogits) {
-      losses = neg(gather(reshape(logSoftmax(yPred, -1), [-1]), indices));
-    } else {
-      // Only the labelled probabilities are normalised, clipped and logged: [...] values, not [..., classes].
-      const picked = gather(reshape(yPred, [-1]), indices);
-      const p = clipByValue(div(picked, sum(yPred, -1)), EPSILON, 1 - EPSILON);
-      losses = neg(log(p));
+    // Logits (given, or behind a softmax output as Keras finds them) take the fused, stable
+    // softmax cross-entropy; ignored labels become -1, which it skips.
+    const logits = this.fromLogits ? yPred : softmaxLogits(yPred);
+    if (logits) {
+      const fused = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) fused[r] = mask && !mask[r] ? -1 : index[r]! - r * classes;
+      return {
+        losses: sparseSoftmaxCrossEntropy(logits, new Tensor(fused, outer, 'int32')),
+        valid,
+      };
     }
+    const indices = new Tensor(index, outer, 'int32');
+    // Only the labelled probabilities are normalised, clipped and logged: [...] values, not [..., classes].
+    const picked = gather(reshape(yPred, [-1]), indices);
+    const p = clipByValue(div(picked, sum(yPred, -1)), EPSILON, 1 - EPSILON);
+    let losses = neg(log(p));
     if (mask !== null) losses = where(new Tensor(mask, outer, 'bool'), losses, 0);
     return { losses, valid };
   }

@@ -26,3 +26,17 @@ export function runAlongAxis(
   runKernel(op, [x], [y], { outer, axis: x.shape[a]!, inner } satisfies SoftmaxAttrs);
   return { x, y, axis: a };
 }
+
+/**
+ * The fused backward kernel of softmax or logSoftmax ('softmaxBackward', 'logSoftmaxBackward'):
+ * dx from dy and the forward output y along `axis`, one pass instead of four ops.
+ */
+export function runAlongAxisBackward(kernel: string, dy: Tensor, y: Tensor, axis: number): Tensor {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= y.shape[i]!;
+  for (let i = axis + 1; i < y.rank; i++) inner *= y.shape[i]!;
+  const dx = emptyTensor(y.shape, 'float32');
+  runKernel(kernel, [dy, y], [dx], { outer, axis: y.shape[axis]!, inner } satisfies SoftmaxAttrs);
+  return dx;
+}

@@ -13,6 +13,8 @@ import './tile.js';
 import './reverse.js';
 import './where.js';
 import './softmax.js';
+import './softmax-backward.js';
+import './softmax-cross-entropy.js';
 import './sgd-update.js';
 import './adam-update.js';
 import './rmsprop-update.js';

@@ -19,6 +19,10 @@ export function transposeKernel(
   const n = y.size;
   if (n === 0) return;
   const rank = y.shape.length;
+  if (rank === 0) {
+    yd[0] = xd[0]!;
+    return;
+  }
   if (rank === 2 && attrs.perm[0] === 1) {
     const [R, C] = x.shape as [number, number];
     // Blocked 2-D transpose keeps both reads and writes within cache lines.
