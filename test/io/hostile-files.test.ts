@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeModel, loadModelFromBytes } from '../../src/io/keel-format/model-file.js';
@@ -258,5 +260,39 @@ describe('hostile files', () => {
       `onnx fuzz: 2000 mutated files, ${outcomes.ok} imported, ${outcomes.error} clean errors`,
     );
     assert.ok(outcomes.error > 100 && outcomes.ok > 100, JSON.stringify(outcomes));
+  });
+
+  it('ONNX import survives mutations of a PyTorch Transformer export (attention matcher)', () => {
+    const onnx = new Uint8Array(
+      readFileSync(join(import.meta.dirname, 'fixtures', 'torch', 'encoder_post_norm_gelu.onnx')),
+    );
+    const outcomes = { ok: 0, error: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.nat({ max: onnx.length - 1 }),
+            value: fc.integer({ min: 0, max: 255 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        (edits) => {
+          const bytes = onnx.slice();
+          for (const e of edits) bytes[e.at] = e.value;
+          try {
+            importOnnx(bytes, 'fuzz.onnx');
+            outcomes.ok++;
+          } catch (e) {
+            assert.ok(e instanceof Error && e.message.includes('fuzz.onnx'), String(e));
+            outcomes.error++;
+          }
+        },
+      ),
+      { numRuns: 400, seed: Number(process.env['KEEL_FUZZ_SEED'] ?? 8) },
+    );
+    console.log(
+      `onnx fuzz (PyTorch encoder): 400 mutated files, ${outcomes.ok} imported, ${outcomes.error} clean errors`,
+    );
+    assert.ok(outcomes.error > 20 && outcomes.ok > 20, JSON.stringify(outcomes));
   });
 });
