@@ -199,4 +199,82 @@ describe('TensorFlow.js interop', async () => {
     );
     assert.throws(() => loadTfjsModel(path), /'k' \[4\] runs past the end/);
   });
+
+  it('moves a Transformer block both ways (MultiHeadAttention as tfjs Dense/Dot/softmax layers)', async () => {
+    setSeed(6);
+    const x = Input({ shape: [5, 8] });
+    const att = new L.MultiHeadAttention(2, 4).apply([x, x]);
+    const h = new L.LayerNormalization({ epsilon: 1e-6 }).apply(new L.Add().apply([x, att]));
+    const ff = new L.Dense(8).apply(new L.Dense(16, { activation: 'gelu' }).apply(h));
+    const out = new L.LayerNormalization({ epsilon: 1e-6 }).apply(new L.Add().apply([h, ff]));
+    const model = new Model({ inputs: x, outputs: out });
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    const loaded = await tf.loadLayersModel(fileLoader(saveTfjsModel(model, join(dir, 'block'))));
+    const input = randomUniform([3, 5, 8], -1, 1);
+    const viaTf = (
+      loaded.predict(tf.tensor(input.data as Float32Array, [...input.shape])) as tf.Tensor
+    ).dataSync();
+    const want = (model.predict(input) as Tensor).data;
+    const err = maxError(want, viaTf);
+    console.log(`Keel → tfjs Transformer block max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+    // tfjs saves it again; Keel loads the per-head form (Dot layers) with the same predictions.
+    const back = join(dir, 'block-back', 'model.json');
+    await loaded.save(fileSaver(back));
+    const again = loadTfjsModel(back);
+    assert.ok(
+      again.layers.some((l) => (l.constructor as { className?: string }).className === 'Dot'),
+    );
+    const err2 = maxError((again.predict(input) as Tensor).data, viaTf);
+    console.log(`tfjs → Keel Transformer block max abs error ${err2}`);
+    assert.ok(err2 <= 1e-4, `max error ${err2}`);
+  });
+
+  it('loads a Transformer block built with tfjs layers (Dense, Dot, softmax, LayerNormalization)', async () => {
+    const x = tf.input({ shape: [6, 8] });
+    const heads = [0, 1].map((i) => {
+      const q = tf.layers.dense({ units: 4, name: `q${i}` }).apply(x) as tf.SymbolicTensor;
+      const k = tf.layers.dense({ units: 4, name: `k${i}` }).apply(x) as tf.SymbolicTensor;
+      const v = tf.layers.dense({ units: 4, name: `v${i}` }).apply(x) as tf.SymbolicTensor;
+      const s = tf.layers.dot({ axes: [2, 2] }).apply([q, k]) as tf.SymbolicTensor;
+      const p = tf.layers.activation({ activation: 'softmax' }).apply(s) as tf.SymbolicTensor;
+      return tf.layers.dot({ axes: [2, 1] }).apply([p, v]) as tf.SymbolicTensor;
+    });
+    const att = tf.layers
+      .dense({ units: 8 })
+      .apply(tf.layers.concatenate().apply(heads)) as tf.SymbolicTensor;
+    const h = tf.layers
+      .layerNormalization({ epsilon: 1e-5 })
+      .apply(tf.layers.add().apply([x, att])) as tf.SymbolicTensor;
+    const ff = tf.layers
+      .dense({ units: 8 })
+      .apply(tf.layers.dense({ units: 16, activation: 'relu' }).apply(h)) as tf.SymbolicTensor;
+    const y = tf.layers.layerNormalization().apply(tf.layers.add().apply([h, ff]));
+    const m = tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    const path = join(dir, 'tfjs-block', 'model.json');
+    await m.save(fileSaver(path));
+    const model = loadTfjsModel(path);
+    setSeed(7);
+    const input = randomUniform([2, 6, 8], -1, 1);
+    const viaTf = (
+      m.predict(tf.tensor(input.data as Float32Array, [...input.shape])) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(input) as Tensor).data, viaTf);
+    console.log(`tfjs-built Transformer block → Keel max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
+
+  it('says why attention options tfjs layers cannot express are refused', () => {
+    const x = Input({ shape: [4, 8] });
+    const causal = new L.MultiHeadAttention(2, 4).apply([x, x], { useCausalMask: true });
+    assert.throws(
+      () => saveTfjsModel(new Model({ inputs: x, outputs: causal }), join(dir, 'causal')),
+      /MultiHeadAttention '.*': a call with useCausalMask cannot be written as tfjs layers/,
+    );
+    const rope = new L.MultiHeadAttention(2, 4, { useRotaryEmbedding: true }).apply([x, x]);
+    assert.throws(
+      () => saveTfjsModel(new Model({ inputs: x, outputs: rope }), join(dir, 'rope')),
+      /rotary embeddings have no tfjs layer \(tfjs has no MultiHeadAttention\)/,
+    );
+  });
 });
