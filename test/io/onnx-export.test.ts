@@ -131,6 +131,22 @@ describe('ONNX export, run in ONNX Runtime', () => {
     assert.ok(err <= 1e-4, `max error ${err}`);
   });
 
+  it('the seed LSTM (Embedding → LSTM with dropouts → sigmoid Dense) matches', async () => {
+    setSeed(12);
+    const model = new Sequential([
+      new L.Embedding(50, 8, { inputLength: 10 }),
+      new L.LSTM(16, { dropout: 0.2, recurrentDropout: 0.2 }),
+      new L.Dense(1, { activation: 'sigmoid' }),
+    ]);
+    model.build([null, 10]);
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    // A Sequential's input is float32: the ids arrive as floats, as in examples/spam-lstm.ts.
+    const ids = floor(randomUniform([4, 10], 0, 49.99));
+    const err = await onnxError(model, [ids]);
+    console.log(`onnx export seed LSTM max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
+
   it('Embedding matches when available', async () => {
     if (!L['Embedding']) return;
     setSeed(6);

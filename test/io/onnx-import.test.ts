@@ -11,6 +11,7 @@ import { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import * as layers from '../../src/nn/layers/index.js';
 import { Input } from '../../src/nn/layers/input-layer.js';
+import { cast, floor } from '../../src/ops/index.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -110,6 +111,21 @@ describe('ONNX import', () => {
       assert.ok(err <= 1e-4, `max error ${err}`);
     });
   }
+
+  it('round-trips the seed LSTM (Embedding → LSTM → sigmoid Dense)', async () => {
+    setSeed(12);
+    const model = new Sequential([
+      new L.Embedding(50, 8, { inputLength: 10 }),
+      new L.LSTM(16, { dropout: 0.2, recurrentDropout: 0.2 }),
+      new L.Dense(1, { activation: 'sigmoid' }),
+    ]);
+    model.build([null, 10]);
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    const ids = cast(floor(randomUniform([4, 10], 0, 49.99)), 'int32');
+    const err = await roundTrip(model, [ids], randomUniform([4, 1]), 'seed-lstm.onnx');
+    console.log(`onnx import seed LSTM max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
 
   it('round-trips a Transformer block (MultiHeadAttention, LayerNormalization, gelu Dense)', async () => {
     setSeed(5);

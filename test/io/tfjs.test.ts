@@ -9,6 +9,7 @@ import { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import * as layers from '../../src/nn/layers/index.js';
 import { Input } from '../../src/nn/layers/input-layer.js';
+import { cast, floor } from '../../src/ops/index.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -122,6 +123,30 @@ describe('TensorFlow.js interop', async () => {
     await loaded.save(fileSaver(back));
     const again = loadTfjsModel(back);
     assert.ok(maxError((again.predict(x) as Tensor).data, viaTf) <= 1e-5);
+  });
+
+  it('moves the seed LSTM (Embedding → LSTM with dropouts → sigmoid Dense) both ways', async () => {
+    setSeed(12);
+    const model = new Sequential([
+      new L.Embedding(50, 8, { inputLength: 10 }),
+      new L.LSTM(16, { dropout: 0.2, recurrentDropout: 0.2 }),
+      new L.Dense(1, { activation: 'sigmoid' }),
+    ]);
+    model.build([null, 10]);
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    const ids = cast(floor(randomUniform([4, 10], 0, 49.99)), 'int32');
+    const toTf = await tf.loadLayersModel(fileLoader(saveTfjsModel(model, join(dir, 'seed-lstm'))));
+    const viaTf = (
+      toTf.predict(tf.tensor(ids.data as Int32Array, [...ids.shape], 'int32')) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(ids) as Tensor).data, viaTf);
+    console.log(`Keel → tfjs seed LSTM max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+    const back = join(dir, 'seed-lstm-back', 'model.json');
+    await toTf.save(fileSaver(back));
+    const err2 = maxError((loadTfjsModel(back).predict(ids) as Tensor).data, viaTf);
+    console.log(`tfjs → Keel seed LSTM max abs error ${err2}`);
+    assert.ok(err2 <= 1e-4, `max error ${err2}`);
   });
 
   it('moves LSTM and GRU models both ways with equal predictions', async () => {

@@ -406,8 +406,12 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
     const axis = c.config['axis'] as number;
     return [c.b.op('Concat', c.inputs, { axis: axis < 0 ? axis + rankOf(c) : axis })];
   },
+  // Keel takes float or int32 ids (a Sequential's input is float32); Gather wants integers.
   Embedding: (c) => [
-    c.b.op('Gather', [c.b.weight(`${c.layer.name}/embeddings`, c.weights[0]!), c.inputs[0]!]),
+    c.b.op('Gather', [
+      c.b.weight(`${c.layer.name}/embeddings`, c.weights[0]!),
+      c.b.op('Cast', [c.inputs[0]!], { to: 7 }),
+    ]),
   ],
   LSTM: recurrent,
   GRU: recurrent,

@@ -351,6 +351,18 @@ class Importer {
       case 'Dropout':
         this.values.set(out, this.value(node.input[0]));
         return;
+      case 'Cast': {
+        // Ids cast to integers for Gather (Keel's Embedding takes float ids as they are).
+        const to = this.int(node, 'to', 0);
+        const gathers = (this.consumers.get(out) ?? []).every(
+          (i) => this.nodes[i]!.opType === 'Gather' && this.nodes[i]!.input[1] === out,
+        );
+        const ints = to === ONNX_DTYPE.INT64 || to === ONNX_DTYPE.INT32;
+        if (!(to === ONNX_DTYPE.FLOAT || (ints && gathers)))
+          throw new Error(`Cast to type ${to} is only supported on the ids of a Gather`);
+        this.values.set(out, this.value(node.input[0]));
+        return;
+      }
       case 'Transpose': {
         const x = this.tensor(node.input[0]);
         const perm = this.ints(
