@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -8,6 +8,7 @@ import { exportOnnx } from '../../src/io/onnx/export.js';
 import { importOnnx } from '../../src/io/onnx/import.js';
 import { decodeSafetensors } from '../../src/io/safetensors-read.js';
 import { encodeSafetensors } from '../../src/io/safetensors-writer.js';
+import { fromTfjsArtifacts } from '../../src/io/tfjs/tfjs-format.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
@@ -161,6 +162,71 @@ describe('hostile files', () => {
         ),
       /exceeds the \d+ elements the file being loaded allows/,
     );
+  });
+
+  it('never executes code named by a file: prototype keys, Lambda code and function strings', () => {
+    const header = JSON.parse(
+      Buffer.from(valid.subarray(8, 8 + Number(Buffer.from(valid).readBigUInt64LE(0)))).toString(),
+    );
+    const data = valid.subarray(8 + Number(Buffer.from(valid).readBigUInt64LE(0)));
+    const g = globalThis as { keelPwned?: boolean };
+    const code = 'globalThis.keelPwned = true';
+    const swaps: [string, string][] = [
+      ['"Dense"', '"constructor"'],
+      ['"Dense"', '"__proto__"'],
+      ['"Dense"', '"toString"'],
+      ['"Dense"', '"Lambda"'],
+      ['"softmax"', JSON.stringify(code)],
+      ['"softmax"', '"constructor"'],
+      ['"softmax"', '"__proto__"'],
+      ['"units":3', `"units":3,"function":${JSON.stringify(code)},"__proto__":{"units":9}`],
+    ];
+    for (const [from, to] of swaps) {
+      const h = structuredClone(header);
+      assert.ok(h.__metadata__.model.includes(from), from);
+      h.__metadata__.model = h.__metadata__.model.replace(from, to);
+      try {
+        loadModelFromBytes(fileWith(JSON.stringify(h), data), SOURCE);
+      } catch (e) {
+        assert.ok(e instanceof Error && e.message.length > 0, String(e));
+      }
+      assert.equal(g.keelPwned, undefined, `${from} → ${to} ran code`);
+    }
+    for (const className of ['constructor', '__proto__', 'Lambda', 'hasOwnProperty']) {
+      const modelTopology = {
+        class_name: 'Sequential',
+        config: {
+          layers: [
+            {
+              class_name: className,
+              config: { function: code, batch_input_shape: [null, 2], name: 'x' },
+            },
+          ],
+        },
+      };
+      assert.throws(
+        () =>
+          fromTfjsArtifacts(
+            { modelTopology, weightSpecs: [], weightData: new ArrayBuffer(0) },
+            'evil.json',
+          ),
+        /evil.json: cannot rebuild the model/,
+      );
+      assert.equal(g.keelPwned, undefined, `tfjs ${className} ran code`);
+    }
+    // Nothing in the loaders can turn text into code.
+    const dirs = [
+      'src/io',
+      'src/io/onnx',
+      'src/io/tfjs',
+      'src/io/keel-format',
+      'src/io/checkpoint',
+    ];
+    for (const d of dirs)
+      for (const f of readdirSync(d).filter((n) => n.endsWith('.ts'))) {
+        const text = readFileSync(join(d, f), 'utf8');
+        assert.ok(!/\beval\(|new Function\(|\bimport\(\s*[^'"]/.test(text), `${d}/${f}`);
+      }
   });
 
   it('survives thousands of random mutations: a clean load or a clear error each time', () => {
