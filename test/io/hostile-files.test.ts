@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeModel, loadModelFromBytes } from '../../src/io/keel-format/model-file.js';
@@ -6,6 +8,7 @@ import { exportOnnx } from '../../src/io/onnx/export.js';
 import { importOnnx } from '../../src/io/onnx/import.js';
 import { decodeSafetensors } from '../../src/io/safetensors-read.js';
 import { encodeSafetensors } from '../../src/io/safetensors-writer.js';
+import { fromTfjsArtifacts } from '../../src/io/tfjs/tfjs-format.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
@@ -161,6 +164,71 @@ describe('hostile files', () => {
     );
   });
 
+  it('never executes code named by a file: prototype keys, Lambda code and function strings', () => {
+    const header = JSON.parse(
+      Buffer.from(valid.subarray(8, 8 + Number(Buffer.from(valid).readBigUInt64LE(0)))).toString(),
+    );
+    const data = valid.subarray(8 + Number(Buffer.from(valid).readBigUInt64LE(0)));
+    const g = globalThis as { keelPwned?: boolean };
+    const code = 'globalThis.keelPwned = true';
+    const swaps: [string, string][] = [
+      ['"Dense"', '"constructor"'],
+      ['"Dense"', '"__proto__"'],
+      ['"Dense"', '"toString"'],
+      ['"Dense"', '"Lambda"'],
+      ['"softmax"', JSON.stringify(code)],
+      ['"softmax"', '"constructor"'],
+      ['"softmax"', '"__proto__"'],
+      ['"units":3', `"units":3,"function":${JSON.stringify(code)},"__proto__":{"units":9}`],
+    ];
+    for (const [from, to] of swaps) {
+      const h = structuredClone(header);
+      assert.ok(h.__metadata__.model.includes(from), from);
+      h.__metadata__.model = h.__metadata__.model.replace(from, to);
+      try {
+        loadModelFromBytes(fileWith(JSON.stringify(h), data), SOURCE);
+      } catch (e) {
+        assert.ok(e instanceof Error && e.message.length > 0, String(e));
+      }
+      assert.equal(g.keelPwned, undefined, `${from} → ${to} ran code`);
+    }
+    for (const className of ['constructor', '__proto__', 'Lambda', 'hasOwnProperty']) {
+      const modelTopology = {
+        class_name: 'Sequential',
+        config: {
+          layers: [
+            {
+              class_name: className,
+              config: { function: code, batch_input_shape: [null, 2], name: 'x' },
+            },
+          ],
+        },
+      };
+      assert.throws(
+        () =>
+          fromTfjsArtifacts(
+            { modelTopology, weightSpecs: [], weightData: new ArrayBuffer(0) },
+            'evil.json',
+          ),
+        /evil.json: cannot rebuild the model/,
+      );
+      assert.equal(g.keelPwned, undefined, `tfjs ${className} ran code`);
+    }
+    // Nothing in the loaders can turn text into code.
+    const dirs = [
+      'src/io',
+      'src/io/onnx',
+      'src/io/tfjs',
+      'src/io/keel-format',
+      'src/io/checkpoint',
+    ];
+    for (const d of dirs)
+      for (const f of readdirSync(d).filter((n) => n.endsWith('.ts'))) {
+        const text = readFileSync(join(d, f), 'utf8');
+        assert.ok(!/\beval\(|new Function\(|\bimport\(\s*[^'"]/.test(text), `${d}/${f}`);
+      }
+  });
+
   it('survives thousands of random mutations: a clean load or a clear error each time', () => {
     const headerLength = Number(Buffer.from(valid).readBigUInt64LE(0));
     let runs = 0;
@@ -258,5 +326,39 @@ describe('hostile files', () => {
       `onnx fuzz: 2000 mutated files, ${outcomes.ok} imported, ${outcomes.error} clean errors`,
     );
     assert.ok(outcomes.error > 100 && outcomes.ok > 100, JSON.stringify(outcomes));
+  });
+
+  it('ONNX import survives mutations of a PyTorch Transformer export (attention matcher)', () => {
+    const onnx = new Uint8Array(
+      readFileSync(join(import.meta.dirname, 'fixtures', 'torch', 'encoder_post_norm_gelu.onnx')),
+    );
+    const outcomes = { ok: 0, error: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.nat({ max: onnx.length - 1 }),
+            value: fc.integer({ min: 0, max: 255 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        (edits) => {
+          const bytes = onnx.slice();
+          for (const e of edits) bytes[e.at] = e.value;
+          try {
+            importOnnx(bytes, 'fuzz.onnx');
+            outcomes.ok++;
+          } catch (e) {
+            assert.ok(e instanceof Error && e.message.includes('fuzz.onnx'), String(e));
+            outcomes.error++;
+          }
+        },
+      ),
+      { numRuns: 400, seed: Number(process.env['KEEL_FUZZ_SEED'] ?? 8) },
+    );
+    console.log(
+      `onnx fuzz (PyTorch encoder): 400 mutated files, ${outcomes.ok} imported, ${outcomes.error} clean errors`,
+    );
+    assert.ok(outcomes.error > 20 && outcomes.ok > 20, JSON.stringify(outcomes));
   });
 });

@@ -121,14 +121,15 @@ describe('Keel model file', () => {
     });
   }
 
-  it('round-trips merge layers and MultiHeadAttention in a two-input functional model', () => {
+  it('round-trips merge layers, Dot and MultiHeadAttention in a two-input functional model', () => {
     setSeed(3);
     const a = Input({ shape: [3, 4] });
     const b = Input({ shape: [3, 4] });
     let y = new L.Add().apply([a, b]);
     y = new L.Multiply().apply([y, a]);
     if (L.MultiHeadAttention) y = new L.MultiHeadAttention(2, 3).apply([y, b]);
-    const z = new L.Concatenate().apply([y, a]);
+    const scores = new L.Dot({ axes: [2, 2] }).apply([y, b]);
+    const z = new L.Concatenate().apply([y, a, new L.Dot({ axes: [2, 1] }).apply([scores, a])]);
     const model = new Model({ inputs: [a, b], outputs: z as never });
     perturb(model);
     roundTrip(model, [randomUniform([2, 3, 4]), randomUniform([2, 3, 4])], 'merge.keel');
@@ -228,6 +229,7 @@ describe('Keel model file', () => {
       'Multiply',
       'Concatenate',
       'MultiHeadAttention',
+      'Dot',
     ]);
     const models = ['InputLayer', 'Functional', 'Sequential', 'TestTwoDense'];
     const missing = registeredLayerNames().filter((n) => !covered.has(n) && !models.includes(n));

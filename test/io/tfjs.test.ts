@@ -9,6 +9,7 @@ import { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import * as layers from '../../src/nn/layers/index.js';
 import { Input } from '../../src/nn/layers/input-layer.js';
+import { cast, floor } from '../../src/ops/index.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -124,6 +125,30 @@ describe('TensorFlow.js interop', async () => {
     assert.ok(maxError((again.predict(x) as Tensor).data, viaTf) <= 1e-5);
   });
 
+  it('moves the seed LSTM (Embedding → LSTM with dropouts → sigmoid Dense) both ways', async () => {
+    setSeed(12);
+    const model = new Sequential([
+      new L.Embedding(50, 8, { inputLength: 10 }),
+      new L.LSTM(16, { dropout: 0.2, recurrentDropout: 0.2 }),
+      new L.Dense(1, { activation: 'sigmoid' }),
+    ]);
+    model.build([null, 10]);
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    const ids = cast(floor(randomUniform([4, 10], 0, 49.99)), 'int32');
+    const toTf = await tf.loadLayersModel(fileLoader(saveTfjsModel(model, join(dir, 'seed-lstm'))));
+    const viaTf = (
+      toTf.predict(tf.tensor(ids.data as Int32Array, [...ids.shape], 'int32')) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(ids) as Tensor).data, viaTf);
+    console.log(`Keel → tfjs seed LSTM max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+    const back = join(dir, 'seed-lstm-back', 'model.json');
+    await toTf.save(fileSaver(back));
+    const err2 = maxError((loadTfjsModel(back).predict(ids) as Tensor).data, viaTf);
+    console.log(`tfjs → Keel seed LSTM max abs error ${err2}`);
+    assert.ok(err2 <= 1e-4, `max error ${err2}`);
+  });
+
   it('moves LSTM and GRU models both ways with equal predictions', async () => {
     const m = tf.sequential();
     // tfjs defaults recurrentActivation to its hard_sigmoid, which Keel's fused LSTM/GRU lack.
@@ -198,5 +223,83 @@ describe('TensorFlow.js interop', async () => {
       }),
     );
     assert.throws(() => loadTfjsModel(path), /'k' \[4\] runs past the end/);
+  });
+
+  it('moves a Transformer block both ways (MultiHeadAttention as tfjs Dense/Dot/softmax layers)', async () => {
+    setSeed(6);
+    const x = Input({ shape: [5, 8] });
+    const att = new L.MultiHeadAttention(2, 4).apply([x, x]);
+    const h = new L.LayerNormalization({ epsilon: 1e-6 }).apply(new L.Add().apply([x, att]));
+    const ff = new L.Dense(8).apply(new L.Dense(16, { activation: 'gelu' }).apply(h));
+    const out = new L.LayerNormalization({ epsilon: 1e-6 }).apply(new L.Add().apply([h, ff]));
+    const model = new Model({ inputs: x, outputs: out });
+    model.setWeights(model.weights.map((w) => randomUniform(w.shape, -0.5, 0.5)));
+    const loaded = await tf.loadLayersModel(fileLoader(saveTfjsModel(model, join(dir, 'block'))));
+    const input = randomUniform([3, 5, 8], -1, 1);
+    const viaTf = (
+      loaded.predict(tf.tensor(input.data as Float32Array, [...input.shape])) as tf.Tensor
+    ).dataSync();
+    const want = (model.predict(input) as Tensor).data;
+    const err = maxError(want, viaTf);
+    console.log(`Keel → tfjs Transformer block max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+    // tfjs saves it again; Keel loads the per-head form (Dot layers) with the same predictions.
+    const back = join(dir, 'block-back', 'model.json');
+    await loaded.save(fileSaver(back));
+    const again = loadTfjsModel(back);
+    assert.ok(
+      again.layers.some((l) => (l.constructor as { className?: string }).className === 'Dot'),
+    );
+    const err2 = maxError((again.predict(input) as Tensor).data, viaTf);
+    console.log(`tfjs → Keel Transformer block max abs error ${err2}`);
+    assert.ok(err2 <= 1e-4, `max error ${err2}`);
+  });
+
+  it('loads a Transformer block built with tfjs layers (Dense, Dot, softmax, LayerNormalization)', async () => {
+    const x = tf.input({ shape: [6, 8] });
+    const heads = [0, 1].map((i) => {
+      const q = tf.layers.dense({ units: 4, name: `q${i}` }).apply(x) as tf.SymbolicTensor;
+      const k = tf.layers.dense({ units: 4, name: `k${i}` }).apply(x) as tf.SymbolicTensor;
+      const v = tf.layers.dense({ units: 4, name: `v${i}` }).apply(x) as tf.SymbolicTensor;
+      const s = tf.layers.dot({ axes: [2, 2] }).apply([q, k]) as tf.SymbolicTensor;
+      const p = tf.layers.activation({ activation: 'softmax' }).apply(s) as tf.SymbolicTensor;
+      return tf.layers.dot({ axes: [2, 1] }).apply([p, v]) as tf.SymbolicTensor;
+    });
+    const att = tf.layers
+      .dense({ units: 8 })
+      .apply(tf.layers.concatenate().apply(heads)) as tf.SymbolicTensor;
+    const h = tf.layers
+      .layerNormalization({ epsilon: 1e-5 })
+      .apply(tf.layers.add().apply([x, att])) as tf.SymbolicTensor;
+    const ff = tf.layers
+      .dense({ units: 8 })
+      .apply(tf.layers.dense({ units: 16, activation: 'relu' }).apply(h)) as tf.SymbolicTensor;
+    const y = tf.layers.layerNormalization().apply(tf.layers.add().apply([h, ff]));
+    const m = tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    const path = join(dir, 'tfjs-block', 'model.json');
+    await m.save(fileSaver(path));
+    const model = loadTfjsModel(path);
+    setSeed(7);
+    const input = randomUniform([2, 6, 8], -1, 1);
+    const viaTf = (
+      m.predict(tf.tensor(input.data as Float32Array, [...input.shape])) as tf.Tensor
+    ).dataSync();
+    const err = maxError((model.predict(input) as Tensor).data, viaTf);
+    console.log(`tfjs-built Transformer block → Keel max abs error ${err}`);
+    assert.ok(err <= 1e-4, `max error ${err}`);
+  });
+
+  it('says why attention options tfjs layers cannot express are refused', () => {
+    const x = Input({ shape: [4, 8] });
+    const causal = new L.MultiHeadAttention(2, 4).apply([x, x], { useCausalMask: true });
+    assert.throws(
+      () => saveTfjsModel(new Model({ inputs: x, outputs: causal }), join(dir, 'causal')),
+      /MultiHeadAttention '.*': a call with useCausalMask cannot be written as tfjs layers/,
+    );
+    const rope = new L.MultiHeadAttention(2, 4, { useRotaryEmbedding: true }).apply([x, x]);
+    assert.throws(
+      () => saveTfjsModel(new Model({ inputs: x, outputs: rope }), join(dir, 'rope')),
+      /rotary embeddings have no tfjs layer \(tfjs has no MultiHeadAttention\)/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { Layer } from '../../nn/engine/layer.js';
 import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
+import { sequenceExporters } from './export-sequence.js';
 
 /** What a layer converter sees: the builder, the layer, its config, input names and shapes, weights. */
 export interface ExportContext {
@@ -11,6 +12,8 @@ export interface ExportContext {
   inputs: string[];
   shapes: SymbolicShape[];
   weights: Tensor[];
+  /** The call's keyword arguments (useCausalMask, startIndex, ...). */
+  kwargs: Readonly<Record<string, unknown>>;
 }
 
 export type LayerExporter = (c: ExportContext) => string[];
@@ -233,67 +236,93 @@ function gateBlocks(t: Tensor, units: number, order: readonly number[]): Float32
   return out;
 }
 
-/** Keras [in, gates·u] with Keel gate order → ONNX [1, gates·u, in] in ONNX gate order. */
-function recurrentWeight(
-  b: OnnxBuilder,
-  base: string,
-  t: Tensor,
-  units: number,
-  order: readonly number[],
-): string {
-  const reordered = gateBlocks(t, units, order);
-  const { data, shape } = permute(reordered, t.shape, [1, 0]);
-  return b.floats(base, data, [1, ...shape]);
+/** Keras [in, gates·u] with Keel gate order → ONNX [gates·u, in] in ONNX gate order. */
+function recurrentWeight(t: Tensor, units: number, order: readonly number[]): Float32Array {
+  return permute(gateBlocks(t, units, order), t.shape, [1, 0]).data;
 }
 
-function recurrent(
-  kind: 'LSTM' | 'GRU' | 'RNN',
-  gates: number,
-  order: readonly number[],
-): LayerExporter {
-  return (c) => {
-    const { b, config } = c;
-    const units = config['units'] as number;
-    if (config['goBackwards'] || config['returnState']) {
-      throw new Error(
-        `exportOnnx: ${c.layer.name}: goBackwards and returnState have no ONNX conversion yet`,
-      );
+export type RnnKind = 'LSTM' | 'GRU' | 'RNN';
+
+/** ONNX kind, gate count and Keel → ONNX gate order of a Keel recurrent layer class. */
+export const RNN_KINDS: Readonly<Record<string, [RnnKind, number, readonly number[]]>> = {
+  // Keel gate order i,f,c,o → ONNX i,o,f,c; GRU z,r,h is the same in both.
+  LSTM: ['LSTM', 4, [0, 3, 1, 2]],
+  GRU: ['GRU', 3, [0, 1, 2]],
+  SimpleRNN: ['RNN', 1, [0]],
+};
+
+/**
+ * One direction of a recurrent layer in ONNX's layout: W [G·u, in], R [G·u, u], B [2·G·u]
+ * (input then recurrent biases), and its activations; `name` labels errors.
+ */
+export function rnnDirection(
+  name: string,
+  className: string,
+  config: Record<string, unknown>,
+  weights: Tensor[],
+): { W: Float32Array; R: Float32Array; B: Float32Array; activations: string[]; units: number } {
+  const [kind, gates, order] = RNN_KINDS[className]!;
+  const units = config['units'] as number;
+  const act = (n: unknown) =>
+    ({ sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu' })[String(n)] ?? null;
+  const f = act(config['recurrentActivation'] ?? 'sigmoid');
+  const g = act(config['activation'] ?? 'tanh');
+  if (!f || !g) throw new Error(`exportOnnx: ${name}: activations must be sigmoid/tanh/relu`);
+  const activations = kind === 'RNN' ? [g] : kind === 'LSTM' ? [f, g, g] : [f, g];
+  const [kernel, rec, bias] = weights;
+  const B = new Float32Array(2 * gates * units);
+  if (bias?.rank === 2) {
+    // GRU resetAfter: [2, 3u] = input bias, recurrent bias
+    for (const r of [0, 1]) {
+      const row = new Float32Array(bias.data.slice(r * gates * units, (r + 1) * gates * units));
+      const blocks = { data: row, shape: [gates * units] } as unknown as Tensor;
+      B.set(gateBlocks(blocks, units, order), r * gates * units);
     }
-    const act = (n: unknown) =>
-      ({ sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu' })[String(n)] ?? null;
-    const f = act(config['recurrentActivation'] ?? 'sigmoid');
-    const g = act(config['activation'] ?? 'tanh');
-    if (!f || !g)
-      throw new Error(`exportOnnx: ${c.layer.name}: activations must be sigmoid/tanh/relu`);
-    const activations = kind === 'RNN' ? [g] : kind === 'LSTM' ? [f, g, g] : [f, g];
-    const [kernel, rec, bias] = c.weights;
-    const name = c.layer.name;
-    const W = recurrentWeight(b, `${name}/W`, kernel!, units, order);
-    const R = recurrentWeight(b, `${name}/R`, rec!, units, order);
-    // ONNX Runtime only runs layout 0 (time-major): [batch, steps, f] -> [steps, batch, f].
-    const inputs = [b.op('Transpose', [c.inputs[0]!], { perm: [1, 0, 2] }), W, R];
-    if (bias) {
-      const biasData = new Float32Array(2 * gates * units);
-      if (bias.rank === 2) {
-        // GRU resetAfter: [2, 3u] = input bias, recurrent bias
-        const rows = [0, 1].map(
-          (r) => new Float32Array(bias.data.slice(r * gates * units, (r + 1) * gates * units)),
-        );
-        rows.forEach((row, r) => {
-          const blocks = { data: row, shape: [gates * units] } as unknown as Tensor;
-          biasData.set(gateBlocks(blocks, units, order), r * gates * units);
-        });
-      } else biasData.set(gateBlocks(bias, units, order), 0);
-      inputs.push(b.floats(`${name}/B`, biasData, [1, 2 * gates * units]));
-    }
-    const attrs: Record<string, AttrValue> = { hidden_size: units, activations };
-    if (kind === 'GRU') attrs['linear_before_reset'] = config['resetAfter'] === false ? 0 : 1;
-    const [Y, Yh] = b.node(kind, inputs, attrs, 2);
-    // Y [steps, 1, batch, units]; Y_h [1, batch, units]
-    if (!config['returnSequences']) return [b.op('Squeeze', [Yh!, b.int64s('axes', [0])])];
-    const seq = b.op('Squeeze', [Y!, b.int64s('axes', [1])]);
-    return [b.op('Transpose', [seq], { perm: [1, 0, 2] })];
+  } else if (bias) B.set(gateBlocks(bias, units, order), 0);
+  return {
+    W: recurrentWeight(kernel!, units, order),
+    R: recurrentWeight(rec!, units, order),
+    B,
+    activations,
+    units,
   };
+}
+
+/** ONNX attributes of a recurrent node (hidden size, activations per direction, GRU's reset). */
+export function rnnAttributes(
+  className: string,
+  config: Record<string, unknown>,
+  activations: string[],
+): Record<string, AttrValue> {
+  const attrs: Record<string, AttrValue> = { hidden_size: config['units'] as number, activations };
+  if (className === 'GRU') attrs['linear_before_reset'] = config['resetAfter'] === false ? 0 : 1;
+  return attrs;
+}
+
+function recurrent(c: ExportContext): string[] {
+  const { b, config } = c;
+  const className = (c.layer.constructor as unknown as { className: string }).className;
+  const [kind, gates] = RNN_KINDS[className]!;
+  if (config['goBackwards'] || config['returnState']) {
+    throw new Error(
+      `exportOnnx: ${c.layer.name}: goBackwards and returnState have no ONNX conversion yet`,
+    );
+  }
+  const name = c.layer.name;
+  const d = rnnDirection(name, className, config, c.weights);
+  const inputs = c.shapes[0]!.at(-1) as number;
+  // ONNX Runtime only runs layout 0 (time-major): [batch, steps, f] -> [steps, batch, f].
+  const ins = [
+    b.op('Transpose', [c.inputs[0]!], { perm: [1, 0, 2] }),
+    b.floats(`${name}/W`, d.W, [1, gates * d.units, inputs]),
+    b.floats(`${name}/R`, d.R, [1, gates * d.units, d.units]),
+  ];
+  if (c.weights[2]) ins.push(b.floats(`${name}/B`, d.B, [1, 2 * gates * d.units]));
+  const [Y, Yh] = b.node(kind, ins, rnnAttributes(className, config, d.activations), 2);
+  // Y [steps, 1, batch, units]; Y_h [1, batch, units]
+  if (!config['returnSequences']) return [b.op('Squeeze', [Yh!, b.int64s('axes', [0])])];
+  const seq = b.op('Squeeze', [Y!, b.int64s('axes', [1])]);
+  return [b.op('Transpose', [seq], { perm: [1, 0, 2] })];
 }
 
 function multiHeadAttention(c: ExportContext): string[] {
@@ -303,6 +332,9 @@ function multiHeadAttention(c: ExportContext): string[] {
   const V = (config['valueDim'] as number | null) ?? K;
   if (config['useRotaryEmbedding'])
     throw new Error(`exportOnnx: ${c.layer.name}: rotary embeddings have no ONNX conversion yet`);
+  for (const k of ['attentionMask', 'useCausalMask', 'returnAttentionScores'])
+    if (c.kwargs[k])
+      throw new Error(`exportOnnx: ${c.layer.name}: a call with ${k} has no ONNX conversion yet`);
   const [query, value, key = value] = c.inputs as [string, string, string?];
   const ws = [...c.weights];
   const useBias = config['useBias'] !== false;
@@ -374,12 +406,16 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
     const axis = c.config['axis'] as number;
     return [c.b.op('Concat', c.inputs, { axis: axis < 0 ? axis + rankOf(c) : axis })];
   },
+  // Keel takes float or int32 ids (a Sequential's input is float32); Gather wants integers.
   Embedding: (c) => [
-    c.b.op('Gather', [c.b.weight(`${c.layer.name}/embeddings`, c.weights[0]!), c.inputs[0]!]),
+    c.b.op('Gather', [
+      c.b.weight(`${c.layer.name}/embeddings`, c.weights[0]!),
+      c.b.op('Cast', [c.inputs[0]!], { to: 7 }),
+    ]),
   ],
-  // Keel gate order i,f,c,o → ONNX i,o,f,c; GRU z,r,h is the same in both.
-  LSTM: recurrent('LSTM', 4, [0, 3, 1, 2]),
-  GRU: recurrent('GRU', 3, [0, 1, 2]),
-  SimpleRNN: recurrent('RNN', 1, [0]),
+  LSTM: recurrent,
+  GRU: recurrent,
+  SimpleRNN: recurrent,
   MultiHeadAttention: multiHeadAttention,
+  ...sequenceExporters(() => LAYER_EXPORTERS),
 };

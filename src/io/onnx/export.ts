@@ -61,10 +61,12 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
     names.set(t, name);
     return valueInfo(name, t);
   });
+  const masked = new Map<SymbolicTensor, string>();
   for (const call of graph.calls) {
     const layer = call.layer as Layer;
     const className = (layer.constructor as typeof Layer).className;
     if (className === 'InputLayer') continue;
+    trackMasks(call, className, masked);
     const convert = Object.hasOwn(LAYER_EXPORTERS, className)
       ? LAYER_EXPORTERS[className]
       : undefined;
@@ -86,6 +88,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
       inputs: ins,
       shapes: call.inputs.map((t) => t.shape),
       weights: layer.weights,
+      kwargs: call.kwargs,
     });
     call.outputs.forEach((t, i) => {
       names.set(t, outs[i]!);
@@ -113,6 +116,42 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   // protobufjs gives a Buffer in Node; a plain Uint8Array keeps slice() a copy, as callers expect.
   const bytes = ModelProto.encode(message).finish();
   return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** Layers whose values do not depend on an incoming mask (they may pass it on). */
+const MASK_NEUTRAL = new Set([
+  'Dense',
+  'Activation',
+  'Dropout',
+  'LayerNormalization',
+  'BatchNormalization',
+  'Add',
+  'Multiply',
+  'Concatenate',
+  'Masking',
+  'SinusoidalPositionEncoding',
+]);
+
+/**
+ * ONNX has no masks: Masking and maskZero embeddings export their values only, so a layer whose
+ * result would read their mask (a recurrent layer, attention, pooling...) is refused by name.
+ */
+function trackMasks(
+  call: { layer: Layer; inputs: readonly SymbolicTensor[]; outputs: readonly SymbolicTensor[] },
+  className: string,
+  masked: Map<SymbolicTensor, string>,
+): void {
+  const from = call.inputs.map((t) => masked.get(t)).find((m) => m !== undefined);
+  if (from !== undefined && !MASK_NEUTRAL.has(className))
+    throw new Error(
+      `exportOnnx: layer '${call.layer.name}' (${className}) would read the mask made by ${from}; ONNX has no masks, so export the model without Masking/maskZero or without masked steps`,
+    );
+  const config = call.layer.getConfig();
+  const makes =
+    className === 'Masking' ||
+    (['Embedding', 'TokenAndPositionEmbedding'].includes(className) && config['maskZero']);
+  const origin = makes ? `'${call.layer.name}' (${className})` : from;
+  if (origin !== undefined) for (const t of call.outputs) masked.set(t, origin);
 }
 
 /** Writes `exportOnnx(model)` to `path` atomically. */

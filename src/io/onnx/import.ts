@@ -8,7 +8,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { readFileBounded } from '../safetensors-read.js';
 import { permute } from './builder.js';
 import { decodeOnnx, initializerTensor } from './decode.js';
-import { ATTR, ONNX_DTYPE, type OnnxNode } from './schema.js';
+import { type AttentionMatch, findAttention, type GraphView } from './import-attention.js';
+import { ATTR, ONNX_DTYPE, type OnnxNode, type OnnxTensor } from './schema.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 
@@ -65,9 +66,32 @@ export function loadOnnx(path: string): Model {
   return importOnnx(readFileBounded(path), path);
 }
 
+/**
+ * A Constant node's tensor. Int64 values past int32 are clamped: exporters write INT64_MAX as a
+ * Slice end meaning "to the end", and Slice clamps its bounds to the axis anyway.
+ */
+function constantTensor(t: OnnxTensor, name: string, source: string): Tensor {
+  try {
+    return initializerTensor({ ...t, name }, source);
+  } catch (e) {
+    const raw = t.rawData;
+    const size = (t.dims ?? []).reduce((a, b) => a * b, 1);
+    if (t.dataType !== ONNX_DTYPE.INT64 || !raw || raw.byteLength !== size * 8 || size > 64)
+      throw e;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const data = Int32Array.from({ length: size }, (_, i) => {
+      const v = view.getBigInt64(i * 8, true);
+      return v > 2147483647n ? 2147483647 : v < -2147483648n ? -2147483648 : Number(v);
+    });
+    return new Tensor(data, t.dims ?? [], 'int32');
+  }
+}
+
 class Importer {
   private consumers = new Map<string, number[]>();
+  private producers = new Map<string, number>();
   private skip = new Set<number>();
+  private attention = new Map<number, AttentionMatch>();
 
   constructor(
     readonly source: string,
@@ -75,9 +99,85 @@ class Importer {
     readonly values: Map<string, Value>,
   ) {
     nodes.forEach((n, i) => {
-      for (const x of n.input ?? [])
-        if (x) this.consumers.set(x, [...(this.consumers.get(x) ?? []), i]);
+      for (const o of n.output ?? []) if (o) this.producers.set(o, i);
+      if (n.opType === 'Constant') {
+        const t = n.attribute?.find((a) => a.name === 'value' && a.type === ATTR.TENSOR)?.t;
+        if (!t) throw new Error(`node ${i} (Constant): only a 'value' tensor is supported`);
+        this.values.set(n.output[0]!, {
+          kind: 'const',
+          tensor: constantTensor(t, n.output[0]!, source),
+        });
+        this.skip.add(i);
+      }
     });
+    this.countConsumers(() => true);
+  }
+
+  private countConsumers(live: (i: number) => boolean): void {
+    this.consumers.clear();
+    this.nodes.forEach((n, i) => {
+      if (!live(i)) return;
+      for (const x of n.input ?? []) {
+        if (!x) continue;
+        const list = this.consumers.get(x);
+        if (list) list.push(i);
+        else this.consumers.set(x, [i]);
+      }
+    });
+  }
+
+  /** The graph as the attention matcher sees it; Shape nodes (shape arithmetic) are not consumers. */
+  private view(inputs: Map<string, (number | null)[]>): GraphView {
+    return {
+      nodes: this.nodes,
+      producer: (name) => this.producers.get(name),
+      consumers: (name) =>
+        (this.consumers.get(name) ?? []).filter((i) => this.nodes[i]!.opType !== 'Shape'),
+      constant: (name) => {
+        const v = this.values.get(name);
+        return v?.kind === 'const' ? v.tensor : null;
+      },
+      inputShape: (name) => inputs.get(name) ?? null,
+    };
+  }
+
+  /**
+   * Marks the nodes the graph outputs depend on; an attention counts as one node reading its
+   * query, key and value, so the shape arithmetic inside it (PyTorch's Shape/Gather/Concat) is
+   * never converted. Initial recurrent states that are zeros are not dependencies either.
+   */
+  private markLive(outputs: string[]): Set<number> {
+    const ends = new Map([...this.attention.values()].map((m) => [m.end, m]));
+    const live = new Set<number>();
+    const stack = [...outputs];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      const i = this.producers.get(name);
+      if (i === undefined || live.has(i)) continue;
+      live.add(i);
+      const m = ends.get(i);
+      if (m) {
+        stack.push(m.query, m.key, m.value);
+        continue;
+      }
+      const node = this.nodes[i]!;
+      const recurrent = ['LSTM', 'GRU', 'RNN'].includes(node.opType);
+      node.input.forEach((x, k) => {
+        if (x && !(recurrent && k >= 5 && this.zeroState(x))) stack.push(x);
+      });
+    }
+    return live;
+  }
+
+  /** True for an initial state built by ConstantOfShape with value 0 (PyTorch's default h0/c0). */
+  private zeroState(name: string): boolean {
+    const i = this.producers.get(name);
+    const n = i === undefined ? undefined : this.nodes[i];
+    if (n?.opType !== 'ConstantOfShape') return false;
+    const t = n.attribute?.find((a) => a.name === 'value')?.t;
+    return (
+      !t || Array.from(initializerTensor({ ...t, name }, this.source).data).every((v) => v === 0)
+    );
   }
 
   run(graph: {
@@ -86,6 +186,7 @@ class Importer {
     name?: string;
   }): Model {
     const inputs: SymbolicTensor[] = [];
+    const inputShapes = new Map<string, (number | null)[]>();
     for (const vi of graph.input ?? []) {
       if (this.values.has(vi.name)) continue; // an initializer listed as an input (IR < 4)
       const tt = (vi as import('./schema.js').OnnxValueInfo).type?.tensorType;
@@ -101,14 +202,20 @@ class Importer {
       const batchShape = dims.map((d, i) =>
         i === 0 || d.dimValue === undefined ? null : Number(d.dimValue),
       );
+      inputShapes.set(vi.name, batchShape);
       const t = Input({ batchShape, dtype, name: vi.name });
       inputs.push(t);
       this.values.set(vi.name, { kind: 'tensor', rec: { t, perm: null } });
     }
+    for (const m of findAttention(this.view(inputShapes))) this.attention.set(m.end, m);
+    const live = this.markLive((graph.output ?? []).map((o) => o.name));
+    this.countConsumers((i) => live.has(i));
     this.nodes.forEach((node, i) => {
-      if (this.skip.has(i)) return;
+      if (this.skip.has(i) || !live.has(i)) return;
       try {
-        this.convert(node, i);
+        const m = this.attention.get(i);
+        if (m) this.emitAttention(m);
+        else this.convert(node, i);
       } catch (e) {
         throw new Error(`node ${i} '${node.name ?? ''}' (${node.opType}): ${(e as Error).message}`);
       }
@@ -120,6 +227,17 @@ class Importer {
       inputs: inputs.length === 1 ? inputs[0]! : inputs,
       outputs: outputs.length === 1 ? outputs[0]! : outputs,
       name: graph.name || undefined,
+    });
+  }
+
+  /** A matched attention becomes one MultiHeadAttention layer on batch-first tensors. */
+  private emitAttention(m: AttentionMatch): void {
+    const [q, v, k] = [m.query, m.value, m.key].map((n) => this.realize(this.tensor(n)));
+    const ins = m.key === m.value ? [q!, v!] : [q!, v!, k!];
+    const { numHeads, keyDim, ...rest } = m.config;
+    this.set(m.output, {
+      t: this.apply('MultiHeadAttention', { numHeads, keyDim, ...rest }, ins, m.weights),
+      perm: null,
     });
   }
 
@@ -233,6 +351,18 @@ class Importer {
       case 'Dropout':
         this.values.set(out, this.value(node.input[0]));
         return;
+      case 'Cast': {
+        // Ids cast to integers for Gather (Keel's Embedding takes float ids as they are).
+        const to = this.int(node, 'to', 0);
+        const gathers = (this.consumers.get(out) ?? []).every(
+          (i) => this.nodes[i]!.opType === 'Gather' && this.nodes[i]!.input[1] === out,
+        );
+        const ints = to === ONNX_DTYPE.INT64 || to === ONNX_DTYPE.INT32;
+        if (!(to === ONNX_DTYPE.FLOAT || (ints && gathers)))
+          throw new Error(`Cast to type ${to} is only supported on the ids of a Gather`);
+        this.values.set(out, this.value(node.input[0]));
+        return;
+      }
       case 'Transpose': {
         const x = this.tensor(node.input[0]);
         const perm = this.ints(
@@ -663,8 +793,8 @@ class Importer {
     if ((this.attr(node, 'direction') ?? 'forward') !== 'forward')
       throw new Error('only forward recurrences are supported');
     if (this.int(node, 'layout', 0) !== 0) throw new Error('only layout=0 is supported');
-    if (node.input.slice(4).some((n) => n))
-      throw new Error('sequence_lens, initial states and peepholes are not supported');
+    if (node.input.slice(4).some((n, k) => n && !(k >= 1 && k <= 2 && this.zeroState(n))))
+      throw new Error('sequence_lens, non-zero initial states and peepholes are not supported');
     const W = this.constant(node.input[1], 'W');
     const R = this.constant(node.input[2], 'R');
     const B = this.optionalConstant(node, 3);

@@ -9,6 +9,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
 import { readFileBounded } from '../safetensors-read.js';
+import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -31,8 +32,12 @@ export interface TfjsArtifacts {
 
 const SHARD_BYTES = 4 * 1024 * 1024;
 
-/** A Keel model as tfjs-layers artifacts (Keras topology JSON + weights in `model.weights` order). */
-export function toTfjsArtifacts(model: Model): TfjsArtifacts {
+/**
+ * A Keel model as tfjs-layers artifacts (Keras topology JSON + weights in `model.weights` order).
+ * MultiHeadAttention, which tfjs cannot load, is written as equivalent Dense/Dot/softmax layers.
+ */
+export function toTfjsArtifacts(keelModel: Model): TfjsArtifacts {
+  const model = expandAttention(keelModel);
   const serialized = serializeLayer(model);
   const topology = keelToTfjs(serialized) as Record<string, unknown>;
   const config = topology['config'] as Record<string, unknown>;
@@ -165,11 +170,13 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   weightBudget.remaining = Math.min(previous, total);
   let model: Model;
   try {
+    const axes = lastAxisLayerNorms(arch['config']);
     model = deserializeLayer({ className: arch['className'], config: arch['config'] }) as Model;
     if (!model.graph)
       throw new Error(
         `the topology of class '${arch['className']}' did not build a model with inputs`,
       );
+    checkLayerNormAxes(model, axes);
   } catch (e) {
     throw new Error(`${source}: cannot rebuild the model: ${(e as Error).message}`);
   } finally {
@@ -230,4 +237,40 @@ function decodeWeights(
     out.set(s.name, new Tensor(arr, s.shape, dtype));
   }
   return out;
+}
+
+/**
+ * tfjs writes LayerNormalization's axis as a non-negative number (2 for [B, T, D]); Keel's holds
+ * -1. Rewrites such axes to -1 and returns them by layer name, for `checkLayerNormAxes`.
+ */
+function lastAxisLayerNorms(config: unknown): Map<string, number> {
+  const found = new Map<string, number>();
+  const layers = isJsonObject(config) ? config['layers'] : null;
+  if (!Array.isArray(layers)) return found;
+  for (const l of layers) {
+    if (!isJsonObject(l) || l['className'] !== 'LayerNormalization' || !isJsonObject(l['config']))
+      continue;
+    const c = l['config'];
+    const axis = Array.isArray(c['axis']) && c['axis'].length === 1 ? c['axis'][0] : c['axis'];
+    if (typeof axis === 'number' && Number.isInteger(axis) && axis > 0) {
+      found.set(String(c['name'] ?? l['name']), axis);
+      c['axis'] = -1;
+    }
+  }
+  return found;
+}
+
+/** The rewritten LayerNormalization axes must be their inputs' last axes. */
+function checkLayerNormAxes(model: Model, axes: Map<string, number>): void {
+  for (const layer of model.layers) {
+    const axis = axes.get(layer.name);
+    if (axis === undefined) continue;
+    for (const call of layer.inboundCalls) {
+      const rank = call.inputs[0]?.shape.length;
+      if (rank !== axis + 1)
+        throw new Error(
+          `LayerNormalization '${layer.name}': axis ${axis} is not the last axis of its rank-${rank} input; Keel normalizes the last axis only`,
+        );
+    }
+  }
 }

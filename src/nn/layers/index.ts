@@ -9,6 +9,7 @@ export * from './concatenate.js';
 export * from './conv1d.js';
 export * from './conv2d.js';
 export * from './dense.js';
+export * from './dot.js';
 export * from './dropout.js';
 export * from './embedding.js';
 export * from './flatten.js';
