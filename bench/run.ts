@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference]`:
+ * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt]`:
  * Keel side by side with its peers (numpy, PyTorch, TensorFlow.js, ONNX Runtime) on one machine.
  * Installs the peers (bench/setup.sh) unless --no-setup, runs every contender in its own child
  * process, one at a time, alternating their order over the rounds, prints the medians and Keel/peer
@@ -26,7 +26,7 @@ const option = (name: string) => {
 };
 if (flag('help')) {
   console.log(
-    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference]',
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt]',
   );
   process.exit(0);
 }
@@ -110,6 +110,20 @@ if (!existsSync(join(cache, 'mnist-train-labels.u8'))) {
     stdio: 'inherit',
   });
   if (out.status !== 0) throw new Error('bench: exporting MNIST failed');
+}
+if (!existsSync(join(cache, 'spam-train-labels.u8'))) {
+  const out = spawnSync(...command('keel', 'lstm-epoch/export-spam.ts'), {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (out.status !== 0) throw new Error('bench: exporting the SpamAssassin split failed');
+}
+if (!existsSync(join(cache, 'moby-dick-vocab.json'))) {
+  const out = spawnSync(...command('keel', 'gpt/export-moby-dick.ts'), {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (out.status !== 0) throw new Error('bench: exporting Moby-Dick failed');
 }
 if (!existsSync(join(cache, 'cnn.onnx')) || !existsSync(join(cache, 'cnn-weights.bin'))) {
   const out = spawnSync(...command('python', 'inference/export_onnx.py'), {
@@ -204,6 +218,20 @@ for (const [name, probe] of probes) {
   const diff = Math.max(...probe.map((v, i) => Math.abs(v - keelProbe[i]!)));
   console.log(
     `inference: max |keel - ${name}| over 4 images' probabilities = ${diff.toExponential(1)}${diff > 1e-4 ? '  (MISMATCH: not the same network)' : ''}`,
+  );
+}
+
+// The gpt contenders must build the same network: equal parameter counts.
+const gptParams = new Map(
+  runs
+    .filter((r) => r.suite === 'gpt' && r.result?.['params'] !== undefined)
+    .map((r) => [r.contender, Number(r.result!['params'])]),
+);
+if (gptParams.size > 0) {
+  const counts = [...gptParams].map(([name, n]) => `${name} ${n.toLocaleString()}`).join(', ');
+  const same = new Set(gptParams.values()).size === 1;
+  console.log(
+    `gpt: parameters ${counts}${same ? ' (equal)' : '  (MISMATCH: not the same network)'}`,
   );
 }
 

@@ -141,7 +141,95 @@ function inference(quick: boolean): Suite {
   };
 }
 
+function lstmEpoch(quick: boolean): Suite {
+  // Keel and PyTorch train the whole epoch (--quick: 3 batches). The tfjs backends need minutes per
+  // batch, so they train a few batches (after a warm-up one) and their time is scaled to the epoch.
+  const plan: Record<string, { samples: number; warm: number }> = quick
+    ? {
+        keel: { samples: 96, warm: 64 },
+        torch: { samples: 96, warm: 64 },
+        'tfjs-wasm': { samples: 32, warm: 32 },
+        'tfjs-cpu': { samples: 32, warm: 0 },
+      }
+    : {
+        keel: { samples: 4837, warm: 64 },
+        torch: { samples: 4837, warm: 64 },
+        'tfjs-wasm': { samples: 96, warm: 32 },
+        'tfjs-cpu': { samples: 32, warm: 1 },
+      };
+  const contender = (name: string, runtime: Runtime, script: string, extra: string[] = []) => ({
+    name,
+    runtime,
+    script,
+    args: [
+      ...extra,
+      '--samples',
+      `${plan[name]!.samples}`,
+      ...(runtime === 'node' ? ['--warm-samples', `${plan[name]!.warm}`] : []),
+    ],
+  });
+  const batches = (name: string) => Math.ceil(plan[name]!.samples / 32);
+  return {
+    name: 'lstm-epoch',
+    title:
+      'one training epoch of the seed LSTM program on SpamAssassin (4,837 emails × 200 tokens, batch 32, Adam)',
+    metrics: [
+      { key: 'epochSeconds', label: 'epoch (s)', lowerIsBetter: true, digits: 1 },
+      PEAK_RSS,
+    ],
+    cases: [
+      {
+        suite: 'lstm-epoch',
+        label: '',
+        contenders: [
+          contender('keel', 'keel', 'lstm-epoch/keel.ts'),
+          contender('torch', 'python', 'lstm-epoch/pytorch.py'),
+          contender('tfjs-wasm', 'node', 'lstm-epoch/tfjs.mjs', ['--backend', 'wasm']),
+          contender('tfjs-cpu', 'node', 'lstm-epoch/tfjs.mjs', ['--backend', 'cpu']),
+        ],
+      },
+    ],
+    notes: [
+      quick
+        ? `--quick: keel and torch train ${batches('keel')} batches, tfjs-wasm ${batches('tfjs-wasm')}, tfjs-cpu one batch of ${plan['tfjs-cpu']!.samples} samples; all extrapolated to the 4,837-sample epoch`
+        : `tfjs-wasm trains ${batches('tfjs-wasm')} batches (after one untimed) and tfjs-cpu ${batches('tfjs-cpu')} (after an untimed 1-sample batch: it needs minutes per batch), extrapolated to the 4,837-sample epoch; keel and torch train the whole epoch`,
+      'torch: nn.LSTM has no recurrent dropout, so it applies the input dropout (0.2) only',
+      'tfjs-wasm has no UnsortedSegmentSum kernel (the Embedding gradient); the bench supplies one built from its own ScatterNd (lstm-epoch/tfjs-wasm-gaps.mjs)',
+    ],
+  };
+}
+
+function gpt(quick: boolean): Suite {
+  const args = quick
+    ? ['--iters', '3', '--warmup', '1', '--new-tokens', '63', '--gen-reps', '2']
+    : ['--iters', '30', '--warmup', '5', '--new-tokens', '63', '--gen-reps', '5'];
+  return {
+    name: 'gpt',
+    title:
+      'the char-GPT of examples/char-gpt.ts (4 layers, 4 heads, width 128, context 64, batch 12, 812,928 parameters)',
+    metrics: [
+      { key: 'iterSeconds', label: 'train iteration (s)', lowerIsBetter: true, digits: 3 },
+      { key: 'tokensPerSecond', label: 'generation (tokens/s)', lowerIsBetter: false, digits: 0 },
+      PEAK_RSS,
+    ],
+    cases: [
+      {
+        suite: 'gpt',
+        label: '',
+        contenders: [
+          { name: 'keel', runtime: 'keel', script: 'gpt/keel.ts', args },
+          { name: 'torch', runtime: 'python', script: 'gpt/pytorch_gpt.py', args },
+        ],
+      },
+    ],
+    notes: [
+      `train iteration: median of ${args[1]} (forward, backward, clipping, AdamW) after ${args[3]} untimed`,
+      'generation: greedy, 63 new tokens after a 1-token prompt (the whole context, all from the key/value cache), median of the timed generations',
+    ],
+  };
+}
+
 /** The suites, in the order they run. */
 export function allSuites(quick: boolean): Suite[] {
-  return [gemm(quick), cnnEpoch(quick), inference(quick)];
+  return [gemm(quick), cnnEpoch(quick), inference(quick), lstmEpoch(quick), gpt(quick)];
 }

@@ -69,6 +69,16 @@ def load_mnist_train():
     return x.reshape(labels.size, 28, 28, 1), labels
 
 
+def load_spam_train():
+    """The canonical SpamAssassin train split exported by lstm-epoch/export-spam.ts: int32 ids [n, 200], uint8 labels [n]."""
+    import numpy as np
+    ids = np.fromfile(os.path.join(CACHE_DIR, 'spam-train-ids.i32'), dtype=np.int32)
+    labels = np.fromfile(os.path.join(CACHE_DIR, 'spam-train-labels.u8'), dtype=np.uint8)
+    if ids.size != labels.size * 200:
+        raise SystemExit('bench: the SpamAssassin cache is inconsistent; delete bench/.cache')
+    return ids.reshape(labels.size, 200), labels
+
+
 def blas_info():
     """Which BLAS libraries this process has loaded (threadpoolctl), e.g. 'openblas 0.3.21 (Zen, 2 threads)'."""
     try:

@@ -18,5 +18,11 @@ export declare function loadMnistTrain(): {
   labels: Uint8Array;
   oneHot: Float32Array;
 };
+export declare function loadSpamTrain(): {
+  n: number;
+  maxlen: number;
+  ids: Int32Array;
+  y: Float32Array;
+};
 export declare function fillRandom(n: number, seed?: number): Float32Array;
 export declare function report(result: Record<string, unknown>): void;

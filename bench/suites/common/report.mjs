@@ -82,6 +82,20 @@ export function loadMnistTrain() {
   return { n, x, labels: new Uint8Array(labels), oneHot };
 }
 
+/**
+ * The seed LSTM program's data exported by lstm-epoch/export-spam.ts: the canonical SpamAssassin
+ * train split as int32 token ids [n, 200] (0 = padding) and float32 labels [n] (1 = spam).
+ */
+export function loadSpamTrain() {
+  const raw = readFileSync(join(cacheDir, 'spam-train-ids.i32'));
+  const labels = readFileSync(join(cacheDir, 'spam-train-labels.u8'));
+  const n = labels.length;
+  const ids = new Int32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  if (ids.length !== n * 200)
+    throw new Error('bench: the SpamAssassin cache is inconsistent; delete bench/.cache');
+  return { n, maxlen: 200, ids, y: Float32Array.from(labels) };
+}
+
 /** Deterministic pseudo-random floats in [-1, 1) (the same sequence in every contender). */
 export function fillRandom(n, seed = 1) {
   const out = new Float32Array(n);
