@@ -35,9 +35,12 @@ const compose = (a: readonly number[] | null, b: readonly number[]) => {
 /**
  * Converts an ONNX model (Keel's exports and graphs built from Gemm/MatMul/Add, Conv, MaxPool,
  * AveragePool, BatchNormalization, LayerNormalization, Relu/Sigmoid/Tanh/Softmax/..., Flatten,
- * Reshape, Transpose, Concat, Sum, Mul, global pooling, Gather, LSTM/GRU/RNN) into a functional
- * Keel model that can be evaluated and trained. Channels-first tensors become channels-last
- * layers; Transposes are folded away where they cancel. `const model = loadOnnx('m.onnx')`
+ * Reshape, Transpose, Concat, Sum, Mul, global pooling, Gather, LSTM/GRU/RNN, Constant) into a
+ * functional Keel model that can be evaluated and trained. Channels-first tensors become
+ * channels-last layers; Transposes are folded away where they cancel. Multi-head attention, as
+ * Keel's exporter and PyTorch's (nn.MultiheadAttention, nn.TransformerEncoderLayer, opset 17)
+ * write it, becomes one MultiHeadAttention layer; only the nodes the outputs need are converted,
+ * so PyTorch's shape arithmetic is skipped. `const model = loadOnnx('m.onnx')`
  */
 export function importOnnx(bytes: Uint8Array, source = 'onnx model'): Model {
   const onnx = decodeOnnx(bytes, source);
