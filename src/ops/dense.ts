@@ -2,17 +2,24 @@ import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add } from './add.js';
+import { biasActivation } from './bias-activation.js';
+import type { FusedActivation } from './internal/fused-activation.js';
 import { matMul } from './matmul.js';
 import { reshape } from './reshape.js';
 
 /**
- * The fully connected layer's op: y = x @ kernel + bias over the last axis.
- * x [..., in], kernel [in, out], bias [out] -> [..., out]. `dense(x, w, b)`
- * Written from matMul and add (leading axes folded into one) so it is differentiable for free;
- * a backend may later register a fused 'dense' kernel.
+ * The fully connected layer's op: y = act(x @ kernel + bias) over the last axis.
+ * x [..., in], kernel [in, out], bias [out] -> [..., out]; act one of 'linear' (default), 'relu',
+ * 'sigmoid', 'tanh', 'softmax'. `dense(x, w, b, 'softmax')`
+ * Written from matMul and the fused biasActivation (leading axes folded into one), so the bias
+ * and activation cost one pass over the output and the op is differentiable for free.
  */
-export function dense(xLike: TensorLike, kernelLike: TensorLike, biasLike?: TensorLike): Tensor {
+export function dense(
+  xLike: TensorLike,
+  kernelLike: TensorLike,
+  biasLike?: TensorLike,
+  activation: FusedActivation = 'linear',
+): Tensor {
   const x = toTensor(xLike);
   const kernel = toTensor(kernelLike);
   const bias = biasLike === undefined ? undefined : toTensor(biasLike);
@@ -37,7 +44,6 @@ export function dense(xLike: TensorLike, kernelLike: TensorLike, biasLike?: Tens
   }
   const lead = x.shape.slice(0, -1);
   const x2 = x.rank === 2 ? x : reshape(x, [sizeOf(lead), units]);
-  let y = matMul(x2, kernel);
-  if (bias) y = add(y, bias);
+  const y = biasActivation(matMul(x2, kernel), bias, activation);
   return x.rank === 2 ? y : reshape(y, [...lead, outUnits]);
 }

@@ -4,6 +4,7 @@ import { registerBackend } from '../registry.js';
 import { loadBinding, type NativeBinding } from './binding.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
+import { registerFused } from './kernels/fused.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
@@ -64,5 +65,6 @@ if (native) {
   registerReduce(native);
   registerConv2d(native);
   registerPool2d(native);
+  registerFused(native);
   registerOptimizers(native);
 }

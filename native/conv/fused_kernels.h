@@ -1,0 +1,218 @@
+// The convolution-area kernels of one ISA (included by conv/isa_*.cc inside keel::KEEL_ISA): a
+// direct convolution for small receptive fields (fh*fw*inC taps, e.g. the 9 of a 3x3 filter on a
+// 1-channel image, where im2col + GEMM would spend its time packing), its filter gradient, and the
+// bias + activation epilogue and its gradient, all vectorised over the output channels.
+#pragma once
+#include <cmath>
+#include <cstdint>
+
+#include "../elementwise/math.h"
+#include "fused.h"
+
+namespace keel {
+namespace KEEL_ISA {
+
+#define KEEL_CONV_CAT2(a, b) a##b
+#define KEEL_CONV_CAT(a, b) KEEL_CONV_CAT2(a, b)
+
+/** n == W lanes (a plain load) or the first n < W. */
+static inline F load_partial_or_full(const float* p, int n) {
+  return n == W ? load(p) : load_partial(p, n);
+}
+
+/** Channels one pass of the direct convolution holds in registers. */
+constexpr int kBlockVecs = 4;
+
+/** The activation of one vector of pre-activations (softmax is done per row elsewhere). */
+static inline F act_v(int act, F v) {
+  switch (static_cast<Activation>(act)) {
+    case Activation::relu: return max(zero(), v);  // NaN stays NaN (vec/README.md)
+    case Activation::sigmoid: return sigmoid_v(v);
+    case Activation::tanh: return tanh_v(v);
+    default: return v;
+  }
+}
+
+/** row[0, n) = softmax(row) in place: the maximum subtracted first, as the TypeScript kernel. */
+static inline void softmax_row(float* row, int64_t n) {
+  float m = -INFINITY;
+  for (int64_t c = 0; c < n; c++)
+    if (row[c] > m || row[c] != row[c]) m = row[c];
+  if (m == INFINITY || m == -INFINITY) m = 0;
+  float s = 0;
+  int64_t c = 0;
+  for (; c + W <= n; c += W) {
+    F e = exp_v(load(row + c) - set1(m));
+    store(row + c, e);
+    s += hsum(e);
+  }
+  for (; c < n; c++) {
+    const float e = std::exp(row[c] - m);
+    row[c] = e;
+    s += e;
+  }
+  const F inv = set1(1.0f / s);
+  for (c = 0; c + W <= n; c += W) store(row + c, load(row + c) * inv);
+  for (; c < n; c++) row[c] = row[c] / s;
+}
+
+/** y[r, :] = act(y[r, :] + bias) for rows [0, rows) of width C, in place (bias may be null). */
+static void bias_act(float* y, const float* bias, int64_t rows, int64_t C, int act) {
+  const bool softmax = static_cast<Activation>(act) == Activation::softmax;
+  for (int64_t r = 0; r < rows; r++) {
+    float* row = y + r * C;
+    int64_t c = 0;
+    for (; c + W <= C; c += W) {
+      F v = load(row + c);
+      if (bias) v = v + load(bias + c);
+      store(row + c, softmax ? v : act_v(act, v));
+    }
+    if (c < C) {
+      const int n = static_cast<int>(C - c);
+      F v = load_partial(row + c, n);
+      if (bias) v = v + load_partial(bias + c, n);
+      store_partial(row + c, softmax ? v : act_v(act, v), n);
+    }
+    if (softmax) softmax_row(row, C);
+  }
+}
+
+/** dz = dy * act'(y) with the derivative written from the activation's output y, rows of C. */
+static void act_grad(const float* dy, const float* y, float* dz, int64_t rows, int64_t C, int act) {
+  const Activation a = static_cast<Activation>(act);
+  const int64_t n = rows * C;
+  if (a == Activation::softmax) {
+    for (int64_t r = 0; r < rows; r++) {
+      const float* g = dy + r * C;
+      const float* p = y + r * C;
+      float* d = dz + r * C;
+      float s = 0;
+      for (int64_t c = 0; c < C; c++) s += g[c] * p[c];
+      for (int64_t c = 0; c < C; c++) d[c] = p[c] * (g[c] - s);
+    }
+    return;
+  }
+  auto grad = [a](F g, F p) {
+    switch (a) {
+      case Activation::relu: return select(gt(p, zero()), g, zero());
+      case Activation::sigmoid: return g * p * (set1(1.0f) - p);
+      case Activation::tanh: return g * (set1(1.0f) - p * p);
+      default: return g;
+    }
+  };
+  int64_t i = 0;
+  for (; i + W <= n; i += W) store(dz + i, grad(load(dy + i), load(y + i)));
+  if (i < n) {
+    const int m = static_cast<int>(n - i);
+    store_partial(dz + i, grad(load_partial(dy + i, m), load_partial(y + i, m)), m);
+  }
+}
+
+/** Output pixels [p0, p1) of the direct convolution with bias and activation (not softmax). */
+static void conv_direct(const float* x, const float* w, const float* bias, float* y,
+                        const Conv2DGeom& a, int act, int64_t p0, int64_t p1) {
+  const int64_t C = a.outC;
+  constexpr int64_t B = kBlockVecs * W;
+  for (int64_t p = p0; p < p1; p++) {
+    const int64_t ow = p % a.outW, t = p / a.outW, oh = t % a.outH, b = t / a.outH;
+    const int64_t h0 = oh * a.strideH - a.padTop, w0 = ow * a.strideW - a.padLeft;
+    float* out = y + p * C;
+    for (int64_t c0 = 0; c0 < C; c0 += B) {
+      const int64_t cn = C - c0 < B ? C - c0 : B;
+      const int nv = static_cast<int>((cn + W - 1) / W);
+      const int tail = static_cast<int>(cn - (nv - 1) * W);  // lanes of the last vector
+      F acc[kBlockVecs];
+      for (int v = 0; v < nv; v++) {
+        const int lanes = v == nv - 1 ? tail : W;
+        acc[v] = bias ? load_partial_or_full(bias + c0 + v * W, lanes) : zero();
+      }
+      for (int64_t i = 0; i < a.filterH; i++) {
+        const int64_t ih = h0 + i * a.dilationH;
+        if (ih < 0 || ih >= a.inH) continue;
+        for (int64_t j = 0; j < a.filterW; j++) {
+          const int64_t iw = w0 + j * a.dilationW;
+          if (iw < 0 || iw >= a.inW) continue;
+          const float* xs = x + ((b * a.inH + ih) * a.inW + iw) * a.inC;
+          const float* ws = w + (i * a.filterW + j) * a.inC * C + c0;
+          for (int64_t ci = 0; ci < a.inC; ci++, ws += C) {
+            const F xv = set1(xs[ci]);
+            if (nv == kBlockVecs && tail == W) {
+              for (int v = 0; v < kBlockVecs; v++) acc[v] = fma(xv, load(ws + v * W), acc[v]);
+            } else {
+              for (int v = 0; v < nv; v++) {
+                const int lanes = v == nv - 1 ? tail : W;
+                acc[v] = fma(xv, load_partial_or_full(ws + v * W, lanes), acc[v]);
+              }
+            }
+          }
+        }
+      }
+      for (int v = 0; v < nv; v++) {
+        const int lanes = v == nv - 1 ? tail : W;
+        const F r = act_v(act, acc[v]);
+        if (lanes == W) store(out + c0 + v * W, r);
+        else store_partial(out + c0 + v * W, r, lanes);
+      }
+    }
+  }
+}
+
+/**
+ * dw[tap, co] += Σ_p x(p, tap) dy[p, co] over output pixels [p0, p1): for each block of pixels
+ * (kept in cache) every tap of the filter sweeps it once, channels in registers.
+ */
+static void filter_grad_direct(const float* x, const float* dy, float* dw, const Conv2DGeom& a,
+                               int64_t p0, int64_t p1) {
+  const int64_t C = a.outC;
+  constexpr int64_t B = kBlockVecs * W;
+  constexpr int64_t kPixels = 128;
+  for (int64_t q0 = p0; q0 < p1; q0 += kPixels) {
+    const int64_t q1 = q0 + kPixels < p1 ? q0 + kPixels : p1;
+    for (int64_t i = 0; i < a.filterH; i++) {
+      for (int64_t j = 0; j < a.filterW; j++) {
+        for (int64_t ci = 0; ci < a.inC; ci++) {
+          float* dws = dw + ((i * a.filterW + j) * a.inC + ci) * C;
+          for (int64_t c0 = 0; c0 < C; c0 += B) {
+            const int64_t cn = C - c0 < B ? C - c0 : B;
+            const int nv = static_cast<int>((cn + W - 1) / W);
+            const int tail = static_cast<int>(cn - (nv - 1) * W);
+            F acc[kBlockVecs];
+            for (int v = 0; v < nv; v++) acc[v] = zero();
+            for (int64_t p = q0; p < q1; p++) {
+              const int64_t ow = p % a.outW, t = p / a.outW, oh = t % a.outH, b = t / a.outH;
+              const int64_t ih = oh * a.strideH - a.padTop + i * a.dilationH;
+              const int64_t iw = ow * a.strideW - a.padLeft + j * a.dilationW;
+              if (ih < 0 || ih >= a.inH || iw < 0 || iw >= a.inW) continue;
+              const F xv = set1(x[((b * a.inH + ih) * a.inW + iw) * a.inC + ci]);
+              const float* g = dy + p * C + c0;
+              if (nv == kBlockVecs && tail == W) {
+                for (int v = 0; v < kBlockVecs; v++) acc[v] = fma(xv, load(g + v * W), acc[v]);
+              } else {
+                for (int v = 0; v < nv; v++) {
+                  const int lanes = v == nv - 1 ? tail : W;
+                  acc[v] = fma(xv, load_partial_or_full(g + v * W, lanes), acc[v]);
+                }
+              }
+            }
+            for (int v = 0; v < nv; v++) {
+              const int lanes = v == nv - 1 ? tail : W;
+              float* d = dws + c0 + v * W;
+              if (lanes == W) store(d, load(d) + acc[v]);
+              else store_partial(d, load_partial(d, lanes) + acc[v], lanes);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace KEEL_ISA
+
+const ConvIsa* KEEL_CONV_CAT(conv_isa_, KEEL_ISA)() {
+  static const ConvIsa table = {KEEL_ISA::conv_direct, KEEL_ISA::filter_grad_direct,
+                                KEEL_ISA::bias_act, KEEL_ISA::act_grad};
+  return &table;
+}
+
+}  // namespace keel
