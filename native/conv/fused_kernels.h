@@ -108,52 +108,112 @@ static void act_grad(const float* dy, const float* y, float* dz, int64_t rows, i
   }
 }
 
+/** One pixel's channels [c0, c0 + cn) of the direct convolution, any geometry (border pixels). */
+static void conv_pixel(const float* x, const float* w, const float* bias, float* out,
+                       const Conv2DGeom& a, int act, int64_t b, int64_t h0, int64_t w0,
+                       int64_t c0, int64_t cn) {
+  const int64_t C = a.outC;
+  const int nv = static_cast<int>((cn + W - 1) / W);
+  const int tail = static_cast<int>(cn - (nv - 1) * W);  // lanes of the last vector
+  F acc[kBlockVecs];
+  for (int v = 0; v < nv; v++) {
+    const int lanes = v == nv - 1 ? tail : W;
+    acc[v] = bias ? load_partial_or_full(bias + c0 + v * W, lanes) : zero();
+  }
+  for (int64_t i = 0; i < a.filterH; i++) {
+    const int64_t ih = h0 + i * a.dilationH;
+    if (ih < 0 || ih >= a.inH) continue;
+    for (int64_t j = 0; j < a.filterW; j++) {
+      const int64_t iw = w0 + j * a.dilationW;
+      if (iw < 0 || iw >= a.inW) continue;
+      const float* xs = x + ((b * a.inH + ih) * a.inW + iw) * a.inC;
+      const float* ws = w + (i * a.filterW + j) * a.inC * C + c0;
+      for (int64_t ci = 0; ci < a.inC; ci++, ws += C) {
+        const F xv = set1(xs[ci]);
+        for (int v = 0; v < nv; v++) {
+          const int lanes = v == nv - 1 ? tail : W;
+          acc[v] = fma(xv, load_partial_or_full(ws + v * W, lanes), acc[v]);
+        }
+      }
+    }
+  }
+  for (int v = 0; v < nv; v++) {
+    const int lanes = v == nv - 1 ? tail : W;
+    const F r = act_v(act, acc[v]);
+    if (lanes == W) store(out + c0 + v * W, r);
+    else store_partial(out + c0 + v * W, r, lanes);
+  }
+}
+
+/**
+ * PX neighbouring interior pixels (every tap inside the image) times kBlockVecs full vectors of
+ * channels: the accumulators stay in registers and each filter row is loaded once per PX pixels.
+ * xb points at the first pixel's window corner, xstep between pixels, off[t] each tap's offset.
+ */
+template <int PX>
+static inline void conv_tile(const float* xb, int64_t xstep, const int64_t* off, int64_t K,
+                             const float* w, int64_t C, const float* bias, float* out, int act) {
+  F acc[PX][kBlockVecs];
+  for (int v = 0; v < kBlockVecs; v++) {
+    const F bv = bias ? load(bias + v * W) : zero();
+    for (int p = 0; p < PX; p++) acc[p][v] = bv;
+  }
+  for (int64_t t = 0; t < K; t++) {
+    const float* wt = w + t * C;
+    const int64_t o = off[t];
+    for (int p = 0; p < PX; p++) {
+      const F xv = set1(xb[p * xstep + o]);
+      for (int v = 0; v < kBlockVecs; v++) acc[p][v] = fma(xv, load(wt + v * W), acc[p][v]);
+    }
+  }
+  for (int p = 0; p < PX; p++)
+    for (int v = 0; v < kBlockVecs; v++) store(out + p * C + v * W, act_v(act, acc[p][v]));
+}
+
 /** Output pixels [p0, p1) of the direct convolution with bias and activation (not softmax). */
 static void conv_direct(const float* x, const float* w, const float* bias, float* y,
                         const Conv2DGeom& a, int act, int64_t p0, int64_t p1) {
   const int64_t C = a.outC;
   constexpr int64_t B = kBlockVecs * W;
-  for (int64_t p = p0; p < p1; p++) {
-    const int64_t ow = p % a.outW, t = p / a.outW, oh = t % a.outH, b = t / a.outH;
-    const int64_t h0 = oh * a.strideH - a.padTop, w0 = ow * a.strideW - a.padLeft;
-    float* out = y + p * C;
+  constexpr int PX = 3;
+  const int64_t K = a.filterH * a.filterW * a.inC;
+  int64_t off[32];  // conv_is_direct: K <= 32
+  const bool tiled = K <= 32;
+  if (tiled) {
+    int64_t t = 0;
+    for (int64_t i = 0; i < a.filterH; i++)
+      for (int64_t j = 0; j < a.filterW; j++)
+        for (int64_t ci = 0; ci < a.inC; ci++)
+          off[t++] = (i * a.dilationH * a.inW + j * a.dilationW) * a.inC + ci;
+  }
+  // Output columns whose whole window lies inside the image: [owLo, owHi).
+  const int64_t spanW = (a.filterW - 1) * a.dilationW, spanH = (a.filterH - 1) * a.dilationH;
+  int64_t owLo = (a.padLeft + a.strideW - 1) / a.strideW;
+  int64_t owHi = a.inW - 1 - spanW + a.padLeft >= 0 ? (a.inW - 1 - spanW + a.padLeft) / a.strideW + 1 : 0;
+  if (owHi > a.outW) owHi = a.outW;
+  const int64_t xstep = a.strideW * a.inC;
+  for (int64_t p = p0; p < p1;) {
+    const int64_t ow0 = p % a.outW, t = p / a.outW, oh = t % a.outH, b = t / a.outH;
+    const int64_t rowEnd = p - ow0 + a.outW < p1 ? p - ow0 + a.outW : p1;
+    const int64_t h0 = oh * a.strideH - a.padTop;
+    const bool rowInside = h0 >= 0 && h0 + spanH < a.inH;
     for (int64_t c0 = 0; c0 < C; c0 += B) {
       const int64_t cn = C - c0 < B ? C - c0 : B;
-      const int nv = static_cast<int>((cn + W - 1) / W);
-      const int tail = static_cast<int>(cn - (nv - 1) * W);  // lanes of the last vector
-      F acc[kBlockVecs];
-      for (int v = 0; v < nv; v++) {
-        const int lanes = v == nv - 1 ? tail : W;
-        acc[v] = bias ? load_partial_or_full(bias + c0 + v * W, lanes) : zero();
-      }
-      for (int64_t i = 0; i < a.filterH; i++) {
-        const int64_t ih = h0 + i * a.dilationH;
-        if (ih < 0 || ih >= a.inH) continue;
-        for (int64_t j = 0; j < a.filterW; j++) {
-          const int64_t iw = w0 + j * a.dilationW;
-          if (iw < 0 || iw >= a.inW) continue;
-          const float* xs = x + ((b * a.inH + ih) * a.inW + iw) * a.inC;
-          const float* ws = w + (i * a.filterW + j) * a.inC * C + c0;
-          for (int64_t ci = 0; ci < a.inC; ci++, ws += C) {
-            const F xv = set1(xs[ci]);
-            if (nv == kBlockVecs && tail == W) {
-              for (int v = 0; v < kBlockVecs; v++) acc[v] = fma(xv, load(ws + v * W), acc[v]);
-            } else {
-              for (int v = 0; v < nv; v++) {
-                const int lanes = v == nv - 1 ? tail : W;
-                acc[v] = fma(xv, load_partial_or_full(ws + v * W, lanes), acc[v]);
-              }
-            }
-          }
+      for (int64_t q = p; q < rowEnd;) {
+        const int64_t ow = ow0 + (q - p);
+        const int64_t w0 = ow * a.strideW - a.padLeft;
+        float* out = y + q * C + c0;
+        if (tiled && rowInside && cn == B && ow >= owLo && ow + PX <= owHi && q + PX <= rowEnd) {
+          conv_tile<PX>(x + ((b * a.inH + h0) * a.inW + w0) * a.inC, xstep, off, K, w + c0, C,
+                        bias ? bias + c0 : nullptr, out, act);
+          q += PX;
+        } else {
+          conv_pixel(x, w, bias, y + q * C, a, act, b, h0, w0, c0, cn);
+          q += 1;
         }
       }
-      for (int v = 0; v < nv; v++) {
-        const int lanes = v == nv - 1 ? tail : W;
-        const F r = act_v(act, acc[v]);
-        if (lanes == W) store(out + c0 + v * W, r);
-        else store_partial(out + c0 + v * W, r, lanes);
-      }
     }
+    p = rowEnd;
   }
 }
 
