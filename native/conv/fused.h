@@ -22,6 +22,11 @@ struct ConvIsa {
   void (*bias_act)(float* y, const float* bias, int64_t rows, int64_t C, int act);
   // dz = dy * act'(y), rows of width C.
   void (*act_grad)(const float* dy, const float* y, float* dz, int64_t rows, int64_t C, int act);
+  // Max pooling of output rows [r0, r1) (r = b * outH + oh).
+  void (*max_pool_rows)(const float* x, float* y, const Pool2DGeom& a, int64_t r0, int64_t r1);
+  // dx += the max-pooling gradient of images [b0, b1).
+  void (*max_pool_backward)(const float* dy, const float* x, const float* y, float* dx,
+                            const Pool2DGeom& a, int64_t b0, int64_t b1);
 };
 
 /** The table of the ISA in use (follows set_isa). */

@@ -267,11 +267,80 @@ static void filter_grad_direct(const float* x, const float* dy, float* dw, const
   }
 }
 
+/** Max pooling of output rows [r0, r1) (r = b * outH + oh), channels vectorised; NaN wins. */
+static void max_pool_rows(const float* x, float* y, const Pool2DGeom& a, int64_t r0, int64_t r1) {
+  const int64_t C = a.channels;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t b = r / a.outH, oh = r % a.outH;
+    const int64_t h = oh * a.strideH - a.padTop;
+    const int64_t ih0 = h > 0 ? h : 0, ih1 = h + a.poolH < a.inH ? h + a.poolH : a.inH;
+    float* o = y + r * a.outW * C;
+    for (int64_t ow = 0; ow < a.outW; ow++, o += C) {
+      const int64_t w = ow * a.strideW - a.padLeft;
+      const int64_t iw0 = w > 0 ? w : 0, iw1 = w + a.poolW < a.inW ? w + a.poolW : a.inW;
+      for (int64_t c = 0; c < C; c += W) {
+        const int n = C - c < W ? static_cast<int>(C - c) : W;
+        F m = set1(-INFINITY);
+        for (int64_t ih = ih0; ih < ih1; ih++) {
+          const float* s = x + ((b * a.inH + ih) * a.inW + iw0) * C + c;
+          for (int64_t iw = iw0; iw < iw1; iw++, s += C) {
+            // max(m, v) passes a NaN v on (vec/README.md); a NaN m is kept explicitly.
+            m = select(is_nan(m), m, max(m, load_partial_or_full(s, n)));
+          }
+        }
+        if (n == W) store(o + c, m);
+        else store_partial(o + c, m, n);
+      }
+    }
+  }
+}
+
+/**
+ * The max-pooling gradient of images [b0, b1): each output cell's dy goes to the first cell of
+ * its window (row-major) equal to its maximum y (a NaN maximum to the first NaN), as the TS kernel.
+ */
+static void max_pool_backward_images(const float* dy, const float* x, const float* y, float* dx,
+                                     const Pool2DGeom& a, int64_t b0, int64_t b1) {
+  const int64_t C = a.channels;
+  for (int64_t b = b0; b < b1; b++) {
+    for (int64_t oh = 0; oh < a.outH; oh++) {
+      const int64_t h = oh * a.strideH - a.padTop;
+      const int64_t ih0 = h > 0 ? h : 0, ih1 = h + a.poolH < a.inH ? h + a.poolH : a.inH;
+      for (int64_t ow = 0; ow < a.outW; ow++) {
+        const int64_t w = ow * a.strideW - a.padLeft;
+        const int64_t iw0 = w > 0 ? w : 0, iw1 = w + a.poolW < a.inW ? w + a.poolW : a.inW;
+        const int64_t o = ((b * a.outH + oh) * a.outW + ow) * C;
+        for (int64_t c = 0; c < C; c += W) {
+          const int n = C - c < W ? static_cast<int>(C - c) : W;
+          const F m = load_partial_or_full(y + o + c, n);
+          const M mnan = is_nan(m);
+          // What is left to hand out: dy until the first match, then 0.
+          F g = load_partial_or_full(dy + o + c, n);
+          F pending = set1(1.0f);
+          for (int64_t ih = ih0; ih < ih1; ih++) {
+            for (int64_t iw = iw0; iw < iw1; iw++) {
+              const int64_t s = ((b * a.inH + ih) * a.inW + iw) * C + c;
+              const F v = load_partial_or_full(x + s, n);
+              const F hit = select(eq(v, m), pending, select(mnan, select(is_nan(v), pending, zero()), zero()));
+              float* d = dx + s;
+              const F add = select(gt(hit, zero()), g, zero());
+              if (n == W) store(d, load(d) + add);
+              else store_partial(d, load_partial(d, n) + add, n);
+              pending = select(gt(hit, zero()), zero(), pending);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace KEEL_ISA
 
 const ConvIsa* KEEL_CONV_CAT(conv_isa_, KEEL_ISA)() {
-  static const ConvIsa table = {KEEL_ISA::conv_direct, KEEL_ISA::filter_grad_direct,
-                                KEEL_ISA::bias_act, KEEL_ISA::act_grad};
+  static const ConvIsa table = {KEEL_ISA::conv_direct,   KEEL_ISA::filter_grad_direct,
+                                KEEL_ISA::bias_act,      KEEL_ISA::act_grad,
+                                KEEL_ISA::max_pool_rows, KEEL_ISA::max_pool_backward_images};
   return &table;
 }
 
