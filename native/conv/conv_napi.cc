@@ -50,6 +50,20 @@ Napi::Value FusedConv2D(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// fusedDense(x, w, bias | null, y, M, K, N, activation)
+Napi::Value FusedDense(const Napi::CallbackInfo& info) {
+  const char* fn = "fusedDense";
+  check_args(info, 8, fn);
+  F32 x = f32_arg(info, 0, fn, "x"), w = f32_arg(info, 1, fn, "kernel"), y = f32_arg(info, 3, fn, "y");
+  const int64_t M = int_arg(info, 4, fn, "M"), K = int_arg(info, 5, fn, "K"), N = int_arg(info, 6, fn, "N");
+  check_len(info, x, product(info, {M, K}, fn), fn, "x");
+  check_len(info, w, product(info, {K, N}, fn), fn, "kernel");
+  check_len(info, y, product(info, {M, N}, fn), fn, "y");
+  const float* bias = optional_f32(info, 2, fn, "bias", static_cast<double>(N));
+  keel::fused_dense(x.data, w.data, bias, y.data, M, K, N, act_arg(info, 7, fn));
+  return info.Env().Undefined();
+}
+
 // biasActivation(x, bias | null, y, rows, C, activation)
 Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
   const char* fn = "biasActivation";
@@ -81,5 +95,6 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo& info) {
 }  // namespace
 
 KEEL_NAPI_EXPORT("fusedConv2d", FusedConv2D);
+KEEL_NAPI_EXPORT("fusedDense", FusedDense);
 KEEL_NAPI_EXPORT("biasActivation", BiasActivation);
 KEEL_NAPI_EXPORT("activationGrad", ActivationGrad);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../dispatch.h"
+#include "../gemm/gemm.h"
 #include "../threadpool.h"
 
 namespace keel {
@@ -83,6 +84,21 @@ void fused_conv2d(const float* x, const float* filter, const float* bias, float*
   std::memset(y, 0, static_cast<size_t>(M * a.outC) * sizeof(float));
   conv2d_forward(x, filter, y, a);
   bias_activation(y, bias, y, M, a.outC, act);
+}
+
+void fused_dense(const float* x, const float* w, const float* bias, float* y, int64_t M, int64_t K,
+                 int64_t N, int act) {
+  if (M == 0 || N == 0) return;
+  if (N <= 32) {
+    // Narrow outputs: GEMM packing would cost more than the product; stream w per row instead.
+    const ConvIsa& k = conv_isa();
+    parallel_for(M, kWork / (K * N + 1) + 1,
+                 [&](int64_t m0, int64_t m1) { k.dense_rows(x, w, y, K, N, m0, m1); });
+  } else {
+    GemmArgs g{M, N, K, x, K, 1, w, N, 1, y, N, false};
+    sgemm(g, num_threads());
+  }
+  bias_activation(y, bias, y, M, N, act);
 }
 
 void conv2d_backprop_filter_direct(const float* x, const float* dy, float* dw,

@@ -27,6 +27,9 @@ struct ConvIsa {
   // dx += the max-pooling gradient of images [b0, b1).
   void (*max_pool_backward)(const float* dy, const float* x, const float* y, float* dx,
                             const Pool2DGeom& a, int64_t b0, int64_t b1);
+  // y[m, :] = x[m, :] @ w for rows [m0, m1), w [K, N] narrow.
+  void (*dense_rows)(const float* x, const float* w, float* y, int64_t K, int64_t N, int64_t m0,
+                     int64_t m1);
 };
 
 /** The table of the ISA in use (follows set_isa). */
@@ -43,6 +46,9 @@ void conv2d_backprop_filter_direct(const float* x, const float* dy, float* dw, c
 /** y = act(x + bias) over rows of C (bias may be null; x may equal y). */
 void bias_activation(const float* x, const float* bias, float* y, int64_t rows, int64_t C,
                      int act);
+/** y [M, N] = act(x [M, K] @ w [K, N] + bias); bias may be null. */
+void fused_dense(const float* x, const float* w, const float* bias, float* y, int64_t M, int64_t K,
+                 int64_t N, int act);
 /** dz = dy * act'(y) over rows of C. */
 void activation_grad(const float* dy, const float* y, float* dz, int64_t rows, int64_t C, int act);
 

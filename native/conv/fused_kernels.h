@@ -335,12 +335,66 @@ static void max_pool_backward_images(const float* dy, const float* x, const floa
   }
 }
 
+/**
+ * y[m, :] = x[m, :] @ w rows [m0, m1) for a narrow w [K, N] (a classifier head): each row streams
+ * w once with the N outputs in registers, where a GEMM would spend its time packing w.
+ */
+static void dense_rows(const float* x, const float* w, float* y, int64_t K, int64_t N,
+                       int64_t m0, int64_t m1) {
+  constexpr int64_t B = kBlockVecs * W;
+  for (int64_t m = m0; m < m1; m++) {
+    const float* xr = x + m * K;
+    for (int64_t c0 = 0; c0 < N; c0 += B) {
+      const int64_t cn = N - c0 < B ? N - c0 : B;
+      const int nv = static_cast<int>((cn + W - 1) / W);
+      const int tail = static_cast<int>(cn - (nv - 1) * W);
+      // Two accumulator sets over alternate k hide the FMA latency.
+      F acc0[kBlockVecs], acc1[kBlockVecs];
+      for (int v = 0; v < kBlockVecs; v++) acc0[v] = acc1[v] = zero();
+      const float* wc = w + c0;
+      int64_t k = 0;
+      if (nv == kBlockVecs && tail == W) {
+        for (; k + 2 <= K; k += 2) {
+          const F x0 = set1(xr[k]), x1 = set1(xr[k + 1]);
+          for (int v = 0; v < kBlockVecs; v++) {
+            acc0[v] = fma(x0, load(wc + k * N + v * W), acc0[v]);
+            acc1[v] = fma(x1, load(wc + (k + 1) * N + v * W), acc1[v]);
+          }
+        }
+      } else {
+        for (; k + 2 <= K; k += 2) {
+          const F x0 = set1(xr[k]), x1 = set1(xr[k + 1]);
+          for (int v = 0; v < nv; v++) {
+            const int lanes = v == nv - 1 ? tail : W;
+            acc0[v] = fma(x0, load_partial_or_full(wc + k * N + v * W, lanes), acc0[v]);
+            acc1[v] = fma(x1, load_partial_or_full(wc + (k + 1) * N + v * W, lanes), acc1[v]);
+          }
+        }
+      }
+      for (; k < K; k++) {
+        const F x0 = set1(xr[k]);
+        for (int v = 0; v < nv; v++) {
+          const int lanes = v == nv - 1 ? tail : W;
+          acc0[v] = fma(x0, load_partial_or_full(wc + k * N + v * W, lanes), acc0[v]);
+        }
+      }
+      for (int v = 0; v < nv; v++) {
+        const int lanes = v == nv - 1 ? tail : W;
+        const F r = acc0[v] + acc1[v];
+        if (lanes == W) store(y + m * N + c0 + v * W, r);
+        else store_partial(y + m * N + c0 + v * W, r, lanes);
+      }
+    }
+  }
+}
+
 }  // namespace KEEL_ISA
 
 const ConvIsa* KEEL_CONV_CAT(conv_isa_, KEEL_ISA)() {
   static const ConvIsa table = {KEEL_ISA::conv_direct,   KEEL_ISA::filter_grad_direct,
                                 KEEL_ISA::bias_act,      KEEL_ISA::act_grad,
-                                KEEL_ISA::max_pool_rows, KEEL_ISA::max_pool_backward_images};
+                                KEEL_ISA::max_pool_rows, KEEL_ISA::max_pool_backward_images,
+                                KEEL_ISA::dense_rows};
   return &table;
 }
 

@@ -93,6 +93,41 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
     }
   });
 
+  itNative('fusedDense matches the TS kernel (narrow rows and the GEMM path)', () => {
+    for (const [M, K, N] of [
+      [1, 5408, 10],
+      [7, 33, 1],
+      [33, 17, 37],
+      [3, 1, 70],
+      [0, 5, 3],
+      [4, 0, 3],
+      [257, 50, 10],
+    ] as const) {
+      const x = randomTensor([M, K], 7);
+      const w = randomTensor([K, N], 8);
+      const b = randomTensor([N], 9);
+      for (const activation of ACTS) {
+        const attrs = { M, K, N, activation };
+        for (const inputs of [
+          [x, w, b],
+          [x, w],
+        ]) {
+          const expected = runOn('ts', 'fusedDense', inputs, [zerosOf([M, N])], attrs)[0]!;
+          forEachConfig((isa, threads) => {
+            const y = randomTensor([M, N], 10);
+            getKernel('fusedDense', 'native')(inputs, [y], attrs);
+            expectNormClose(
+              y,
+              expected,
+              1e-4,
+              `fusedDense ${JSON.stringify(attrs)} (${isa}, ${threads})`,
+            );
+          });
+        }
+      }
+    }
+  });
+
   itNative('biasActivation and activationGrad match the TS kernels on odd shapes', () => {
     for (const [rows, channels] of [
       [1, 1],
@@ -160,6 +195,10 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
       () => n.fusedConv2d(f(16), f(27), null, f(12), new Float64Array(3), 1),
       /attrs must be a Float64Array of 15/,
     );
+    assert.throws(() => n.fusedDense(f(5), f(6), null, f(4), 2, 3, 2, 0), /x has 5 elements/);
+    assert.throws(() => n.fusedDense(f(6), f(5), null, f(4), 2, 3, 2, 0), /kernel has 5 elements/);
+    assert.throws(() => n.fusedDense(f(6), f(6), f(3), f(4), 2, 3, 2, 0), /bias must have 2/);
+    assert.throws(() => n.fusedDense(f(6), f(6), null, f(4), 2, 3, 2, 9), /unknown activation/);
     assert.throws(() => n.biasActivation(f(6), f(2), f(6), 2, 3, 1), /bias must have 3/);
     assert.throws(() => n.biasActivation(f(6), null, f(5), 2, 3, 1), /y has 5 elements/);
     assert.throws(() => n.biasActivation(f(6), null, f(6), -1, 3, 1), /rows must be an integer/);

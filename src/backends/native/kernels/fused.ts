@@ -1,6 +1,10 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { BiasActivationAttrs, FusedConv2DAttrs } from '../../ts/kernels/fused.js';
+import type {
+  BiasActivationAttrs,
+  FusedConv2DAttrs,
+  FusedDenseAttrs,
+} from '../../ts/kernels/fused.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
 import { packConv2d } from './conv2d.js';
@@ -13,6 +17,16 @@ export interface FusedBinding {
     bias: Float32Array | null,
     y: Float32Array,
     attrs: Float64Array,
+    activation: number,
+  ): void;
+  fusedDense(
+    x: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    M: number,
+    K: number,
+    N: number,
     activation: number,
   ): void;
   biasActivation(
@@ -33,7 +47,7 @@ export interface FusedBinding {
   ): void;
 }
 
-/** fusedConv2d, biasActivation and activationGrad on the native backend (float32 only). */
+/** fusedConv2d, fusedDense, biasActivation and activationGrad on the native backend (float32 only). */
 export function registerFused(binding: NativeBinding): void {
   const native = binding as NativeBinding & FusedBinding;
   const fallback = (name: string) => getKernel(name, REFERENCE_BACKEND);
@@ -51,6 +65,26 @@ export function registerFused(binding: NativeBinding): void {
         inputs[2] ? f32(name, 'bias', inputs[2], a.outC) : null,
         f32(name, 'y', outputs[0]!, a.batch * a.outH * a.outW * a.outC),
         attrs,
+        a.activation,
+      );
+    },
+  );
+  const denseRef = fallback('fusedDense');
+  registerKernel(
+    'fusedDense',
+    'native',
+    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: FusedDenseAttrs) => {
+      if (!allFloat32(inputs) || !allFloat32(outputs)) return denseRef(inputs, outputs, a);
+      const name = 'fusedDense';
+      counts(name, a, ['M', 'K', 'N', 'activation']);
+      native.fusedDense(
+        f32(name, 'x', inputs[0]!, a.M * a.K),
+        f32(name, 'kernel', inputs[1]!, a.K * a.N),
+        inputs[2] ? f32(name, 'bias', inputs[2], a.N) : null,
+        f32(name, 'y', outputs[0]!, a.M * a.N),
+        a.M,
+        a.K,
+        a.N,
         a.activation,
       );
     },

@@ -1,6 +1,7 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { registerKernel } from '../../registry.js';
 import { conv2dKernel } from './conv2d.js';
+import { gemm } from './gemm.js';
 import type { Conv2DAttrs } from './window.js';
 
 /** The activations a fused kernel applies; the index is the code the kernels take. */
@@ -15,6 +16,14 @@ export interface BiasActivationAttrs {
 }
 
 export type FusedConv2DAttrs = Conv2DAttrs & { activation: number };
+
+/** x [M, K] @ kernel [K, N] (+ bias [N]) through activation FUSED_ACTIVATIONS[activation]. */
+export interface FusedDenseAttrs {
+  M: number;
+  K: number;
+  N: number;
+  activation: number;
+}
 
 /** y[r, c] = act(x[r, c] + bias[c]) for rows of C (softmax: along each row, max subtracted). */
 function biasActivation(
@@ -118,5 +127,17 @@ registerKernel(
     conv2dKernel(inputs.slice(0, 2), outputs, a);
     const y = f32(outputs[0])!;
     biasActivation(y, f32(inputs[2]), y, a.batch * a.outH * a.outW, a.outC, a.activation);
+  },
+);
+
+/** x @ kernel, then bias and activation over the output rows: the specification of fusedDense. */
+registerKernel(
+  'fusedDense',
+  'ts',
+  (inputs: readonly Tensor[], outputs: readonly Tensor[], a: FusedDenseAttrs) => {
+    const y = f32(outputs[0])!;
+    y.fill(0);
+    gemm(f32(inputs[0])!, 0, f32(inputs[1])!, 0, y, 0, a.M, a.N, a.K, false, false);
+    biasActivation(y, f32(inputs[2]), y, a.M, a.N, a.activation);
   },
 );
