@@ -28,6 +28,9 @@
         "native/elementwise/elementwise.cc",
         "native/conv/conv2d.cc",
         "native/conv/pool2d.cc",
+        "native/conv/fused.cc",
+        "native/conv/conv_napi.cc",
+        "native/conv/isa_scalar.cc",
         "native/optim/optimizers.cc",
         "native/isa/scalar.cc",
         "native/rnn/recurrent.cc",
@@ -46,7 +49,7 @@
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" },
       "conditions": [
         ["target_arch=='x64'", {
-          "sources": ["native/isa/sse2.cc", "native/rnn/isa_sse2.cc"],
+          "sources": ["native/isa/sse2.cc", "native/rnn/isa_sse2.cc", "native/conv/isa_sse2.cc"],
           "dependencies": ["keel_avx2", "keel_avx512"]
         }]
       ]
@@ -58,7 +61,7 @@
         {
           "target_name": "keel_avx2",
           "type": "static_library",
-          "sources": ["native/isa/avx2.cc", "native/rnn/isa_avx2.cc"],
+          "sources": ["native/isa/avx2.cc", "native/rnn/isa_avx2.cc", "native/conv/isa_avx2.cc"],
           "cflags": ["-mavx2", "-mfma"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
@@ -66,7 +69,7 @@
         {
           "target_name": "keel_avx512",
           "type": "static_library",
-          "sources": ["native/isa/avx512.cc", "native/rnn/isa_avx512.cc"],
+          "sources": ["native/isa/avx512.cc", "native/rnn/isa_avx512.cc", "native/conv/isa_avx512.cc"],
           "cflags": ["-mavx512f", "-mfma", "-Wno-maybe-uninitialized"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mfma", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }

@@ -1,12 +1,14 @@
 // Convolution as im2col + GEMM, like the TypeScript kernels: output pixels are lowered chunk by
 // chunk to rows of their receptive fields, [rows, filterH*filterW*inC], and multiplied by the
 // filter seen as [filterH*filterW*inC, outC]. Lowering is threaded by rows, the GEMM by blocks.
+// Small receptive fields (a 3x3 filter on 1 channel) go to the direct kernels of fused.cc instead.
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "../gemm/gemm.h"
 #include "../threadpool.h"
+#include "fused.h"
 #include "window.h"
 
 namespace keel {
@@ -95,6 +97,7 @@ void conv2d_forward(const float* x, const float* filter, float* y, const Conv2DG
   const int64_t M = a.batch * a.outH * a.outW;
   if (M == 0 || a.outC == 0) return;
   if (is_pointwise(a)) return gemm(M, a.outC, K, x, false, filter, false, y, true);
+  if (conv_is_direct(a)) return fused_conv2d(x, filter, nullptr, y, a, 0);
   const int64_t chunk = chunk_rows(a);
   std::vector<float> col(static_cast<size_t>((chunk < M ? chunk : M) * K));
   for (int64_t r0 = 0; r0 < M; r0 += chunk) {
@@ -123,6 +126,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
   const int64_t M = a.batch * a.outH * a.outW;
   if (K == 0 || a.outC == 0) return;
   if (is_pointwise(a)) return gemm(K, a.outC, M, x, true, dy, false, dw, true);
+  if (conv_is_direct(a)) return conv2d_backprop_filter_direct(x, dy, dw, a);
   const int64_t chunk = chunk_rows(a);
   std::vector<float> col(static_cast<size_t>((chunk < M ? chunk : M) * K));
   for (int64_t r0 = 0; r0 < M; r0 += chunk) {

@@ -1,9 +1,11 @@
 // Max and average pooling over NHWC windows, ports of the TypeScript kernels (same NaN and
-// padding rules). Forward passes are threaded over output rows, backward passes over images
-// (windows of one image overlap, so its dx is written by one thread).
+// padding rules); max pooling is vectorised over channels per ISA (fused_kernels.h). Forward
+// passes are threaded over output rows, backward passes over images (windows of one image
+// overlap, so its dx is written by one thread).
 #include <cmath>
 
 #include "../threadpool.h"
+#include "fused.h"
 #include "window.h"
 
 namespace keel {
@@ -33,57 +35,19 @@ void for_rows(const Pool2DGeom& a, Fn f) {
 }  // namespace
 
 void max_pool2d(const float* x, float* y, const Pool2DGeom& a) {
-  const int64_t C = a.channels;
-  for_rows(a, [&](int64_t b, int64_t oh) {
-    float* o = y + (b * a.outH + oh) * a.outW * C;
-    for (int64_t ow = 0; ow < a.outW; ow++, o += C) {
-      const Window win = window(a, oh, ow);
-      for (int64_t c = 0; c < C; c++) o[c] = -INFINITY;
-      for (int64_t ih = win.h0; ih < win.h1; ih++) {
-        for (int64_t iw = win.w0; iw < win.w1; iw++) {
-          const float* s = x + ((b * a.inH + ih) * a.inW + iw) * C;
-          for (int64_t c = 0; c < C; c++) {
-            const float v = s[c];
-            if (v > o[c] || v != v) o[c] = v;  // NaN wins, as in the TS kernel
-          }
-        }
-      }
-    }
-  });
+  const ConvIsa& k = conv_isa();
+  const int64_t grain = 4096 / max64(a.outW * a.channels * a.poolH * a.poolW, 1) + 1;
+  parallel_for(a.batch * a.outH, grain,
+               [&](int64_t r0, int64_t r1) { k.max_pool_rows(x, y, a, r0, r1); });
 }
 
 void max_pool2d_backward(const float* dy, const float* x, const float* y, float* dx,
                          const Pool2DGeom& a) {
-  const int64_t C = a.channels;
-  parallel_for(a.batch, 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; b++) {
-      for (int64_t oh = 0; oh < a.outH; oh++) {
-        const int64_t row = (b * a.outH + oh) * a.outW * C;
-        for (int64_t ow = 0; ow < a.outW; ow++) {
-          const Window win = window(a, oh, ow);
-          for (int64_t c = 0; c < C; c++) {
-            // The first cell (row-major) equal to the window's maximum y takes the gradient; a
-            // NaN maximum goes to the first NaN (TF's MaxPoolGrad, as the TS kernel).
-            const int64_t o = row + ow * C + c;
-            const float m = y[o];
-            const bool nan = m != m;
-            int64_t found = -1;
-            for (int64_t ih = win.h0; ih < win.h1 && found < 0; ih++) {
-              int64_t s = ((b * a.inH + ih) * a.inW + win.w0) * C + c;
-              for (int64_t iw = win.w0; iw < win.w1; iw++, s += C) {
-                const float v = x[s];
-                if (v == m || (nan && v != v)) {
-                  found = s;
-                  break;
-                }
-              }
-            }
-            if (found >= 0) dx[found] += dy[o];
-          }
-        }
-      }
-    }
-  });
+  const ConvIsa& k = conv_isa();
+  // Windows of one image may overlap, so each image's dx is written by one thread.
+  const int64_t grain = 16384 / max64(a.inH * a.inW * a.channels, 1) + 1;
+  parallel_for(a.batch, grain,
+               [&](int64_t b0, int64_t b1) { k.max_pool_backward(dy, x, y, dx, a, b0, b1); });
 }
 
 void avg_pool2d(const float* x, float* y, const Pool2DGeom& a) {

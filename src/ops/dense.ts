@@ -1,18 +1,29 @@
+import { record } from '../autograd/tape.js';
+import { runKernel } from '../backends/index.js';
+import type { FusedDenseAttrs } from '../backends/ts/kernels/fused.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { add } from './add.js';
+import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { activationGrad } from './activation-grad.js';
+import { activationCode, type FusedActivation } from './internal/fused-activation.js';
 import { matMul } from './matmul.js';
 import { reshape } from './reshape.js';
+import { sum } from './sum.js';
 
 /**
- * The fully connected layer's op: y = x @ kernel + bias over the last axis.
- * x [..., in], kernel [in, out], bias [out] -> [..., out]. `dense(x, w, b)`
- * Written from matMul and add (leading axes folded into one) so it is differentiable for free;
- * a backend may later register a fused 'dense' kernel.
+ * The fully connected layer's op: y = act(x @ kernel + bias) over the last axis, in one kernel.
+ * x [..., in], kernel [in, out], bias [out] -> [..., out]; act one of 'linear' (default), 'relu',
+ * 'sigmoid', 'tanh', 'softmax'. `dense(x, w, b, 'softmax')`
+ * Gradient (leading axes folded into one): dz = activationGrad(dy, y); dx = dz @ kernelᵀ;
+ * dKernel = xᵀ @ dz; dBias = Σ dz.
  */
-export function dense(xLike: TensorLike, kernelLike: TensorLike, biasLike?: TensorLike): Tensor {
+export function dense(
+  xLike: TensorLike,
+  kernelLike: TensorLike,
+  biasLike?: TensorLike,
+  activation: FusedActivation = 'linear',
+): Tensor {
   const x = toTensor(xLike);
   const kernel = toTensor(kernelLike);
   const bias = biasLike === undefined ? undefined : toTensor(biasLike);
@@ -36,8 +47,22 @@ export function dense(xLike: TensorLike, kernelLike: TensorLike, biasLike?: Tens
     );
   }
   const lead = x.shape.slice(0, -1);
-  const x2 = x.rank === 2 ? x : reshape(x, [sizeOf(lead), units]);
-  let y = matMul(x2, kernel);
-  if (bias) y = add(y, bias);
-  return x.rank === 2 ? y : reshape(y, [...lead, outUnits]);
+  const attrs: FusedDenseAttrs = {
+    M: sizeOf(lead),
+    K: units,
+    N: outUnits,
+    activation: activationCode('dense', activation),
+  };
+  const y = emptyTensor([...lead, outUnits], 'float32');
+  const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  runKernel('fusedDense', inputs, [y], attrs);
+  return record('dense', inputs, y, (dy) => {
+    const dz = reshape(activationGrad(dy, y, activation), [attrs.M, outUnits]);
+    const x2 = reshape(x, [attrs.M, units]);
+    return [
+      x.requiresGrad ? reshape(matMul(dz, kernel, false, true), x.shape) : null,
+      kernel.requiresGrad ? matMul(x2, dz, true, false) : null,
+      bias?.requiresGrad ? sum(dz, 0) : null,
+    ];
+  });
 }

@@ -1,12 +1,14 @@
 // The public ops, one module each. Helpers under internal/ are not exported.
 
 export * from './abs.js';
+export * from './activation-grad.js';
 export * from './add.js';
 export * from './argmax.js';
 export * from './argmin.js';
 export * from './avg-pool1d.js';
 export * from './avg-pool2d.js';
 export * from './avg-pool2d-backward.js';
+export * from './bias-activation.js';
 export * from './broadcast-to.js';
 export * from './cast.js';
 export * from './ceil.js';
@@ -26,6 +28,7 @@ export * from './erf.js';
 export * from './exp.js';
 export * from './expand-dims.js';
 export * from './floor.js';
+export * from './fused-conv2d.js';
 export * from './gather.js';
 export * from './gelu.js';
 export * from './greater.js';

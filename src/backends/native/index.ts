@@ -5,6 +5,7 @@ import { loadBinding, type NativeBinding } from './binding.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
 import { registerGather } from './kernels/gather.js';
+import { registerFused } from './kernels/fused.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
@@ -68,6 +69,7 @@ if (native) {
   registerReduce(native);
   registerConv2d(native);
   registerPool2d(native);
+  registerFused(native);
   registerOptimizers(native);
   registerRnn(native);
   registerGather(native);

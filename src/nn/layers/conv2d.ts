@@ -1,6 +1,9 @@
-import { conv2d } from '../../ops/index.js';
+import { conv2d, fusedConv2d } from '../../ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { CallArgs, LayerInput } from '../engine/layer.js';
 import { BaseConv, type ConvArgs } from './base-conv.js';
+import { builtWeight, singleInput } from './internal/args.js';
+import { fusedActivationOf } from './internal/fused-activation.js';
 import { registerLayer } from './registry.js';
 
 export interface Conv2DArgs extends ConvArgs {
@@ -17,6 +20,20 @@ export class Conv2D extends BaseConv {
 
   constructor(filters: number, kernelSize: number | readonly number[], args: Conv2DArgs = {}) {
     super(2, ['valid', 'same'], filters, kernelSize, args);
+  }
+
+  /** Convolution, bias and a built-in activation in one fused op; others run as their own op. */
+  override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
+    const activation = fusedActivationOf(this.activation);
+    if (activation === null) return super.call(inputs, args);
+    const x = singleInput(this, inputs);
+    this.computeOutputShape(x.shape);
+    return fusedConv2d(x, builtWeight(this, this.kernel), this.bias ?? undefined, {
+      strides: this.strides as [number, number],
+      padding: this.padding as 'valid' | 'same',
+      dilationRate: this.dilationRate as [number, number],
+      activation,
+    });
   }
 
   protected override convolve(x: Tensor, kernel: Tensor): Tensor {

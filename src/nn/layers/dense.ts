@@ -20,6 +20,7 @@ import {
   resolveInitializer,
   resolveRegularizer,
 } from './internal/config.js';
+import { fusedActivationOf } from './internal/fused-activation.js';
 import { registerLayer } from './registry.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -100,7 +101,11 @@ export class Dense extends Layer {
   override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
     const x = singleInput(this, inputs);
     this.checkInput(x.shape);
-    return this.activation(dense(x, builtWeight(this, this.kernel), this.bias ?? undefined));
+    const kernel = builtWeight(this, this.kernel);
+    // A built-in activation runs fused with the bias; any other after the linear part.
+    const fused = fusedActivationOf(this.activation);
+    if (fused !== null) return dense(x, kernel, this.bias ?? undefined, fused);
+    return this.activation(dense(x, kernel, this.bias ?? undefined));
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {

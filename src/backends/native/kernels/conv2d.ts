@@ -24,7 +24,7 @@ export const CONV2D_FIELDS = [
 ] as const;
 
 /** The attrs as the Float64Array the addon takes, after checking each is a count. */
-function pack(kernel: string, a: Conv2DAttrs): Float64Array {
+export function packConv2d(kernel: string, a: Conv2DAttrs): Float64Array {
   counts(kernel, a, CONV2D_FIELDS);
   if (
     a.strideH < 1 ||
@@ -67,7 +67,7 @@ export function registerConv2d(native: NativeBinding): void {
           reference(inputs, outputs, a);
           return;
         }
-        const attrs = pack(name, a);
+        const attrs = packConv2d(name, a);
         const n = sizes(a);
         const [p, q, o] = all.map((t, i) => f32(name, order[i]!, t, n[order[i]!])) as [
           Float32Array,

@@ -27,3 +27,4 @@ import './layer-norm.js';
 import './lstm.js';
 import './gru.js';
 import './simple-rnn.js';
+import './fused.js';
