@@ -45,6 +45,9 @@ namespace {
 #ifndef KEEL_GEMM_NC
 #define KEEL_GEMM_NC 4080
 #endif
+#ifndef KEEL_GEMM_MINB
+#define KEEL_GEMM_MINB 2
+#endif
 constexpr int64_t KC = KEEL_GEMM_KC;
 constexpr int64_t MC_TARGET = KEEL_GEMM_MC;
 constexpr int64_t NC_TARGET = KEEL_GEMM_NC;
@@ -236,7 +239,9 @@ bool sgemm_shared(const GemmArgs& g, const GemmIsa& k, int threads) {
   const int64_t nc_max = min64(NC_TARGET, ceil_div(g.N, nr) * nr);
   // A whole number of A blocks per thread, each at most MC_TARGET rows.
   const int64_t tiles = ceil_div(g.M, mr);
-  int64_t mblocks = ceil_div(ceil_div(g.M, MC_TARGET), threads) * threads;
+  int64_t mblocks = ceil_div(ceil_div(g.M, MC_TARGET), threads);
+  if (mblocks < KEEL_GEMM_MINB) mblocks = KEEL_GEMM_MINB;
+  mblocks *= threads;
   const int64_t mc = ceil_div(tiles, mblocks) * mr;
   mblocks = ceil_div(g.M, mc);
   const int64_t steps = ceil_div(g.N, nc_max) * ceil_div(g.K, KC);

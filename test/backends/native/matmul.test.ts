@@ -7,6 +7,7 @@ import {
   expectNormClose,
   forEachConfig,
   itNative,
+  native,
   randomTensor,
   runBoth,
   zerosOf,
@@ -74,6 +75,65 @@ describe('native matMul', () => {
     check(1, 97, 131, 520, true, true);
     check(1, 3, 500, 200, false, true); // few rows: threads split the columns
     check(1, 300, 5, 180, true, false); // few columns: threads split the rows
+  });
+
+  itNative('matches when threads share packed B over many k blocks and column blocks', () => {
+    // Rows enough for the shared-B split; K spans 4+ blocks of 256, so each of the two packed-B
+    // buffers is reused; N past 4080 takes two column blocks.
+    check(1, 61, 35, 1100, false, false);
+    check(1, 130, 19, 777, true, true);
+    check(1, 50, 4100, 30, false, true);
+    check(1, 49, 4099, 7, true, false);
+  });
+
+  itNative('adds into C with accumulate, on both threading paths', () => {
+    const bind = native!;
+    for (const [M, N, K, tA, tB] of [
+      [100, 37, 600, false, false], // rows enough: shared packed B
+      [5, 300, 260, true, true], // few rows: a grid of blocks
+      [13, 9, 0, false, true], // K = 0 leaves C as it was
+    ] as const) {
+      const a = randomTensor([tA ? K : M, tA ? M : K], 21);
+      const b = randomTensor([tB ? N : K, tB ? K : N], 22);
+      const c0 = randomTensor([M, N], 23);
+      const attrs: MatMulAttrs = {
+        transposeA: tA,
+        transposeB: tB,
+        batch: 1,
+        M,
+        N,
+        K,
+        aBatchStride: M * K,
+        bBatchStride: K * N,
+      };
+      const prod = zerosOf([M, N]);
+      getKernel('matMul', 'ts')([a, b], [prod], attrs);
+      const want = zerosOf([M, N]);
+      for (let i = 0; i < M * N; i++) want.data[i] = c0.data[i]! + prod.data[i]!;
+      forEachConfig((isa, threads) => {
+        const c = c0.clone();
+        bind.matMul(
+          a.data as Float32Array,
+          b.data as Float32Array,
+          c.data as Float32Array,
+          1,
+          M,
+          N,
+          K,
+          M * K,
+          K * N,
+          tA,
+          tB,
+          true,
+        );
+        expectNormClose(
+          c,
+          want,
+          1e-5,
+          `accumulate M ${M} N ${N} K ${K} (${isa}, ${threads} threads)`,
+        );
+      });
+    }
   });
 
   itNative('handles batches, a shared right operand and long reductions', () => {
