@@ -9,9 +9,10 @@
 // Threads share the packed B: for each (jc, pc) step they pack the kc x nc block of B together,
 // then take MC-row blocks of A as they come, each packing its own A block into its own buffer
 // (the ic loop is the parallel one, as in BLIS). Each operand is packed once in all. The threads
-// never meet at a barrier: a thread waits only for B panels that another has claimed and not yet
-// packed, and (B is double-buffered) for step s's A blocks to finish before it packs step s + 2
-// over them, so a thread that starts late or is descheduled between blocks holds no one up.
+// never meet at a barrier: a thread waits only for work that another has claimed and not yet
+// finished: B panels before it uses them, the same A block of the previous k step before it adds
+// into those rows of C, and (B is double-buffered) all of step s's A blocks before it packs step
+// s + 2 over them. A thread that starts late or is descheduled between blocks holds no one up.
 //
 // Products with too few rows for that split (fewer than 4 micro-tiles per thread) cut C into a
 // grid of blocks instead, each thread running the whole nest on its own blocks with its own
@@ -160,10 +161,8 @@ void run_grid(void* p, int, int) {
 thread_local Buffer tls_shared_b;
 
 /** The shared-B nest: the threads pack each kc x nc block of B together into one buffer (two,
- * alternating), then take MC-row blocks of A as they come, each packing its own. No barriers:
- * a thread waits only for work that another has claimed and not yet finished (B panels before
- * it uses them; every A block of step s before it packs step s + 2 over step s's buffer), so a
- * thread that starts late or is descheduled between blocks holds no one up. */
+ * alternating), then take MC-row blocks of A as they come, each packing its own (see the
+ * comment at the top for what a thread waits for). */
 struct Shared {
   const GemmArgs* g;
   const GemmIsa* k;
@@ -171,6 +170,8 @@ struct Shared {
   int64_t nc_max, mc, mblocks;
   // Four per step: B panels claimed, B panels packed, A blocks claimed, A blocks finished.
   std::atomic<int>* counters;
+  // One per step and A block: 1 once that block's rows of C are written for that step.
+  std::atomic<int>* done;
 };
 
 /** Spins (then yields) until `a` reaches `target`. */
@@ -217,6 +218,8 @@ void run_shared(void* p, int, int) {
           k.pack_a(g.A + ic * g.ars + pc * g.acs, g.ars, g.acs, static_cast<int>(mc),
                    static_cast<int>(kc), ap);
           wait_for(ctr[1], panels);
+          // Another thread may still be adding step - 1 into these rows of C.
+          if (pc > 0) wait_for(sh.done[(step - 1) * sh.mblocks + b], 1);
           for (int64_t jr = 0; jr < panels; jr++) {
             const float* bpanel = bp + jr * nr * kc;
             const int nr_eff = static_cast<int>(min64(nr, nc - jr * nr));
@@ -227,6 +230,7 @@ void run_shared(void* p, int, int) {
             }
           }
         }
+        sh.done[step * sh.mblocks + b].store(1, std::memory_order_release);
         ctr[3].fetch_add(1, std::memory_order_acq_rel);
       }
     }
@@ -246,10 +250,12 @@ bool sgemm_shared(const GemmArgs& g, const GemmIsa& k, int threads) {
   mblocks = ceil_div(g.M, mc);
   const int64_t steps = ceil_div(g.N, nc_max) * ceil_div(g.K, KC);
   float* bp = tls_shared_b.get(static_cast<size_t>(2 * nc_max * KC));
-  std::unique_ptr<std::atomic<int>[]> counters(new (std::nothrow) std::atomic<int>[4 * steps]);
+  const int64_t flags = steps * (4 + mblocks);
+  std::unique_ptr<std::atomic<int>[]> counters(new (std::nothrow) std::atomic<int>[flags]);
   if (!bp || !counters) return false;
-  for (int64_t i = 0; i < 4 * steps; i++) counters[i].store(0, std::memory_order_relaxed);
-  Shared sh{&g, &k, {bp, bp + nc_max * KC}, nc_max, mc, mblocks, counters.get()};
+  for (int64_t i = 0; i < flags; i++) counters[i].store(0, std::memory_order_relaxed);
+  Shared sh{&g, &k, {bp, bp + nc_max * KC}, nc_max, mc, mblocks, counters.get(),
+            counters.get() + 4 * steps};
   parallel_region(threads, run_shared, &sh);
   return true;
 }

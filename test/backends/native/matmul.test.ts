@@ -86,6 +86,48 @@ describe('native matMul', () => {
     check(1, 49, 4099, 7, true, false);
   });
 
+  itNative('gives the same product on every repeat when threads share packed B', () => {
+    // Several k steps, so a thread that races ahead into step s + 1 meets rows of C another
+    // thread is still adding step s into (a race once seen here): back-to-back repeats, so the
+    // pool's threads are all awake and overtake each other.
+    for (const [M, N, K] of [
+      [64, 600, 800],
+      [96, 300, 1030],
+    ] as const) {
+      const attrs: MatMulAttrs = {
+        transposeA: false,
+        transposeB: false,
+        batch: 1,
+        M,
+        N,
+        K,
+        aBatchStride: M * K,
+        bBatchStride: K * N,
+      };
+      const a = randomTensor([M, K], 31);
+      const b = randomTensor([K, N], 32);
+      const want = zerosOf([M, N]);
+      getKernel('matMul', 'ts')([a, b], [want], attrs);
+      const kernel = getKernel('matMul', 'native');
+      const ys = Array.from({ length: 12 }, () => zerosOf([M, N]));
+      forEachConfig(
+        (isa, threads) => {
+          for (const y of ys) y.data.fill(0); // the kernel adds into its output
+          for (const y of ys) kernel([a, b], [y], attrs);
+          ys.forEach((y, rep) =>
+            expectNormClose(
+              y,
+              want,
+              1e-4,
+              `M ${M} N ${N} K ${K} (${isa}, ${threads} threads, repeat ${rep})`,
+            ),
+          );
+        },
+        [2, 3],
+      );
+    }
+  });
+
   itNative('adds into C with accumulate, on both threading paths', () => {
     const bind = native!;
     for (const [M, N, K, tA, tB] of [
