@@ -114,14 +114,10 @@ describe('native matMul', () => {
         (isa, threads) => {
           for (const y of ys) y.data.fill(0); // the kernel adds into its output
           for (const y of ys) kernel([a, b], [y], attrs);
-          ys.forEach((y, rep) =>
-            expectNormClose(
-              y,
-              want,
-              1e-4,
-              `M ${M} N ${N} K ${K} (${isa}, ${threads} threads, repeat ${rep})`,
-            ),
-          );
+          for (const [rep, y] of ys.entries()) {
+            const what = `M ${M} N ${N} K ${K} (${isa}, ${threads} threads, repeat ${rep})`;
+            expectNormClose(y, want, 1e-4, what);
+          }
         },
         [2, 3],
       );
