@@ -6,15 +6,25 @@
 //         for jr (NR columns)          one B micro-panel kc x nr (L1)
 //           for ir (MR rows)           micro-kernel: MR x NR tile of C in registers
 //
-// Threads split C into a grid of blocks and each runs the whole nest on its own block with its
-// own packing buffers. Packing is then repeated per thread (a cost of order K*(M+N) against
-// M*N*K/threads of arithmetic), but threads never wait for each other: on a busy machine a
-// descheduled thread delays only its own block, not a barrier every KC steps.
+// Threads share the packed B: for each (jc, pc) step they pack the kc x nc block of B together,
+// then take MC-row blocks of A as they come, each packing its own A block into its own buffer
+// (the ic loop is the parallel one, as in BLIS). Each operand is packed once in all. The threads
+// never meet at a barrier: a thread waits only for work that another has claimed and not yet
+// finished: B panels before it uses them, the same A block of the previous k step before it adds
+// into those rows of C, and (B is double-buffered) all of step s's A blocks before it packs step
+// s + 2 over them. A thread that starts late or is descheduled between blocks holds no one up.
+//
+// Products with too few rows for that split (fewer than 4 micro-tiles per thread) cut C into a
+// grid of blocks instead, each thread running the whole nest on its own blocks with its own
+// packing buffers.
 #include "gemm.h"
 
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
+#include <thread>
 #ifdef _WIN32
 #include <malloc.h>
 #endif
@@ -27,9 +37,21 @@ namespace {
 
 // Blocking (BLIS's Haswell values): a kc x nr B micro-panel (16 KiB) stays in L1, an mc x kc
 // A block (168 KiB) in L2, the kc x nc B block (4 MiB) in L3.
-constexpr int64_t KC = 256;
-constexpr int64_t MC_TARGET = 168;
-constexpr int64_t NC_TARGET = 4080;
+#ifndef KEEL_GEMM_KC
+#define KEEL_GEMM_KC 256
+#endif
+#ifndef KEEL_GEMM_MC
+#define KEEL_GEMM_MC 168
+#endif
+#ifndef KEEL_GEMM_NC
+#define KEEL_GEMM_NC 4080
+#endif
+#ifndef KEEL_GEMM_MINB
+#define KEEL_GEMM_MINB 2
+#endif
+constexpr int64_t KC = KEEL_GEMM_KC;
+constexpr int64_t MC_TARGET = KEEL_GEMM_MC;
+constexpr int64_t NC_TARGET = KEEL_GEMM_NC;
 // Below this many multiply-adds a GEMM runs on one thread: waking the pool would cost more.
 constexpr int64_t kParallelWork = 64 * 64 * 64;
 
@@ -136,6 +158,108 @@ void run_grid(void* p, int, int) {
   }
 }
 
+thread_local Buffer tls_shared_b;
+
+/** The shared-B nest: the threads pack each kc x nc block of B together into one buffer (two,
+ * alternating), then take MC-row blocks of A as they come, each packing its own (see the
+ * comment at the top for what a thread waits for). */
+struct Shared {
+  const GemmArgs* g;
+  const GemmIsa* k;
+  float* bp[2];
+  int64_t nc_max, mc, mblocks;
+  // Four per step: B panels claimed, B panels packed, A blocks claimed, A blocks finished.
+  std::atomic<int>* counters;
+  // One per step and A block: 1 once that block's rows of C are written for that step.
+  std::atomic<int>* done;
+};
+
+/** Spins (then yields) until `a` reaches `target`. */
+void wait_for(const std::atomic<int>& a, int64_t target) {
+  for (int i = 0; a.load(std::memory_order_acquire) < target; i++) {
+    if (i < 2000) {
+#if defined(__x86_64__) || defined(_M_X64)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
+void run_shared(void* p, int, int) {
+  Shared& sh = *static_cast<Shared*>(p);
+  const GemmArgs& g = *sh.g;
+  const GemmIsa& k = *sh.k;
+  const int64_t mr = k.mr, nr = k.nr;
+  float* ap = tls_a.get(static_cast<size_t>(sh.mc * KC));
+  int64_t step = 0;
+  for (int64_t jc = 0; jc < g.N; jc += sh.nc_max) {
+    const int64_t nc = min64(sh.nc_max, g.N - jc);
+    const int64_t panels = ceil_div(nc, nr);
+    for (int64_t pc = 0; pc < g.K; pc += KC, step++) {
+      const int64_t kc = min64(KC, g.K - pc);
+      const bool acc = g.accumulate || pc > 0;
+      float* bp = sh.bp[step & 1];
+      std::atomic<int>* ctr = sh.counters + 4 * step;
+      // Step - 2 used this buffer: all its A blocks must be done before it is overwritten.
+      if (step >= 2 && ctr[0].load(std::memory_order_relaxed) < panels)
+        wait_for(sh.counters[4 * (step - 2) + 3], sh.mblocks);
+      for (int64_t j = ctr[0].fetch_add(1); j < panels; j = ctr[0].fetch_add(1)) {
+        const int64_t j0 = j * nr;
+        k.pack_b(g.B + pc * g.brs + (jc + j0) * g.bcs, g.brs, g.bcs,
+                 static_cast<int>(min64(nr, nc - j0)), static_cast<int>(kc), bp + j0 * kc);
+        ctr[1].fetch_add(1, std::memory_order_release);
+      }
+      for (int64_t b = ctr[2].fetch_add(1); b < sh.mblocks; b = ctr[2].fetch_add(1)) {
+        const int64_t ic = b * sh.mc;
+        const int64_t mc = min64(sh.mc, g.M - ic);
+        if (ap) {
+          k.pack_a(g.A + ic * g.ars + pc * g.acs, g.ars, g.acs, static_cast<int>(mc),
+                   static_cast<int>(kc), ap);
+          wait_for(ctr[1], panels);
+          // Another thread may still be adding step - 1 into these rows of C.
+          if (pc > 0) wait_for(sh.done[(step - 1) * sh.mblocks + b], 1);
+          for (int64_t jr = 0; jr < panels; jr++) {
+            const float* bpanel = bp + jr * nr * kc;
+            const int nr_eff = static_cast<int>(min64(nr, nc - jr * nr));
+            float* cblock = g.C + ic * g.ldc + jc + jr * nr;
+            for (int64_t ir = 0; ir < mc; ir += mr) {
+              k.micro(static_cast<int>(kc), ap + ir * kc, bpanel, cblock + ir * g.ldc, g.ldc,
+                      static_cast<int>(min64(mr, mc - ir)), nr_eff, acc);
+            }
+          }
+        }
+        sh.done[step * sh.mblocks + b].store(1, std::memory_order_release);
+        ctr[3].fetch_add(1, std::memory_order_acq_rel);
+      }
+    }
+  }
+}
+
+/** Runs the shared-B nest on `threads` threads; false if its buffers cannot be had. */
+bool sgemm_shared(const GemmArgs& g, const GemmIsa& k, int threads) {
+  const int64_t mr = k.mr, nr = k.nr;
+  const int64_t nc_max = min64(NC_TARGET, ceil_div(g.N, nr) * nr);
+  // A whole number of A blocks per thread, each at most MC_TARGET rows.
+  const int64_t tiles = ceil_div(g.M, mr);
+  int64_t mblocks = ceil_div(ceil_div(g.M, MC_TARGET), threads);
+  if (mblocks < KEEL_GEMM_MINB) mblocks = KEEL_GEMM_MINB;
+  mblocks *= threads;
+  const int64_t mc = ceil_div(tiles, mblocks) * mr;
+  mblocks = ceil_div(g.M, mc);
+  const int64_t steps = ceil_div(g.N, nc_max) * ceil_div(g.K, KC);
+  float* bp = tls_shared_b.get(static_cast<size_t>(2 * nc_max * KC));
+  const int64_t flags = steps * (4 + mblocks);
+  std::unique_ptr<std::atomic<int>[]> counters(new (std::nothrow) std::atomic<int>[flags]);
+  if (!bp || !counters) return false;
+  for (int64_t i = 0; i < flags; i++) counters[i].store(0, std::memory_order_relaxed);
+  Shared sh{&g, &k, {bp, bp + nc_max * KC}, nc_max, mc, mblocks, counters.get(),
+            counters.get() + 4 * steps};
+  parallel_region(threads, run_shared, &sh);
+  return true;
+}
+
 void zero_c(const GemmArgs& g) {
   for (int64_t i = 0; i < g.M; i++) std::memset(g.C + i * g.ldc, 0, g.N * sizeof(float));
 }
@@ -158,6 +282,7 @@ void sgemm(const GemmArgs& g, int max_threads) {
     gemm_block(g, k);
     return;
   }
+  if (ceil_div(g.M, k.mr) >= 4 * threads && sgemm_shared(g, k, threads)) return;
   // Four blocks per thread when the product is large enough, so that late threads can be
   // covered for; among the grids tm x tn of that many blocks, the one with the cheapest largest
   // block (its arithmetic plus its packing), counted in whole micro-tiles.

@@ -7,6 +7,7 @@ import {
   expectNormClose,
   forEachConfig,
   itNative,
+  native,
   randomTensor,
   runBoth,
   zerosOf,
@@ -74,6 +75,103 @@ describe('native matMul', () => {
     check(1, 97, 131, 520, true, true);
     check(1, 3, 500, 200, false, true); // few rows: threads split the columns
     check(1, 300, 5, 180, true, false); // few columns: threads split the rows
+  });
+
+  itNative('matches when threads share packed B over many k blocks and column blocks', () => {
+    // Rows enough for the shared-B split; K spans 4+ blocks of 256, so each of the two packed-B
+    // buffers is reused; N past 4080 takes two column blocks.
+    check(1, 61, 35, 1100, false, false);
+    check(1, 130, 19, 777, true, true);
+    check(1, 50, 4100, 30, false, true);
+    check(1, 49, 4099, 7, true, false);
+  });
+
+  itNative('gives the same product on every repeat when threads share packed B', () => {
+    // Several k steps, so a thread that races ahead into step s + 1 meets rows of C another
+    // thread is still adding step s into (a race once seen here): back-to-back repeats, so the
+    // pool's threads are all awake and overtake each other.
+    for (const [M, N, K] of [
+      [64, 600, 800],
+      [96, 300, 1030],
+    ] as const) {
+      const attrs: MatMulAttrs = {
+        transposeA: false,
+        transposeB: false,
+        batch: 1,
+        M,
+        N,
+        K,
+        aBatchStride: M * K,
+        bBatchStride: K * N,
+      };
+      const a = randomTensor([M, K], 31);
+      const b = randomTensor([K, N], 32);
+      const want = zerosOf([M, N]);
+      getKernel('matMul', 'ts')([a, b], [want], attrs);
+      const kernel = getKernel('matMul', 'native');
+      const ys = Array.from({ length: 12 }, () => zerosOf([M, N]));
+      forEachConfig(
+        (isa, threads) => {
+          for (const y of ys) y.data.fill(0); // the kernel adds into its output
+          for (const y of ys) kernel([a, b], [y], attrs);
+          for (const [rep, y] of ys.entries()) {
+            const what = `M ${M} N ${N} K ${K} (${isa}, ${threads} threads, repeat ${rep})`;
+            expectNormClose(y, want, 1e-4, what);
+          }
+        },
+        [2, 3],
+      );
+    }
+  });
+
+  itNative('adds into C with accumulate, on both threading paths', () => {
+    const bind = native!;
+    for (const [M, N, K, tA, tB] of [
+      [100, 37, 600, false, false], // rows enough: shared packed B
+      [5, 300, 260, true, true], // few rows: a grid of blocks
+      [13, 9, 0, false, true], // K = 0 leaves C as it was
+    ] as const) {
+      const a = randomTensor([tA ? K : M, tA ? M : K], 21);
+      const b = randomTensor([tB ? N : K, tB ? K : N], 22);
+      const c0 = randomTensor([M, N], 23);
+      const attrs: MatMulAttrs = {
+        transposeA: tA,
+        transposeB: tB,
+        batch: 1,
+        M,
+        N,
+        K,
+        aBatchStride: M * K,
+        bBatchStride: K * N,
+      };
+      const prod = zerosOf([M, N]);
+      getKernel('matMul', 'ts')([a, b], [prod], attrs);
+      const want = zerosOf([M, N]);
+      for (let i = 0; i < M * N; i++) want.data[i] = c0.data[i]! + prod.data[i]!;
+      forEachConfig((isa, threads) => {
+        const c = c0.clone();
+        bind.matMul(
+          a.data as Float32Array,
+          b.data as Float32Array,
+          c.data as Float32Array,
+          1,
+          M,
+          N,
+          K,
+          M * K,
+          K * N,
+          tA,
+          tB,
+          true,
+        );
+        expectNormClose(
+          c,
+          want,
+          1e-5,
+          `accumulate M ${M} N ${N} K ${K} (${isa}, ${threads} threads)`,
+        );
+      });
+    }
   });
 
   itNative('handles batches, a shared right operand and long reductions', () => {
