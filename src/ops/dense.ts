@@ -9,12 +9,14 @@ import { activationGrad } from './activation-grad.js';
 import { activationCode, type FusedActivation } from './internal/fused-activation.js';
 import { matMul } from './matmul.js';
 import { reshape } from './reshape.js';
+import { softmax } from './softmax.js';
 import { sum } from './sum.js';
 
 /**
  * The fully connected layer's op: y = act(x @ kernel + bias) over the last axis, in one kernel.
  * x [..., in], kernel [in, out], bias [out] -> [..., out]; act one of 'linear' (default), 'relu',
- * 'sigmoid', 'tanh', 'softmax'. `dense(x, w, b, 'softmax')`
+ * 'sigmoid', 'tanh', 'softmax' (the softmax op after the linear kernel, so losses see its logits).
+ * `dense(x, w, b, 'softmax')`
  * Gradient (leading axes folded into one): dz = activationGrad(dy, y); dx = dz @ kernelᵀ;
  * dKernel = xᵀ @ dz; dBias = Σ dz.
  */
@@ -46,6 +48,9 @@ export function dense(
       `dense: expected bias [${outUnits}] for kernel ${formatShape(kernel.shape)}, got ${formatShape(bias.shape)}`,
     );
   }
+  // A softmax output is computed from logits the softmax op remembers, so that a cross-entropy
+  // loss after it uses them (stable, and one fused kernel), as Keras does with its logits.
+  if (activation === 'softmax') return softmax(dense(x, kernel, bias, 'linear'));
   const lead = x.shape.slice(0, -1);
   const attrs: FusedDenseAttrs = {
     M: sizeOf(lead),
