@@ -29,6 +29,8 @@
         "native/conv/conv2d.cc",
         "native/conv/pool2d.cc",
         "native/optim/optimizers.cc",
+        "native/attention/attention.cc",
+        "native/attention/attention_napi.cc",
         "native/isa/scalar.cc"
       ],
       "cflags!": ["-fno-exceptions"],

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import '../ts/index.js';
 import { registerBackend } from '../registry.js';
 import { loadBinding, type NativeBinding } from './binding.js';
+import { registerAttention } from './kernels/attention.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
 import { registerMatMul } from './kernels/matmul.js';
@@ -65,4 +66,5 @@ if (native) {
   registerConv2d(native);
   registerPool2d(native);
   registerOptimizers(native);
+  registerAttention(native);
 }

@@ -3,6 +3,7 @@ import {
   dense,
   expandDims,
   reshape,
+  scaledDotProductAttention,
   scaledDotProductAttentionWithScores,
   transpose,
 } from '../../ops/index.js';
@@ -194,12 +195,20 @@ export class MultiHeadAttention extends Layer {
     const query = list[0]!;
     const value = list[1] ?? query;
     const key = list[2] ?? value;
-    const { output, scores } = this.attend(query, value, key, null, {
-      attentionMask: (args['attentionMask'] as TensorLike | undefined) ?? null,
-      useCausalMask: (args['useCausalMask'] as boolean | undefined) ?? false,
-      training: args.training,
-    });
-    return args['returnAttentionScores'] ? [output, scores] : output;
+    const wantScores = !!args['returnAttentionScores'];
+    const { output, scores } = this.attend(
+      query,
+      value,
+      key,
+      null,
+      {
+        attentionMask: (args['attentionMask'] as TensorLike | undefined) ?? null,
+        useCausalMask: (args['useCausalMask'] as boolean | undefined) ?? false,
+        training: args.training,
+      },
+      wantScores,
+    );
+    return wantScores ? [output, scores!] : output;
   }
 
   /**
@@ -225,7 +234,8 @@ export class MultiHeadAttention extends Layer {
     key: Tensor,
     cache: AttentionCache | null,
     options: AttentionCallOptions,
-  ): { output: Tensor; scores: Tensor; newCache: AttentionCache } {
+    wantScores = false,
+  ): { output: Tensor; scores: Tensor | null; newCache: AttentionCache } {
     this.checkInputs(query, value, key);
     const past = cache ? this.checkCache(cache, query.shape[0]!) : 0;
     const rope = (x: Tensor) =>
@@ -244,12 +254,17 @@ export class MultiHeadAttention extends Layer {
     const Tq = query.shape[1]!;
     const Tk = k.shape[2]!;
     const mask = this.checkMask(options.attentionMask ?? null, query.shape[0]!, Tq, Tk);
-    const { output, scores } = scaledDotProductAttentionWithScores(q, k, v, {
+    const attentionOptions = {
       mask: mask && expandDims(mask, 1),
       causal: options.useCausalMask ?? false,
       dropout: options.training ? this.dropout : 0,
       rng: this.rng,
-    });
+    };
+    // Without scores to return or attention dropout, the op runs its fused kernel.
+    const { output, scores } =
+      wantScores || attentionOptions.dropout > 0
+        ? scaledDotProductAttentionWithScores(q, k, v, attentionOptions)
+        : { output: scaledDotProductAttention(q, k, v, attentionOptions), scores: null };
     const [B, H] = [query.shape[0]!, this.numHeads];
     const merged = reshape(transpose(output, [0, 2, 1, 3]), [B, Tq, H * this.valueDim]);
     const wo = builtWeight(this, this.outputKernel);

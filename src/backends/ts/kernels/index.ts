@@ -22,6 +22,7 @@ import './conv2d-backprop-filter.js';
 import './max-pool2d.js';
 import './avg-pool2d.js';
 import './layer-norm.js';
+import './attention.js';
 import './lstm.js';
 import './gru.js';
 import './simple-rnn.js';

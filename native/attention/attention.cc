@@ -1,0 +1,155 @@
+// Fused attention: per head and per block of up to kBlock query rows, the logits block [rows, Tk]
+// is formed with the packed GEMM, turned into softmax weights in place (vector exp from the ISA
+// table) and multiplied by v. Only the row log-sum-exp is saved; the backward pass recomputes the
+// weights block by block. Memory is O(kBlock * Tk) per thread, whatever the sequence length.
+// With the causal mask alone (no bias, Tk >= Tq), keys past a block's last visible key are never
+// touched: their weights are exactly 0, as exp(-1e9 - max) is in the reference kernel.
+#include "attention.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "../dispatch.h"
+#include "../elementwise/ops.h"
+#include "../gemm/gemm.h"
+#include "../threadpool.h"
+
+namespace keel {
+namespace {
+
+constexpr int64_t kBlock = 64;
+constexpr float kMasked = -1e9f;
+// Below this many multiply-adds a chunk of heads is not worth waking a thread for.
+constexpr int64_t kGrainWork = 1 << 16;
+
+thread_local std::vector<float> tls_s;
+thread_local std::vector<float> tls_dp;
+
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/** C [M, N] (ldc) (+)= op(A) op(B), single-threaded (the caller is one task of a parallel loop). */
+inline void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t ars, int64_t acs,
+                 const float* B, int64_t brs, int64_t bcs, float* C, int64_t ldc, bool acc) {
+  sgemm(GemmArgs{M, N, K, A, ars, acs, B, brs, bcs, C, ldc, acc}, 1);
+}
+
+/** Keys a block of query rows [i0, i1) can see; all Tk unless the causal mask alone limits them. */
+inline int64_t visible_keys(const AttentionArgs& a, int64_t i1) {
+  if (!a.causal || a.bias || a.Tk < a.Tq) return a.Tk;
+  return min64(a.Tk, i1 + a.Tk - a.Tq);
+}
+
+/**
+ * The logits of rows [i0, i1) of head h over keys [0, nk) into s (row stride Tk), biased and
+ * masked; returns how many leading keys of row i are visible through `valid` (the rest of
+ * [0, nk) must get weight exactly 0).
+ */
+void logits_block(const AttentionArgs& a, int64_t h, int64_t i0, int64_t i1, int64_t nk,
+                  float* s, int64_t* valid) {
+  const float* q = a.q + (h * a.Tq + i0) * a.D;
+  const float* k = a.k + h * a.Tk * a.D;
+  gemm(i1 - i0, nk, a.D, q, a.D, 1, k, 1, a.D, s, a.Tk, false);
+  const bool truncated = nk < a.Tk || (a.causal && !a.bias && a.Tk >= a.Tq);
+  const float* bias = a.bias ? a.bias + static_cast<int64_t>(a.bias_index[h]) * a.Tq * a.Tk : nullptr;
+  for (int64_t i = i0; i < i1; i++) {
+    float* row = s + (i - i0) * a.Tk;
+    const int64_t last = i + a.Tk - a.Tq;  // the last key the causal mask lets through
+    const float* b = bias ? bias + i * a.Tk : nullptr;
+    for (int64_t j = 0; j < nk; j++) {
+      const float x = row[j] * a.scale;
+      row[j] = a.causal && j > last ? kMasked : b ? x + b[j] : x;
+    }
+    valid[i - i0] = truncated ? min64(nk, last + 1) : nk;
+  }
+}
+
+/** row[j] = exp(row[j] - shift) for j < n (vector exp of the current ISA). */
+inline void exp_shifted(float* row, int64_t n, float shift) {
+  for (int64_t j = 0; j < n; j++) row[j] -= shift;
+  isa().unary(static_cast<int>(UnaryOp::exp), row, row, n, 0, 0);
+}
+
+float* scratch(std::vector<float>& v, int64_t n) {
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
+
+}  // namespace
+
+void attention_forward(const AttentionArgs& a, float* out, float* lse) {
+  const int64_t blocks = (a.Tq + kBlock - 1) / kBlock;
+  const int64_t work = min64(a.Tq, kBlock) * a.Tk * (a.D + a.Dv) + 1;
+  parallel_for(a.H * blocks, kGrainWork / work + 1, [&](int64_t t0, int64_t t1) {
+    float* s = scratch(tls_s, kBlock * a.Tk);
+    int64_t valid[kBlock];
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t h = t / blocks, i0 = t % blocks * kBlock, i1 = min64(a.Tq, i0 + kBlock);
+      const int64_t nk = visible_keys(a, i1);
+      logits_block(a, h, i0, i1, nk, s, valid);
+      for (int64_t i = i0; i < i1; i++) {
+        float* row = s + (i - i0) * a.Tk;
+        const int64_t n = valid[i - i0];
+        float m = -INFINITY;
+        for (int64_t j = 0; j < n; j++) m = row[j] > m || row[j] != row[j] ? row[j] : m;
+        exp_shifted(row, n, m);
+        double l = 0;
+        for (int64_t j = 0; j < n; j++) l += row[j];
+        const float inv = static_cast<float>(1 / l);
+        for (int64_t j = 0; j < n; j++) row[j] *= inv;
+        for (int64_t j = n; j < nk; j++) row[j] = 0;
+        lse[h * a.Tq + i] = static_cast<float>(m + std::log(l));
+      }
+      gemm(i1 - i0, a.Dv, nk, s, a.Tk, 1, a.v + h * a.Tk * a.Dv, a.Dv, 1,
+           out + (h * a.Tq + i0) * a.Dv, a.Dv, false);
+    }
+  });
+}
+
+void attention_backward(const AttentionArgs& a, const float* dout, const float* out,
+                        const float* lse, float* dq, float* dk, float* dv) {
+  const int64_t work = a.Tq * a.Tk * (2 * a.D + 2 * a.Dv) + 1;
+  parallel_for(a.H, kGrainWork / work + 1, [&](int64_t h0, int64_t h1) {
+    float* p = scratch(tls_s, kBlock * a.Tk);
+    float* ds = scratch(tls_dp, kBlock * a.Tk);
+    int64_t valid[kBlock];
+    for (int64_t h = h0; h < h1; h++) {
+      float* dkh = dk + h * a.Tk * a.D;
+      float* dvh = dv + h * a.Tk * a.Dv;
+      std::memset(dkh, 0, sizeof(float) * a.Tk * a.D);
+      std::memset(dvh, 0, sizeof(float) * a.Tk * a.Dv);
+      for (int64_t i0 = 0; i0 < a.Tq; i0 += kBlock) {
+        const int64_t i1 = min64(a.Tq, i0 + kBlock), rows = i1 - i0;
+        const int64_t nk = visible_keys(a, i1);
+        const float* dO = dout + (h * a.Tq + i0) * a.Dv;
+        const float* qb = a.q + (h * a.Tq + i0) * a.D;
+        logits_block(a, h, i0, i1, nk, p, valid);
+        for (int64_t i = i0; i < i1; i++) {
+          float* row = p + (i - i0) * a.Tk;
+          const int64_t n = valid[i - i0];
+          exp_shifted(row, n, lse[h * a.Tq + i]);
+          for (int64_t j = n; j < nk; j++) row[j] = 0;
+        }
+        // dv += pᵀ dO and dp = dO vᵀ.
+        gemm(nk, a.Dv, rows, p, 1, a.Tk, dO, a.Dv, 1, dvh, a.Dv, true);
+        gemm(rows, nk, a.Dv, dO, a.Dv, 1, a.v + h * a.Tk * a.Dv, 1, a.Dv, ds, a.Tk, false);
+        for (int64_t i = i0; i < i1; i++) {
+          const float* o = out + (h * a.Tq + i) * a.Dv;
+          const float* g = dO + (i - i0) * a.Dv;
+          double delta = 0;
+          for (int64_t c = 0; c < a.Dv; c++) delta += static_cast<double>(g[c]) * o[c];
+          const float d = static_cast<float>(delta);
+          const float* pr = p + (i - i0) * a.Tk;
+          float* dr = ds + (i - i0) * a.Tk;
+          for (int64_t j = 0; j < nk; j++) dr[j] = pr[j] * (dr[j] - d) * a.scale;
+        }
+        // dq = ds k and dk += dsᵀ q.
+        gemm(rows, a.D, nk, ds, a.Tk, 1, a.k + h * a.Tk * a.D, a.D, 1, dq + (h * a.Tq + i0) * a.D,
+             a.D, false);
+        gemm(nk, a.D, rows, ds, 1, a.Tk, qb, a.D, 1, dkh, a.D, true);
+      }
+    }
+  });
+}
+
+}  // namespace keel
