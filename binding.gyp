@@ -31,6 +31,8 @@
         "native/optim/optimizers.cc",
         "native/attention/attention.cc",
         "native/attention/attention_napi.cc",
+        "native/norm/layer_norm.cc",
+        "native/norm/norm_napi.cc",
         "native/isa/scalar.cc"
       ],
       "cflags!": ["-fno-exceptions"],

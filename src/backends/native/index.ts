@@ -5,6 +5,7 @@ import { loadBinding, type NativeBinding } from './binding.js';
 import { registerAttention } from './kernels/attention.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
+import { registerLayerNorm } from './kernels/layer-norm.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
@@ -67,4 +68,5 @@ if (native) {
   registerPool2d(native);
   registerOptimizers(native);
   registerAttention(native);
+  registerLayerNorm(native);
 }
