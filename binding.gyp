@@ -33,6 +33,8 @@
         "native/attention/attention_napi.cc",
         "native/norm/layer_norm.cc",
         "native/norm/norm_napi.cc",
+        "native/activation/gelu.cc",
+        "native/activation/activation_napi.cc",
         "native/isa/scalar.cc"
       ],
       "cflags!": ["-fno-exceptions"],

@@ -5,6 +5,7 @@ import { loadBinding, type NativeBinding } from './binding.js';
 import { registerAttention } from './kernels/attention.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
+import { registerGelu } from './kernels/gelu.js';
 import { registerLayerNorm } from './kernels/layer-norm.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
@@ -69,4 +70,5 @@ if (native) {
   registerOptimizers(native);
   registerAttention(native);
   registerLayerNorm(native);
+  registerGelu(native);
 }

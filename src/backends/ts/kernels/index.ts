@@ -23,6 +23,7 @@ import './max-pool2d.js';
 import './avg-pool2d.js';
 import './layer-norm.js';
 import './attention.js';
+import './gelu.js';
 import './lstm.js';
 import './gru.js';
 import './simple-rnn.js';
