@@ -55,13 +55,43 @@ void logits_block(const AttentionArgs& a, int64_t h, int64_t i0, int64_t i1, int
   for (int64_t i = i0; i < i1; i++) {
     float* row = s + (i - i0) * a.Tk;
     const int64_t last = i + a.Tk - a.Tq;  // the last key the causal mask lets through
-    const float* b = bias ? bias + i * a.Tk : nullptr;
-    for (int64_t j = 0; j < nk; j++) {
-      const float x = row[j] * a.scale;
-      row[j] = a.causal && j > last ? kMasked : b ? x + b[j] : x;
+    // Branch-free loops (vectorized); the causal mask then overwrites the keys it hides.
+    if (bias) {
+      const float* b = bias + i * a.Tk;
+      for (int64_t j = 0; j < nk; j++) row[j] = row[j] * a.scale + b[j];
+    } else {
+      for (int64_t j = 0; j < nk; j++) row[j] *= a.scale;
     }
+    if (a.causal)
+      for (int64_t j = last + 1 < 0 ? 0 : last + 1; j < nk; j++) row[j] = kMasked;
     valid[i - i0] = truncated ? min64(nk, last + 1) : nk;
   }
+}
+
+/** The largest of row[0, n) (NaN if any is NaN), with four independent running maxima. */
+inline float row_max(const float* row, int64_t n) {
+  float m[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  bool nan = false;
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4)
+    for (int l = 0; l < 4; l++) {
+      const float x = row[j + l];
+      m[l] = x > m[l] ? x : m[l];
+      nan |= x != x;
+    }
+  for (; j < n; j++) {
+    m[0] = row[j] > m[0] ? row[j] : m[0];
+    nan |= row[j] != row[j];
+  }
+  const float a = m[0] > m[1] ? m[0] : m[1], b = m[2] > m[3] ? m[2] : m[3];
+  return nan ? NAN : a > b ? a : b;
+}
+
+/** Σ row[0, n) through the ISA's vector sum (folded into double). */
+inline double row_sum(const float* row, int64_t n) {
+  float total;
+  isa().reduce(static_cast<int>(ReduceOp::sum), row, &total, 1, n, 1, 1);
+  return total;
 }
 
 /** row[j] = exp(row[j] - shift) for j < n (vector exp of the current ISA). */
@@ -90,11 +120,9 @@ void attention_forward(const AttentionArgs& a, float* out, float* lse) {
       for (int64_t i = i0; i < i1; i++) {
         float* row = s + (i - i0) * a.Tk;
         const int64_t n = valid[i - i0];
-        float m = -INFINITY;
-        for (int64_t j = 0; j < n; j++) m = row[j] > m || row[j] != row[j] ? row[j] : m;
+        const float m = row_max(row, n);
         exp_shifted(row, n, m);
-        double l = 0;
-        for (int64_t j = 0; j < n; j++) l += row[j];
+        const double l = row_sum(row, n);
         const float inv = static_cast<float>(1 / l);
         for (int64_t j = 0; j < n; j++) row[j] *= inv;
         for (int64_t j = n; j < nk; j++) row[j] = 0;
@@ -136,9 +164,12 @@ void attention_backward(const AttentionArgs& a, const float* dout, const float* 
         for (int64_t i = i0; i < i1; i++) {
           const float* o = out + (h * a.Tq + i) * a.Dv;
           const float* g = dO + (i - i0) * a.Dv;
-          double delta = 0;
-          for (int64_t c = 0; c < a.Dv; c++) delta += static_cast<double>(g[c]) * o[c];
-          const float d = static_cast<float>(delta);
+          float part[4] = {0, 0, 0, 0};
+          int64_t c = 0;
+          for (; c + 4 <= a.Dv; c += 4)
+            for (int l = 0; l < 4; l++) part[l] += g[c + l] * o[c + l];
+          for (; c < a.Dv; c++) part[0] += g[c] * o[c];
+          const float d = (part[0] + part[1]) + (part[2] + part[3]);
           const float* pr = p + (i - i0) * a.Tk;
           float* dr = ds + (i - i0) * a.Tk;
           for (int64_t j = 0; j < nk; j++) dr[j] = pr[j] * (dr[j] - d) * a.scale;
