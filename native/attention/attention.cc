@@ -34,6 +34,11 @@ inline void gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t ars, i
   sgemm(GemmArgs{M, N, K, A, ars, acs, B, brs, bcs, C, ldc, acc}, 1);
 }
 
+/** Where row 0 of head h of a [H, T, width] tensor starts (rows are n * width apart). */
+inline int64_t head_offset(const AttentionArgs& a, int64_t h, int64_t T, int64_t width) {
+  return ((h / a.n) * T * a.n + h % a.n) * width;
+}
+
 /** Keys a block of query rows [i0, i1) can see; all Tk unless the causal mask alone limits them. */
 inline int64_t visible_keys(const AttentionArgs& a, int64_t i1) {
   if (!a.causal || a.bias || a.Tk < a.Tq) return a.Tk;
@@ -47,9 +52,10 @@ inline int64_t visible_keys(const AttentionArgs& a, int64_t i1) {
  */
 void logits_block(const AttentionArgs& a, int64_t h, int64_t i0, int64_t i1, int64_t nk,
                   float* s, int64_t* valid) {
-  const float* q = a.q + (h * a.Tq + i0) * a.D;
-  const float* k = a.k + h * a.Tk * a.D;
-  gemm(i1 - i0, nk, a.D, q, a.D, 1, k, 1, a.D, s, a.Tk, false);
+  const int64_t qs = a.n * a.D;  // the row stride of q and k
+  const float* q = a.q + head_offset(a, h, a.Tq, a.D) + i0 * qs;
+  const float* k = a.k + head_offset(a, h, a.Tk, a.D);
+  gemm(i1 - i0, nk, a.D, q, qs, 1, k, 1, qs, s, a.Tk, false);
   const bool truncated = nk < a.Tk || (a.causal && !a.bias && a.Tk >= a.Tq);
   const float* bias = a.bias ? a.bias + static_cast<int64_t>(a.bias_index[h]) * a.Tq * a.Tk : nullptr;
   for (int64_t i = i0; i < i1; i++) {
@@ -128,8 +134,9 @@ void attention_forward(const AttentionArgs& a, float* out, float* lse) {
         for (int64_t j = n; j < nk; j++) row[j] = 0;
         lse[h * a.Tq + i] = static_cast<float>(m + std::log(l));
       }
-      gemm(i1 - i0, a.Dv, nk, s, a.Tk, 1, a.v + h * a.Tk * a.Dv, a.Dv, 1,
-           out + (h * a.Tq + i0) * a.Dv, a.Dv, false);
+      const int64_t vs = a.n * a.Dv;
+      gemm(i1 - i0, a.Dv, nk, s, a.Tk, 1, a.v + head_offset(a, h, a.Tk, a.Dv), vs, 1,
+           out + head_offset(a, h, a.Tq, a.Dv) + i0 * vs, vs, false);
     }
   });
 }
@@ -141,16 +148,22 @@ void attention_backward(const AttentionArgs& a, const float* dout, const float* 
     float* p = scratch(tls_s, kBlock * a.Tk);
     float* ds = scratch(tls_dp, kBlock * a.Tk);
     int64_t valid[kBlock];
+    const int64_t qs = a.n * a.D, vs = a.n * a.Dv;  // row strides
     for (int64_t h = h0; h < h1; h++) {
-      float* dkh = dk + h * a.Tk * a.D;
-      float* dvh = dv + h * a.Tk * a.Dv;
-      std::memset(dkh, 0, sizeof(float) * a.Tk * a.D);
-      std::memset(dvh, 0, sizeof(float) * a.Tk * a.Dv);
+      float* dkh = dk + head_offset(a, h, a.Tk, a.D);
+      float* dvh = dv + head_offset(a, h, a.Tk, a.Dv);
+      const float* vh = a.v + head_offset(a, h, a.Tk, a.Dv);
+      const float* kh = a.k + head_offset(a, h, a.Tk, a.D);
+      for (int64_t j = 0; j < a.Tk; j++) {
+        std::memset(dkh + j * qs, 0, sizeof(float) * a.D);
+        std::memset(dvh + j * vs, 0, sizeof(float) * a.Dv);
+      }
       for (int64_t i0 = 0; i0 < a.Tq; i0 += kBlock) {
         const int64_t i1 = min64(a.Tq, i0 + kBlock), rows = i1 - i0;
         const int64_t nk = visible_keys(a, i1);
-        const float* dO = dout + (h * a.Tq + i0) * a.Dv;
-        const float* qb = a.q + (h * a.Tq + i0) * a.D;
+        const float* dO = dout + head_offset(a, h, a.Tq, a.Dv) + i0 * vs;
+        const float* ob = out + head_offset(a, h, a.Tq, a.Dv) + i0 * vs;
+        const float* qb = a.q + head_offset(a, h, a.Tq, a.D) + i0 * qs;
         logits_block(a, h, i0, i1, nk, p, valid);
         for (int64_t i = i0; i < i1; i++) {
           float* row = p + (i - i0) * a.Tk;
@@ -159,25 +172,25 @@ void attention_backward(const AttentionArgs& a, const float* dout, const float* 
           for (int64_t j = n; j < nk; j++) row[j] = 0;
         }
         // dv += pᵀ dO and dp = dO vᵀ.
-        gemm(nk, a.Dv, rows, p, 1, a.Tk, dO, a.Dv, 1, dvh, a.Dv, true);
-        gemm(rows, nk, a.Dv, dO, a.Dv, 1, a.v + h * a.Tk * a.Dv, 1, a.Dv, ds, a.Tk, false);
-        for (int64_t i = i0; i < i1; i++) {
-          const float* o = out + (h * a.Tq + i) * a.Dv;
-          const float* g = dO + (i - i0) * a.Dv;
+        gemm(nk, a.Dv, rows, p, 1, a.Tk, dO, vs, 1, dvh, vs, true);
+        gemm(rows, nk, a.Dv, dO, vs, 1, vh, 1, vs, ds, a.Tk, false);
+        for (int64_t i = 0; i < rows; i++) {
+          const float* o = ob + i * vs;
+          const float* g = dO + i * vs;
           float part[4] = {0, 0, 0, 0};
           int64_t c = 0;
           for (; c + 4 <= a.Dv; c += 4)
             for (int l = 0; l < 4; l++) part[l] += g[c + l] * o[c + l];
           for (; c < a.Dv; c++) part[0] += g[c] * o[c];
           const float d = (part[0] + part[1]) + (part[2] + part[3]);
-          const float* pr = p + (i - i0) * a.Tk;
-          float* dr = ds + (i - i0) * a.Tk;
+          const float* pr = p + i * a.Tk;
+          float* dr = ds + i * a.Tk;
           for (int64_t j = 0; j < nk; j++) dr[j] = pr[j] * (dr[j] - d) * a.scale;
         }
         // dq = ds k and dk += dsᵀ q.
-        gemm(rows, a.D, nk, ds, a.Tk, 1, a.k + h * a.Tk * a.D, a.D, 1, dq + (h * a.Tq + i0) * a.D,
-             a.D, false);
-        gemm(nk, a.D, rows, ds, 1, a.Tk, qb, a.D, 1, dkh, a.D, true);
+        gemm(rows, a.D, nk, ds, a.Tk, 1, kh, qs, 1, dq + head_offset(a, h, a.Tq, a.D) + i0 * qs,
+             qs, false);
+        gemm(nk, a.D, rows, ds, 1, a.Tk, qb, qs, 1, dkh, qs, true);
       }
     }
   });

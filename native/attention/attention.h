@@ -11,6 +11,9 @@ namespace keel {
  */
 struct AttentionArgs {
   int64_t H, Tq, Tk, D, Dv;
+  // Heads side by side at each step: 1 for [H, T, width] tensors, n for [H / n, T, n, width]
+  // (the layout of the projections); lse is [H, Tq] either way.
+  int64_t n;
   float scale;
   bool causal;
   const float* q;

@@ -9,13 +9,16 @@ namespace {
 
 using namespace keel::napi;
 
-/** attrs [H, Tq, Tk, D, Dv], scale, causal, then the q, k, v (and bias) lengths checked. */
+/** attrs [H, Tq, Tk, D, Dv, headsPerStep], scale, causal, then the q, k, v (and bias) lengths checked. */
 keel::AttentionArgs attention_args(const Napi::CallbackInfo& info, const char* fn, size_t at) {
-  int64_t d[5];
-  const int64_t lo[5] = {0, 0, 1, 0, 0};
-  dims_arg(info, at, fn, 5, d, lo);
+  int64_t d[6];
+  const int64_t lo[6] = {0, 0, 1, 0, 0, 1};
+  dims_arg(info, at, fn, 6, d, lo);
   keel::AttentionArgs a{};
-  a.H = d[0], a.Tq = d[1], a.Tk = d[2], a.D = d[3], a.Dv = d[4];
+  a.H = d[0], a.Tq = d[1], a.Tk = d[2], a.D = d[3], a.Dv = d[4], a.n = d[5];
+  if (a.H % a.n != 0)
+    throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn +
+                                                ": headsPerStep must divide the number of heads");
   a.scale = static_cast<float>(num_arg(info, at + 1, fn, "scale"));
   a.causal = bool_arg(info, at + 2, fn, "causal");
   F32 q = f32_arg(info, 0, fn, "q"), k = f32_arg(info, 1, fn, "k"), v = f32_arg(info, 2, fn, "v");

@@ -6,7 +6,7 @@ import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add } from './add.js';
 import { dropout as dropoutOp } from './dropout.js';
-import { fusedAttention } from './internal/fused-attention.js';
+import { fusedAttention, swapStepsAndHeads } from './internal/fused-attention.js';
 import { matMul } from './matmul.js';
 import { mul } from './mul.js';
 import { softmax } from './softmax.js';
@@ -26,6 +26,13 @@ export interface AttentionOptions {
   bias?: TensorLike | null;
   /** Multiplies q·k; default 1/√D. */
   scale?: number;
+  /**
+   * 'BHTD' (default): q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv], output [..., Tq, Dv].
+   * 'BTHD': the heads after the steps, as projections produce them: q [..., Tq, H, D],
+   * k [..., Tk, H, D], v [..., Tk, H, Dv], output [..., Tq, H, Dv], no transposes on the fused
+   * path. Masks, bias and scores keep the logits' layout [..., H, Tq, Tk].
+   */
+  layout?: 'BHTD' | 'BTHD';
   /** Dropout rate on the attention weights (pass 0 at inference). */
   dropout?: number;
   /** Generator for the dropout mask (default: the global one). */
@@ -47,6 +54,7 @@ export function scaledDotProductAttention(
   vLike: TensorLike,
   options: AttentionOptions = {},
 ): Tensor {
+  if (options.layout === 'BTHD') return stepMajorAttention(qLike, kLike, vLike, options);
   const [q, k, v] = checkInputs(qLike, kLike, vLike);
   const lead = q.shape.slice(0, -2);
   const sameLead = (t: Tensor) => t.rank === q.rank && lead.every((d, i) => t.shape[i] === d);
@@ -62,6 +70,59 @@ export function scaledDotProductAttention(
   return fusedAttention(q, k, v, combined, {
     scale: options.scale ?? 1 / Math.sqrt(q.shape.at(-1)!),
     causal: options.causal ?? false,
+    layout: 'BHTD',
+  });
+}
+
+/** The 'BTHD' layout: fused when q, k and v agree on everything but the lengths, else transposed. */
+function stepMajorAttention(
+  qLike: TensorLike,
+  kLike: TensorLike,
+  vLike: TensorLike,
+  options: AttentionOptions,
+): Tensor {
+  const [q, k, v] = [toTensor(qLike), toTensor(kLike), toTensor(vLike)];
+  for (const [name, t] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const)
+    if (t.rank < 3)
+      throw new RangeError(
+        `scaledDotProductAttention: with layout 'BTHD' ${name} must have rank >= 3 [..., T, H, D], got ${formatShape(t.shape)}`,
+      );
+  const bias = options.bias == null ? null : toTensor(options.bias);
+  const same = (t: Tensor, upTo: number) =>
+    t.rank === q.rank && q.shape.slice(0, upTo).every((d, i) => t.shape[i] === d);
+  const r = q.rank;
+  const fusable =
+    (options.dropout ?? 0) === 0 &&
+    !bias?.requiresGrad &&
+    [q, k, v].every((t) => t.dtype === 'float32') &&
+    same(k, r - 3) &&
+    same(v, r - 3) &&
+    k.shape[r - 2] === q.shape[r - 2] &&
+    v.shape[r - 2] === q.shape[r - 2] &&
+    k.shape[r - 1] === q.shape[r - 1] &&
+    v.shape[r - 3] === k.shape[r - 3] &&
+    k.shape[r - 3]! > 0;
+  if (!fusable) {
+    const out = scaledDotProductAttentionWithScores(
+      swapStepsAndHeads(q),
+      swapStepsAndHeads(k),
+      swapStepsAndHeads(v),
+      { ...options, layout: 'BHTD' },
+    ).output;
+    return swapStepsAndHeads(out);
+  }
+  const logitShape = [...q.shape.slice(0, -3), q.shape[r - 2]!, q.shape[r - 3]!, k.shape[r - 3]!];
+  const maskB = maskBias(logitShape, options.mask ?? null, false);
+  if (bias) checkBias(bias, logitShape);
+  const combined = maskB && bias ? add(maskB, bias) : (maskB ?? bias);
+  return fusedAttention(q, k, v, combined, {
+    scale: options.scale ?? 1 / Math.sqrt(q.shape[r - 1]!),
+    causal: options.causal ?? false,
+    layout: 'BTHD',
   });
 }
 
@@ -115,6 +176,14 @@ export function scaledDotProductAttentionWithScores(
   vLike: TensorLike,
   options: AttentionOptions = {},
 ): { output: Tensor; scores: Tensor } {
+  if (options.layout === 'BTHD') {
+    const swapped = [qLike, kLike, vLike].map((t) => swapStepsAndHeads(toTensor(t)));
+    const r = scaledDotProductAttentionWithScores(swapped[0]!, swapped[1]!, swapped[2]!, {
+      ...options,
+      layout: 'BHTD',
+    });
+    return { output: swapStepsAndHeads(r.output), scores: r.scores };
+  }
   const [q, k, v] = checkInputs(qLike, kLike, vLike);
   const D = q.shape.at(-1)!;
   const Tq = q.shape.at(-2)!;

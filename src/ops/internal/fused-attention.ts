@@ -11,22 +11,28 @@ import { reshape } from '../reshape.js';
 import { softmax } from '../softmax.js';
 import { sub } from '../sub.js';
 import { sum } from '../sum.js';
+import { transpose } from '../transpose.js';
 
 /**
  * Attention through the fused kernels: q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv] with the
- * same leading axes, an optional constant float bias broadcastable to [..., Tq, Tk] (the mask
- * already folded in as MASKED_LOGIT), and the causal flag. Saves only the row log-sum-exp.
+ * same leading axes ('BHTD'; with 'BTHD' q is [..., Tq, H, D] and so on, the heads after the
+ * steps), an optional constant float bias broadcastable to the logits [..., (H,) Tq, Tk] (the
+ * mask already folded in as MASKED_LOGIT), and the causal flag. Saves only the row log-sum-exp.
  */
 export function fusedAttention(
   q: Tensor,
   k: Tensor,
   v: Tensor,
   bias: Tensor | null,
-  options: { scale: number; causal: boolean },
+  options: { scale: number; causal: boolean; layout: 'BHTD' | 'BTHD' },
 ): Tensor {
-  const lead = q.shape.slice(0, -2);
-  const [Tq, D] = q.shape.slice(-2) as [number, number];
-  const Tk = k.shape.at(-2)!;
+  const stepMajor = options.layout === 'BTHD';
+  const headsPerStep = stepMajor ? q.shape.at(-2)! : 1;
+  // The logits' leading axes: [..., H] in either layout.
+  const lead = stepMajor ? [...q.shape.slice(0, -3), headsPerStep] : q.shape.slice(0, -2);
+  const Tq = q.shape.at(stepMajor ? -3 : -2)!;
+  const D = q.shape.at(-1)!;
+  const Tk = k.shape.at(stepMajor ? -3 : -2)!;
   const Dv = v.shape.at(-1)!;
   const heads = sizeOf(lead);
   const [biasFlat, biasIndex] = bias ? flattenBias(bias, lead, Tq, Tk) : [null, null];
@@ -38,10 +44,12 @@ export function fusedAttention(
     valueDepth: Dv,
     scale: options.scale,
     causal: options.causal,
+    headsPerStep,
     biasIndex,
   };
   const extra = biasFlat ? [biasFlat] : [];
-  const out = emptyTensor([...lead, Tq, Dv], 'float32');
+  const outShape = stepMajor ? [...q.shape.slice(0, -1), Dv] : [...lead, Tq, Dv];
+  const out = emptyTensor(outShape, 'float32');
   const lse = emptyTensor([heads, Tq], 'float32');
   runKernel('scaledDotProductAttention', [q, k, v, ...extra], [out, lse], attrs);
   return record('scaledDotProductAttention', [q, k, v], out, (dy) => {
@@ -106,7 +114,15 @@ function composedGrad(
   bias: Tensor | null,
   a: AttentionAttrs,
 ): Tensor[] {
-  const flat = (t: Tensor, T: number, d: number) => reshape(t, [a.heads, T, d]);
+  // In the 'BTHD' layout the heads come after the steps: swap them first, and back at the end.
+  const swap = (t: Tensor) => (a.headsPerStep === 1 ? t : swapStepsAndHeads(t));
+  const flat = (t: Tensor, T: number, d: number) => reshape(swap(t), [a.heads, T, d]);
+  const back = (t: Tensor, like: Tensor) => {
+    if (a.headsPerStep === 1) return reshape(t, like.shape);
+    const s = [...like.shape];
+    [s[s.length - 3], s[s.length - 2]] = [s[s.length - 2]!, s[s.length - 3]!];
+    return swapStepsAndHeads(reshape(t, s));
+  };
   const [q3, k3, v3] = [
     flat(q, a.queries, a.depth),
     flat(k, a.keys, a.depth),
@@ -119,9 +135,13 @@ function composedGrad(
   const dv = matMul(p, dy3, true, false);
   const dp = matMul(dy3, v3, false, true);
   const ds = mul(mul(p, sub(dp, sum(mul(dp, p), -1, true))), a.scale);
-  return [
-    reshape(matMul(ds, k3), q.shape),
-    reshape(matMul(ds, q3, true, false), k.shape),
-    reshape(dv, v.shape),
-  ];
+  return [back(matMul(ds, k3), q), back(matMul(ds, q3, true, false), k), back(dv, v)];
+}
+
+/** [..., A, B, d] -> [..., B, A, d]: between the 'BTHD' and 'BHTD' layouts. */
+export function swapStepsAndHeads(t: Tensor): Tensor {
+  const perm = [...t.shape.keys()];
+  const r = perm.length;
+  [perm[r - 3], perm[r - 2]] = [r - 2, r - 3];
+  return transpose(t, perm);
 }

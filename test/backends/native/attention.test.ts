@@ -25,6 +25,8 @@ interface Case {
   causal: boolean;
   /** Bias matrices (0: no bias); head h uses matrix h % biasCount. */
   biasCount: number;
+  /** Heads side by side at each step (the 'BTHD' layout), default 1. */
+  n?: number;
 }
 
 /** Runs forward and backward on the TS and the native kernels and compares every output. */
@@ -52,6 +54,7 @@ function check(c: Case, seed: number): void {
     valueDepth: Dv,
     scale: 1 / Math.sqrt(Math.max(D, 1)),
     causal: c.causal,
+    headsPerStep: c.n ?? 1,
     biasIndex,
   };
   const fwdOut = [zerosOf([H, Tq, Dv]), zerosOf([H, Tq])];
@@ -85,6 +88,9 @@ describe('native fused attention', () => {
       { H: 0, Tq: 4, Tk: 4, D: 4, Dv: 4, causal: false, biasCount: 0 },
       { H: 2, Tq: 0, Tk: 3, D: 4, Dv: 4, causal: true, biasCount: 0 },
       { H: 2, Tq: 3, Tk: 3, D: 0, Dv: 2, causal: false, biasCount: 0 },
+      { H: 6, Tq: 9, Tk: 9, D: 5, Dv: 3, causal: true, biasCount: 0, n: 3 },
+      { H: 4, Tq: 5, Tk: 8, D: 4, Dv: 6, causal: false, biasCount: 4, n: 2 },
+      { H: 8, Tq: 66, Tk: 66, D: 8, Dv: 8, causal: true, biasCount: 2, n: 4 },
     ];
     cases.forEach((c, i) => {
       check(c, 10 * i + 1);
@@ -94,7 +100,7 @@ describe('native fused attention', () => {
   itNative('rejects bad arguments straight to the binding', () => {
     const n = native as unknown as Record<string, (...args: unknown[]) => void>;
     const f = (size: number) => new Float32Array(size);
-    const dims = Float64Array.of(2, 3, 4, 5, 6);
+    const dims = Float64Array.of(2, 3, 4, 5, 6, 1);
     const ok: unknown[] = [f(30), f(40), f(48), null, null, f(36), f(6), dims, 0.5, false];
     n[NAME]!(...ok);
     const bad: [number, unknown, RegExp][] = [
@@ -102,8 +108,10 @@ describe('native fused attention', () => {
       [2, new Float64Array(48), /v must be a Float32Array/],
       [5, f(35), /out has 35 elements/],
       [6, f(5), /lse has 5 elements/],
-      [7, Float64Array.of(2, 3, 0, 5, 6), /attr 2 is out of range/],
-      [7, Float64Array.of(2, 3, 4, 5), /attrs must be a Float64Array of 5/],
+      [7, Float64Array.of(2, 3, 0, 5, 6, 1), /attr 2 is out of range/],
+      [7, Float64Array.of(2, 3, 4, 5, 6), /attrs must be a Float64Array of 6/],
+      [7, Float64Array.of(2, 3, 4, 5, 6, 0), /attr 5 is out of range/],
+      [7, Float64Array.of(2, 3, 4, 5, 6, 3), /headsPerStep must divide the number of heads/],
       [3, f(12), /bias and biasIndex must both be given/],
       [8, 'x', /scale must be a number/],
       [9, 1, /causal must be a boolean/],
@@ -151,6 +159,7 @@ describe('native fused attention', () => {
             valueDepth: 6,
             scale: 1,
             causal: false,
+            headsPerStep: 1,
             biasIndex: null,
           },
         ),

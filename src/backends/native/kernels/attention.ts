@@ -6,7 +6,7 @@ import { allFloat32, counts, f32 } from '../check.js';
 
 /** The addon's fused attention (native/attention/attention_napi.cc). */
 export interface AttentionBinding {
-  /** attrs: [heads, queries, keys, depth, valueDepth]. */
+  /** attrs: [heads, queries, keys, depth, valueDepth, headsPerStep]. */
   scaledDotProductAttention(
     q: Float32Array,
     k: Float32Array,
@@ -48,7 +48,9 @@ function common(
   bias: Tensor | undefined,
   a: AttentionAttrs,
 ) {
-  counts(name, a, ['heads', 'queries', 'keys', 'depth', 'valueDepth']);
+  counts(name, a, ['heads', 'queries', 'keys', 'depth', 'valueDepth', 'headsPerStep']);
+  if (a.headsPerStep < 1 || a.heads % a.headsPerStep !== 0)
+    throw new RangeError(`${name} (native): headsPerStep must be >= 1 and divide heads`);
   const { heads: H, queries: Tq, keys: Tk, depth: D, valueDepth: Dv } = a;
   let biasData: Float32Array | null = null;
   if (a.biasIndex) {
@@ -69,7 +71,7 @@ function common(
 }
 
 const dims = (a: AttentionAttrs) =>
-  Float64Array.of(a.heads, a.queries, a.keys, a.depth, a.valueDepth);
+  Float64Array.of(a.heads, a.queries, a.keys, a.depth, a.valueDepth, a.headsPerStep);
 
 /** The native fused attention kernels (forward and backward), same inputs and attrs as the TS ones. */
 export function registerAttention(binding: NativeBinding): void {

@@ -15,8 +15,20 @@ export interface AttentionAttrs {
   scale: number;
   /** Query i sees keys j <= i + keys - queries; the others get MASKED_LOGIT instead of the bias. */
   causal: boolean;
+  /**
+   * Heads stored side by side at each step: 1 when q is [heads, Tq, D] (each head contiguous); n
+   * when q is [heads / n, Tq, n, D], the layout projections produce (likewise k, v, out and the
+   * gradients; lse is always [heads, Tq]).
+   */
+  headsPerStep: number;
   /** When the bias input is present: for each head, which [queries, keys] matrix of it is added. */
   biasIndex: Int32Array | null;
+}
+
+/** Where row i of head h of a [heads, T, width] tensor starts, in the attrs' layout. */
+export function rowOffset(a: AttentionAttrs, h: number, i: number, T: number, width: number) {
+  const n = a.headsPerStep;
+  return ((Math.floor(h / n) * T + i) * n + (h % n)) * width;
 }
 
 /**
@@ -33,10 +45,10 @@ function logitsRow(
   out: Float64Array,
 ): void {
   const { queries: Tq, keys: Tk, depth: D } = a;
-  const qo = (h * Tq + i) * D;
+  const qo = rowOffset(a, h, i, Tq, D);
   const bo = bias ? (a.biasIndex![h]! * Tq + i) * Tk : 0;
   for (let j = 0; j < Tk; j++) {
-    const ko = (h * Tk + j) * D;
+    const ko = rowOffset(a, h, j, Tk, D);
     let dot = 0;
     for (let d = 0; d < D; d++) dot += q[qo + d]! * k[ko + d]!;
     const masked = a.causal && j > i + Tk - Tq;
@@ -63,10 +75,10 @@ function attention(inputs: readonly Tensor[], outputs: readonly Tensor[], a: Att
       for (let j = 0; j < Tk; j++) if (p[j]! > m) m = p[j]!;
       let l = 0;
       for (let j = 0; j < Tk; j++) l += p[j] = Math.exp(p[j]! - m);
-      const oo = (h * Tq + i) * Dv;
+      const oo = rowOffset(a, h, i, Tq, Dv);
       for (let c = 0; c < Dv; c++) {
         let s = 0;
-        for (let j = 0; j < Tk; j++) s += p[j]! * v![(h * Tk + j) * Dv + c]!;
+        for (let j = 0; j < Tk; j++) s += p[j]! * v![rowOffset(a, h, j, Tk, Dv) + c]!;
         out[oo + c] = s / l;
       }
       lse[h * Tq + i] = m + Math.log(l);
@@ -99,22 +111,22 @@ function attentionBackward(
     dvAcc.fill(0);
     for (let i = 0; i < Tq; i++) {
       logitsRow(q!, k!, bias ?? null, a, h, i, p);
-      const oo = (h * Tq + i) * Dv;
-      const qo = (h * Tq + i) * D;
+      const oo = rowOffset(a, h, i, Tq, Dv);
+      const qo = rowOffset(a, h, i, Tq, D);
       let delta = 0;
       for (let c = 0; c < Dv; c++) delta += dOut![oo + c]! * out![oo + c]!;
       const dqRow = new Float64Array(D);
       for (let j = 0; j < Tk; j++) {
         const pij = Math.exp(p[j]! - lse![h * Tq + i]!);
         if (pij === 0) continue;
-        const vo = (h * Tk + j) * Dv;
+        const vo = rowOffset(a, h, j, Tk, Dv);
         let dp = 0;
         for (let c = 0; c < Dv; c++) {
           dp += dOut![oo + c]! * v![vo + c]!;
           dvAcc[j * Dv + c]! += pij * dOut![oo + c]!;
         }
         const ds = pij * (dp - delta) * a.scale;
-        const ko = (h * Tk + j) * D;
+        const ko = rowOffset(a, h, j, Tk, D);
         for (let d = 0; d < D; d++) {
           dqRow[d]! += ds * k![ko + d]!;
           dkAcc[j * D + d]! += ds * q![qo + d]!;
@@ -122,8 +134,10 @@ function attentionBackward(
       }
       dq.set(dqRow, qo);
     }
-    dk.set(dkAcc, h * Tk * D);
-    dv.set(dvAcc, h * Tk * Dv);
+    for (let j = 0; j < Tk; j++) {
+      dk.set(dkAcc.subarray(j * D, (j + 1) * D), rowOffset(a, h, j, Tk, D));
+      dv.set(dvAcc.subarray(j * Dv, (j + 1) * Dv), rowOffset(a, h, j, Tk, Dv));
+    }
   }
 }
 
