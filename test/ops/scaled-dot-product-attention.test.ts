@@ -11,6 +11,7 @@ import {
   slice,
   square,
   sum,
+  transpose,
 } from '../../src/ops/index.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -186,6 +187,34 @@ describe('scaledDotProductAttention', () => {
     const [g] = grad(sum(square(y)), [x], { createGraph: true });
     const [gg] = grad(sum(g!), [x]);
     assert.ok(gg!.data.some((e) => e !== 0));
+  });
+
+  it("takes the 'BTHD' layout (heads after the steps) with the same results and gradients", () => {
+    const swap = (t: Tensor) => transpose(t, [0, 2, 1, 3]);
+    const q = rand([2, 5, 3, 4], 50);
+    const k = rand([2, 7, 3, 4], 51);
+    const v = rand([2, 7, 3, 6], 52);
+    const mask = tensor(
+      Array.from({ length: 2 * 5 * 7 }, (_, i) => (i % 4 === 1 ? 0 : 1)),
+      [2, 1, 5, 7],
+      'bool',
+    );
+    for (const options of [{ causal: true }, { mask, bias: rand([3, 5, 7], 53) }]) {
+      const reference = scaledDotProductAttention(swap(q), swap(k), swap(v), options);
+      const out = scaledDotProductAttention(q, k, v, { ...options, layout: 'BTHD' });
+      expectClose(out, swap(reference), { atol: 1e-5 });
+      const viaScores = scaledDotProductAttentionWithScores(q, k, v, {
+        ...options,
+        layout: 'BTHD',
+      });
+      expectClose(viaScores.output, out, { atol: 1e-5 });
+      assert.deepEqual(viaScores.scores.shape, [2, 3, 5, 7]);
+    }
+    expectGradOk(
+      (a, b, c) => scaledDotProductAttention(a!, b!, c!, { causal: true, layout: 'BTHD' }),
+      [rand([1, 4, 2, 3], 54), rand([1, 4, 2, 3], 55), rand([1, 4, 2, 2], 56)],
+      { eps: 1e-3, atol: 2e-3 },
+    );
   });
 
   it('routes MultiHeadAttention through the fused kernel unless it returns scores or drops out', () => {
