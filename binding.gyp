@@ -42,7 +42,13 @@
         "native/shape/select.cc",
         "native/shape/shape_napi.cc",
         "native/softmax/softmax.cc",
-        "native/softmax/softmax_napi.cc"
+        "native/softmax/softmax_napi.cc",
+        "native/attention/attention.cc",
+        "native/attention/attention_napi.cc",
+        "native/norm/layer_norm.cc",
+        "native/norm/norm_napi.cc",
+        "native/activation/gelu.cc",
+        "native/activation/activation_napi.cc"
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],

@@ -236,4 +236,25 @@ describe('activation details', () => {
     const x = tensor(VALUES);
     expectClose(gelu(x, true), Array.from(gelu(x).data), { atol: 1e-3 });
   });
+
+  it('gelu(approximate) has a second derivative (its fused backward is not a dead end)', () => {
+    const at = [-2.5, -0.7, 0, 0.4, 1.9];
+    const d1 = (v: number[]) => {
+      const x = tensor(v);
+      x.requiresGrad = true;
+      return grad(gelu(x, true), [x])[0]!;
+    };
+    const x = tensor(at);
+    x.requiresGrad = true;
+    const [g] = grad(gelu(x, true), [x], { createGraph: true });
+    const [gg] = grad(g!, [x]);
+    const eps = 1e-2;
+    const plus = d1(at.map((v) => v + eps)).data;
+    const minus = d1(at.map((v) => v - eps)).data;
+    expectClose(
+      gg!,
+      at.map((_, i) => (plus[i]! - minus[i]!) / (2 * eps)),
+      { atol: 2e-3 },
+    );
+  });
 });

@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { grad } from '../../src/autograd/backward.js';
+import { MultiHeadAttention } from '../../src/nn/layers/multi-head-attention.js';
 import {
+  broadcastTo,
+  expandDims,
   mul,
   scaledDotProductAttention,
   scaledDotProductAttentionWithScores,
   slice,
+  square,
   sum,
+  transpose,
 } from '../../src/ops/index.js';
 import { tensor } from '../../src/tensor/create.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectClose, expectGradOk, rand } from '../helpers.js';
 
 /** softmax(q kᵀ / √D + mask) v for one [T, D] head, in plain loops (float64). */
@@ -124,6 +130,103 @@ describe('scaledDotProductAttention', () => {
           .some((e) => e !== 0),
       );
     }
+  });
+
+  it('runs the fused kernel and agrees with the composed path, masks, bias and causal included', () => {
+    const q = rand([2, 3, 5, 4], 20);
+    const k = rand([2, 3, 7, 4], 21);
+    const v = rand([2, 3, 7, 6], 22);
+    const mask = tensor(
+      Array.from({ length: 2 * 5 * 7 }, (_, i) => (i % 5 === 3 ? 0 : 1)),
+      [2, 1, 5, 7],
+      'bool',
+    );
+    const bias = rand([3, 1, 7], 23);
+    for (const options of [
+      {},
+      { causal: true },
+      { mask },
+      { mask, causal: true, scale: 0.3 },
+      { bias },
+      { bias, mask, causal: true },
+    ]) {
+      const fused = scaledDotProductAttention(q, k, v, options);
+      const composed = scaledDotProductAttentionWithScores(q, k, v, options).output;
+      expectClose(fused, composed, { atol: 1e-5 });
+      for (const x of [q, k, v]) x.requiresGrad = true;
+      const out = scaledDotProductAttention(q, k, v, options);
+      assert.equal(out.gradFn?.op, 'scaledDotProductAttention', 'the fused path ran');
+      const w = rand([...out.shape], 24);
+      const g1 = grad(sum(mul(out, w)), [q, k, v]);
+      const g2 = grad(sum(mul(scaledDotProductAttentionWithScores(q, k, v, options).output, w)), [
+        q,
+        k,
+        v,
+      ]);
+      g1.forEach((g, i) => {
+        expectClose(g!, g2[i]!, { atol: 1e-5 });
+      });
+      for (const x of [q, k, v]) x.requiresGrad = false;
+    }
+  });
+
+  it('has correct gradients through the fused kernel with a bias, a mask and causal together', () => {
+    const q = rand([2, 4, 3], 30);
+    const k = rand([2, 6, 3], 31);
+    const v = rand([2, 6, 5], 32);
+    const mask = tensor([1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1], [2, 6], 'bool');
+    const maskFull = broadcastTo(expandDims(mask, 1), [2, 4, 6]);
+    const bias = rand([2, 4, 6], 33);
+    const f = (a: Tensor, b: Tensor, c: Tensor) =>
+      scaledDotProductAttention(a, b, c, { mask: maskFull, bias, causal: true });
+    expectGradOk((a, b, c) => f(a!, b!, c!), [q, k, v], { eps: 1e-3, atol: 2e-3 });
+    // A second derivative goes through the composed gradient, never silently zero.
+    const x = rand([1, 3, 2], 34);
+    x.requiresGrad = true;
+    const y = scaledDotProductAttention(x, x, x, { causal: true, bias: rand([3, 3], 35) });
+    const [g] = grad(sum(square(y)), [x], { createGraph: true });
+    const [gg] = grad(sum(g!), [x]);
+    assert.ok(gg!.data.some((e) => e !== 0));
+  });
+
+  it("takes the 'BTHD' layout (heads after the steps) with the same results and gradients", () => {
+    const swap = (t: Tensor) => transpose(t, [0, 2, 1, 3]);
+    const q = rand([2, 5, 3, 4], 50);
+    const k = rand([2, 7, 3, 4], 51);
+    const v = rand([2, 7, 3, 6], 52);
+    const mask = tensor(
+      Array.from({ length: 2 * 5 * 7 }, (_, i) => (i % 4 === 1 ? 0 : 1)),
+      [2, 1, 5, 7],
+      'bool',
+    );
+    for (const options of [{ causal: true }, { mask, bias: rand([3, 5, 7], 53) }]) {
+      const reference = scaledDotProductAttention(swap(q), swap(k), swap(v), options);
+      const out = scaledDotProductAttention(q, k, v, { ...options, layout: 'BTHD' });
+      expectClose(out, swap(reference), { atol: 1e-5 });
+      const viaScores = scaledDotProductAttentionWithScores(q, k, v, {
+        ...options,
+        layout: 'BTHD',
+      });
+      expectClose(viaScores.output, out, { atol: 1e-5 });
+      assert.deepEqual(viaScores.scores.shape, [2, 3, 5, 7]);
+    }
+    expectGradOk(
+      (a, b, c) => scaledDotProductAttention(a!, b!, c!, { causal: true, layout: 'BTHD' }),
+      [rand([1, 4, 2, 3], 54), rand([1, 4, 2, 3], 55), rand([1, 4, 2, 2], 56)],
+      { eps: 1e-3, atol: 2e-3 },
+    );
+  });
+
+  it('routes MultiHeadAttention through the fused kernel unless it returns scores or drops out', () => {
+    const x = rand([2, 5, 8], 40);
+    const mha = new MultiHeadAttention(2, 4, { seed: 1 });
+    const fused = mha.apply(x, { useCausalMask: true }) as Tensor;
+    const [out, scores] = mha.apply(x, {
+      useCausalMask: true,
+      returnAttentionScores: true,
+    }) as unknown as Tensor[];
+    expectClose(fused, out!, { atol: 1e-5 });
+    assert.deepEqual(scores!.shape, [2, 2, 5, 5]);
   });
 
   it('rejects mismatched head dimensions, lengths and mask shapes', () => {

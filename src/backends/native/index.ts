@@ -2,10 +2,13 @@ import { availableParallelism } from 'node:os';
 import '../ts/index.js';
 import { registerBackend } from '../registry.js';
 import { loadBinding, type NativeBinding } from './binding.js';
+import { registerAttention } from './kernels/attention.js';
 import { registerBinary } from './kernels/binary.js';
 import { registerConv2d } from './kernels/conv2d.js';
 import { registerGather } from './kernels/gather.js';
 import { registerFused } from './kernels/fused.js';
+import { registerGelu } from './kernels/gelu.js';
+import { registerLayerNorm } from './kernels/layer-norm.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
@@ -75,4 +78,7 @@ if (native) {
   registerGather(native);
   registerShape(native);
   registerSoftmax(native);
+  registerAttention(native);
+  registerLayerNorm(native);
+  registerGelu(native);
 }

@@ -3,6 +3,7 @@ import {
   dense,
   expandDims,
   reshape,
+  scaledDotProductAttention,
   scaledDotProductAttentionWithScores,
   transpose,
 } from '../../ops/index.js';
@@ -194,12 +195,20 @@ export class MultiHeadAttention extends Layer {
     const query = list[0]!;
     const value = list[1] ?? query;
     const key = list[2] ?? value;
-    const { output, scores } = this.attend(query, value, key, null, {
-      attentionMask: (args['attentionMask'] as TensorLike | undefined) ?? null,
-      useCausalMask: (args['useCausalMask'] as boolean | undefined) ?? false,
-      training: args.training,
-    });
-    return args['returnAttentionScores'] ? [output, scores] : output;
+    const wantScores = !!args['returnAttentionScores'];
+    const { output, scores } = this.attend(
+      query,
+      value,
+      key,
+      null,
+      {
+        attentionMask: (args['attentionMask'] as TensorLike | undefined) ?? null,
+        useCausalMask: (args['useCausalMask'] as boolean | undefined) ?? false,
+        training: args.training,
+      },
+      wantScores,
+    );
+    return wantScores ? [output, scores!] : output;
   }
 
   /**
@@ -225,40 +234,62 @@ export class MultiHeadAttention extends Layer {
     key: Tensor,
     cache: AttentionCache | null,
     options: AttentionCallOptions,
-  ): { output: Tensor; scores: Tensor; newCache: AttentionCache } {
+    wantScores = false,
+  ): { output: Tensor; scores: Tensor | null; newCache: AttentionCache } {
     this.checkInputs(query, value, key);
     const past = cache ? this.checkCache(cache, query.shape[0]!) : 0;
     const rope = (x: Tensor) =>
       this.useRotaryEmbedding
         ? applyRotaryEmbedding(x, { maxWavelength: this.rotaryMaxWavelength, startIndex: past })
         : x;
-    // [B, T, H, d] -> [B, H, T, d]
-    const heads = (x: Tensor) => transpose(x, [0, 2, 1, 3]);
-    const q = heads(rope(this.project(query, this.queryKernel, this.queryBias)));
-    let k = heads(rope(this.project(key, this.keyKernel, this.keyBias)));
-    let v = heads(this.project(value, this.valueKernel, this.valueBias));
-    if (cache) {
-      k = concat([cache.key, k], 2);
-      v = concat([cache.value, v], 2);
-    }
+    const qp = rope(this.project(query, this.queryKernel, this.queryBias));
+    const kp = rope(this.project(key, this.keyKernel, this.keyBias));
+    const vp = this.project(value, this.valueKernel, this.valueBias);
     const Tq = query.shape[1]!;
-    const Tk = k.shape[2]!;
+    const Tk = past + key.shape[1]!;
     const mask = this.checkMask(options.attentionMask ?? null, query.shape[0]!, Tq, Tk);
-    const { output, scores } = scaledDotProductAttentionWithScores(q, k, v, {
+    const attentionOptions = {
       mask: mask && expandDims(mask, 1),
       causal: options.useCausalMask ?? false,
       dropout: options.training ? this.dropout : 0,
       rng: this.rng,
-    });
+    };
+    // [B, T, H, d] -> [B, H, T, d], the cache's layout (built only when read without a cache).
+    const heads = (x: Tensor) => transpose(x, [0, 2, 1, 3]);
+    let output: Tensor;
+    let scores: Tensor | null = null;
+    let newCache: AttentionCache;
+    if (cache) {
+      const k = concat([cache.key, heads(kp)], 2);
+      const v = concat([cache.value, heads(vp)], 2);
+      const r = scaledDotProductAttentionWithScores(heads(qp), k, v, attentionOptions);
+      output = transpose(r.output, [0, 2, 1, 3]);
+      scores = r.scores;
+      newCache = { key: k, value: v };
+    } else {
+      // The projections' own layout [B, T, H, d]: no transposes around the fused kernel.
+      const opts = { ...attentionOptions, layout: 'BTHD' as const };
+      if (wantScores || attentionOptions.dropout > 0) {
+        const r = scaledDotProductAttentionWithScores(qp, kp, vp, opts);
+        output = r.output;
+        scores = r.scores;
+      } else {
+        output = scaledDotProductAttention(qp, kp, vp, opts);
+      }
+      newCache = lazyCache(
+        () => heads(kp),
+        () => heads(vp),
+      );
+    }
     const [B, H] = [query.shape[0]!, this.numHeads];
-    const merged = reshape(transpose(output, [0, 2, 1, 3]), [B, Tq, H * this.valueDim]);
+    const merged = reshape(output, [B, Tq, H * this.valueDim]);
     const wo = builtWeight(this, this.outputKernel);
     const out = dense(
       merged,
       reshape(wo, [H * this.valueDim, wo.shape[2]!]),
       this.outputBias ?? undefined,
     );
-    return { output: out, scores, newCache: { key: k, value: v } };
+    return { output: out, scores, newCache };
   }
 
   /** x [B, T, d] @ kernel [d, H, e] + bias [H, e] -> [B, T, H, e]. */
@@ -379,6 +410,22 @@ export class MultiHeadAttention extends Layer {
       args as MultiHeadAttentionArgs,
     );
   }
+}
+
+/** A cache whose [B, H, T, d] tensors are made on first read (training never reads them). */
+function lazyCache(key: () => Tensor, value: () => Tensor): AttentionCache {
+  let k: Tensor | null = null;
+  let v: Tensor | null = null;
+  return {
+    get key() {
+      k ??= key();
+      return k;
+    },
+    get value() {
+      v ??= value();
+      return v;
+    },
+  };
 }
 
 registerLayer(MultiHeadAttention);

@@ -24,6 +24,8 @@ import './conv2d-backprop-filter.js';
 import './max-pool2d.js';
 import './avg-pool2d.js';
 import './layer-norm.js';
+import './attention.js';
+import './gelu.js';
 import './lstm.js';
 import './gru.js';
 import './simple-rnn.js';

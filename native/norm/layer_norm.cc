@@ -1,0 +1,120 @@
+// Layer normalization as plain loops the compiler vectorizes: row statistics in double (as the
+// TypeScript kernel), the normalization itself in float. Rows are split across the thread pool;
+// the backward pass's dgamma/dbeta are summed per thread in double and added up at the end.
+#include "layer_norm.h"
+
+#include <cmath>
+#include <vector>
+
+#include "../threadpool.h"
+
+namespace keel {
+namespace {
+
+// Rows per task: at least this many elements, so small inputs stay on one thread.
+constexpr int64_t kGrainElements = 1 << 15;
+
+inline int64_t grain_rows(int64_t F) { return F > 0 ? kGrainElements / F + 1 : 1; }
+
+}  // namespace
+
+void layer_norm(const float* x, const float* gamma, const float* beta, float* y, float* mean,
+                float* rstd, int64_t rows, int64_t F, double epsilon) {
+  parallel_for(rows, grain_rows(F), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const float* xr = x + r * F;
+      float* yr = y + r * F;
+      double s = 0;
+      for (int64_t f = 0; f < F; f++) s += xr[f];
+      const double m = s / static_cast<double>(F);
+      double v = 0;
+      for (int64_t f = 0; f < F; f++) {
+        const double d = xr[f] - m;
+        v += d * d;
+      }
+      const double rs = 1 / std::sqrt(v / static_cast<double>(F) + epsilon);
+      mean[r] = static_cast<float>(m);
+      rstd[r] = static_cast<float>(rs);
+      const float mf = static_cast<float>(m), rf = static_cast<float>(rs);
+      if (gamma && beta)
+        for (int64_t f = 0; f < F; f++) yr[f] = (xr[f] - mf) * rf * gamma[f] + beta[f];
+      else if (gamma)
+        for (int64_t f = 0; f < F; f++) yr[f] = (xr[f] - mf) * rf * gamma[f];
+      else if (beta)
+        for (int64_t f = 0; f < F; f++) yr[f] = (xr[f] - mf) * rf + beta[f];
+      else
+        for (int64_t f = 0; f < F; f++) yr[f] = (xr[f] - mf) * rf;
+    }
+  });
+}
+
+namespace {
+
+struct Backward {
+  const float *dy, *x, *mean, *rstd, *gamma;
+  float* dx;
+  bool want_params;
+  int64_t rows, F;
+  std::vector<double>* partial;  // [threads][2F]: dgamma then dbeta sums of each thread
+};
+
+void backward_rows(const Backward& b, int64_t r0, int64_t r1, double* acc_g, double* acc_b) {
+  const int64_t F = b.F;
+  std::vector<float> g(static_cast<size_t>(F)), xh(static_cast<size_t>(F));
+  for (int64_t r = r0; r < r1; r++) {
+    const float* dyr = b.dy + r * F;
+    const float* xr = b.x + r * F;
+    const float m = b.mean[r], rs = b.rstd[r];
+    double sum_g = 0, sum_gx = 0;
+    for (int64_t f = 0; f < F; f++) {
+      xh[f] = (xr[f] - m) * rs;
+      g[f] = b.gamma ? dyr[f] * b.gamma[f] : dyr[f];
+      sum_g += g[f];
+      sum_gx += static_cast<double>(g[f]) * xh[f];
+    }
+    if (b.want_params)
+      for (int64_t f = 0; f < F; f++) {
+        acc_g[f] += static_cast<double>(dyr[f]) * xh[f];
+        acc_b[f] += dyr[f];
+      }
+    const float mg = static_cast<float>(sum_g / static_cast<double>(F));
+    const float mgx = static_cast<float>(sum_gx / static_cast<double>(F));
+    float* dxr = b.dx + r * F;
+    for (int64_t f = 0; f < F; f++) dxr[f] = rs * (g[f] - mg - xh[f] * mgx);
+  }
+}
+
+}  // namespace
+
+void layer_norm_backward(const float* dy, const float* x, const float* mean, const float* rstd,
+                         const float* gamma, float* dx, float* dgamma, float* dbeta, int64_t rows,
+                         int64_t F) {
+  int threads = num_threads();
+  const int64_t chunks = (rows + grain_rows(F) - 1) / grain_rows(F);
+  if (chunks < threads) threads = static_cast<int>(chunks < 1 ? 1 : chunks);
+  std::vector<double> partial(static_cast<size_t>(threads * 2 * F), 0.0);
+  Backward b{dy, x, mean, rstd, gamma, dx, dgamma || dbeta, rows, F, &partial};
+  if (threads <= 1) {
+    backward_rows(b, 0, rows, partial.data(), partial.data() + F);
+  } else {
+    parallel_region(
+        threads,
+        [](void* p, int tid, int nt) {
+          const Backward& b = *static_cast<const Backward*>(p);
+          double* acc = b.partial->data() + static_cast<int64_t>(tid) * 2 * b.F;
+          backward_rows(b, b.rows * tid / nt, b.rows * (tid + 1) / nt, acc, acc + b.F);
+        },
+        &b);
+  }
+  for (int64_t f = 0; f < F; f++) {
+    double sg = 0, sb = 0;
+    for (int t = 0; t < threads; t++) {
+      sg += partial[static_cast<size_t>(t * 2 * F + f)];
+      sb += partial[static_cast<size_t>(t * 2 * F + F + f)];
+    }
+    if (dgamma) dgamma[f] = static_cast<float>(sg);
+    if (dbeta) dbeta[f] = static_cast<float>(sb);
+  }
+}
+
+}  // namespace keel
