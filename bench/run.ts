@@ -26,7 +26,7 @@ const option = (name: string) => {
 };
 if (flag('help')) {
   console.log(
-    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt] [--malloc-tuned]',
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt] [--malloc-tuned] [--skip tfjs-cpu,...]',
   );
   process.exit(0);
 }
@@ -38,7 +38,17 @@ const envThreads = Number(process.env['KEEL_NUM_THREADS']);
 const threads =
   Number.isInteger(envThreads) && envThreads > 0 ? envThreads : availableParallelism();
 const wanted = option('suites')?.split(',');
-const suites = allSuites(quick).filter((s) => !wanted || wanted.includes(s.name));
+// --skip: contenders left out of every suite (e.g. tfjs-cpu, whose LSTM batch takes minutes).
+const skipped = option('skip')?.split(',') ?? [];
+const suites = allSuites(quick)
+  .filter((s) => !wanted || wanted.includes(s.name))
+  .map((s) => ({
+    ...s,
+    cases: s.cases.map((c) => ({
+      ...c,
+      contenders: c.contenders.filter((x) => !skipped.includes(x.name)),
+    })),
+  }));
 if (suites.length === 0) throw new Error(`bench: no suite matches --suites ${wanted}`);
 
 // --malloc-tuned: glibc keeps freed memory instead of returning it to the OS after every large
