@@ -38,8 +38,19 @@ export function predictModel(
       );
     }
   }
-  const order = identityOrder(n);
   const steps = Math.ceil(n / batchSize);
+  // One batch (a serving request): no row copies in or out, only outputs that share an input's
+  // storage (an identity or reshape-only model) are copied so the result never aliases x.
+  if (steps === 1 && verbose === 0) {
+    const out = noGrad(() => model.apply(xs.length === 1 ? xs[0]! : xs, { training: false }));
+    const ys = (Array.isArray(out) ? out : [out]).map((y) =>
+      xs.some((t) => t.data.buffer === y.data.buffer)
+        ? new Tensor(y.data.slice() as never, y.shape, y.dtype)
+        : y,
+    );
+    return Array.isArray(out) ? ys : ys[0]!;
+  }
+  const order = identityOrder(n);
   const bar = verbose > 0 ? new Progbar({ target: steps, verbose, stream: args.stream }) : null;
   let outputs: Tensor[] | null = null;
   let returnsList = false;
