@@ -3,6 +3,7 @@ import { describe } from 'node:test';
 import { getKernel } from '../../../src/backends/index.js';
 import type { Conv2DAttrs, Pool2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import {
+  convGeometry as conv,
   expectElementsClose,
   expectNormClose,
   forEachConfig,
@@ -12,44 +13,6 @@ import {
   runOn,
   zerosOf,
 } from './native-helpers.js';
-
-/** The geometry of a convolution with 'same' (pad > 0) or 'valid' padding, as the op computes it. */
-function conv(
-  batch: number,
-  inH: number,
-  inW: number,
-  inC: number,
-  outC: number,
-  f: [number, number],
-  stride: [number, number] = [1, 1],
-  dilation: [number, number] = [1, 1],
-  same = false,
-): Conv2DAttrs {
-  const eff = (k: number, d: number) => (k - 1) * d + 1;
-  const out = (n: number, k: number, s: number) =>
-    same ? Math.ceil(n / s) : Math.max(0, Math.floor((n - k) / s) + 1);
-  const outH = out(inH, eff(f[0], dilation[0]), stride[0]);
-  const outW = out(inW, eff(f[1], dilation[1]), stride[1]);
-  const pad = (o: number, n: number, k: number, s: number) =>
-    same ? Math.floor(Math.max(0, (o - 1) * s + k - n) / 2) : 0;
-  return {
-    batch,
-    inH,
-    inW,
-    inC,
-    outH,
-    outW,
-    outC,
-    filterH: f[0],
-    filterW: f[1],
-    strideH: stride[0],
-    strideW: stride[1],
-    dilationH: dilation[0],
-    dilationW: dilation[1],
-    padTop: pad(outH, inH, eff(f[0], dilation[0]), stride[0]),
-    padLeft: pad(outW, inW, eff(f[1], dilation[1]), stride[1]),
-  };
-}
 
 const convCases: Conv2DAttrs[] = [
   conv(2, 9, 7, 3, 5, [3, 3]),

@@ -5,6 +5,7 @@ import type { FusedBinding } from '../../../src/backends/native/kernels/fused.js
 import type { Conv2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {
+  convGeometry as conv,
   expectNormClose,
   forEachConfig,
   itNative,
@@ -15,44 +16,6 @@ import {
 } from './native-helpers.js';
 
 const ACTS = [0, 1, 2, 3, 4]; // linear, relu, sigmoid, tanh, softmax
-
-/** A 'valid' or 'same' stride-1 convolution geometry (strides and dilation as given). */
-function conv(
-  batch: number,
-  inH: number,
-  inW: number,
-  inC: number,
-  outC: number,
-  f: [number, number],
-  stride: [number, number] = [1, 1],
-  dilation: [number, number] = [1, 1],
-  same = false,
-): Conv2DAttrs {
-  const eff = (k: number, d: number) => (k - 1) * d + 1;
-  const out = (n: number, k: number, s: number) =>
-    same ? Math.ceil(n / s) : Math.max(0, Math.floor((n - k) / s) + 1);
-  const outH = out(inH, eff(f[0], dilation[0]), stride[0]);
-  const outW = out(inW, eff(f[1], dilation[1]), stride[1]);
-  const pad = (o: number, n: number, k: number, s: number) =>
-    same ? Math.floor(Math.max(0, (o - 1) * s + k - n) / 2) : 0;
-  return {
-    batch,
-    inH,
-    inW,
-    inC,
-    outH,
-    outW,
-    outC,
-    filterH: f[0],
-    filterW: f[1],
-    strideH: stride[0],
-    strideW: stride[1],
-    dilationH: dilation[0],
-    dilationW: dilation[1],
-    padTop: pad(outH, inH, eff(f[0], dilation[0]), stride[0]),
-    padLeft: pad(outW, inW, eff(f[1], dilation[1]), stride[1]),
-  };
-}
 
 // Direct (<= 32 taps) and im2col geometries; channel counts around the 4-vector register block.
 const convCases: Conv2DAttrs[] = [

@@ -4,6 +4,7 @@ import { getKernel } from '../../../src/backends/index.js';
 import type { NativeBinding } from '../../../src/backends/native/binding.js';
 import { nativeOptions } from '../../../src/backends/native/check.js';
 import { nativeBinding, nativeUnavailableReason } from '../../../src/backends/native/index.js';
+import type { Conv2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -141,4 +142,42 @@ export function expectElementsClose(
 /** `it` that skips without the addon, and fails instead when KEEL_REQUIRE_NATIVE=1. */
 export function itNative(name: string, fn: () => void | Promise<void>): void {
   it(name, { skip: process.env['KEEL_REQUIRE_NATIVE'] === '1' ? false : skip }, fn);
+}
+
+/** The geometry of a convolution with 'same' (pad > 0) or 'valid' padding, as the op computes it. */
+export function convGeometry(
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outC: number,
+  f: [number, number],
+  stride: [number, number] = [1, 1],
+  dilation: [number, number] = [1, 1],
+  same = false,
+): Conv2DAttrs {
+  const eff = (k: number, d: number) => (k - 1) * d + 1;
+  const out = (n: number, k: number, s: number) =>
+    same ? Math.ceil(n / s) : Math.max(0, Math.floor((n - k) / s) + 1);
+  const outH = out(inH, eff(f[0], dilation[0]), stride[0]);
+  const outW = out(inW, eff(f[1], dilation[1]), stride[1]);
+  const pad = (o: number, n: number, k: number, s: number) =>
+    same ? Math.floor(Math.max(0, (o - 1) * s + k - n) / 2) : 0;
+  return {
+    batch,
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    filterH: f[0],
+    filterW: f[1],
+    strideH: stride[0],
+    strideW: stride[1],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    padTop: pad(outH, inH, eff(f[0], dilation[0]), stride[0]),
+    padLeft: pad(outW, inW, eff(f[1], dilation[1]), stride[1]),
+  };
 }
