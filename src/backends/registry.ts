@@ -56,6 +56,17 @@ export function listKernels(backend: string): string[] {
   return [...(kernels.get(backend)?.keys() ?? [])];
 }
 
+/** Sees each kernel call an op makes (with the kernel that ran), for tracing a computation. */
+export type KernelTracer = (
+  kernel: Kernel,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: unknown,
+) => void;
+
+let tracer: KernelTracer | null = null;
+let depth = 0;
+
 /** Runs the kernel `name` on the active backend. */
 export function runKernel<A>(
   name: string,
@@ -63,7 +74,27 @@ export function runKernel<A>(
   outputs: readonly Tensor[],
   attrs: A,
 ): void {
-  getKernel(name)(inputs, outputs, attrs);
+  const kernel = getKernel(name);
+  if (tracer === null) return kernel(inputs, outputs, attrs);
+  // Only the outermost calls are traced: a kernel built from other kernels replays as one step.
+  depth++;
+  try {
+    kernel(inputs, outputs, attrs);
+  } finally {
+    depth--;
+  }
+  if (depth === 0) tracer(kernel, inputs, outputs, attrs);
+}
+
+/** Runs fn with every top-level kernel call reported to onKernel after it ran. */
+export function traceKernels<T>(onKernel: KernelTracer, fn: () => T): T {
+  if (tracer !== null) throw new Error('traceKernels: a trace is already running');
+  tracer = onKernel;
+  try {
+    return fn();
+  } finally {
+    tracer = null;
+  }
 }
 
 export function setBackend(name: string): void {

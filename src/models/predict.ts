@@ -6,6 +6,7 @@ import type { OutputStream } from '../utils/progbar.js';
 import { Progbar } from '../utils/progbar.js';
 import { type DataInput, identityOrder, takeRows } from './data-adapter.js';
 import { checkBatchSize, resolveVerbose } from './evaluate.js';
+import { runPlanned } from './inference-plan.js';
 import type { Model } from './model.js';
 import { prepareInputs } from './prepare.js';
 
@@ -42,6 +43,8 @@ export function predictModel(
   // One batch (a serving request): no row copies in or out, only outputs that share an input's
   // storage (an identity or reshape-only model) are copied so the result never aliases x.
   if (steps === 1 && verbose === 0) {
+    const planned = runPlanned(model, xs);
+    if (planned !== null) return planned;
     const out = noGrad(() => model.apply(xs.length === 1 ? xs[0]! : xs, { training: false }));
     const ys = (Array.isArray(out) ? out : [out]).map((y) =>
       xs.some((t) => t.data.buffer === y.data.buffer)
@@ -59,7 +62,9 @@ export function predictModel(
       const start = step * batchSize;
       const end = Math.min(n, start + batchSize);
       const rows = xs.map((t) => takeRows(t, order, start, end));
-      const out = model.apply(rows.length === 1 ? rows[0]! : rows, { training: false });
+      const out =
+        runPlanned(model, rows) ??
+        model.apply(rows.length === 1 ? rows[0]! : rows, { training: false });
       returnsList = Array.isArray(out);
       const ys = Array.isArray(out) ? out : [out];
       // The full outputs are allocated once the first batch shows their shapes and dtypes.

@@ -4,6 +4,7 @@ import type { SymbolicShape, SymbolicTensor } from '../nn/engine/symbolic-tensor
 import { Input, InputLayer } from '../nn/layers/input-layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../nn/layers/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { markTraceableModelCall } from './inference-plan.js';
 import { Model } from './model.js';
 
 export interface SequentialArgs {
@@ -135,3 +136,4 @@ export class Sequential extends Model {
 }
 
 registerLayer(Sequential);
+markTraceableModelCall(Sequential.prototype.call);

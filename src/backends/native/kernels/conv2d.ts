@@ -23,8 +23,20 @@ export const CONV2D_FIELDS = [
   'padLeft',
 ] as const;
 
+/** Packed attrs by attrs object: a replayed inference plan passes the same object every call. */
+const packed = new WeakMap<Conv2DAttrs, Float64Array>();
+
 /** The attrs as the Float64Array the addon takes, after checking each is a count. */
 export function packConv2d(kernel: string, a: Conv2DAttrs): Float64Array {
+  const hit = packed.get(a);
+  // Same values as when packed (attrs objects are not meant to change, but nothing forbids it).
+  if (hit && CONV2D_FIELDS.every((f, i) => hit[i] === a[f])) return hit;
+  const out = checkedConv2d(kernel, a);
+  packed.set(a, out);
+  return out;
+}
+
+function checkedConv2d(kernel: string, a: Conv2DAttrs): Float64Array {
   counts(kernel, a, CONV2D_FIELDS);
   if (
     a.strideH < 1 ||
