@@ -16,6 +16,7 @@ import { currentLogs, resetMetrics } from './compile.js';
 import type { DataInput } from './data-adapter.js';
 import { type EvaluateArgs, resolveVerbose } from './evaluate.js';
 import type { FitArgs } from './fit.js';
+import { runPlanned } from './inference-plan.js';
 import type { Model } from './model.js';
 import type { PredictArgs } from './predict.js';
 import { type PreparedData, prepareData, prepareInputs } from './prepare.js';
@@ -193,7 +194,9 @@ export async function predictDataset(
   for await (const el of ds) {
     const [x] = parts('predict', el, step++, false);
     const xs = prepareInputs(model, 'predict', x);
-    const out = noGrad(() => model.apply(xs.length === 1 ? xs[0]! : xs, { training: false }));
+    const out =
+      runPlanned(model, xs) ??
+      noGrad(() => model.apply(xs.length === 1 ? xs[0]! : xs, { training: false }));
     returnsList = Array.isArray(out);
     outs.push(Array.isArray(out) ? out : [out]);
   }
