@@ -464,7 +464,25 @@ static void max_pool_backward_images(const float* dy, const float* x, const floa
         const int64_t w = ow * a.strideW - a.padLeft;
         const int64_t iw0 = w > 0 ? w : 0, iw1 = w + a.poolW < a.inW ? w + a.poolW : a.inW;
         const int64_t o = ((b * a.outH + oh) * a.outW + ow) * C;
-        for (int64_t c = 0; c < C; c += W) {
+        int64_t c = 0;
+        if (ih1 - ih0 == 2 && iw1 - iw0 == 2) {
+          // A whole 2x2 window: its four cells as fixed pointers, the same first-match rule.
+          const int64_t s0 = ((b * a.inH + ih0) * a.inW + iw0) * C;
+          const int64_t cell[4] = {s0, s0 + C, s0 + a.inW * C, s0 + a.inW * C + C};
+          for (; c + W <= C; c += W) {
+            const F m = load(y + o + c);
+            const F nan_hit = select(is_nan(m), set1(1.0f), zero());
+            F left = load(dy + o + c);  // what is left to hand out
+            for (int k = 0; k < 4; k++) {
+              const F v = load(x + cell[k] + c);
+              const M hit = gt(select(eq(v, m), set1(1.0f), select(is_nan(v), nan_hit, zero())), zero());
+              float* d = dx + cell[k] + c;
+              store(d, load(d) + select(hit, left, zero()));
+              left = select(hit, zero(), left);
+            }
+          }
+        }
+        for (; c < C; c += W) {
           const int n = C - c < W ? static_cast<int>(C - c) : W;
           const F m = load_partial_or_full(y + o + c, n);
           const M mnan = is_nan(m);

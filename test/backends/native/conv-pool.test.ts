@@ -166,6 +166,8 @@ describe('native pooling', () => {
           [1, 7],
         ] as const)
           if (w < a.inW) x.data[(h * a.inW + w) * C + 5] = Number.NaN;
+        // Three equal maxima in the first window of channel 2: the first (row-major) takes dy.
+        for (const i of [1, a.inW, a.inW + 1]) x.data[i * C + 2] = 5;
       }
       const dy = randomTensor([a.batch, a.outH, a.outW, a.channels], 5);
       const xs = [a.batch, a.inH, a.inW, a.channels];
