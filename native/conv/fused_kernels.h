@@ -335,12 +335,14 @@ static void grad_tile(const float* x, const Conv2DGeom& a, const GradBlock& g, i
   F acc[TG][NV];
   for (int k = 0; k < TG; k++)
     for (int v = 0; v < NV; v++) acc[k][v] = zero();
-  const int64_t* off = g.off + t0;
+  int64_t off[TG];  // held in registers across the sweep
+  for (int k = 0; k < TG; k++) off[k] = g.off[t0 + k];
   for (int64_t q = 0; q < g.n; q++, dy += C) {
     F xv[TG];
     const int64_t c = g.corner[q];
     if (c >= 0) {
-      for (int k = 0; k < TG; k++) xv[k] = set1(x[c + off[k]]);
+      const float* xc = x + c;
+      for (int k = 0; k < TG; k++) xv[k] = set1(xc[off[k]]);
     } else {
       for (int k = 0; k < TG; k++) xv[k] = set1(grad_tap_value(x, a, g, q, t0 + k));
     }
@@ -392,9 +394,13 @@ static void filter_grad_direct(const float* x, const float* dy, float* dw, const
   const int64_t spanW = (a.filterW - 1) * a.dilationW, spanH = (a.filterH - 1) * a.dilationH;
   for (int64_t q0 = p0; q0 < p1; q0 += kGradPixels) {
     g.n = q0 + kGradPixels < p1 ? kGradPixels : p1 - q0;
+    // (b, oh, ow) of pixel q0, then stepped pixel by pixel (no division per pixel).
+    int64_t ow = q0 % a.outW, oh = q0 / a.outW % a.outH, b = q0 / a.outW / a.outH;
     for (int64_t q = 0; q < g.n; q++) {
-      const int64_t p = q0 + q;
-      const int64_t ow = p % a.outW, t = p / a.outW, oh = t % a.outH, b = t / a.outH;
+      if (q > 0 && ++ow == a.outW) {
+        ow = 0;
+        if (++oh == a.outH) oh = 0, b++;
+      }
       const int64_t h0 = oh * a.strideH - a.padTop, w0 = ow * a.strideW - a.padLeft;
       const bool inside = h0 >= 0 && h0 + spanH < a.inH && w0 >= 0 && w0 + spanW < a.inW;
       g.corner[q] = inside ? ((b * a.inH + h0) * a.inW + w0) * a.inC : -1;
