@@ -4,6 +4,7 @@ import { getKernel } from '../../../src/backends/index.js';
 import type { Conv2DAttrs, Pool2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import {
   convGeometry as conv,
+  directConvCases,
   expectElementsClose,
   expectNormClose,
   forEachConfig,
@@ -53,6 +54,24 @@ describe('native conv2d', () => {
       }
     },
   );
+
+  itNative('the direct filter gradient matches the TS kernel on every register-tile path', () => {
+    for (const a of directConvCases()) {
+      const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 21);
+      const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 22);
+      const shape = [a.filterH, a.filterW, a.inC, a.outC];
+      const expected = runOn('ts', 'conv2dBackpropFilter', [x, dy], [zerosOf(shape)], a)[0]!;
+      forEachConfig((isa, threads) => {
+        const dw = runOn('native', 'conv2dBackpropFilter', [x, dy], [zerosOf(shape)], a)[0]!;
+        expectNormClose(
+          dw,
+          expected,
+          1e-5,
+          `conv2dBackpropFilter ${JSON.stringify(a)} (${isa}, ${threads})`,
+        );
+      });
+    }
+  });
 
   itNative('rejects arrays that do not fit the geometry', () => {
     const a = conv(1, 4, 4, 2, 3, [3, 3]);
@@ -124,6 +143,11 @@ describe('native pooling', () => {
     pool(3, 5, 5, 2, [2, 2], [1, 2], true),
     pool(4, 20, 20, 16, [2, 2], [2, 2]),
     pool(0, 4, 4, 2, [2, 2], [2, 2]),
+    // Whole 2x2 windows over channel counts that fill vectors, and with a remainder after them.
+    pool(2, 6, 7, 8, [2, 2], [2, 2]),
+    pool(1, 5, 6, 16, [2, 2], [2, 2], true),
+    pool(1, 4, 4, 24, [2, 2], [1, 1]),
+    pool(1, 6, 6, 13, [2, 2], [2, 2]),
   ];
   itNative('matches the TS kernels for max and average pooling, forward and backward', () => {
     for (const a of cases) {
@@ -131,6 +155,19 @@ describe('native pooling', () => {
       if (x.size > 10) {
         x.data[3] = Number.NaN;
         x.data[7] = x.data[8]!; // a tie: the first maximum takes the gradient
+      }
+      if (a.channels >= 8 && a.inW >= 4 && a.inH >= 2) {
+        // A NaN at each of the four cells of a 2x2 window (windows at columns 0, 2, 4, 6 of row 0).
+        const C = a.channels;
+        for (const [h, w] of [
+          [0, 0],
+          [0, 3],
+          [1, 4],
+          [1, 7],
+        ] as const)
+          if (w < a.inW) x.data[(h * a.inW + w) * C + 5] = Number.NaN;
+        // Three equal maxima in the first window of channel 2: the first (row-major) takes dy.
+        for (const i of [1, a.inW, a.inW + 1]) x.data[i * C + 2] = 5;
       }
       const dy = randomTensor([a.batch, a.outH, a.outW, a.channels], 5);
       const xs = [a.batch, a.inH, a.inW, a.channels];

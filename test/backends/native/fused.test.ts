@@ -6,6 +6,7 @@ import type { Conv2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {
   convGeometry as conv,
+  directConvCases,
   expectNormClose,
   forEachConfig,
   itNative,
@@ -56,6 +57,33 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
     }
   });
 
+  itNative('fusedConv2d register tiles: every row remainder, channel block and border', () => {
+    for (const a of directConvCases()) {
+      const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 11);
+      const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 12);
+      const b = randomTensor([a.outC], 13);
+      const yShape = [a.batch, a.outH, a.outW, a.outC];
+      for (const [activation, inputs] of [
+        [1, [x, w, b]],
+        [0, [x, w]],
+        [3, [x, w, b]],
+      ] as const) {
+        const attrs = { ...a, activation };
+        const expected = runOn('ts', 'fusedConv2d', [...inputs], [zerosOf(yShape)], attrs)[0]!;
+        forEachConfig((isa, threads) => {
+          const y = randomTensor(yShape, 14);
+          getKernel('fusedConv2d', 'native')([...inputs], [y], attrs);
+          expectNormClose(
+            y,
+            expected,
+            1e-5,
+            `fusedConv2d ${JSON.stringify(attrs)} (${isa}, ${threads})`,
+          );
+        });
+      }
+    }
+  });
+
   itNative('fusedDense matches the TS kernel (narrow rows and the GEMM path)', () => {
     for (const [M, K, N] of [
       [1, 5408, 10],
@@ -65,6 +93,14 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
       [0, 5, 3],
       [4, 0, 3],
       [257, 50, 10],
+      // The overlapping-load tiles: N around 1..4 vectors, 4-row tiles and their leftover rows.
+      ...[4, 8, 9, 12, 15, 16, 17, 24, 25, 31, 32].flatMap((N) => [
+        [1, 37, N],
+        [9, 5, N],
+      ]),
+      [5, 3, 10],
+      [6, 1, 16],
+      [4, 2, 24],
     ] as const) {
       const x = randomTensor([M, K], 7);
       const w = randomTensor([K, N], 8);

@@ -181,3 +181,29 @@ export function convGeometry(
     padLeft: pad(outW, inW, eff(f[1], dilation[1]), stride[1]),
   };
 }
+
+/**
+ * Direct-convolution geometries (<= 32 taps) that reach every register-tile path of the native
+ * kernels: interior row widths 1..14 (each pixel-tile remainder), channel counts that are and
+ * are not multiples of the vector blocks, padding borders, strides, dilations, tap counts not
+ * multiples of 3 (the filter-gradient tiles), 32 taps, and one case big enough to be split
+ * mid-row between threads.
+ */
+export function directConvCases(): Conv2DAttrs[] {
+  const channels = [16, 32, 10, 37, 8, 3, 24, 20, 1, 17, 64, 9, 40, 5];
+  const cases: Conv2DAttrs[] = [];
+  for (let n = 1; n <= 14; n++)
+    cases.push(convGeometry(1 + (n % 2), 4, n + 2, 1 + (n % 3), channels[n - 1]!, [3, 3]));
+  cases.push(
+    convGeometry(2, 7, 11, 2, 19, [3, 3], [1, 1], [1, 1], true),
+    convGeometry(1, 13, 29, 1, 16, [3, 3], [2, 2]),
+    convGeometry(1, 12, 20, 2, 33, [2, 3], [1, 2], [2, 2], true),
+    convGeometry(1, 9, 15, 2, 17, [4, 4]), // 32 taps
+    convGeometry(2, 6, 17, 1, 12, [1, 5], [1, 1], [1, 1], true), // 5 taps
+    convGeometry(1, 8, 9, 2, 7, [2, 2], [1, 1], [1, 1], true), // 8 taps
+    convGeometry(1, 5, 9, 1, 6, [1, 2], [2, 1]), // 2 taps
+    convGeometry(1, 3, 4, 1, 16, [3, 3], [1, 1], [1, 1], true), // every pixel on the border
+    convGeometry(3, 30, 23, 2, 20, [3, 3], [1, 1], [1, 1], true), // threads split rows
+  );
+  return cases;
+}
