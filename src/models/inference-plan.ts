@@ -79,7 +79,7 @@ export class InferencePlan {
 
 /** Plans kept per model (input shapes), and the most bytes one plan may hold on to. */
 const MAX_PLANS = 4;
-const MAX_PLAN_BYTES = 256 * 2 ** 20;
+const MAX_PLAN_BYTES = 64 * 2 ** 20;
 
 interface ModelPlans {
   graph: unknown;
