@@ -47,6 +47,7 @@ describe('native optimizer updates', () => {
         decay: 0,
       };
       check('adamUpdate', 2, adam, n);
+      check('adamUpdate', 2, { ...adam, decay: 0.004 }, n);
       check('adamUpdate', 3, { ...adam, amsgrad: true, decay: 0.004 }, n);
       const rms = {
         learningRate: 0.01,
