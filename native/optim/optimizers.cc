@@ -25,36 +25,10 @@ void sgd_update(const float* g, float* w, float* m, int64_t n, double lr, double
   });
 }
 
-namespace {
-
-/** Adam without amsgrad over [i0, i1): branch-free, so the compiler vectorizes it (same double math). */
-template <bool kDecay>
-void adam_range(const float* g, float* w, float* m, float* v, int64_t i0, int64_t i1, double alpha,
-                double c1, double c2, double epsilon, double decay) {
-  for (int64_t i = i0; i < i1; i++) {
-    const double wi = kDecay ? static_cast<double>(w[i]) - w[i] * decay : w[i];
-    const double gi = g[i];
-    const double mi = m[i] + (gi - m[i]) * c1;
-    const double vi = v[i] + (gi * gi - v[i]) * c2;
-    m[i] = static_cast<float>(mi);
-    v[i] = static_cast<float>(vi);
-    w[i] = static_cast<float>(wi - (alpha * mi) / (std::sqrt(vi) + epsilon));
-  }
-}
-
-}  // namespace
-
 void adam_update(const float* g, float* w, float* m, float* v, float* vhat, int64_t n,
                  double alpha, double beta1, double beta2, double epsilon, double decay) {
   const double c1 = 1 - beta1, c2 = 1 - beta2;
   parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
-    if (!vhat) {
-      if (decay != 0)
-        adam_range<true>(g, w, m, v, i0, i1, alpha, c1, c2, epsilon, decay);
-      else
-        adam_range<false>(g, w, m, v, i0, i1, alpha, c1, c2, epsilon, decay);
-      return;
-    }
     for (int64_t i = i0; i < i1; i++) {
       const double wi = decay != 0 ? static_cast<double>(w[i]) - w[i] * decay : w[i];
       const double gi = g[i];
@@ -62,10 +36,14 @@ void adam_update(const float* g, float* w, float* m, float* v, float* vhat, int6
       const double vi = v[i] + (gi * gi - v[i]) * c2;
       m[i] = static_cast<float>(mi);
       v[i] = static_cast<float>(vi);
-      // Math.max semantics: NaN wins.
-      const double vh = std::isnan(vhat[i]) || std::isnan(vi) ? NAN : (vhat[i] > vi ? vhat[i] : vi);
-      vhat[i] = static_cast<float>(vh);
-      w[i] = static_cast<float>(wi - (alpha * mi) / (std::sqrt(vh) + epsilon));
+      double denom = vi;
+      if (vhat) {
+        // Math.max semantics: NaN wins.
+        const double vh = std::isnan(vhat[i]) || std::isnan(vi) ? NAN : (vhat[i] > vi ? vhat[i] : vi);
+        vhat[i] = static_cast<float>(vh);
+        denom = vh;
+      }
+      w[i] = static_cast<float>(wi - (alpha * mi) / (std::sqrt(denom) + epsilon));
     }
   });
 }
