@@ -132,12 +132,15 @@ export abstract class Optimizer {
       if (!this.accumulate(grads, vars)) return;
     }
     noGrad(() => {
-      const clipped = this.clipGradients(grads);
+      // A global-norm clip that the update rule applies itself needs no scaled copies.
+      const fused = this.fusesGradientScale && this.globalClipnorm !== undefined;
+      const scale = fused ? this.globalClipScale(grads) : 1;
+      const clipped = fused ? grads : this.clipGradients(grads);
       const lr = this.learningRate;
       for (let i = 0; i < vars.length; i++) {
         const v = vars[i]!;
         const decay = this.weightDecay && this.useWeightDecay(v) ? lr * this.weightDecay : 0;
-        this.updateStep(clipped[i]!, v, lr, decay);
+        this.updateStep(clipped[i]!, v, lr, decay, scale);
       }
     });
     this.iterations++;
@@ -170,13 +173,29 @@ export abstract class Optimizer {
   /**
    * The update rule for one variable, writing into its storage (and its slots') in place.
    * `decay` is learningRate · weightDecay for this variable (0 when none): w -= decay · w first.
+   * `gradScale` (1 unless `fusesGradientScale`) multiplies the gradient: the global-norm clip.
    */
   protected abstract updateStep(
     grad: Tensor,
     variable: Variable,
     learningRate: number,
     decay: number,
+    gradScale: number,
   ): void;
+
+  /** True when `updateStep` applies `gradScale` itself (then clipping makes no scaled copies). */
+  protected get fusesGradientScale(): boolean {
+    return false;
+  }
+
+  /** The factor globalClipnorm scales every gradient by: min(1, c / ‖grads‖); 1 when not set. */
+  private globalClipScale(grads: readonly Tensor[]): number {
+    if (this.globalClipnorm === undefined) return 1;
+    let total = 0;
+    for (const g of grads) total += sumOfSquares(g);
+    const n = Math.sqrt(total);
+    return n > this.globalClipnorm ? this.globalClipnorm / n : 1;
+  }
 
   /**
    * Excludes variables from weight decay: those listed, and those whose name contains any of
@@ -252,11 +271,8 @@ export abstract class Optimizer {
       });
     }
     if (this.globalClipnorm !== undefined) {
-      let total = 0;
-      for (const g of grads) total += sumOfSquares(g);
-      const n = Math.sqrt(total);
-      const c = this.globalClipnorm;
-      return n > c ? grads.map((g) => scaled(g, c / n)) : grads;
+      const scale = this.globalClipScale(grads);
+      return scale === 1 ? grads : grads.map((g) => scaled(g, scale));
     }
     if (this.clipvalue !== undefined) {
       const c = this.clipvalue;
