@@ -1,8 +1,8 @@
-// With u = √(2/π) (x + 0.044715 x³), (1 + tanh u) / 2 = σ(2u) = 1 / (1 + e^-2u): one vector exp
-// per element from the current ISA (the elementwise table) instead of a tanh, which pays for an exp,
-// a polynomial and a division (and loses digits to 1 + tanh u near -1, where σ keeps them). The
-// polynomial parts are plain loops the compiler vectorizes. Chunks stay in L1 and are split over
-// the thread pool, so the composed gradient's dozen full passes become one.
+// With u = √(2/π) (x + 0.044715 x³), (1 + tanh u) / 2 = σ(2u) = 1 / (1 + e^-2u): one vector
+// exp per element from the current ISA (the elementwise table) instead of a tanh, which pays for
+// an exp, a polynomial and a division (and loses digits to 1 + tanh u near -1, where σ keeps
+// them). The polynomial parts are plain loops the compiler vectorizes. Chunks stay in L1 and are
+// split over the thread pool, so the composed gradient's dozen full passes become one.
 #include "gelu.h"
 
 #include "../dispatch.h"
