@@ -218,17 +218,17 @@ Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// adamUpdate(g, w, m, v, vHat | null, alpha, beta1, beta2, epsilon, decay)
+// adamUpdate(g, w, m, v, vHat | null, alpha, beta1, beta2, epsilon, decay, gradScale)
 Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   const char* fn = "adamUpdate";
-  check_args(info, 10, fn);
+  check_args(info, 11, fn);
   F32 w = f32_arg(info, 1, fn, "w");
   const float* g = slot_arg(info, 0, fn, "g", w.length, false);
   float* m = slot_arg(info, 2, fn, "m", w.length, false);
   float* v = slot_arg(info, 3, fn, "v", w.length, false);
   float* vh = slot_arg(info, 4, fn, "vHat", w.length, true);
   keel::adam_update(g, w.data, m, v, vh, static_cast<int64_t>(w.length), num_arg(info, 5, fn, "alpha"), num_arg(info, 6, fn, "beta1"),
-                    num_arg(info, 7, fn, "beta2"), num_arg(info, 8, fn, "epsilon"), num_arg(info, 9, fn, "decay"));
+                    num_arg(info, 7, fn, "beta2"), num_arg(info, 8, fn, "epsilon"), num_arg(info, 9, fn, "decay"), num_arg(info, 10, fn, "gradScale"));
   return info.Env().Undefined();
 }
 

@@ -1,6 +1,8 @@
-// The tanh of each chunk comes from the current ISA's vector tanh (the elementwise table); the
-// polynomial parts are plain loops the compiler vectorizes. Chunks stay in L1 and are split over
-// the thread pool, so the composed gradient's dozen full passes become one.
+// With u = √(2/π) (x + 0.044715 x³), (1 + tanh u) / 2 = σ(2u) = 1 / (1 + e^-2u): one vector
+// exp per element from the current ISA (the elementwise table) instead of a tanh, which pays for
+// an exp, a polynomial and a division (and loses digits to 1 + tanh u near -1, where σ keeps
+// them). The polynomial parts are plain loops the compiler vectorizes. Chunks stay in L1 and are
+// split over the thread pool, so the composed gradient's dozen full passes become one.
 #include "gelu.h"
 
 #include "../dispatch.h"
@@ -15,10 +17,10 @@ constexpr int64_t kChunk = 512;
 constexpr float kC = 0.7978845608028654f;  // √(2/π)
 constexpr float kA = 0.044715f;
 
-/** t[i] = tanh(√(2/π) (x[i] + 0.044715 x[i]³)) for i < n <= kChunk. */
-inline void tanh_u(const float* x, float* t, int64_t n) {
-  for (int64_t i = 0; i < n; i++) t[i] = kC * (x[i] + kA * x[i] * x[i] * x[i]);
-  isa().unary(static_cast<int>(UnaryOp::tanh), t, t, n, 0, 0);
+/** e[i] = e^(-2u) with u = √(2/π) (x[i] + 0.044715 x[i]³), for i < n <= kChunk. */
+inline void exp_minus_2u(const float* x, float* e, int64_t n) {
+  for (int64_t i = 0; i < n; i++) e[i] = -2.0f * kC * (x[i] + kA * x[i] * x[i] * x[i]);
+  isa().unary(static_cast<int>(UnaryOp::exp), e, e, n, 0, 0);
 }
 
 }  // namespace
@@ -28,8 +30,8 @@ void gelu_tanh(const float* x, float* y, int64_t n) {
     alignas(64) float t[kChunk];
     for (int64_t c = i0; c < i1; c += kChunk) {
       const int64_t m = i1 - c < kChunk ? i1 - c : kChunk;
-      tanh_u(x + c, t, m);
-      for (int64_t i = 0; i < m; i++) y[c + i] = 0.5f * x[c + i] * (1.0f + t[i]);
+      exp_minus_2u(x + c, t, m);
+      for (int64_t i = 0; i < m; i++) y[c + i] = x[c + i] / (1.0f + t[i]);
     }
   });
 }
@@ -39,11 +41,12 @@ void gelu_tanh_backward(const float* dy, const float* x, float* dx, int64_t n) {
     alignas(64) float t[kChunk];
     for (int64_t c = i0; c < i1; c += kChunk) {
       const int64_t m = i1 - c < kChunk ? i1 - c : kChunk;
-      tanh_u(x + c, t, m);
+      exp_minus_2u(x + c, t, m);
+      // d/dx x σ(2u) = σ + x · 2σ(1 - σ) · du/dx, with σ = σ(2u).
       for (int64_t i = 0; i < m; i++) {
-        const float v = x[c + i], ti = t[i];
+        const float v = x[c + i], s = 1.0f / (1.0f + t[i]);
         const float du = kC * (1.0f + 3.0f * kA * v * v);
-        dx[c + i] = dy[c + i] * 0.5f * ((1.0f + ti) + v * (1.0f - ti * ti) * du);
+        dx[c + i] = dy[c + i] * (s + 2.0f * v * s * (1.0f - s) * du);
       }
     }
   });

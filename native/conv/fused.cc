@@ -86,11 +86,15 @@ void fused_conv2d(const float* x, const float* filter, const float* bias, float*
   bias_activation(y, bias, y, M, a.outC, act);
 }
 
+// Up to this many rows each stream w (a GEMV per row) rather than pack it for the GEMM.
+constexpr int64_t kStreamRows = 4;
+
 void fused_dense(const float* x, const float* w, const float* bias, float* y, int64_t M, int64_t K,
                  int64_t N, int act) {
   if (M == 0 || N == 0) return;
-  if (N <= 32) {
-    // Narrow outputs: GEMM packing would cost more than the product; stream w per row instead.
+  if (N <= 32 || M <= kStreamRows) {
+    // Narrow outputs or a few rows (a decoding step): GEMM packing would cost more than the
+    // product; stream w per row instead.
     const ConvIsa& k = conv_isa();
     parallel_for(M, kWork / (K * N + 1) + 1,
                  [&](int64_t m0, int64_t m1) { k.dense_rows(x, w, y, K, N, m0, m1); });

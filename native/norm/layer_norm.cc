@@ -16,6 +16,40 @@ constexpr int64_t kGrainElements = 1 << 15;
 
 inline int64_t grain_rows(int64_t F) { return F > 0 ? kGrainElements / F + 1 : 1; }
 
+// Sums in double over kLanes independent accumulators: a single running sum is one dependent
+// add per element (latency-bound, ~4 cycles each); separate lanes let the compiler vectorize.
+constexpr int kLanes = 8;
+
+/** Σ x[f] in double. */
+inline double sum_row(const float* x, int64_t F) {
+  double acc[kLanes] = {};
+  int64_t f = 0;
+  for (; f + kLanes <= F; f += kLanes)
+    for (int l = 0; l < kLanes; l++) acc[l] += x[f + l];
+  for (; f < F; f++) acc[0] += x[f];
+  double s = 0;
+  for (int l = 0; l < kLanes; l++) s += acc[l];
+  return s;
+}
+
+/** Σ (x[f] - m)² in double. */
+inline double squared_deviation(const float* x, int64_t F, double m) {
+  double acc[kLanes] = {};
+  int64_t f = 0;
+  for (; f + kLanes <= F; f += kLanes)
+    for (int l = 0; l < kLanes; l++) {
+      const double d = x[f + l] - m;
+      acc[l] += d * d;
+    }
+  for (; f < F; f++) {
+    const double d = x[f] - m;
+    acc[0] += d * d;
+  }
+  double s = 0;
+  for (int l = 0; l < kLanes; l++) s += acc[l];
+  return s;
+}
+
 }  // namespace
 
 void layer_norm(const float* x, const float* gamma, const float* beta, float* y, float* mean,
@@ -24,14 +58,8 @@ void layer_norm(const float* x, const float* gamma, const float* beta, float* y,
     for (int64_t r = r0; r < r1; r++) {
       const float* xr = x + r * F;
       float* yr = y + r * F;
-      double s = 0;
-      for (int64_t f = 0; f < F; f++) s += xr[f];
-      const double m = s / static_cast<double>(F);
-      double v = 0;
-      for (int64_t f = 0; f < F; f++) {
-        const double d = xr[f] - m;
-        v += d * d;
-      }
+      const double m = sum_row(xr, F) / static_cast<double>(F);
+      const double v = squared_deviation(xr, F, m);
       const double rs = 1 / std::sqrt(v / static_cast<double>(F) + epsilon);
       mean[r] = static_cast<float>(m);
       rstd[r] = static_cast<float>(rs);
@@ -65,12 +93,26 @@ void backward_rows(const Backward& b, int64_t r0, int64_t r1, double* acc_g, dou
     const float* dyr = b.dy + r * F;
     const float* xr = b.x + r * F;
     const float m = b.mean[r], rs = b.rstd[r];
+    for (int64_t f = 0; f < F; f++) xh[f] = (xr[f] - m) * rs;
+    if (b.gamma)
+      for (int64_t f = 0; f < F; f++) g[f] = dyr[f] * b.gamma[f];
+    else
+      for (int64_t f = 0; f < F; f++) g[f] = dyr[f];
+    double acc_sg[kLanes] = {}, acc_sgx[kLanes] = {};
+    int64_t f = 0;
+    for (; f + kLanes <= F; f += kLanes)
+      for (int l = 0; l < kLanes; l++) {
+        acc_sg[l] += g[f + l];
+        acc_sgx[l] += static_cast<double>(g[f + l]) * xh[f + l];
+      }
+    for (; f < F; f++) {
+      acc_sg[0] += g[f];
+      acc_sgx[0] += static_cast<double>(g[f]) * xh[f];
+    }
     double sum_g = 0, sum_gx = 0;
-    for (int64_t f = 0; f < F; f++) {
-      xh[f] = (xr[f] - m) * rs;
-      g[f] = b.gamma ? dyr[f] * b.gamma[f] : dyr[f];
-      sum_g += g[f];
-      sum_gx += static_cast<double>(g[f]) * xh[f];
+    for (int l = 0; l < kLanes; l++) {
+      sum_g += acc_sg[l];
+      sum_gx += acc_sgx[l];
     }
     if (b.want_params)
       for (int64_t f = 0; f < F; f++) {

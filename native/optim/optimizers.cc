@@ -26,12 +26,13 @@ void sgd_update(const float* g, float* w, float* m, int64_t n, double lr, double
 }
 
 void adam_update(const float* g, float* w, float* m, float* v, float* vhat, int64_t n,
-                 double alpha, double beta1, double beta2, double epsilon, double decay) {
+                 double alpha, double beta1, double beta2, double epsilon, double decay,
+                 double grad_scale) {
   const double c1 = 1 - beta1, c2 = 1 - beta2;
   parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; i++) {
       const double wi = decay != 0 ? static_cast<double>(w[i]) - w[i] * decay : w[i];
-      const double gi = g[i];
+      const double gi = g[i] * grad_scale;
       const double mi = m[i] + (gi - m[i]) * c1;
       const double vi = v[i] + (gi * gi - v[i]) * c2;
       m[i] = static_cast<float>(mi);

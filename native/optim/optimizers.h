@@ -11,7 +11,8 @@ void sgd_update(const float* g, float* w, float* m, int64_t n, double lr, double
 
 /** Adam: m, v updated; vhat (amsgrad) may be null. alpha carries the bias correction. */
 void adam_update(const float* g, float* w, float* m, float* v, float* vhat, int64_t n,
-                 double alpha, double beta1, double beta2, double epsilon, double decay);
+                 double alpha, double beta1, double beta2, double epsilon, double decay,
+                 double grad_scale);
 
 /** RMSprop: v updated; mom (momentum > 0) and avg (centered) may be null. */
 void rmsprop_update(const float* g, float* w, float* v, float* mom, float* avg, int64_t n,

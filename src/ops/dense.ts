@@ -4,7 +4,7 @@ import type { FusedDenseAttrs } from '../backends/ts/kernels/fused.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { activationGrad } from './activation-grad.js';
 import { activationCode, type FusedActivation } from './internal/fused-activation.js';
 import { matMul } from './matmul.js';
@@ -58,7 +58,7 @@ export function dense(
     N: outUnits,
     activation: activationCode('dense', activation),
   };
-  const y = emptyTensor([...lead, outUnits], 'float32');
+  const y = uninitializedTensor([...lead, outUnits]);
   const inputs = bias ? [x, kernel, bias] : [x, kernel];
   runKernel('fusedDense', inputs, [y], attrs);
   return record('dense', inputs, y, (dy) => {

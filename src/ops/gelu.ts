@@ -2,7 +2,7 @@ import { isGradEnabled, record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { add } from './add.js';
 import { erf } from './erf.js';
 import { exp } from './exp.js';
@@ -24,11 +24,11 @@ export function gelu(xLike: TensorLike, approximate = false): Tensor {
   if (!approximate) return unaryOp('gelu', xLike, geluGrad, { rule: 'float', accepted: REAL });
   const x = toTensor(xLike);
   checkDType('gelu', 'x', x.dtype, REAL);
-  const y = emptyTensor(x.shape, 'float32');
+  const y = uninitializedTensor(x.shape);
   runKernel('geluTanh', [x], [y], {});
   return record('gelu', [x], y, (dy) => {
     if (isGradEnabled()) return [geluTanhGrad(dy, x)];
-    const dx = emptyTensor(x.shape, 'float32');
+    const dx = uninitializedTensor(x.shape);
     runKernel('geluTanhBackward', [dy, x], [dx], {});
     return [dx];
   });

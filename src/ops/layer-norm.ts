@@ -4,7 +4,7 @@ import type { LayerNormAttrs } from '../backends/ts/kernels/layer-norm.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { emptyTensor, type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { add } from './add.js';
 import { mean } from './mean.js';
 import { mul } from './mul.js';
@@ -52,13 +52,13 @@ export function layerNorm(
     hasBeta: beta !== null,
   };
   const params = [gamma, beta].filter((p): p is Tensor => p !== null);
-  const y = emptyTensor(x.shape, 'float32');
+  const y = uninitializedTensor(x.shape);
   const meanT = emptyTensor([rows], 'float32');
   const rstdT = emptyTensor([rows], 'float32');
   runKernel('layerNorm', [x, ...params], [y, meanT, rstdT], attrs);
   return record('layerNorm', [x, ...params], y, (dy) => {
     if (isGradEnabled()) return composedGrad(dy, x, gamma, beta, epsilon);
-    const dx = emptyTensor(x.shape, 'float32');
+    const dx = uninitializedTensor(x.shape);
     const dgamma = emptyTensor(gamma?.requiresGrad ? [F] : [0], 'float32');
     const dbeta = emptyTensor(beta?.requiresGrad ? [F] : [0], 'float32');
     runKernel(

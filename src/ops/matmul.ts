@@ -4,7 +4,7 @@ import type { MatMulAttrs } from '../backends/ts/kernels/matmul.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { broadcastShapes, formatShape, sizeOf } from '../tensor/shape.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { type Tensor, uninitializedTensor } from '../tensor/tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { unbroadcast } from './internal/unbroadcast.js';
 import { reshape } from './reshape.js';
@@ -54,7 +54,7 @@ export function matMul(
     sizeOf(b.shape.slice(0, -2)) === batch || b.rank === 2
       ? b
       : broadcastTo(b, [...batchShape, bR, bC]);
-  const y = emptyTensor([...batchShape, M, N], 'float32');
+  const y = uninitializedTensor([...batchShape, M, N]);
   const attrs: MatMulAttrs = {
     transposeA,
     transposeB,

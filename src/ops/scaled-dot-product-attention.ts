@@ -141,14 +141,16 @@ function checkInputs(qLike: TensorLike, kLike: TensorLike, vLike: TensorLike): T
         `scaledDotProductAttention: ${name} must have rank >= 2 [..., T, D], got ${formatShape(t.shape)}`,
       );
   }
-  const shapes = `q ${formatShape(q.shape)}, k ${formatShape(k.shape)}, v ${formatShape(v.shape)}`;
+  // Formatted only for an error (this runs in every decoding step).
+  const shapes = () =>
+    `q ${formatShape(q.shape)}, k ${formatShape(k.shape)}, v ${formatShape(v.shape)}`;
   if (k.shape.at(-1) !== q.shape.at(-1))
     throw new RangeError(
-      `scaledDotProductAttention: q and k must have the same head dimension: ${shapes}`,
+      `scaledDotProductAttention: q and k must have the same head dimension: ${shapes()}`,
     );
   if (v.shape.at(-2) !== k.shape.at(-2))
     throw new RangeError(
-      `scaledDotProductAttention: k and v must have the same length (axis -2): ${shapes}`,
+      `scaledDotProductAttention: k and v must have the same length (axis -2): ${shapes()}`,
     );
   const lead = broadcastShapes(
     'scaledDotProductAttention',

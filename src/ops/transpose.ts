@@ -2,6 +2,7 @@ import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { reshape } from './reshape.js';
 
 /**
  * Permutes the axes: y.shape[i] = x.shape[perm[i]]. Without `perm`, reverses them.
@@ -19,10 +20,18 @@ export function transpose(xLike: TensorLike, perm?: readonly number[]): Tensor {
   }
   const normalized = p.map((a) => (a < 0 ? a + rank : a));
   if (normalized.every((a, i) => a === i)) return x;
-  const y = emptyTensor(
-    normalized.map((a) => x.shape[a]!),
-    x.dtype,
-  );
+  const shape = normalized.map((a) => x.shape[a]!);
+  // Moving only size-1 axes leaves the elements in place: a reshape (a view, no copy), as for
+  // [B, 1, H, d] -> [B, H, 1, d] in every step of cached decoding.
+  let inOrder = true;
+  let last = -1;
+  for (const a of normalized) {
+    if (x.shape[a] === 1) continue;
+    if (a < last) inOrder = false;
+    last = a;
+  }
+  if (inOrder) return reshape(x, shape);
+  const y = emptyTensor(shape, x.dtype);
   runKernel('transpose', [x], [y], { perm: normalized });
   const inverse = new Array<number>(rank);
   for (let i = 0; i < rank; i++) inverse[normalized[i]!] = i;

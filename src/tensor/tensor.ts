@@ -125,3 +125,19 @@ export class Variable extends Tensor {
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape)), shape, dtype);
 }
+
+// Below this many elements zero-filling costs less than the Buffer machinery saves.
+const UNINITIALIZED_MIN = 4096;
+
+/**
+ * A float32 tensor whose contents are unspecified: only for an op whose kernels, on every backend,
+ * write each output element. Large buffers skip the zero-fill (Buffer.allocUnsafeSlow: its own
+ * ArrayBuffer, owned by the GC like any other); a char-GPT step allocates ~70 MB of outputs, and
+ * zeroing them cost ~10% of the step.
+ */
+export function uninitializedTensor(shape: Shape): Tensor {
+  const n = sizeOf(shape);
+  if (n < UNINITIALIZED_MIN) return emptyTensor(shape, 'float32');
+  const bytes = Buffer.allocUnsafeSlow(n * 4);
+  return new Tensor(new Float32Array(bytes.buffer, bytes.byteOffset, n), shape, 'float32');
+}

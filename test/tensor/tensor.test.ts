@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arange, eye, fill, scalar, tensor, zeros } from '../../src/tensor/create.js';
 import { broadcastedAxes, broadcastShapes, normalizeAxes } from '../../src/tensor/shape.js';
-import { Tensor, Variable } from '../../src/tensor/tensor.js';
+import { Tensor, uninitializedTensor, Variable } from '../../src/tensor/tensor.js';
 
 describe('tensor()', () => {
   it('infers shape and dtype from nested arrays, typed arrays and booleans', () => {
@@ -126,5 +126,22 @@ describe('shape utilities', () => {
       /sum: axis 3 is out of range for a tensor of rank 3/,
     );
     assert.throws(() => normalizeAxes('sum', [1, -2], 3), /repeated axis/);
+  });
+});
+
+describe('uninitializedTensor()', () => {
+  it('gives float32 storage of the shape, each buffer its own, small ones zeroed', () => {
+    const big = uninitializedTensor([3, 4096]);
+    assert.deepEqual(big.shape, [3, 4096]);
+    assert.equal(big.dtype, 'float32');
+    assert.ok(big.data instanceof Float32Array);
+    assert.equal(big.data.length, 3 * 4096);
+    assert.equal(big.data.byteOffset, 0);
+    const other = uninitializedTensor([3, 4096]);
+    assert.notEqual(other.data.buffer, big.data.buffer);
+    big.data.fill(7);
+    assert.equal(big.data[3 * 4096 - 1], 7);
+    assert.deepEqual(Array.from(uninitializedTensor([5]).data), [0, 0, 0, 0, 0]);
+    assert.equal(uninitializedTensor([0, 3]).size, 0);
   });
 });

@@ -92,6 +92,7 @@ export interface NativeBinding {
     beta2: number,
     epsilon: number,
     decay: number,
+    gradScale: number,
   ): void;
   rmspropUpdate(
     g: Float32Array,

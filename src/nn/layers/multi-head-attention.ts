@@ -312,24 +312,26 @@ export class MultiHeadAttention extends Layer {
   }
 
   private checkInputs(query: Tensor, value: Tensor, key: Tensor): void {
-    const all = `query ${formatShape(query.shape)}, value ${formatShape(value.shape)}, key ${formatShape(key.shape)}`;
+    // Only an error formats the shapes (this runs in every decoding step).
+    const all = () =>
+      `query ${formatShape(query.shape)}, value ${formatShape(value.shape)}, key ${formatShape(key.shape)}`;
     if (query.rank !== 3 || value.rank !== 3 || key.rank !== 3)
       throw new RangeError(
-        `${layerLabel(this)}: expected rank-3 inputs (batch, steps, features); got ${all}`,
+        `${layerLabel(this)}: expected rank-3 inputs (batch, steps, features); got ${all()}`,
       );
     if (value.shape[0] !== query.shape[0] || key.shape[0] !== query.shape[0])
       throw new RangeError(
-        `${layerLabel(this)}: query, value and key must have the same batch size; got ${all}`,
+        `${layerLabel(this)}: query, value and key must have the same batch size; got ${all()}`,
       );
     if (key.shape[1] !== value.shape[1])
       throw new RangeError(
-        `${layerLabel(this)}: key and value must have the same number of steps; got ${all}`,
+        `${layerLabel(this)}: key and value must have the same number of steps; got ${all()}`,
       );
     const want = [this.queryKernel, this.valueKernel, this.keyKernel].map((w) => w?.shape[0]);
     [query, value, key].forEach((t, i) => {
       if (want[i] !== undefined && t.shape[2] !== want[i])
         throw new RangeError(
-          `${layerLabel(this)}: ${['query', 'value', 'key'][i]} must have ${want[i]} features (the layer was built for them); got ${all}`,
+          `${layerLabel(this)}: ${['query', 'value', 'key'][i]} must have ${want[i]} features (the layer was built for them); got ${all()}`,
         );
     });
   }

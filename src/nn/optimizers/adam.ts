@@ -41,11 +41,16 @@ export class Adam extends Optimizer {
     }
   }
 
+  protected override get fusesGradientScale(): boolean {
+    return true;
+  }
+
   protected updateStep(
     grad: Tensor,
     variable: Variable,
     learningRate: number,
     decay: number,
+    gradScale: number,
   ): void {
     const t = this.iterations + 1;
     const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
@@ -58,6 +63,7 @@ export class Adam extends Optimizer {
       epsilon: this.epsilon,
       amsgrad: this.amsgrad,
       decay,
+      gradScale,
     });
   }
 

@@ -4,7 +4,7 @@ import { runKernel } from '../../backends/index.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType, type DType, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
-import { emptyTensor, Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, Tensor, uninitializedTensor } from '../../tensor/tensor.js';
 
 /** Every dtype the elementwise kernels compute on. */
 export const NUMERIC: readonly DType[] = ['float32', 'int32', 'bool'];
@@ -83,7 +83,9 @@ export function binaryOp(
   checkDType(op, 'b', b.dtype, accepted);
   const common = promoteTypes(a.dtype, b.dtype);
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const y = emptyTensor(shape, outputDType(options.rule ?? 'same', common));
+  const dtype = outputDType(options.rule ?? 'same', common);
+  // The binary kernels write every output element.
+  const y = dtype === 'float32' ? uninitializedTensor(shape) : emptyTensor(shape, dtype);
   runKernel('binary', [a, b], [y], { op });
   if (grad === null) return y;
   const backward: BackwardFn = (dy) => grad(dy, a, b, y);

@@ -2,7 +2,7 @@ import { isGradEnabled, noGrad, record } from '../../autograd/tape.js';
 import { runKernel } from '../../backends/index.js';
 import { type AttentionAttrs, MASKED_LOGIT } from '../../backends/ts/kernels/attention.js';
 import { sizeOf } from '../../tensor/shape.js';
-import { emptyTensor, Tensor } from '../../tensor/tensor.js';
+import { emptyTensor, Tensor, uninitializedTensor } from '../../tensor/tensor.js';
 import { add } from '../add.js';
 import { broadcastTo } from '../broadcast-to.js';
 import { matMul } from '../matmul.js';
@@ -49,14 +49,14 @@ export function fusedAttention(
   };
   const extra = biasFlat ? [biasFlat] : [];
   const outShape = stepMajor ? [...q.shape.slice(0, -1), Dv] : [...lead, Tq, Dv];
-  const out = emptyTensor(outShape, 'float32');
+  const out = uninitializedTensor(outShape);
   const lse = emptyTensor([heads, Tq], 'float32');
   runKernel('scaledDotProductAttention', [q, k, v, ...extra], [out, lse], attrs);
   return record('scaledDotProductAttention', [q, k, v], out, (dy) => {
     if (isGradEnabled()) return composedGrad(dy, q, k, v, logitBias(attrs, biasFlat), attrs);
-    const dq = emptyTensor(q.shape, 'float32');
-    const dk = emptyTensor(k.shape, 'float32');
-    const dv = emptyTensor(v.shape, 'float32');
+    const dq = uninitializedTensor(q.shape);
+    const dk = uninitializedTensor(k.shape);
+    const dv = uninitializedTensor(v.shape);
     runKernel(
       'scaledDotProductAttentionBackward',
       [dy, q, k, v, out, lse, ...extra],

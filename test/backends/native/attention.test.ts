@@ -57,10 +57,15 @@ function check(c: Case, seed: number): void {
     headsPerStep: c.n ?? 1,
     biasIndex,
   };
-  const fwdOut = [zerosOf([H, Tq, Dv]), zerosOf([H, Tq])];
+  // Garbage in the outputs: the op hands the kernels uninitialized storage to overwrite.
+  const fwdOut = [randomTensor([H, Tq, Dv], 81), zerosOf([H, Tq])];
   const [out, lse] = runOn('ts', NAME, [q, k, v, ...extra], fwdOut, attrs);
   const bwdIn = [dOut, q, k, v, out!, lse!, ...extra];
-  const bwdOut = [zerosOf([H, Tq, D]), zerosOf([H, Tk, D]), zerosOf([H, Tk, Dv])];
+  const bwdOut = [
+    randomTensor([H, Tq, D], 82),
+    randomTensor([H, Tk, D], 83),
+    randomTensor([H, Tk, Dv], 84),
+  ];
   const expected = runOn('ts', `${NAME}Backward`, bwdIn, bwdOut, attrs);
   forEachConfig((isa, threads) => {
     const what = `${JSON.stringify(c)} on ${isa}, ${threads} threads`;

@@ -7,7 +7,6 @@ import {
   native,
   randomTensor,
   runOn,
-  zerosOf,
 } from './native-helpers.js';
 
 describe('native fused GELU (tanh form)', () => {
@@ -22,13 +21,14 @@ describe('native fused GELU (tanh form)', () => {
       const x = randomTensor([n], seed, -8, 8);
       if (n > 10) x.data.set([0, -0, 1e-30, 30, -30, Infinity, -Infinity, Number.NaN, 1e5, -1e5]);
       const dy = randomTensor([n], seed + 1);
-      const y = runOn('ts', 'geluTanh', [x], [zerosOf([n])], {})[0]!;
-      const dx = runOn('ts', 'geluTanhBackward', [dy, x], [zerosOf([n])], {})[0]!;
+      // Garbage in the outputs: the op hands the kernels uninitialized storage to overwrite.
+      const y = runOn('ts', 'geluTanh', [x], [randomTensor([n], 90)], {})[0]!;
+      const dx = runOn('ts', 'geluTanhBackward', [dy, x], [randomTensor([n], 91)], {})[0]!;
       forEachConfig((isa, threads) => {
         const what = `n ${n} (${isa}, ${threads} threads)`;
-        const ny = runOn('native', 'geluTanh', [x], [zerosOf([n])], {})[0]!;
+        const ny = runOn('native', 'geluTanh', [x], [randomTensor([n], 92)], {})[0]!;
         expectElementsClose(ny, y, 1e-5, 1e-6, `geluTanh ${what}`);
-        const ndx = runOn('native', 'geluTanhBackward', [dy, x], [zerosOf([n])], {})[0]!;
+        const ndx = runOn('native', 'geluTanhBackward', [dy, x], [randomTensor([n], 93)], {})[0]!;
         expectElementsClose(ndx, dx, 1e-5, 1e-6, `geluTanhBackward ${what}`);
       });
     }

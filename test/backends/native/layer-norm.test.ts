@@ -20,12 +20,13 @@ function check(rows: number, F: number, hasGamma: boolean, hasBeta: boolean, see
     ...(hasGamma ? [randomTensor([F], seed + 1, 0.5, 1.5)] : []),
     ...(hasBeta ? [randomTensor([F], seed + 2)] : []),
   ];
-  const fwdOut = [zerosOf([rows, F]), zerosOf([rows]), zerosOf([rows])];
+  // Garbage in y and dx: the op hands the kernels uninitialized storage to overwrite.
+  const fwdOut = [randomTensor([rows, F], 71), zerosOf([rows]), zerosOf([rows])];
   const expected = runOn('ts', 'layerNorm', [x, ...params], fwdOut, attrs);
   const dy = randomTensor([rows, F], seed + 3);
   const bwdIn = [dy, x, expected[1]!, expected[2]!, ...(hasGamma ? [params[0]!] : [])];
   // dgamma/dbeta empty when not wanted, as the op passes them.
-  const bwdOut = [zerosOf([rows, F]), zerosOf([hasGamma ? F : 0]), zerosOf([F])];
+  const bwdOut = [randomTensor([rows, F], 72), zerosOf([hasGamma ? F : 0]), zerosOf([F])];
   const expectedGrads = runOn('ts', 'layerNormBackward', bwdIn, bwdOut, attrs);
   forEachConfig((isa, threads) => {
     const what = `layerNorm [${rows}, ${F}] gamma ${hasGamma} beta ${hasBeta} (${isa}, ${threads} threads)`;

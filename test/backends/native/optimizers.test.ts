@@ -47,6 +47,8 @@ describe('native optimizer updates', () => {
         decay: 0,
       };
       check('adamUpdate', 2, adam, n);
+      check('adamUpdate', 2, { ...adam, decay: 0.004, gradScale: 0.37 }, n);
+      check('adamUpdate', 3, { ...adam, amsgrad: true, gradScale: 0.5 }, n);
       check('adamUpdate', 3, { ...adam, amsgrad: true, decay: 0.004 }, n);
       const rms = {
         learningRate: 0.01,

@@ -47,6 +47,31 @@ describe('gradient clipping', () => {
     expectClose(a, [-3.3, -4.4]);
   });
 
+  it('Adam applies globalClipnorm in its update (same as on pre-scaled gradients)', () => {
+    const ga = tensor([3, 4]);
+    const gb = tensor([12]);
+    const clipped = new Adam({ learningRate: 0.1, globalClipnorm: 1.3 });
+    const plain = new Adam({ learningRate: 0.1 });
+    const [a, b, a2, b2] = [[1, 2], [3], [1, 2], [3]].map((v) => new Variable(tensor(v)));
+    for (let step = 0; step < 2; step++) {
+      clipped.applyGradients([
+        [ga, a!],
+        [gb, b!],
+      ]);
+      // Global norm 13: every gradient scaled by 0.1.
+      plain.applyGradients([
+        [tensor([0.3, 0.4]), a2!],
+        [tensor([1.2]), b2!],
+      ]);
+    }
+    expectClose(a!, a2!, { atol: 1e-6 });
+    expectClose(b!, b2!, { atol: 1e-6 });
+    expectClose(clipped.getSlot(a!, 'momentum')!, plain.getSlot(a2!, 'momentum')!, {
+      atol: 1e-7,
+    });
+    expectClose(ga, [3, 4]); // the caller's gradients are not modified
+  });
+
   it('clipvalue clips each element', () => {
     const opt = new SGD({ learningRate: 1, clipvalue: 0.5 });
     const a = new Variable(tensor([0, 0, 0, 0]));

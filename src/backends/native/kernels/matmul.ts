@@ -24,7 +24,7 @@ export function registerMatMul(native: NativeBinding): void {
       const a = f32('matMul', 'a', inputs[0]!, aLen);
       const b = f32('matMul', 'b', inputs[1]!, bLen);
       const c = f32('matMul', 'output', outputs[0]!, batch * M * N);
-      // Accumulate into the zero-filled output, exactly as the TS kernel does.
+      // Overwrites the output (which the op leaves uninitialized).
       native.matMul(
         a,
         b,
@@ -37,7 +37,7 @@ export function registerMatMul(native: NativeBinding): void {
         bBatchStride,
         !!attrs.transposeA,
         !!attrs.transposeB,
-        true,
+        false,
       );
     },
   );

@@ -57,6 +57,7 @@ export function registerOptimizers(native: NativeBinding): void {
         a.beta2,
         a.epsilon,
         a.decay,
+        a.gradScale ?? 1,
       ),
   );
   define<RmspropUpdateAttrs>(

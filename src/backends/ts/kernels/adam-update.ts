@@ -10,10 +10,13 @@ export interface AdamUpdateAttrs {
   amsgrad: boolean;
   /** Decoupled weight decay factor (learningRate · weightDecay): w -= decay · w first. */
   decay: number;
+  /** The gradient is used as g · gradScale (global-norm clipping without a scaled copy); default 1. */
+  gradScale?: number;
 }
 
 /**
  * Keras's Adam step, in place. inputs: [grad]; outputs: [variable, m, v, vHat (amsgrad only)].
+ * g is grad · gradScale;
  * m += (g - m)(1 - b1); v += (g² - v)(1 - b2); vHat = max(vHat, v); w -= alpha · m / (sqrt(v) + eps).
  */
 export function adamUpdateKernel(
@@ -26,6 +29,7 @@ export function adamUpdateKernel(
   const m = outputs[1]!.data;
   const v = outputs[2]!.data;
   const { alpha, epsilon, decay } = attrs;
+  const scale = attrs.gradScale ?? 1;
   const c1 = 1 - attrs.beta1;
   const c2 = 1 - attrs.beta2;
   const n = w.length;
@@ -33,7 +37,7 @@ export function adamUpdateKernel(
     const vHat = outputs[3]!.data;
     for (let i = 0; i < n; i++) {
       const wi = decay !== 0 ? w[i]! - w[i]! * decay : w[i]!;
-      const gi = g[i]!;
+      const gi = g[i]! * scale;
       const mi = m[i]! + (gi - m[i]!) * c1;
       const vi = v[i]! + (gi * gi - v[i]!) * c2;
       const vh = Math.max(vHat[i]!, vi);
@@ -46,7 +50,7 @@ export function adamUpdateKernel(
   }
   for (let i = 0; i < n; i++) {
     const wi = decay !== 0 ? w[i]! - w[i]! * decay : w[i]!;
-    const gi = g[i]!;
+    const gi = g[i]! * scale;
     const mi = m[i]! + (gi - m[i]!) * c1;
     const vi = v[i]! + (gi * gi - v[i]!) * c2;
     m[i] = mi;

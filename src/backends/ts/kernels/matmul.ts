@@ -18,7 +18,7 @@ export interface MatMulAttrs {
   bBatchStride: number;
 }
 
-/** Runs the packed GEMM once per batch entry; the output arrives zero-filled from the op. */
+/** Runs the packed GEMM once per batch entry (it accumulates, so the output is zeroed first). */
 export function matMulKernel(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
@@ -28,6 +28,7 @@ export function matMulKernel(
   const B = inputs[1]!.data as Float32Array;
   const C = outputs[0]!.data as Float32Array;
   const { batch, M, N, K } = attrs;
+  C.fill(0, 0, batch * M * N);
   for (let b = 0; b < batch; b++) {
     gemm(
       A,
