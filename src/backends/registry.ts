@@ -75,7 +75,10 @@ export function runKernel<A>(
   attrs: A,
 ): void {
   const kernel = getKernel(name);
-  if (tracer === null) return kernel(inputs, outputs, attrs);
+  if (tracer === null) {
+    kernel(inputs, outputs, attrs);
+    return;
+  }
   // Only the outermost calls are traced: a kernel built from other kernels replays as one step.
   depth++;
   try {
