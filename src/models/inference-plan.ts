@@ -161,8 +161,7 @@ function plansFor(model: Model): ModelPlans {
 export function runPlanned(model: Model, xs: readonly Tensor[]): Tensor | Tensor[] | null {
   const entry = plansFor(model);
   if (!entry.traceable) return null;
-  let key = '';
-  for (const t of xs) key += `${t.dtype}:${t.shape.join(',')}|`;
+  const key = signature(xs);
   const plan = entry.plans.get(key);
   if (plan === null) return null;
   if (plan === undefined) {
@@ -245,7 +244,12 @@ function perturbed(x: Tensor): Tensor {
 /** The plan predict would use for inputs like xs, tracing it if needed (for tests and tools). */
 export function inferencePlanFor(model: Model, xs: readonly Tensor[]): InferencePlan | null {
   runPlanned(model, xs);
+  return plansFor(model).plans.get(signature(xs)) ?? null;
+}
+
+/** The plan key of a request: each input's dtype and shape. */
+function signature(xs: readonly Tensor[]): string {
   let key = '';
   for (const t of xs) key += `${t.dtype}:${t.shape.join(',')}|`;
-  return plansFor(model).plans.get(key) ?? null;
+  return key;
 }
