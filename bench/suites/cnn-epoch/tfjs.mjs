@@ -3,7 +3,7 @@
 // the first --samples samples and scaling to the epoch (the cpu backend needs minutes per epoch).
 // The wasm backend lacks Conv2DBackpropFilter; see tfjs-wasm-gaps.mjs.
 // `node bench/suites/cnn-epoch/tfjs.mjs --backend wasm [--samples 640]`
-import { loadMnistTrain, parseArgs, report, threadCount, timeOnce } from '../common/report.mjs';
+import { loadMnistTrain, parseArgs, threadCount, timeFitEpoch } from '../common/report.mjs';
 import { fillWasmConv2DBackpropFilter } from './tfjs-wasm-gaps.mjs';
 
 const args = parseArgs();
@@ -27,30 +27,20 @@ model.compile({
   metrics: ['accuracy'],
 });
 
-const batch = (from, to) => ({
-  x: tf.tensor4d(data.x.subarray(from * 784, to * 784), [to - from, 28, 28, 1]),
-  y: tf.tensor2d(data.oneHot.subarray(from * 10, to * 10), [to - from, 10]),
-});
-const warm = batch(0, 64);
-await model.fit(warm.x, warm.y, { epochs: 1, batchSize: 32, verbose: 0 });
-
-const timed = batch(0, samples);
-let logs = {};
-const seconds = await timeOnce(async () => {
-  logs = (await model.fit(timed.x, timed.y, { epochs: 1, batchSize: 32, verbose: 0 })).history;
-});
-report({
+await timeFitEpoch({
   suite: 'cnn-epoch',
   contender: `tfjs-${backend}`,
-  epochSeconds: (seconds * data.n) / samples,
-  timedSeconds: seconds,
-  timedSamples: samples,
+  model,
+  batch: (from, to) => ({
+    x: tf.tensor4d(data.x.subarray(from * 784, to * 784), [to - from, 28, 28, 1]),
+    y: tf.tensor2d(data.oneHot.subarray(from * 10, to * 10), [to - from, 10]),
+  }),
+  samples,
   epochSamples: data.n,
-  extrapolated: samples < data.n,
-  loss: logs.loss?.[0],
-  accuracy: (logs.acc ?? logs.accuracy)?.[0],
-  threads: usedThreads,
-  runtime: { tfjs: tf.version.tfjs, backend: tf.getBackend(), ...info },
+  extra: () => ({
+    threads: usedThreads,
+    runtime: { tfjs: tf.version.tfjs, backend: tf.getBackend(), ...info },
+  }),
 });
 
 /**

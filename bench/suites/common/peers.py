@@ -99,3 +99,44 @@ def report(result):
     """Prints the contender's one JSON line on stdout, with its peak resident memory."""
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({**result, 'maxRssMB': round(max_rss_mb, 1)}), flush=True)
+
+
+def time_torch_epoch(suite, model, optimizer, loss_fn, x, y, samples, n, correct, extra):
+    """Times one training epoch in PyTorch: two untimed batches (as for every contender), then one
+    shuffled pass of batch 32 over the first `samples` of the `n` rows of x and y, scaled to the
+    epoch. `correct(out, yb)` counts the right predictions; `extra()` adds fields to the report
+    (called after the timed pass, when BLAS is surely loaded)."""
+    import torch  # here, not at the top: numpy's bench uses these helpers without torch
+
+    def epoch(count):
+        order = torch.randperm(count)
+        loss_sum, right = 0.0, 0
+        for start in range(0, count, 32):
+            idx = order[start:start + 32]
+            xb, yb = x[idx], y[idx]
+            optimizer.zero_grad(set_to_none=True)
+            out = model(xb)
+            loss = loss_fn(out, yb)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item() * len(idx)
+            right += correct(out, yb)
+        return loss_sum / count, right / count
+
+    model.train()
+    epoch(64)
+    t0 = time.perf_counter()
+    loss, accuracy = epoch(samples)
+    seconds = time.perf_counter() - t0
+    report({
+        'suite': suite,
+        'contender': 'torch',
+        'epochSeconds': seconds * n / samples,
+        'timedSeconds': seconds,
+        'timedSamples': samples,
+        'epochSamples': n,
+        'extrapolated': samples < n,
+        'loss': loss,
+        'accuracy': accuracy,
+        **extra(),
+    })

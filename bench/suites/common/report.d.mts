@@ -12,6 +12,23 @@ export interface TimeCallsOptions {
 }
 export declare function timeCalls(fn: () => unknown, options?: TimeCallsOptions): Promise<number[]>;
 export declare function timeOnce(fn: () => unknown): Promise<number>;
+export interface FitEpochOptions<B> {
+  suite: string;
+  contender: string;
+  model: {
+    fit(x: never, y: never, args: object): Promise<{ history: Record<string, number[]> }>;
+  };
+  /** Rows [from, to) as the x and y model.fit takes. */
+  batch(from: number, to: number): B;
+  samples: number;
+  epochSamples: number;
+  warmSamples?: number;
+  /** More fields of the report line (threads, runtime), read after the timed epoch. */
+  extra(): Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+export declare function timeFitEpoch<B extends { x: unknown; y: unknown }>(
+  options: FitEpochOptions<B>,
+): Promise<void>;
 export declare function loadMnistTrain(): {
   n: number;
   x: Float32Array;

@@ -69,6 +69,43 @@ export async function timeOnce(fn) {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/**
+ * Times one training epoch through a Keras-style `model.fit` (Keel and TensorFlow.js): `warmSamples`
+ * untimed first (one-off set-up stays out, as for every contender), then `model.fit` on the first
+ * `samples` of `epochSamples`, scaled to the whole epoch. Reports the suite's line with `extra`.
+ */
+export async function timeFitEpoch({
+  suite,
+  contender,
+  model,
+  batch,
+  samples,
+  epochSamples,
+  warmSamples = 64,
+  extra,
+}) {
+  const fit = async (data) =>
+    (await model.fit(data.x, data.y, { epochs: 1, batchSize: 32, verbose: 0 })).history;
+  if (warmSamples > 0) await fit(batch(0, warmSamples));
+  const timed = batch(0, samples);
+  let logs = {};
+  const seconds = await timeOnce(async () => {
+    logs = await fit(timed);
+  });
+  report({
+    suite,
+    contender,
+    epochSeconds: (seconds * epochSamples) / samples,
+    timedSeconds: seconds,
+    timedSamples: samples,
+    epochSamples,
+    extrapolated: samples < epochSamples,
+    loss: logs.loss?.[0],
+    accuracy: (logs.acc ?? logs.accuracy)?.[0],
+    ...(await extra()),
+  });
+}
+
 /** The canonical MNIST train split exported by cnn-epoch/export-mnist.ts: NHWC images in [0, 1]. */
 export function loadMnistTrain() {
   const images = readFileSync(join(cacheDir, 'mnist-train-images.f32'));

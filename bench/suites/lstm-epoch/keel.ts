@@ -6,7 +6,7 @@
  * `node --import tsx bench/suites/lstm-epoch/keel.ts [--samples 320]`
  */
 import { backendInfo, layers, Sequential, setSeed, tensor } from '../../../src/index.js';
-import { loadSpamTrain, parseArgs, report, timeOnce } from '../common/report.mjs';
+import { loadSpamTrain, parseArgs, timeFitEpoch } from '../common/report.mjs';
 
 const args = parseArgs();
 const data = loadSpamTrain();
@@ -20,30 +20,15 @@ model.add(new layers.LSTM(128, { dropout: 0.2, recurrentDropout: 0.2 }));
 model.add(new layers.Dense(1, { activation: 'sigmoid' }));
 model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
 
-const batch = (from: number, to: number) => ({
-  x: tensor(data.ids.subarray(from * T, to * T), [to - from, T], 'int32'),
-  y: tensor(data.y.subarray(from, to), [to - from, 1]),
-});
-// Two untimed batches, as for every contender, so one-off set-up costs stay out of the epoch.
-const warm = batch(0, 64);
-await model.fit(warm.x, warm.y, { epochs: 1, batchSize: 32, verbose: 0 });
-
-const timed = batch(0, samples);
-let logs: Record<string, number[]> = {};
-const seconds = await timeOnce(async () => {
-  const history = await model.fit(timed.x, timed.y, { epochs: 1, batchSize: 32, verbose: 0 });
-  logs = history.history;
-});
-report({
+await timeFitEpoch({
   suite: 'lstm-epoch',
   contender: 'keel',
-  epochSeconds: (seconds * data.n) / samples,
-  timedSeconds: seconds,
-  timedSamples: samples,
+  model,
+  batch: (from: number, to: number) => ({
+    x: tensor(data.ids.subarray(from * T, to * T), [to - from, T], 'int32'),
+    y: tensor(data.y.subarray(from, to), [to - from, 1]),
+  }),
+  samples,
   epochSamples: data.n,
-  extrapolated: samples < data.n,
-  loss: logs['loss']?.[0],
-  accuracy: logs['accuracy']?.[0],
-  threads: backendInfo().threads,
-  runtime: backendInfo(),
+  extra: () => ({ threads: backendInfo().threads, runtime: backendInfo() }),
 });

@@ -9,12 +9,11 @@ python3 bench/suites/lstm-epoch/pytorch.py [--samples 320]
 """
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'common'))
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
-from peers import blas_info, load_spam_train, parse_args, report, thread_count  # noqa: E402
+from peers import blas_info, load_spam_train, parse_args, thread_count, time_torch_epoch  # noqa: E402
 from torch_cnn import blas_summary  # noqa: E402
 
 args = parse_args()
@@ -48,38 +47,9 @@ optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 loss_fn = nn.BCEWithLogitsLoss()
 
 
-def epoch(count):
-    """One shuffled pass over the first `count` samples; returns the mean loss and accuracy."""
-    order = torch.randperm(count)
-    loss_sum, correct = 0.0, 0
-    for start in range(0, count, 32):
-        idx = order[start:start + 32]
-        xb, yb = x[idx], y[idx]
-        optimizer.zero_grad(set_to_none=True)
-        out = model(xb)
-        loss = loss_fn(out, yb)
-        loss.backward()
-        optimizer.step()
-        loss_sum += loss.item() * len(idx)
-        correct += int(((out > 0).float() == yb).sum())
-    return loss_sum / count, correct / count
-
-
-epoch(64)  # two untimed batches, as for every contender
-t0 = time.perf_counter()
-loss, accuracy = epoch(samples)
-seconds = time.perf_counter() - t0
-report({
-    'suite': 'lstm-epoch',
-    'contender': 'torch',
-    'epochSeconds': seconds * n / samples,
-    'timedSeconds': seconds,
-    'timedSamples': samples,
-    'epochSamples': n,
-    'extrapolated': samples < n,
-    'loss': loss,
-    'accuracy': accuracy,
-    'params': sum(p.numel() for p in model.parameters()),
-    'threads': torch.get_num_threads(),
-    'runtime': {'torch': torch.__version__, 'blas': blas_info(), 'torchBlas': blas_summary()},
-})
+time_torch_epoch('lstm-epoch', model, optimizer, loss_fn, x, y, samples, n,
+                 correct=lambda out, yb: int(((out > 0).float() == yb).sum()),
+                 extra=lambda: {'params': sum(p.numel() for p in model.parameters()),
+                               'threads': torch.get_num_threads(),
+                               'runtime': {'torch': torch.__version__, 'blas': blas_info(),
+                                            'torchBlas': blas_summary()}})

@@ -6,7 +6,7 @@
 // a multiple of 32). The wasm backend lacks UnsortedSegmentSum (the Embedding's gradient); see
 // tfjs-wasm-gaps.mjs. --warm-samples (default 64: two batches) are trained untimed first.
 // `node bench/suites/lstm-epoch/tfjs.mjs --backend cpu --samples 64`
-import { loadSpamTrain, parseArgs, report, threadCount, timeOnce } from '../common/report.mjs';
+import { loadSpamTrain, parseArgs, threadCount, timeFitEpoch } from '../common/report.mjs';
 import { fillWasmUnsortedSegmentSum } from './tfjs-wasm-gaps.mjs';
 
 const args = parseArgs();
@@ -45,38 +45,27 @@ model.compile({
   metrics: ['accuracy'],
 });
 
-const batch = (from, to) => ({
-  x: tf.tensor2d(data.ids.subarray(from * T, to * T), [to - from, T], 'int32'),
-  y: tf.tensor2d(data.y.subarray(from, to), [to - from, 1]),
-});
-if (warmSamples > 0) {
-  const warm = batch(0, warmSamples);
-  await model.fit(warm.x, warm.y, { epochs: 1, batchSize: 32, verbose: 0 });
-}
-
-const timed = batch(0, samples);
-let logs = {};
-const seconds = await timeOnce(async () => {
-  logs = (await model.fit(timed.x, timed.y, { epochs: 1, batchSize: 32, verbose: 0 })).history;
-});
-report({
+await timeFitEpoch({
   suite: 'lstm-epoch',
   contender: `tfjs-${backend}`,
-  epochSeconds: (seconds * data.n) / samples,
-  timedSeconds: seconds,
-  timedSamples: samples,
+  model,
+  batch: (from, to) => ({
+    x: tf.tensor2d(data.ids.subarray(from * T, to * T), [to - from, T], 'int32'),
+    y: tf.tensor2d(data.y.subarray(from, to), [to - from, 1]),
+  }),
+  samples,
   epochSamples: data.n,
-  extrapolated: samples < data.n,
-  loss: logs.loss?.[0],
-  accuracy: (logs.acc ?? logs.accuracy)?.[0],
-  threads: wasm ? wasm.getThreadsCount() : 1,
-  runtime: {
-    tfjs: tf.version.tfjs,
-    backend: tf.getBackend(),
-    ...(wasm
-      ? { filledKernel, multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
-      : {}),
-  },
+  warmSamples,
+  extra: async () => ({
+    threads: wasm ? wasm.getThreadsCount() : 1,
+    runtime: {
+      tfjs: tf.version.tfjs,
+      backend: tf.getBackend(),
+      ...(wasm
+        ? { filledKernel, multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
+        : {}),
+    },
+  }),
 });
 
 /** A rows×cols matrix (rows <= cols) with orthonormal rows: Gram-Schmidt on seeded normal deviates. */
