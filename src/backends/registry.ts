@@ -1,15 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-
-/**
- * A kernel reads its inputs' storage and writes into outputs the op has already allocated
- * (shape and dtype inference belong to the op, not the kernel), so every backend works on the
- * same JavaScript-owned typed arrays.
- */
-export type Kernel<A = any> = (
-  inputs: readonly Tensor[],
-  outputs: readonly Tensor[],
-  attrs: A,
-) => void;
+import type { Kernel, KernelAttrs, KernelInputs, KernelName, KernelOutputs } from './kernels.js';
 
 export interface BackendInfo {
   /** The backend kernels are taken from first. */
@@ -26,7 +16,13 @@ export interface Backend {
 }
 
 const backends = new Map<string, Backend>();
-const kernels = new Map<string, Map<string, Kernel>>();
+/** Kernels stored untyped: `registerKernel` and `getKernel` are what tie a name to its signature. */
+export type AnyKernel = (
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: unknown,
+) => void;
+const kernels = new Map<string, Map<KernelName, AnyKernel>>();
 let active = 'ts';
 
 /** The reference backend every other backend falls back to, kernel by kernel. */
@@ -38,27 +34,31 @@ export function registerBackend(backend: Backend): void {
 }
 
 /** Registers `kernel` as backend `backend`'s implementation of the kernel called `name`. */
-export function registerKernel<A>(name: string, backend: string, kernel: Kernel<A>): void {
+export function registerKernel<K extends KernelName>(
+  name: K,
+  backend: string,
+  kernel: Kernel<K>,
+): void {
   let table = kernels.get(backend);
   if (!table) kernels.set(backend, (table = new Map()));
-  table.set(name, kernel as Kernel);
+  table.set(name, kernel as AnyKernel);
 }
 
 /** The kernel that runs `name`: the active backend's, else the reference backend's. */
-export function getKernel(name: string, backend = active): Kernel {
+export function getKernel<K extends KernelName>(name: K, backend = active): Kernel<K> {
   const k = kernels.get(backend)?.get(name) ?? kernels.get(REFERENCE_BACKEND)?.get(name);
   if (!k) throw new Error(`No kernel registered for '${name}' (backend '${backend}')`);
-  return k;
+  return k as Kernel<K>;
 }
 
 /** Kernel names a backend implements itself (its gaps fall back to the reference backend). */
-export function listKernels(backend: string): string[] {
+export function listKernels(backend: string): KernelName[] {
   return [...(kernels.get(backend)?.keys() ?? [])];
 }
 
 /** Sees each kernel call an op makes (with the kernel that ran), for tracing a computation. */
 export type KernelTracer = (
-  kernel: Kernel,
+  kernel: AnyKernel,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: unknown,
@@ -68,13 +68,13 @@ let tracer: KernelTracer | null = null;
 let depth = 0;
 
 /** Runs the kernel `name` on the active backend. */
-export function runKernel<A>(
-  name: string,
-  inputs: readonly Tensor[],
-  outputs: readonly Tensor[],
-  attrs: A,
+export function runKernel<K extends KernelName>(
+  name: K,
+  inputs: KernelInputs<K>,
+  outputs: KernelOutputs<K>,
+  attrs: KernelAttrs<K>,
 ): void {
-  const kernel = getKernel(name);
+  const kernel = getKernel(name) as AnyKernel;
   if (tracer === null) {
     kernel(inputs, outputs, attrs);
     return;

@@ -1,5 +1,5 @@
 import { noGrad } from '../autograd/tape.js';
-import { getBackend, type Kernel, traceKernels } from '../backends/registry.js';
+import { type AnyKernel, getBackend, traceKernels } from '../backends/registry.js';
 import type { Layer } from '../nn/engine/layer.js';
 import * as layers from '../nn/layers/index.js';
 import type { TypedArray } from '../tensor/dtype.js';
@@ -22,7 +22,7 @@ import { Model } from './model.js';
 
 /** One recorded kernel call. Its tensors are the plan's buffers, the weights or constants. */
 interface Step {
-  kernel: Kernel;
+  kernel: AnyKernel;
   inputs: readonly Tensor[];
   outputs: readonly Tensor[];
   attrs: unknown;

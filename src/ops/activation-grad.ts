@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { BiasActivationAttrs } from '../backends/ts/kernels/fused.js';
+import type { BiasActivationAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';

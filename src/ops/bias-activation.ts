@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { BiasActivationAttrs } from '../backends/ts/kernels/fused.js';
+import type { BiasActivationAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
@@ -39,7 +39,7 @@ export function biasActivation(
     channels,
     activation: code,
   };
-  const inputs = bias ? [x, bias] : [x];
+  const inputs: [Tensor, ...Tensor[]] = bias ? [x, bias] : [x];
   runKernel(op, inputs, [y], attrs);
   return record(op, inputs, y, (dy) => {
     const dz = activationGrad(dy, y, activation);

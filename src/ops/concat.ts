@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { ConcatAttrs } from '../backends/ts/kernels/concat.js';
+import type { ConcatAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';

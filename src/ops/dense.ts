@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { FusedDenseAttrs } from '../backends/ts/kernels/fused.js';
+import type { FusedDenseAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
@@ -59,7 +59,7 @@ export function dense(
     activation: activationCode('dense', activation),
   };
   const y = uninitializedTensor([...lead, outUnits]);
-  const inputs = bias ? [x, kernel, bias] : [x, kernel];
+  const inputs: [Tensor, Tensor, ...Tensor[]] = bias ? [x, kernel, bias] : [x, kernel];
   runKernel('fusedDense', inputs, [y], attrs);
   return record('dense', inputs, y, (dy) => {
     const dz = reshape(activationGrad(dy, y, activation), [attrs.M, outUnits]);

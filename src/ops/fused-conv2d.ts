@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { FusedConv2DAttrs } from '../backends/ts/kernels/fused.js';
+import type { FusedConv2DAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
@@ -44,7 +44,7 @@ export function fusedConv2d(
     checkBias(op, bias, attrs.outC, `${attrs.outC} filters`);
   }
   const y = emptyTensor(windowOutShape(attrs), 'float32');
-  const inputs = bias ? [x, filter, bias] : [x, filter];
+  const inputs: [Tensor, Tensor, ...Tensor[]] = bias ? [x, filter, bias] : [x, filter];
   runKernel(op, inputs, [y], attrs);
   return record(op, inputs, y, (dy) => {
     const dz = activationGrad(dy, y, activation);

@@ -1,6 +1,6 @@
 import { isGradEnabled, record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { LayerNormAttrs } from '../backends/ts/kernels/layer-norm.js';
+import type { LayerNormAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';

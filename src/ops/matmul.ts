@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { MatMulAttrs } from '../backends/ts/kernels/matmul.js';
+import type { MatMulAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { broadcastShapes, formatShape, sizeOf } from '../tensor/shape.js';

@@ -1,5 +1,5 @@
 import { runKernel } from '../backends/index.js';
-import type { OneHotAttrs } from '../backends/ts/kernels/one-hot.js';
+import type { OneHotAttrs } from '../backends/kernels.js';
 import type { TensorLike } from '../tensor/create.js';
 import { checkDType, type DType } from '../tensor/dtype.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';

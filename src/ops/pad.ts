@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { PadAttrs, PadMode } from '../backends/ts/kernels/pad.js';
+import type { PadAttrs, PadMode } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
@@ -8,7 +8,7 @@ import { add } from './add.js';
 import { reverse } from './reverse.js';
 import { slice } from './slice.js';
 
-export type { PadMode } from '../backends/ts/kernels/pad.js';
+export type { PadMode } from '../backends/kernels.js';
 
 /**
  * Adds paddings[d] = [before, after] elements around each axis d: `constantValue` in 'constant'

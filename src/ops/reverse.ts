@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { ReverseAttrs } from '../backends/ts/kernels/reverse.js';
+import type { ReverseAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { normalizeAxes } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';

@@ -1,4 +1,4 @@
-import { MASKED_LOGIT } from '../backends/ts/kernels/attention.js';
+import { MASKED_LOGIT } from '../backends/kernels.js';
 import type { Rng } from '../random/rng.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';

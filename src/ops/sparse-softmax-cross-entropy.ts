@@ -1,6 +1,6 @@
 import { isGradEnabled, record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { SoftmaxCrossEntropyAttrs } from '../backends/ts/kernels/softmax-cross-entropy.js';
+import type { SoftmaxCrossEntropyAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';

@@ -1,6 +1,6 @@
 import { record } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { TileAttrs } from '../backends/ts/kernels/tile.js';
+import type { TileAttrs } from '../backends/kernels.js';
 import { type TensorLike, toTensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';

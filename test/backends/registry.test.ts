@@ -8,6 +8,7 @@ import {
   registerKernel,
   setBackend,
 } from '../../src/backends/index.js';
+import type { KernelName } from '../../src/backends/kernels.js';
 import { add } from '../../src/ops/add.js';
 import { tensor } from '../../src/tensor/create.js';
 
@@ -45,7 +46,11 @@ describe('kernel registry', () => {
   });
 
   it('names unknown kernels and backends', () => {
-    assert.throws(() => getKernel('noSuchKernel'), /No kernel registered for 'noSuchKernel'/);
+    // A name from untyped JavaScript: the types reject it, the registry must too.
+    assert.throws(
+      () => getKernel('noSuchKernel' as KernelName),
+      /No kernel registered for 'noSuchKernel'/,
+    );
     assert.throws(() => setBackend('gpu'), /setBackend: unknown backend 'gpu'/);
   });
 });

@@ -92,14 +92,10 @@ describe('gather', () => {
 
   it('computes its gradient sparsely with unsortedSegmentSum on a large table', () => {
     const calls: number[] = [];
-    registerKernel<{ numSegments: number }>(
-      'unsortedSegmentSum',
-      'ts',
-      (inputs, outputs, attrs) => {
-        calls.push(inputs[1]!.size);
-        unsortedSegmentSumKernel(inputs, outputs, attrs);
-      },
-    );
+    registerKernel('unsortedSegmentSum', 'ts', (inputs, outputs, attrs) => {
+      calls.push(inputs[1]!.size);
+      unsortedSegmentSumKernel(inputs, outputs, attrs);
+    });
     try {
       const table = rand([200000, 8], 6);
       table.requiresGrad = true;

@@ -1,5 +1,4 @@
 import { runKernel } from '../../backends/index.js';
-import type { AdamUpdateAttrs } from '../../backends/ts/kernels/adam-update.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
 
@@ -54,9 +53,13 @@ export class Adam extends Optimizer {
   ): void {
     const t = this.iterations + 1;
     const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const outputs = [variable, this.slot(variable, 'momentum'), this.slot(variable, 'velocity')];
+    const outputs: [Variable, ...Variable[]] = [
+      variable,
+      this.slot(variable, 'momentum'),
+      this.slot(variable, 'velocity'),
+    ];
     if (this.amsgrad) outputs.push(this.slot(variable, 'velocity_hat'));
-    runKernel<AdamUpdateAttrs>('adamUpdate', [grad], outputs, {
+    runKernel('adamUpdate', [grad], outputs, {
       alpha,
       beta1: this.beta1,
       beta2: this.beta2,

@@ -1,5 +1,4 @@
 import { runKernel } from '../../backends/index.js';
-import type { RmspropUpdateAttrs } from '../../backends/ts/kernels/rmsprop-update.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
 
@@ -41,10 +40,10 @@ export class RMSprop extends Optimizer {
     learningRate: number,
     decay: number,
   ): void {
-    const outputs = [variable, this.slot(variable, 'velocity')];
+    const outputs: [Variable, ...Variable[]] = [variable, this.slot(variable, 'velocity')];
     if (this.momentum > 0) outputs.push(this.slot(variable, 'momentum'));
     if (this.centered) outputs.push(this.slot(variable, 'average_gradient'));
-    runKernel<RmspropUpdateAttrs>('rmspropUpdate', [grad], outputs, {
+    runKernel('rmspropUpdate', [grad], outputs, {
       learningRate,
       rho: this.rho,
       momentum: this.momentum,

@@ -1,5 +1,4 @@
 import { runKernel } from '../../backends/index.js';
-import type { SgdUpdateAttrs } from '../../backends/ts/kernels/sgd-update.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Optimizer, type OptimizerArgs } from './optimizer.js';
 
@@ -33,8 +32,9 @@ export class SGD extends Optimizer {
     learningRate: number,
     decay: number,
   ): void {
-    const outputs = this.momentum > 0 ? [variable, this.slot(variable, 'momentum')] : [variable];
-    runKernel<SgdUpdateAttrs>('sgdUpdate', [grad], outputs, {
+    const outputs: [Variable, ...Variable[]] =
+      this.momentum > 0 ? [variable, this.slot(variable, 'momentum')] : [variable];
+    runKernel('sgdUpdate', [grad], outputs, {
       learningRate,
       momentum: this.momentum,
       nesterov: this.nesterov,

@@ -1,5 +1,5 @@
 import { runKernel } from '../../backends/index.js';
-import type { SoftmaxAttrs } from '../../backends/ts/kernels/softmax.js';
+import type { SoftmaxAttrs } from '../../backends/kernels.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType } from '../../tensor/dtype.js';
 import { normalizeAxis } from '../../tensor/shape.js';
@@ -11,7 +11,7 @@ import { REAL } from './elementwise.js';
  * x; the output is float32 of x's shape. Returns the input, the output and the normalised axis.
  */
 export function runAlongAxis(
-  op: string,
+  op: 'softmax' | 'logSoftmax',
   xLike: TensorLike,
   axis: number,
 ): { x: Tensor; y: Tensor; axis: number } {
@@ -31,7 +31,12 @@ export function runAlongAxis(
  * The fused backward kernel of softmax or logSoftmax ('softmaxBackward', 'logSoftmaxBackward'):
  * dx from dy and the forward output y along `axis`, one pass instead of four ops.
  */
-export function runAlongAxisBackward(kernel: string, dy: Tensor, y: Tensor, axis: number): Tensor {
+export function runAlongAxisBackward(
+  kernel: 'softmaxBackward' | 'logSoftmaxBackward',
+  dy: Tensor,
+  y: Tensor,
+  axis: number,
+): Tensor {
   let outer = 1;
   let inner = 1;
   for (let i = 0; i < axis; i++) outer *= y.shape[i]!;

@@ -1,6 +1,7 @@
 import type { BackwardFn } from '../../autograd/node.js';
 import { record } from '../../autograd/tape.js';
 import { runKernel } from '../../backends/index.js';
+import type { BinaryOp, UnaryOp } from '../../backends/kernels.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType, type DType, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
@@ -25,7 +26,7 @@ function outputDType(rule: DTypeRule, input: DType): DType {
  * Every unary op file is a call to this plus its gradient.
  */
 export function unaryOp(
-  op: string,
+  op: UnaryOp,
   xLike: TensorLike,
   grad: ((dy: Tensor, x: Tensor, y: Tensor) => Tensor) | null,
   options: {
@@ -71,7 +72,7 @@ export function toOperands(aLike: TensorLike, bLike: TensorLike): [Tensor, Tenso
  * (float32 wins over int32) and broadcast under NumPy rules.
  */
 export function binaryOp(
-  op: string,
+  op: BinaryOp,
   aLike: TensorLike,
   bLike: TensorLike,
   grad: ((dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => readonly (Tensor | null)[]) | null,

@@ -1,4 +1,4 @@
-import { FUSED_ACTIVATIONS, type FusedActivation } from '../../backends/ts/kernels/fused.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../../backends/kernels.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 

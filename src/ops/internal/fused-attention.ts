@@ -1,6 +1,6 @@
 import { isGradEnabled, noGrad, record } from '../../autograd/tape.js';
 import { runKernel } from '../../backends/index.js';
-import { type AttentionAttrs, MASKED_LOGIT } from '../../backends/ts/kernels/attention.js';
+import { type AttentionAttrs, MASKED_LOGIT } from '../../backends/kernels.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { emptyTensor, Tensor, uninitializedTensor } from '../../tensor/tensor.js';
 import { add } from '../add.js';

@@ -6,11 +6,7 @@
  */
 import { record, recordNonDifferentiable } from '../../autograd/tape.js';
 import { runKernel } from '../../backends/index.js';
-import {
-  RNN_ACTIVATIONS,
-  type RnnActivation,
-  type RnnDims,
-} from '../../backends/ts/kernels/rnn-common.js';
+import { RNN_ACTIVATIONS, type RnnActivation, type RnnDims } from '../../backends/kernels.js';
 import { type TensorLike, toTensor, zeros } from '../../tensor/create.js';
 import { checkDType } from '../../tensor/dtype.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
@@ -34,7 +30,7 @@ export interface RecurrentOptions {
 }
 
 export interface RecurrentSpec {
-  op: string;
+  op: 'lstm' | 'gru' | 'simpleRnn';
   /** Gate blocks in the kernel's columns (4 for LSTM, 3 for GRU, 1 for SimpleRNN). */
   gates: number;
   /** Names of the state inputs (h, c for LSTM). */
@@ -149,15 +145,24 @@ export function runRecurrent(
 
   const differentiable = [x, kernel, rk, ...(hasBias ? [bias] : []), ...states];
   const packed = record(op, differentiable, y, (dy) => {
-    const outs = [
+    const outs: [Tensor, Tensor, Tensor, Tensor, ...Tensor[]] = [
       emptyTensor(x.shape, 'float32'),
       emptyTensor(kernel.shape, 'float32'),
       emptyTensor(rk.shape, 'float32'),
       emptyTensor(bias.shape, 'float32'),
       ...states.map(() => emptyTensor([batch, units], 'float32')),
     ];
-    const backInputs = [dy, x, kernel, rk, bias, ...saved, mask, recMask];
-    runKernel(`${op}Backward`, backInputs, outs, dims);
+    const backInputs: [Tensor, Tensor, Tensor, Tensor, Tensor, ...Tensor[]] = [
+      dy,
+      x,
+      kernel,
+      rk,
+      bias,
+      ...saved,
+      mask,
+      recMask,
+    ];
+    runKernel(`${op}Backward` as const, backInputs, outs, dims);
     for (const o of outs) recordNonDifferentiable(`${op}Backward`, [dy], o);
     const [dx, dk, drk, db, ...ds] = outs;
     const pick = (t: Tensor, g: Tensor) => (t.requiresGrad ? g : null);

@@ -1,5 +1,5 @@
 import { runKernel } from '../../backends/index.js';
-import type { ReduceAttrs } from '../../backends/ts/kernels/reduce.js';
+import type { ReduceAttrs } from '../../backends/kernels.js';
 import { type TensorLike, toTensor } from '../../tensor/create.js';
 import { checkDType, type DType } from '../../tensor/dtype.js';
 import { normalizeAxes } from '../../tensor/shape.js';

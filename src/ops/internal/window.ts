@@ -1,4 +1,4 @@
-import type { Conv2DAttrs, Pool2DAttrs } from '../../backends/ts/kernels/window.js';
+import type { Conv2DAttrs, Pool2DAttrs } from '../../backends/kernels.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 
 /**

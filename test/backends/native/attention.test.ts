@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { getKernel } from '../../../src/backends/index.js';
-import type { AttentionAttrs } from '../../../src/backends/ts/kernels/attention.js';
+import type { AttentionAttrs } from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {

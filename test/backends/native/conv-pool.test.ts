@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { getKernel } from '../../../src/backends/index.js';
-import type { Conv2DAttrs, Pool2DAttrs } from '../../../src/backends/ts/kernels/window.js';
+import type { Conv2DAttrs, KernelName, Pool2DAttrs } from '../../../src/backends/kernels.js';
 import {
   convGeometry as conv,
   directConvCases,
@@ -36,7 +36,7 @@ describe('native conv2d', () => {
         const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 2);
         const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 3);
         const what = JSON.stringify(a);
-        const calls: [string, (typeof x)[], number[]][] = [
+        const calls: [KernelName, (typeof x)[], number[]][] = [
           ['conv2d', [x, w], [a.batch, a.outH, a.outW, a.outC]],
           ['conv2dBackpropInput', [dy, w], [a.batch, a.inH, a.inW, a.inC]],
           ['conv2dBackpropFilter', [x, dy], [a.filterH, a.filterW, a.inC, a.outC]],
@@ -172,7 +172,7 @@ describe('native pooling', () => {
       const dy = randomTensor([a.batch, a.outH, a.outW, a.channels], 5);
       const xs = [a.batch, a.inH, a.inW, a.channels];
       const ys = [a.batch, a.outH, a.outW, a.channels];
-      const calls: [string, (typeof x)[], number[]][] = [
+      const calls: [KernelName, (typeof x)[], number[]][] = [
         ['maxPool2d', [x], ys],
         ['maxPool2dBackward', [dy, x, runOn('ts', 'maxPool2d', [x], [zerosOf(ys)], a)[0]!], xs],
         ['avgPool2d', [x], ys],

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { getKernel } from '../../../src/backends/index.js';
+import { type AnyKernel, getKernel } from '../../../src/backends/index.js';
+import type { Conv2DAttrs } from '../../../src/backends/kernels.js';
 import type { FusedBinding } from '../../../src/backends/native/kernels/fused.js';
-import type { Conv2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {
   convGeometry as conv,
@@ -49,7 +49,7 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
           forEachConfig((isa, threads) => {
             // Start from garbage: the kernel must not depend on a zero-filled output.
             const y = randomTensor(yShape, 9);
-            getKernel('fusedConv2d', 'native')(inputs, [y], attrs);
+            (getKernel('fusedConv2d', 'native') as AnyKernel)(inputs, [y], attrs);
             expectNormClose(y, expected, 1e-5, `${what} (${isa}, ${threads})`);
           });
         }
@@ -117,7 +117,7 @@ describe('native fused conv2d, bias + activation and activation gradient', () =>
           const expected = runOn('ts', 'fusedDense', inputs, [zerosOf([M, N])], attrs)[0]!;
           forEachConfig((isa, threads) => {
             const y = randomTensor([M, N], 10);
-            getKernel('fusedDense', 'native')(inputs, [y], attrs);
+            (getKernel('fusedDense', 'native') as AnyKernel)(inputs, [y], attrs);
             expectNormClose(
               y,
               expected,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { LayerNormAttrs } from '../../../src/backends/ts/kernels/layer-norm.js';
+import type { LayerNormAttrs } from '../../../src/backends/kernels.js';
 import {
   expectNormClose,
   forEachConfig,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { getKernel } from '../../../src/backends/index.js';
-import type { MatMulAttrs } from '../../../src/backends/ts/kernels/matmul.js';
+import type { MatMulAttrs } from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import {
   expectNormClose,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { getKernel } from '../../../src/backends/index.js';
+import { type AnyKernel, getKernel } from '../../../src/backends/index.js';
+import type { Conv2DAttrs, KernelName } from '../../../src/backends/kernels.js';
 import type { NativeBinding } from '../../../src/backends/native/binding.js';
 import { nativeOptions } from '../../../src/backends/native/check.js';
 import { nativeBinding, nativeUnavailableReason } from '../../../src/backends/native/index.js';
-import type { Conv2DAttrs } from '../../../src/backends/ts/kernels/window.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -61,13 +61,13 @@ export function zerosOf(shape: readonly number[], dtype: DType = 'float32'): Ten
 /** Runs kernel `name` of `backend` on fresh copies of `outputs` and returns them. */
 export function runOn(
   backend: 'ts' | 'native',
-  name: string,
+  name: KernelName,
   inputs: Tensor[],
   outputs: Tensor[],
   attrs: unknown,
 ): Tensor[] {
   const out = outputs.map((t) => t.clone());
-  getKernel(name, backend)(inputs, out, attrs);
+  (getKernel(name, backend) as AnyKernel)(inputs, out, attrs);
   return out;
 }
 
@@ -76,7 +76,7 @@ export function runOn(
  * in-place kernels start from the same state) and returns both results, output by output.
  */
 export function runBoth(
-  name: string,
+  name: KernelName,
   inputs: Tensor[],
   outputs: Tensor[],
   attrs: unknown,
@@ -84,8 +84,8 @@ export function runBoth(
   const copy = () => outputs.map((t) => t.clone());
   const ts = copy();
   const nat = copy();
-  getKernel(name, 'ts')(inputs, ts, attrs);
-  getKernel(name, 'native')(inputs, nat, attrs);
+  (getKernel(name, 'ts') as AnyKernel)(inputs, ts, attrs);
+  (getKernel(name, 'native') as AnyKernel)(inputs, nat, attrs);
   return { ts, native: nat };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { getKernel } from '../../../src/backends/index.js';
+import type { KernelName } from '../../../src/backends/kernels.js';
 import {
   expectElementsClose,
   forEachConfig,
@@ -11,7 +12,7 @@ import {
 } from './native-helpers.js';
 
 /** Runs an optimizer step on both backends from the same state and compares every output. */
-function check(name: string, slots: number, attrs: object, n: number): void {
+function check(name: KernelName, slots: number, attrs: object, n: number): void {
   const g = randomTensor([n], 1);
   const state = [
     randomTensor([n], 2),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { RnnDims } from '../../../src/backends/ts/kernels/rnn-common.js';
+import type { RnnDims } from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import type { KernelName } from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -30,7 +31,7 @@ function empty(shape: readonly number[], dtype: DType): Tensor {
 }
 
 /** Runs kernel `name` on both backends and asserts bit-equal outputs (the kernels move bytes). */
-function same(name: string, inputs: Tensor[], outputs: Tensor[], attrs: unknown, what: string) {
+function same(name: KernelName, inputs: Tensor[], outputs: Tensor[], attrs: unknown, what: string) {
   const { ts, native: nat } = runBoth(name, inputs, outputs, attrs);
   ts.forEach((t, i) => {
     const a = nat[i]!.data;

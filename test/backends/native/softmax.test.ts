@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import type { KernelName } from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import {
@@ -34,7 +35,13 @@ function logits(rows: number, C: number, seed: number): Tensor {
   return x;
 }
 
-function compare(name: string, inputs: Tensor[], outputs: Tensor[], attrs: unknown, what: string) {
+function compare(
+  name: KernelName,
+  inputs: Tensor[],
+  outputs: Tensor[],
+  attrs: unknown,
+  what: string,
+) {
   const { ts, native: nat } = runBoth(name, inputs, outputs, attrs);
   ts.forEach((t, i) => {
     expectNormClose(nat[i]!, t, 1e-5, `${what} output ${i}`);
@@ -49,10 +56,10 @@ describe('native softmax kernels', () => {
         const dy = randomTensor([rows, C], s + 50);
         const attrs = { outer: rows, axis: C, inner: 1 };
         const what = `${isa}/${threads} [${rows}, ${C}]`;
-        for (const name of ['softmax', 'logSoftmax']) {
+        for (const name of ['softmax', 'logSoftmax'] as const) {
           compare(name, [x], [zerosOf([rows, C])], attrs, `${what} ${name}`);
           const { ts } = runBoth(name, [x], [zerosOf([rows, C])], attrs);
-          const back = `${name}Backward`;
+          const back = `${name}Backward` as const;
           compare(back, [dy, ts[0]!], [zerosOf([rows, C])], attrs, `${what} ${back}`);
         }
       });
@@ -65,7 +72,7 @@ describe('native softmax kernels', () => {
       [4, 2],
       'float32',
     );
-    for (const name of ['softmax', 'logSoftmax'])
+    for (const name of ['softmax', 'logSoftmax'] as const)
       compare(name, [x], [zerosOf([4, 2])], { outer: 4, axis: 2, inner: 1 }, name);
   });
 

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { AttentionAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { AttentionAttrs } from '../../ts/kernels/attention.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
 
@@ -78,39 +78,31 @@ export function registerAttention(binding: NativeBinding): void {
   const native = binding as NativeBinding & AttentionBinding;
   const forward = getKernel(NAME, REFERENCE_BACKEND);
   const backward = getKernel(`${NAME}Backward`, REFERENCE_BACKEND);
-  registerKernel(
-    NAME,
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: AttentionAttrs) => {
-      if (!allFloat32([...inputs, ...outputs]) || a.keys === 0) return forward(inputs, outputs, a);
-      const [q, k, v, bias] = inputs;
-      const args = common(NAME, q!, k!, v!, bias, a);
-      const out = f32(NAME, 'out', outputs[0]!, a.heads * a.queries * a.valueDepth);
-      const lse = f32(NAME, 'lse', outputs[1]!, a.heads * a.queries);
-      native.scaledDotProductAttention(...args, out, lse, dims(a), a.scale, a.causal);
-    },
-  );
-  registerKernel(
-    `${NAME}Backward`,
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: AttentionAttrs) => {
-      if (!allFloat32([...inputs, ...outputs]) || a.keys === 0) return backward(inputs, outputs, a);
-      const [dOut, q, k, v, out, lse, bias] = inputs;
-      const name = `${NAME}Backward`;
-      const args = common(name, q!, k!, v!, bias, a);
-      const n = a.heads * a.queries;
-      native.scaledDotProductAttentionBackward(
-        ...args,
-        f32(name, 'dOut', dOut!, n * a.valueDepth),
-        f32(name, 'out', out!, n * a.valueDepth),
-        f32(name, 'lse', lse!, n),
-        f32(name, 'dq', outputs[0]!, n * a.depth),
-        f32(name, 'dk', outputs[1]!, a.heads * a.keys * a.depth),
-        f32(name, 'dv', outputs[2]!, a.heads * a.keys * a.valueDepth),
-        dims(a),
-        a.scale,
-        a.causal,
-      );
-    },
-  );
+  registerKernel(NAME, 'native', (inputs, outputs, a) => {
+    if (!allFloat32([...inputs, ...outputs]) || a.keys === 0) return forward(inputs, outputs, a);
+    const [q, k, v, bias] = inputs;
+    const args = common(NAME, q!, k!, v!, bias, a);
+    const out = f32(NAME, 'out', outputs[0]!, a.heads * a.queries * a.valueDepth);
+    const lse = f32(NAME, 'lse', outputs[1]!, a.heads * a.queries);
+    native.scaledDotProductAttention(...args, out, lse, dims(a), a.scale, a.causal);
+  });
+  registerKernel(`${NAME}Backward`, 'native', (inputs, outputs, a) => {
+    if (!allFloat32([...inputs, ...outputs]) || a.keys === 0) return backward(inputs, outputs, a);
+    const [dOut, q, k, v, out, lse, bias] = inputs;
+    const name = `${NAME}Backward`;
+    const args = common(name, q!, k!, v!, bias, a);
+    const n = a.heads * a.queries;
+    native.scaledDotProductAttentionBackward(
+      ...args,
+      f32(name, 'dOut', dOut!, n * a.valueDepth),
+      f32(name, 'out', out!, n * a.valueDepth),
+      f32(name, 'lse', lse!, n),
+      f32(name, 'dq', outputs[0]!, n * a.depth),
+      f32(name, 'dk', outputs[1]!, a.heads * a.keys * a.depth),
+      f32(name, 'dv', outputs[2]!, a.heads * a.keys * a.valueDepth),
+      dims(a),
+      a.scale,
+      a.causal,
+    );
+  });
 }

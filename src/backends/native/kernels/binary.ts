@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import { type BinaryAttrs, inputStrides } from '../../ts/kernels/binary.js';
+import { inputStrides } from '../../ts/kernels/binary.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, f32, nativeOptions } from '../check.js';
 
@@ -54,35 +54,27 @@ export function registerBinary(native: NativeBinding): void {
       bs,
     );
   };
-  registerKernel(
-    'binary',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: BinaryAttrs) => {
-      const code = codes.get(attrs.op);
-      const y = outputs[0]!;
-      if (
-        code === undefined ||
-        y.size < nativeOptions.minElements ||
-        !allFloat32([inputs[0]!, inputs[1]!, y])
-      ) {
-        reference(inputs, outputs, attrs);
-        return;
-      }
-      run(code, inputs[0]!, inputs[1]!, y);
-    },
-  );
+  registerKernel('binary', 'native', (inputs, outputs, attrs) => {
+    const code = codes.get(attrs.op);
+    const y = outputs[0]!;
+    if (
+      code === undefined ||
+      y.size < nativeOptions.minElements ||
+      !allFloat32([inputs[0]!, inputs[1]!, y])
+    ) {
+      reference(inputs, outputs, attrs);
+      return;
+    }
+    run(code, inputs[0]!, inputs[1]!, y);
+  });
   const left = codes.get('left')!;
   const referenceBroadcast = getKernel('broadcastTo', REFERENCE_BACKEND);
-  registerKernel(
-    'broadcastTo',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: unknown) => {
-      const y = outputs[0]!;
-      if (y.size < nativeOptions.minElements || !allFloat32([inputs[0]!, y])) {
-        referenceBroadcast(inputs, outputs, attrs);
-        return;
-      }
-      run(left, inputs[0]!, inputs[0]!, y);
-    },
-  );
+  registerKernel('broadcastTo', 'native', (inputs, outputs, attrs) => {
+    const y = outputs[0]!;
+    if (y.size < nativeOptions.minElements || !allFloat32([inputs[0]!, y])) {
+      referenceBroadcast(inputs, outputs, attrs);
+      return;
+    }
+    run(left, inputs[0]!, inputs[0]!, y);
+  });
 }

@@ -1,27 +1,7 @@
-import type { Tensor } from '../../../tensor/tensor.js';
+import { CONV2D_FIELDS, type Conv2DAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { Conv2DAttrs } from '../../ts/kernels/window.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
-
-/** Conv2DAttrs in the order native/conv/window.h reads them. */
-export const CONV2D_FIELDS = [
-  'batch',
-  'inH',
-  'inW',
-  'inC',
-  'outH',
-  'outW',
-  'outC',
-  'filterH',
-  'filterW',
-  'strideH',
-  'strideW',
-  'dilationH',
-  'dilationW',
-  'padTop',
-  'padLeft',
-] as const;
 
 /** Packed attrs by attrs object: a replayed inference plan passes the same object every call. */
 const packed = new WeakMap<Conv2DAttrs, Float64Array>();
@@ -65,30 +45,26 @@ export function registerConv2d(native: NativeBinding): void {
     y: a.batch * a.outH * a.outW * a.outC,
   });
   const define = (
-    name: string,
+    name: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter',
     call: ConvCall,
     order: ['x' | 'w' | 'y', 'x' | 'w' | 'y', 'x' | 'w' | 'y'],
   ) => {
     const reference = getKernel(name, REFERENCE_BACKEND);
-    registerKernel(
-      name,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: Conv2DAttrs) => {
-        const all = [inputs[0]!, inputs[1]!, outputs[0]!];
-        if (!allFloat32(all)) {
-          reference(inputs, outputs, a);
-          return;
-        }
-        const attrs = packConv2d(name, a);
-        const n = sizes(a);
-        const [p, q, o] = all.map((t, i) => f32(name, order[i]!, t, n[order[i]!])) as [
-          Float32Array,
-          Float32Array,
-          Float32Array,
-        ];
-        call.call(native, p, q, o, attrs);
-      },
-    );
+    registerKernel(name, 'native', (inputs, outputs, a) => {
+      const all = [inputs[0]!, inputs[1]!, outputs[0]!];
+      if (!allFloat32(all)) {
+        reference(inputs, outputs, a);
+        return;
+      }
+      const attrs = packConv2d(name, a);
+      const n = sizes(a);
+      const [p, q, o] = all.map((t, i) => f32(name, order[i]!, t, n[order[i]!])) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      call.call(native, p, q, o, attrs);
+    });
   };
   define('conv2d', native.conv2d, ['x', 'w', 'y']);
   define('conv2dBackpropInput', native.conv2dBackpropInput, ['y', 'w', 'x']);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { GatherAttrs } from '../../ts/kernels/gather.js';
 import type { NativeBinding } from '../binding.js';
 import { counts, f32, nativeOptions } from '../check.js';
 
@@ -34,41 +33,28 @@ const isI32 = (t: Tensor) => t.data instanceof Int32Array;
  */
 export function registerGather(binding: NativeBinding): void {
   const native = binding as NativeBinding & GatherBinding;
-  registerKernel(
-    'gather',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: GatherAttrs) => {
-      const [x, idx] = inputs as [Tensor, Tensor];
-      const y = outputs[0]!;
-      if (!isF32(x) || !isI32(idx) || !isF32(y) || y.size < nativeOptions.minElements) {
-        getKernel('gather', REFERENCE_BACKEND)(inputs, outputs, a);
-        return;
-      }
-      counts('gather', a, ['outer', 'axisSize', 'inner']);
-      const xd = f32('gather', 'x', x, a.outer * a.axisSize * a.inner);
-      const yd = f32('gather', 'y', y, a.outer * idx.size * a.inner);
-      native.gather(xd, idx.data as Int32Array, yd, a.outer, a.axisSize, a.inner);
-    },
-  );
-  registerKernel(
-    'unsortedSegmentSum',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: { numSegments: number }) => {
-      const [data, ids] = inputs as [Tensor, Tensor];
-      const y = outputs[0]!;
-      if (!isF32(data) || !isI32(ids) || !isF32(y) || data.size < nativeOptions.minElements) {
-        getKernel('unsortedSegmentSum', REFERENCE_BACKEND)(inputs, outputs, a);
-        return;
-      }
-      counts('unsortedSegmentSum', a, ['numSegments']);
-      const inner = ids.size > 0 ? data.size / ids.size : 0;
-      const yd = f32('unsortedSegmentSum', 'y', y, ids.size > 0 ? a.numSegments * inner : y.size);
-      native.unsortedSegmentSum(
-        data.data as Float32Array,
-        ids.data as Int32Array,
-        yd,
-        a.numSegments,
-      );
-    },
-  );
+  registerKernel('gather', 'native', (inputs, outputs, a) => {
+    const [x, idx] = inputs as [Tensor, Tensor];
+    const y = outputs[0]!;
+    if (!isF32(x) || !isI32(idx) || !isF32(y) || y.size < nativeOptions.minElements) {
+      getKernel('gather', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    counts('gather', a, ['outer', 'axisSize', 'inner']);
+    const xd = f32('gather', 'x', x, a.outer * a.axisSize * a.inner);
+    const yd = f32('gather', 'y', y, a.outer * idx.size * a.inner);
+    native.gather(xd, idx.data as Int32Array, yd, a.outer, a.axisSize, a.inner);
+  });
+  registerKernel('unsortedSegmentSum', 'native', (inputs, outputs, a) => {
+    const [data, ids] = inputs as [Tensor, Tensor];
+    const y = outputs[0]!;
+    if (!isF32(data) || !isI32(ids) || !isF32(y) || data.size < nativeOptions.minElements) {
+      getKernel('unsortedSegmentSum', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    counts('unsortedSegmentSum', a, ['numSegments']);
+    const inner = ids.size > 0 ? data.size / ids.size : 0;
+    const yd = f32('unsortedSegmentSum', 'y', y, ids.size > 0 ? a.numSegments * inner : y.size);
+    native.unsortedSegmentSum(data.data as Float32Array, ids.data as Int32Array, yd, a.numSegments);
+  });
 }

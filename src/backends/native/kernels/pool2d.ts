@@ -1,24 +1,7 @@
-import type { Tensor } from '../../../tensor/tensor.js';
+import { POOL2D_FIELDS, type Pool2DAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { Pool2DAttrs } from '../../ts/kernels/window.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
-
-/** Pool2DAttrs in the order native/conv/window.h reads them. */
-export const POOL2D_FIELDS = [
-  'batch',
-  'inH',
-  'inW',
-  'channels',
-  'outH',
-  'outW',
-  'poolH',
-  'poolW',
-  'strideH',
-  'strideW',
-  'padTop',
-  'padLeft',
-] as const;
 
 /** The native max and average pooling kernels, forward and backward. */
 export function registerPool2d(native: NativeBinding): void {
@@ -31,31 +14,27 @@ export function registerPool2d(native: NativeBinding): void {
   };
   // Which of x ([batch, inH, inW, C]) and y ([batch, outH, outW, C]) each array is sized like.
   const define = (
-    name: string,
+    name: 'maxPool2d' | 'maxPool2dBackward' | 'avgPool2d' | 'avgPool2dBackward',
     layout: ('x' | 'y')[],
     call: (arrays: Float32Array[], attrs: Float64Array) => void,
   ) => {
     const reference = getKernel(name, REFERENCE_BACKEND);
-    registerKernel(
-      name,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: Pool2DAttrs) => {
-        const all = [...inputs, ...outputs];
-        if (!allFloat32(all)) {
-          reference(inputs, outputs, a);
-          return;
-        }
-        const attrs = pack(name, a);
-        const size = {
-          x: a.batch * a.inH * a.inW * a.channels,
-          y: a.batch * a.outH * a.outW * a.channels,
-        };
-        call(
-          all.map((t, i) => f32(name, layout[i]!, t, size[layout[i]!])),
-          attrs,
-        );
-      },
-    );
+    registerKernel(name, 'native', (inputs, outputs, a) => {
+      const all = [...inputs, ...outputs];
+      if (!allFloat32(all)) {
+        reference(inputs, outputs, a);
+        return;
+      }
+      const attrs = pack(name, a);
+      const size = {
+        x: a.batch * a.inH * a.inW * a.channels,
+        y: a.batch * a.outH * a.outW * a.channels,
+      };
+      call(
+        all.map((t, i) => f32(name, layout[i]!, t, size[layout[i]!])),
+        attrs,
+      );
+    });
   };
   define('maxPool2d', ['x', 'y'], ([x, y], at) => native.maxPool2d(x!, y!, at));
   define('maxPool2dBackward', ['y', 'x', 'y', 'x'], ([dy, x, y, dx], at) =>

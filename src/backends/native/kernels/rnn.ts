@@ -1,6 +1,5 @@
-import type { Tensor } from '../../../tensor/tensor.js';
+import type { RnnDims } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { RnnDims } from '../../ts/kernels/rnn-common.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
 
@@ -158,43 +157,39 @@ export function registerRnn(binding: NativeBinding): void {
   for (const spec of SPECS) {
     const reference = getKernel(spec.name, REFERENCE_BACKEND);
     const call = native[spec.name];
-    registerKernel(
-      spec.name,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], d: RnnDims) => {
-        if (!allFloat32(inputs) || !allFloat32(outputs)) {
-          reference(inputs, outputs, d);
-          return;
-        }
-        counts(spec.name, d, [
-          'batch',
-          'steps',
-          'inDim',
-          'units',
-          'activation',
-          'recurrentActivation',
-        ]);
-        const n = sizes(spec, d);
-        const arrays: Float32Array[] = [];
-        spec.inputs.forEach(([arg, size], i) => {
-          // The backward kernels never read the bias; the binding does not take it.
-          if (arg === 'bias' && spec.name.endsWith('Backward')) return;
-          arrays.push(f32(spec.name, arg, inputs[i]!, n[size]));
-        });
-        spec.outputs.forEach(([arg, size], i) => {
-          arrays.push(f32(spec.name, arg, outputs[i]!, n[size]));
-        });
-        const attrs = Float64Array.of(
-          d.batch,
-          d.steps,
-          d.inDim,
-          d.units,
-          d.goBackwards ? 1 : 0,
-          d.activation,
-          d.recurrentActivation,
-        );
-        call.call(native, ...arrays, attrs);
-      },
-    );
+    registerKernel(spec.name, 'native', (inputs, outputs, d) => {
+      if (!allFloat32(inputs) || !allFloat32(outputs)) {
+        reference(inputs, outputs, d);
+        return;
+      }
+      counts(spec.name, d, [
+        'batch',
+        'steps',
+        'inDim',
+        'units',
+        'activation',
+        'recurrentActivation',
+      ]);
+      const n = sizes(spec, d);
+      const arrays: Float32Array[] = [];
+      spec.inputs.forEach(([arg, size], i) => {
+        // The backward kernels never read the bias; the binding does not take it.
+        if (arg === 'bias' && spec.name.endsWith('Backward')) return;
+        arrays.push(f32(spec.name, arg, inputs[i]!, n[size]));
+      });
+      spec.outputs.forEach(([arg, size], i) => {
+        arrays.push(f32(spec.name, arg, outputs[i]!, n[size]));
+      });
+      const attrs = Float64Array.of(
+        d.batch,
+        d.steps,
+        d.inDim,
+        d.units,
+        d.goBackwards ? 1 : 0,
+        d.activation,
+        d.recurrentActivation,
+      );
+      call.call(native, ...arrays, attrs);
+    });
   }
 }

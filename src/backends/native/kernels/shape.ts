@@ -1,13 +1,14 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type {
+  KernelAttrs,
+  KernelInputs,
+  KernelName,
+  KernelOutputs,
+  PadMode,
+} from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import { inputStrides } from '../../ts/kernels/binary.js';
-import type { ConcatAttrs } from '../../ts/kernels/concat.js';
-import type { OneHotAttrs } from '../../ts/kernels/one-hot.js';
-import type { PadAttrs, PadMode } from '../../ts/kernels/pad.js';
-import type { SliceAttrs } from '../../ts/kernels/slice.js';
-import type { TileAttrs } from '../../ts/kernels/tile.js';
-import type { TransposeAttrs } from '../../ts/kernels/transpose.js';
 import type { NativeBinding } from '../binding.js';
 import { nativeOptions } from '../check.js';
 
@@ -86,29 +87,25 @@ function padSource(i: number, before: number, n: number, mode: PadMode): number 
 export function registerShape(binding: NativeBinding): void {
   const native = binding as NativeBinding & ShapeBinding;
   /** Registers `name`, falling back to the reference kernel when `run` returns false. */
-  const define = <A>(
-    name: string,
-    run: (i: readonly Tensor[], o: readonly Tensor[], a: A) => boolean,
+  const define = <K extends KernelName>(
+    name: K,
+    run: (i: KernelInputs<K>, o: KernelOutputs<K>, a: KernelAttrs<K>) => boolean,
   ) => {
     const reference = getKernel(name, REFERENCE_BACKEND);
-    registerKernel(
-      name,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: A) => {
-        if (outputs[0]!.size < nativeOptions.minElements || !run(inputs, outputs, a))
-          reference(inputs, outputs, a);
-      },
-    );
+    registerKernel(name, 'native', (inputs, outputs, a) => {
+      if (outputs[0]!.size < nativeOptions.minElements || !run(inputs, outputs, a))
+        reference(inputs, outputs, a);
+    });
   };
 
-  define<TransposeAttrs>('transpose', ([x], [y], a) => {
+  define('transpose', ([x], [y], a) => {
     const raw = rawAll([x!, y!], x!.rank);
     if (!raw || a.perm.length !== x!.rank) return false;
     native.transpose(raw[0]!, raw[1]!, f64(x!.shape), f64(a.perm));
     return true;
   });
 
-  define<SliceAttrs>('slice', ([x], [y], a) => {
+  define('slice', ([x], [y], a) => {
     const raw = rawAll([x!, y!], x!.rank);
     if (!raw || a.begin.length !== x!.rank) return false;
     const strides = stridesOf(x!.shape);
@@ -118,7 +115,7 @@ export function registerShape(binding: NativeBinding): void {
     return true;
   });
 
-  define<ConcatAttrs>('concat', (xs, [y], a) => {
+  define('concat', (xs, [y], a) => {
     const raw = rawAll([...xs, y!], y!.rank);
     if (!raw) return false;
     let outer = 1;
@@ -147,14 +144,14 @@ export function registerShape(binding: NativeBinding): void {
     native.mappedCopy(raw[0]!, raw[1]!, f, maps, f64(x.shape), f64(y.shape));
     return true;
   };
-  define<PadAttrs>('pad', ([x], [y], a) =>
+  define('pad', ([x], [y], a) =>
     mapped(x!, y!, a.constantValue, (d, i) =>
       padSource(i, a.paddings[d]![0], x!.shape[d]!, a.mode),
     ),
   );
-  define<TileAttrs>('tile', ([x], [y]) => mapped(x!, y!, 0, (d, i) => i % x!.shape[d]!));
+  define('tile', ([x], [y]) => mapped(x!, y!, 0, (d, i) => i % x!.shape[d]!));
 
-  define<Record<string, never>>('where', ([c, a, b], [y]) => {
+  define('where', ([c, a, b], [y]) => {
     const raw = rawAll([a!, b!, y!], y!.rank);
     const cd = c!.data;
     if (!raw || c!.dtype !== 'bool' || !(cd instanceof Uint8Array) || c!.rank > y!.rank)
@@ -164,7 +161,7 @@ export function registerShape(binding: NativeBinding): void {
     return true;
   });
 
-  define<OneHotAttrs>('oneHot', ([indices], [y], a) => {
+  define('oneHot', ([indices], [y], a) => {
     const id = indices!.data;
     const yd = y!.data;
     // With offValue 0 the TS kernel only writes the n on-values into the zeroed output: faster.

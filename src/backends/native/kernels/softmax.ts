@@ -1,7 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { SoftmaxAttrs } from '../../ts/kernels/softmax.js';
-import type { SoftmaxCrossEntropyAttrs } from '../../ts/kernels/softmax-cross-entropy.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32, nativeOptions } from '../check.js';
 
@@ -43,99 +41,83 @@ export function registerSoftmax(binding: NativeBinding): void {
   for (const log of [false, true]) {
     const name = log ? 'logSoftmax' : 'softmax';
     const forward = getKernel(name, REFERENCE_BACKEND);
-    registerKernel(
-      name,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: SoftmaxAttrs) => {
-        const [x, y] = [inputs[0]!, outputs[0]!];
-        if (a.inner !== 1 || x.size < nativeOptions.minElements || !allFloat32([x, y])) {
-          forward(inputs, outputs, a);
-          return;
-        }
-        counts(name, a, ['outer', 'axis']);
-        const n = a.outer * a.axis;
-        native.softmax(f32(name, 'x', x, n), f32(name, 'y', y, n), a.outer, a.axis, log);
-      },
-    );
-    const backwardName = `${name}Backward`;
+    registerKernel(name, 'native', (inputs, outputs, a) => {
+      const [x, y] = [inputs[0]!, outputs[0]!];
+      if (a.inner !== 1 || x.size < nativeOptions.minElements || !allFloat32([x, y])) {
+        forward(inputs, outputs, a);
+        return;
+      }
+      counts(name, a, ['outer', 'axis']);
+      const n = a.outer * a.axis;
+      native.softmax(f32(name, 'x', x, n), f32(name, 'y', y, n), a.outer, a.axis, log);
+    });
+    const backwardName = log ? 'logSoftmaxBackward' : 'softmaxBackward';
     const backward = getKernel(backwardName, REFERENCE_BACKEND);
-    registerKernel(
-      backwardName,
-      'native',
-      (inputs: readonly Tensor[], outputs: readonly Tensor[], a: SoftmaxAttrs) => {
-        const [dy, y, dx] = [inputs[0]!, inputs[1]!, outputs[0]!];
-        if (a.inner !== 1 || y.size < nativeOptions.minElements || !allFloat32([dy, y, dx])) {
-          backward(inputs, outputs, a);
-          return;
-        }
-        counts(backwardName, a, ['outer', 'axis']);
-        const n = a.outer * a.axis;
-        const k = backwardName;
-        native.softmaxBackward(
-          f32(k, 'dy', dy, n),
-          f32(k, 'y', y, n),
-          f32(k, 'dx', dx, n),
-          a.outer,
-          a.axis,
-          log,
-        );
-      },
-    );
+    registerKernel(backwardName, 'native', (inputs, outputs, a) => {
+      const [dy, y, dx] = [inputs[0]!, inputs[1]!, outputs[0]!];
+      if (a.inner !== 1 || y.size < nativeOptions.minElements || !allFloat32([dy, y, dx])) {
+        backward(inputs, outputs, a);
+        return;
+      }
+      counts(backwardName, a, ['outer', 'axis']);
+      const n = a.outer * a.axis;
+      const k = backwardName;
+      native.softmaxBackward(
+        f32(k, 'dy', dy, n),
+        f32(k, 'y', y, n),
+        f32(k, 'dx', dx, n),
+        a.outer,
+        a.axis,
+        log,
+      );
+    });
   }
   const dense = getKernel('softmaxCrossEntropy', REFERENCE_BACKEND);
-  registerKernel(
-    'softmaxCrossEntropy',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: SoftmaxCrossEntropyAttrs) => {
-      const k = 'softmaxCrossEntropy';
-      const [x, t] = inputs as [Tensor, Tensor];
-      const [loss, grad] = outputs as [Tensor, Tensor];
-      if (x.size < nativeOptions.minElements || !allFloat32([x, t, loss, grad])) {
-        dense(inputs, outputs, a);
-        return;
-      }
-      counts(k, a, ['rows', 'classes']);
-      const n = a.rows * a.classes;
-      native.softmaxCrossEntropy(
-        f32(k, 'logits', x, n),
-        f32(k, 'targets', t, n),
-        f32(k, 'loss', loss, a.rows),
-        f32(k, 'grad', grad, n),
-        a.rows,
-        a.classes,
-      );
-    },
-  );
+  registerKernel('softmaxCrossEntropy', 'native', (inputs, outputs, a) => {
+    const k = 'softmaxCrossEntropy';
+    const [x, t] = inputs as [Tensor, Tensor];
+    const [loss, grad] = outputs as [Tensor, Tensor];
+    if (x.size < nativeOptions.minElements || !allFloat32([x, t, loss, grad])) {
+      dense(inputs, outputs, a);
+      return;
+    }
+    counts(k, a, ['rows', 'classes']);
+    const n = a.rows * a.classes;
+    native.softmaxCrossEntropy(
+      f32(k, 'logits', x, n),
+      f32(k, 'targets', t, n),
+      f32(k, 'loss', loss, a.rows),
+      f32(k, 'grad', grad, n),
+      a.rows,
+      a.classes,
+    );
+  });
   const sparse = getKernel('sparseSoftmaxCrossEntropy', REFERENCE_BACKEND);
-  registerKernel(
-    'sparseSoftmaxCrossEntropy',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], a: SoftmaxCrossEntropyAttrs) => {
-      const k = 'sparseSoftmaxCrossEntropy';
-      const [x, labels] = inputs as [Tensor, Tensor];
-      const [loss, grad] = outputs as [Tensor, Tensor];
-      if (
-        x.size < nativeOptions.minElements ||
-        !(labels.data instanceof Int32Array) ||
-        !allFloat32([x, loss, grad])
-      ) {
-        sparse(inputs, outputs, a);
-        return;
-      }
-      counts(k, a, ['rows', 'classes']);
-      if (labels.data.length !== a.rows)
-        throw new RangeError(
-          `${k} (native): labels has ${labels.data.length} elements, the attrs need ${a.rows}`,
-        );
-      const n = a.rows * a.classes;
-      native.sparseSoftmaxCrossEntropy(
-        f32(k, 'logits', x, n),
-        labels.data,
-        f32(k, 'loss', loss, a.rows),
-        f32(k, 'grad', grad, n),
-        a.rows,
-        a.classes,
+  registerKernel('sparseSoftmaxCrossEntropy', 'native', (inputs, outputs, a) => {
+    const k = 'sparseSoftmaxCrossEntropy';
+    const [x, labels] = inputs as [Tensor, Tensor];
+    const [loss, grad] = outputs as [Tensor, Tensor];
+    if (
+      x.size < nativeOptions.minElements ||
+      !(labels.data instanceof Int32Array) ||
+      !allFloat32([x, loss, grad])
+    ) {
+      sparse(inputs, outputs, a);
+      return;
+    }
+    counts(k, a, ['rows', 'classes']);
+    if (labels.data.length !== a.rows)
+      throw new RangeError(
+        `${k} (native): labels has ${labels.data.length} elements, the attrs need ${a.rows}`,
       );
-    },
-  );
+    const n = a.rows * a.classes;
+    native.sparseSoftmaxCrossEntropy(
+      f32(k, 'logits', x, n),
+      labels.data,
+      f32(k, 'loss', loss, a.rows),
+      f32(k, 'grad', grad, n),
+      a.rows,
+      a.classes,
+    );
+  });
 }

@@ -1,6 +1,4 @@
-import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import type { UnaryAttrs } from '../../ts/kernels/unary.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, f32, nativeOptions } from '../check.js';
 
@@ -9,22 +7,14 @@ import { allFloat32, f32, nativeOptions } from '../check.js';
 export function registerUnary(native: NativeBinding): void {
   const codes = new Map(native.unaryOps.map((name, i) => [name, i]));
   const reference = getKernel('unary', REFERENCE_BACKEND);
-  registerKernel(
-    'unary',
-    'native',
-    (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: UnaryAttrs) => {
-      const code = codes.get(attrs.op);
-      const x = inputs[0]!;
-      if (
-        code === undefined ||
-        x.size < nativeOptions.minElements ||
-        !allFloat32([x, outputs[0]!])
-      ) {
-        reference(inputs, outputs, attrs);
-        return;
-      }
-      const y = f32('unary', 'output', outputs[0]!, x.size);
-      native.unary(code, f32('unary', 'x', x, x.size), y, attrs.alpha ?? 0, attrs.beta ?? 0);
-    },
-  );
+  registerKernel('unary', 'native', (inputs, outputs, attrs) => {
+    const code = codes.get(attrs.op);
+    const x = inputs[0]!;
+    if (code === undefined || x.size < nativeOptions.minElements || !allFloat32([x, outputs[0]!])) {
+      reference(inputs, outputs, attrs);
+      return;
+    }
+    const y = f32('unary', 'output', outputs[0]!, x.size);
+    native.unary(code, f32('unary', 'x', x, x.size), y, attrs.alpha ?? 0, attrs.beta ?? 0);
+  });
 }

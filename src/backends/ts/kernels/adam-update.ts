@@ -1,18 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { AdamUpdateAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-export interface AdamUpdateAttrs {
-  /** lr · sqrt(1 - beta2^t) / (1 - beta1^t), t the 1-based step. */
-  alpha: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  amsgrad: boolean;
-  /** Decoupled weight decay factor (learningRate · weightDecay): w -= decay · w first. */
-  decay: number;
-  /** The gradient is used as g · gradScale (global-norm clipping without a scaled copy); default 1. */
-  gradScale?: number;
-}
 
 /**
  * Keras's Adam step, in place. inputs: [grad]; outputs: [variable, m, v, vHat (amsgrad only)].

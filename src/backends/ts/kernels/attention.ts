@@ -1,29 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import { type AttentionAttrs, MASKED_LOGIT } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** A large negative logit for masked positions (Keras's float32 value): exp gives exactly 0. */
-export const MASKED_LOGIT = -1e9;
-
-/** Attention over `heads` independent [T, D] problems (the op folds the leading axes). */
-export interface AttentionAttrs {
-  heads: number;
-  queries: number;
-  keys: number;
-  depth: number;
-  valueDepth: number;
-  /** Multiplies q·k. */
-  scale: number;
-  /** Query i sees keys j <= i + keys - queries; the others get MASKED_LOGIT instead of the bias. */
-  causal: boolean;
-  /**
-   * Heads stored side by side at each step: 1 when q is [heads, Tq, D] (each head contiguous); n
-   * when q is [heads / n, Tq, n, D], the layout projections produce (likewise k, v, out and the
-   * gradients; lse is always [heads, Tq]).
-   */
-  headsPerStep: number;
-  /** When the bias input is present: for each head, which [queries, keys] matrix of it is added. */
-  biasIndex: Int32Array | null;
-}
 
 /** Where row i of head h of a [heads, T, width] tensor starts, in the attrs' layout. */
 export function rowOffset(a: AttentionAttrs, h: number, i: number, T: number, width: number) {

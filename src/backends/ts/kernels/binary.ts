@@ -1,17 +1,13 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { BinaryAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-export interface BinaryAttrs {
-  op: string;
-}
 
 /**
  * y[o + i] = a[ao + i*sa] op b[bo + i*sb] for i < n: one contiguous run of the output, each input
- * either walking (stride 1) or broadcast (stride 0). One loop per op keeps the inner loop monomorphic.
+ * either walking (stride 1) or broadcast (stride 0).
  */
-function run(
-  op: string,
+type BinaryLoop = (
   a: TypedArray,
   ao: number,
   sa: number,
@@ -21,87 +17,89 @@ function run(
   y: TypedArray,
   o: number,
   n: number,
-): void {
-  switch (op) {
-    case 'left':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]!;
-      break;
-    case 'add':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! + b[bo + i * sb]!;
-      break;
-    case 'sub':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! - b[bo + i * sb]!;
-      break;
-    case 'mul':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! * b[bo + i * sb]!;
-      break;
-    case 'div':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! / b[bo + i * sb]!;
-      break;
-    case 'floorDiv':
-      for (let i = 0; i < n; i++) y[o + i] = Math.floor(a[ao + i * sa]! / b[bo + i * sb]!);
-      break;
-    case 'mod':
-      for (let i = 0; i < n; i++) {
-        const bv = b[bo + i * sb]!;
-        const r = a[ao + i * sa]! % bv;
-        y[o + i] = r !== 0 && r < 0 !== bv < 0 ? r + bv : r; // Python's sign convention
-      }
-      break;
-    case 'pow':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! ** b[bo + i * sb]!;
-      break;
-    case 'maximum':
-      for (let i = 0; i < n; i++) {
-        const u = a[ao + i * sa]!;
-        const v = b[bo + i * sb]!;
-        y[o + i] = u >= v || Number.isNaN(u) ? u : v;
-      }
-      break;
-    case 'minimum':
-      for (let i = 0; i < n; i++) {
-        const u = a[ao + i * sa]!;
-        const v = b[bo + i * sb]!;
-        y[o + i] = u <= v || Number.isNaN(u) ? u : v;
-      }
-      break;
-    case 'squaredDifference':
-      for (let i = 0; i < n; i++) {
-        const d = a[ao + i * sa]! - b[bo + i * sb]!;
-        y[o + i] = d * d;
-      }
-      break;
-    case 'atan2':
-      for (let i = 0; i < n; i++) y[o + i] = Math.atan2(a[ao + i * sa]!, b[bo + i * sb]!);
-      break;
-    case 'equal':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] === b[bo + i * sb] ? 1 : 0;
-      break;
-    case 'notEqual':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] !== b[bo + i * sb] ? 1 : 0;
-      break;
-    case 'less':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! < b[bo + i * sb]! ? 1 : 0;
-      break;
-    case 'lessEqual':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! <= b[bo + i * sb]! ? 1 : 0;
-      break;
-    case 'greater':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! > b[bo + i * sb]! ? 1 : 0;
-      break;
-    case 'greaterEqual':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! >= b[bo + i * sb]! ? 1 : 0;
-      break;
-    case 'logicalAnd':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] && b[bo + i * sb] ? 1 : 0;
-      break;
-    case 'logicalOr':
-      for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] || b[bo + i * sb] ? 1 : 0;
-      break;
-    default:
-      throw new Error(`binary kernel (ts): unknown op '${op}'`);
-  }
-}
+) => void;
+
+/**
+ * The ops of the 'binary' kernel, one loop each (keeps the inner loop monomorphic). This table
+ * defines the op ids (`BinaryOp` in kernels.ts): a new binary op is one entry here.
+ */
+export const BINARY_LOOPS = {
+  left(a, ao, sa, _b, _bo, _sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]!;
+  },
+  add(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! + b[bo + i * sb]!;
+  },
+  sub(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! - b[bo + i * sb]!;
+  },
+  mul(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! * b[bo + i * sb]!;
+  },
+  div(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! / b[bo + i * sb]!;
+  },
+  floorDiv(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = Math.floor(a[ao + i * sa]! / b[bo + i * sb]!);
+  },
+  mod(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) {
+      const bv = b[bo + i * sb]!;
+      const r = a[ao + i * sa]! % bv;
+      y[o + i] = r !== 0 && r < 0 !== bv < 0 ? r + bv : r; // Python's sign convention
+    }
+  },
+  pow(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! ** b[bo + i * sb]!;
+  },
+  maximum(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) {
+      const u = a[ao + i * sa]!;
+      const v = b[bo + i * sb]!;
+      y[o + i] = u >= v || Number.isNaN(u) ? u : v;
+    }
+  },
+  minimum(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) {
+      const u = a[ao + i * sa]!;
+      const v = b[bo + i * sb]!;
+      y[o + i] = u <= v || Number.isNaN(u) ? u : v;
+    }
+  },
+  squaredDifference(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) {
+      const d = a[ao + i * sa]! - b[bo + i * sb]!;
+      y[o + i] = d * d;
+    }
+  },
+  atan2(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = Math.atan2(a[ao + i * sa]!, b[bo + i * sb]!);
+  },
+  equal(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] === b[bo + i * sb] ? 1 : 0;
+  },
+  notEqual(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] !== b[bo + i * sb] ? 1 : 0;
+  },
+  less(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! < b[bo + i * sb]! ? 1 : 0;
+  },
+  lessEqual(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! <= b[bo + i * sb]! ? 1 : 0;
+  },
+  greater(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! > b[bo + i * sb]! ? 1 : 0;
+  },
+  greaterEqual(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa]! >= b[bo + i * sb]! ? 1 : 0;
+  },
+  logicalAnd(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] && b[bo + i * sb] ? 1 : 0;
+  },
+  logicalOr(a, ao, sa, b, bo, sb, y, o, n) {
+    for (let i = 0; i < n; i++) y[o + i] = a[ao + i * sa] || b[bo + i * sb] ? 1 : 0;
+  },
+} satisfies Record<string, BinaryLoop>;
 
 /** Broadcasting elementwise kernel: walks the output row by row over its last axis. */
 export function binaryKernel(
@@ -113,16 +111,18 @@ export function binaryKernel(
   const y = outputs[0]!;
   const n = y.size;
   if (n === 0) return;
+  const run: BinaryLoop | undefined = BINARY_LOOPS[attrs.op];
+  if (run === undefined) throw new Error(`binary kernel (ts): unknown op '${attrs.op}'`);
   if (a.size === n && b.size === n) {
-    run(attrs.op, a.data, 0, 1, b.data, 0, 1, y.data, 0, n);
+    run(a.data, 0, 1, b.data, 0, 1, y.data, 0, n);
     return;
   }
   if (b.size === 1 && a.size === n) {
-    run(attrs.op, a.data, 0, 1, b.data, 0, 0, y.data, 0, n);
+    run(a.data, 0, 1, b.data, 0, 0, y.data, 0, n);
     return;
   }
   if (a.size === 1 && b.size === n) {
-    run(attrs.op, a.data, 0, 0, b.data, 0, 1, y.data, 0, n);
+    run(a.data, 0, 0, b.data, 0, 1, y.data, 0, n);
     return;
   }
   const rank = y.shape.length;
@@ -134,7 +134,7 @@ export function binaryKernel(
   let ao = 0;
   let bo = 0;
   for (let r = 0; r < rows; r++) {
-    run(attrs.op, a.data, ao, sa[rank - 1]!, b.data, bo, sb[rank - 1]!, y.data, r * last, last);
+    run(a.data, ao, sa[rank - 1]!, b.data, bo, sb[rank - 1]!, y.data, r * last, last);
     // Advance the multi-index over all axes but the last, carrying like an odometer.
     for (let d = rank - 2; d >= 0; d--) {
       index[d]!++;

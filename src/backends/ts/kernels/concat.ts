@@ -1,10 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { ConcatAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** y = the inputs joined along `axis` (normalised); the op has checked the other dims agree. */
-export interface ConcatAttrs {
-  axis: number;
-}
 
 /** Each input is viewed as [outer, inner_k]; output row o is the inputs' rows o laid end to end. */
 export function concatKernel(

@@ -1,8 +1,9 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { Conv2DAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import { chunkRows, colBuffer, im2col } from './im2col.js';
-import { type Conv2DAttrs, isPointwise } from './window.js';
+import { isPointwise } from './window.js';
 
 /**
  * dFilter [fh, fw, inC, outC] from x [batch, inH, inW, inC] and dy [batch, outH, outW, outC]:

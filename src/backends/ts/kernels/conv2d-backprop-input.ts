@@ -1,8 +1,9 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { Conv2DAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import { chunkRows, col2im, colBuffer } from './im2col.js';
-import { type Conv2DAttrs, isPointwise } from './window.js';
+import { isPointwise } from './window.js';
 
 /**
  * dx [batch, inH, inW, inC] from dy [batch, outH, outW, outC] and filter [fh, fw, inC, outC]:

@@ -1,29 +1,8 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { BiasActivationAttrs, FusedConv2DAttrs, FusedDenseAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { conv2dKernel } from './conv2d.js';
 import { gemm } from './gemm.js';
-import type { Conv2DAttrs } from './window.js';
-
-/** The activations a fused kernel applies; the index is the code the kernels take. */
-export const FUSED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
-export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
-
-/** x [rows, channels] (+ bias [channels]) through activation FUSED_ACTIVATIONS[activation]. */
-export interface BiasActivationAttrs {
-  rows: number;
-  channels: number;
-  activation: number;
-}
-
-export type FusedConv2DAttrs = Conv2DAttrs & { activation: number };
-
-/** x [M, K] @ kernel [K, N] (+ bias [N]) through activation FUSED_ACTIVATIONS[activation]. */
-export interface FusedDenseAttrs {
-  M: number;
-  K: number;
-  N: number;
-  activation: number;
-}
 
 /** y[r, c] = act(x[r, c] + bias[c]) for rows of C (softmax: along each row, max subtracted). */
 function biasActivation(

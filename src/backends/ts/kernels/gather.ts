@@ -1,15 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { GatherAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/**
- * x viewed as [outer, axisSize, inner], indices (int32, checked in range by the op) flattened to
- * [m]: y[o, j, i] = x[o, indices[j], i], y viewed as [outer, m, inner].
- */
-export interface GatherAttrs {
-  outer: number;
-  axisSize: number;
-  inner: number;
-}
 
 export function gatherKernel(
   inputs: readonly Tensor[],

@@ -1,4 +1,4 @@
-import type { Conv2DAttrs } from './window.js';
+import type { Conv2DAttrs } from '../../kernels.js';
 
 /** Upper bound on the floats one im2col chunk holds, so large inputs are lowered piecewise. */
 const CHUNK_FLOATS = 1 << 18;

@@ -1,15 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { LayerNormAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** x viewed as [rows, features]; normalization runs over each row. */
-export interface LayerNormAttrs {
-  rows: number;
-  features: number;
-  epsilon: number;
-  /** Whether inputs[1] is gamma (scale) and inputs[2] (or [1]) is beta (center). */
-  hasGamma: boolean;
-  hasBeta: boolean;
-}
 
 /**
  * Fused layer normalization: y = (x - mean) · rstd · gamma + beta per row, rstd = 1/√(var + ε).

@@ -1,4 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { RnnDims } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import {
@@ -6,7 +7,6 @@ import {
   derivative as derivativeFn,
   inputProjectionGrads,
   projectInputs,
-  type RnnDims,
   timeAt,
 } from './rnn-common.js';
 

@@ -1,22 +1,7 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { MatMulAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
-
-/**
- * C[b] = op(A[b]) @ op(B[b]) for b < batch, op = transpose when the flag is set.
- * A is [M, K] (or [K, M] when transposeA), B is [K, N] (or [N, K]); a batch stride of 0 reuses one
- * matrix for every batch entry (x @ W).
- */
-export interface MatMulAttrs {
-  transposeA: boolean;
-  transposeB: boolean;
-  batch: number;
-  M: number;
-  N: number;
-  K: number;
-  aBatchStride: number;
-  bBatchStride: number;
-}
 
 /** Runs the packed GEMM once per batch entry (it accumulates, so the output is zeroed first). */
 export function matMulKernel(

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { Pool2DAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-import type { Pool2DAttrs } from './window.js';
 
 /**
  * y [batch, outH, outW, C] = the maximum of each window of x [batch, inH, inW, C]; padding cells

@@ -1,12 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { OneHotAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** y[..., k] = onValue where indices[...] = k, else offValue; an index outside [0, depth) gives an all-off row. */
-export interface OneHotAttrs {
-  depth: number;
-  onValue: number;
-  offValue: number;
-}
 
 export function oneHotKernel(
   inputs: readonly Tensor[],

@@ -1,20 +1,8 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { PadAttrs, PadMode } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { mappedCopy } from './strided.js';
-
-export type PadMode = 'constant' | 'reflect' | 'symmetric';
-
-/**
- * y = x with paddings[d] = [before, after] elements added around each axis d: `constantValue`
- * ('constant'), a mirror excluding the edge ('reflect': 3 2 | 1 2 3 | 2 1) or including it
- * ('symmetric': 2 1 | 1 2 3 | 3 2). The op has checked that mirrored paddings fit the axis.
- */
-export interface PadAttrs {
-  paddings: readonly (readonly [number, number])[];
-  constantValue: number;
-  mode: PadMode;
-}
 
 /** The source index along an axis of size n for output position i, or -1 for the constant. */
 function sourceIndex(i: number, before: number, n: number, mode: PadMode): number {

@@ -1,13 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { ReduceAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** The input viewed as [outer, reduced, inner]; the output is [outer, inner]. */
-export interface ReduceAttrs {
-  op: 'sum' | 'max' | 'min' | 'prod' | 'argmax' | 'argmin';
-  outer: number;
-  reduced: number;
-  inner: number;
-}
 
 /** Reduces the middle axis of an [outer, reduced, inner] view; sums accumulate in float64. */
 export function reduceKernel(

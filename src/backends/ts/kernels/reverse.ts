@@ -1,12 +1,8 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { ReverseAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { stridedCopy } from './strided.js';
-
-/** y = x with the order of elements along each of `axes` (normalised, >= 0) reversed. */
-export interface ReverseAttrs {
-  axes: readonly number[];
-}
 
 export function reverseKernel(
   inputs: readonly Tensor[],

@@ -1,16 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { RmspropUpdateAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-export interface RmspropUpdateAttrs {
-  learningRate: number;
-  rho: number;
-  /** 0 for no momentum (then there is no momentum slot). */
-  momentum: number;
-  epsilon: number;
-  centered: boolean;
-  /** Decoupled weight decay factor (learningRate · weightDecay): w -= decay · w first. */
-  decay: number;
-}
 
 /**
  * Keras's RMSprop step, in place. inputs: [grad]; outputs: [variable, velocity,

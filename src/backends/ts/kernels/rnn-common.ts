@@ -3,11 +3,8 @@
  * the activations a fused kernel supports, the one-GEMM input projection and the one-GEMM
  * weight gradients at the end of backpropagation through time.
  */
-import { gemm } from './gemm.js';
 
-/** Activations the fused recurrent kernels compute; each derivative is a function of the output. */
-export const RNN_ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'linear', 'hard_sigmoid'] as const;
-export type RnnActivation = (typeof RNN_ACTIVATIONS)[number];
+import { gemm } from './gemm.js';
 
 /** a(v) for activation code `code` (the index into RNN_ACTIVATIONS). */
 export function activate(code: number, v: number): number {
@@ -40,18 +37,6 @@ export function derivative(code: number, y: number): number {
     default:
       return y > 0 && y < 1 ? 1 / 6 : 0;
   }
-}
-
-/** Shapes of a recurrent kernel call: x [batch, steps, inDim], `gates` columns per step. */
-export interface RnnDims {
-  batch: number;
-  steps: number;
-  inDim: number;
-  units: number;
-  goBackwards: boolean;
-  /** Indices into RNN_ACTIVATIONS. */
-  activation: number;
-  recurrentActivation: number;
 }
 
 /** P = x · kernel + bias for every step at once: [batch·steps, gates], one GEMM. */

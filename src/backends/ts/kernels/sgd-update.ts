@@ -1,14 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { SgdUpdateAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-export interface SgdUpdateAttrs {
-  learningRate: number;
-  /** 0 for plain SGD (then there is no momentum slot). */
-  momentum: number;
-  nesterov: boolean;
-  /** Decoupled weight decay factor (learningRate · weightDecay): w -= decay · w first. */
-  decay: number;
-}
 
 /**
  * Keras's SGD step, in place. inputs: [grad]; outputs: [variable, momentum slot (if momentum > 0)].

@@ -1,12 +1,8 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { SliceAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { stridedCopy } from './strided.js';
-
-/** y = x[begin[0] : begin[0] + y.shape[0], ...]; the op has checked the bounds. */
-export interface SliceAttrs {
-  begin: readonly number[];
-}
 
 export function sliceKernel(
   inputs: readonly Tensor[],

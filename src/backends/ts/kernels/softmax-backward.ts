@@ -1,6 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { SoftmaxAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-import type { SoftmaxAttrs } from './softmax.js';
 
 /**
  * dx of softmax (y (dy - Σ dy y)) or of log-softmax (dy - e^y Σ dy) along the middle axis of the

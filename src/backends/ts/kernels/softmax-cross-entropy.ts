@@ -1,11 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { SoftmaxCrossEntropyAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** Logits viewed as [rows, classes]; the classes are the last axis. */
-export interface SoftmaxCrossEntropyAttrs {
-  rows: number;
-  classes: number;
-}
 
 /**
  * Row r's log Σ e^x (stable: the maximum, 0 when not finite, is subtracted) and the row's

@@ -1,12 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { SoftmaxAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-/** The input viewed as [outer, axis, inner]; softmax runs along the middle axis. */
-export interface SoftmaxAttrs {
-  outer: number;
-  axis: number;
-  inner: number;
-}
 
 /**
  * Fused, numerically stable softmax (or log-softmax) along the middle axis of an [outer, axis, inner]

@@ -1,12 +1,8 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { TileAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
 import { mappedCopy } from './strided.js';
-
-/** y = x repeated reps[d] times along each axis d: y[i] = x[i mod x.shape]. */
-export interface TileAttrs {
-  reps: readonly number[];
-}
 
 export function tileKernel(
   inputs: readonly Tensor[],

@@ -1,10 +1,7 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
+import type { TransposeAttrs } from '../../kernels.js';
 import { registerKernel } from '../../registry.js';
-
-export interface TransposeAttrs {
-  perm: readonly number[];
-}
 
 /** y = x with axes permuted: y.shape[i] = x.shape[perm[i]]. Walks y in order, x by strides. */
 export function transposeKernel(
