@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { AdamUpdateAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * Keras's Adam step, in place. inputs: [grad]; outputs: [variable, m, v, vHat (amsgrad only)].
@@ -46,5 +45,3 @@ export function adamUpdateKernel(
     w[i] = wi - (alpha * mi) / (Math.sqrt(vi) + epsilon);
   }
 }
-
-registerKernel('adamUpdate', 'ts', adamUpdateKernel);

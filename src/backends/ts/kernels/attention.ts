@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import { type AttentionAttrs, MASKED_LOGIT } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /** Where row i of head h of a [heads, T, width] tensor starts, in the attrs' layout. */
 export function rowOffset(a: AttentionAttrs, h: number, i: number, T: number, width: number) {
@@ -40,7 +39,11 @@ function logitsRow(
  * Inputs q [H, Tq, D], k [H, Tk, D], v [H, Tk, Dv] [, bias [Hb, Tq, Tk]]; outputs out [H, Tq, Dv]
  * and the row log-sum-exp [H, Tq] of the logits, all the backward kernel needs besides the inputs.
  */
-function attention(inputs: readonly Tensor[], outputs: readonly Tensor[], a: AttentionAttrs) {
+export function attention(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  a: AttentionAttrs,
+) {
   const [q, k, v, bias] = inputs.map((t) => t.data as Float32Array);
   const [out, lse] = outputs.map((t) => t.data as Float32Array) as [Float32Array, Float32Array];
   const { heads: H, queries: Tq, keys: Tk, valueDepth: Dv } = a;
@@ -68,7 +71,7 @@ function attention(inputs: readonly Tensor[], outputs: readonly Tensor[], a: Att
  * Δᵢ = Σ_c dOut_ic · out_ic: dv = Pᵀ dOut, dS = P ∘ (dOut vᵀ - Δ) · scale, dq = dS k, dk = dSᵀ q.
  * Inputs dOut, q, k, v, out, lse [, bias]; outputs dq, dk, dv.
  */
-function attentionBackward(
+export function attentionBackward(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   a: AttentionAttrs,
@@ -117,6 +120,3 @@ function attentionBackward(
     }
   }
 }
-
-registerKernel('scaledDotProductAttention', 'ts', attention);
-registerKernel('scaledDotProductAttentionBackward', 'ts', attentionBackward);

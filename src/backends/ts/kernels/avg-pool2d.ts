@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Pool2DAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * y [batch, outH, outW, C] = the mean of each window of x [batch, inH, inW, C] over its cells
@@ -67,6 +66,3 @@ export function avgPool2dBackwardKernel(
     }
   }
 }
-
-registerKernel('avgPool2d', 'ts', avgPool2dKernel);
-registerKernel('avgPool2dBackward', 'ts', avgPool2dBackwardKernel);

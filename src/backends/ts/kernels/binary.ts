@@ -1,7 +1,6 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { BinaryAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
+import type { BinaryAttrs, Kernel } from '../../kernels.js';
 
 /**
  * y[o + i] = a[ao + i*sa] op b[bo + i*sb] for i < n: one contiguous run of the output, each input
@@ -161,8 +160,6 @@ export function inputStrides(shape: readonly number[], outShape: readonly number
   return strides;
 }
 
-registerKernel('binary', 'ts', binaryKernel);
 // A broadcasting copy is the binary walk with the op that keeps its left operand.
-registerKernel('broadcastTo', 'ts', (inputs: readonly Tensor[], outputs: readonly Tensor[]) =>
-  binaryKernel([inputs[0]!, inputs[0]!], outputs, { op: 'left' }),
-);
+export const broadcastToKernel: Kernel<'broadcastTo'> = (inputs, outputs) =>
+  binaryKernel([inputs[0]!, inputs[0]!], outputs, { op: 'left' });

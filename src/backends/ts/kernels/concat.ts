@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ConcatAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /** Each input is viewed as [outer, inner_k]; output row o is the inputs' rows o laid end to end. */
 export function concatKernel(
@@ -27,5 +26,3 @@ export function concatKernel(
     start += inner;
   }
 }
-
-registerKernel('concat', 'ts', concatKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Conv2DAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import { chunkRows, colBuffer, im2col } from './im2col.js';
 import { isPointwise } from './window.js';
@@ -31,5 +30,3 @@ export function conv2dBackpropFilterKernel(
     gemm(col, 0, dy, r0 * a.outC, dw, 0, K, a.outC, rows, true, false);
   }
 }
-
-registerKernel('conv2dBackpropFilter', 'ts', conv2dBackpropFilterKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Conv2DAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import { chunkRows, col2im, colBuffer } from './im2col.js';
 import { isPointwise } from './window.js';
@@ -33,5 +32,3 @@ export function conv2dBackpropInputKernel(
     col2im(col, a, r0, rows, dx);
   }
 }
-
-registerKernel('conv2dBackpropInput', 'ts', conv2dBackpropInputKernel);

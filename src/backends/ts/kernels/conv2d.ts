@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Conv2DAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import { chunkRows, colBuffer, im2col } from './im2col.js';
 import { isPointwise } from './window.js';
@@ -32,5 +31,3 @@ export function conv2dKernel(
     gemm(col, 0, filter, 0, y, r0 * a.outC, rows, a.outC, K, false, false);
   }
 }
-
-registerKernel('conv2d', 'ts', conv2dKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { BiasActivationAttrs, FusedConv2DAttrs, FusedDenseAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
+import type { Kernel } from '../../kernels.js';
 import { conv2dKernel } from './conv2d.js';
 import { gemm } from './gemm.js';
 
@@ -68,55 +67,39 @@ function activationGrad(
 
 const f32 = (t: Tensor | undefined) => (t ? (t.data as Float32Array) : null);
 
-registerKernel(
-  'biasActivation',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], a: BiasActivationAttrs) => {
-    biasActivation(
-      f32(inputs[0])!,
-      f32(inputs[1]),
-      f32(outputs[0])!,
-      a.rows,
-      a.channels,
-      a.activation,
-    );
-  },
-);
+export const biasActivationKernel: Kernel<'biasActivation'> = (inputs, outputs, a) => {
+  biasActivation(
+    f32(inputs[0])!,
+    f32(inputs[1]),
+    f32(outputs[0])!,
+    a.rows,
+    a.channels,
+    a.activation,
+  );
+};
 
-registerKernel(
-  'activationGrad',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], a: BiasActivationAttrs) => {
-    activationGrad(
-      f32(inputs[0])!,
-      f32(inputs[1])!,
-      f32(outputs[0])!,
-      a.rows,
-      a.channels,
-      a.activation,
-    );
-  },
-);
+export const activationGradKernel: Kernel<'activationGrad'> = (inputs, outputs, a) => {
+  activationGrad(
+    f32(inputs[0])!,
+    f32(inputs[1])!,
+    f32(outputs[0])!,
+    a.rows,
+    a.channels,
+    a.activation,
+  );
+};
 
 /** conv2d, then bias and activation over the output's channels: the specification of the fusion. */
-registerKernel(
-  'fusedConv2d',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], a: FusedConv2DAttrs) => {
-    conv2dKernel(inputs.slice(0, 2), outputs, a);
-    const y = f32(outputs[0])!;
-    biasActivation(y, f32(inputs[2]), y, a.batch * a.outH * a.outW, a.outC, a.activation);
-  },
-);
+export const fusedConv2dKernel: Kernel<'fusedConv2d'> = (inputs, outputs, a) => {
+  conv2dKernel(inputs.slice(0, 2), outputs, a);
+  const y = f32(outputs[0])!;
+  biasActivation(y, f32(inputs[2]), y, a.batch * a.outH * a.outW, a.outC, a.activation);
+};
 
 /** x @ kernel, then bias and activation over the output rows: the specification of fusedDense. */
-registerKernel(
-  'fusedDense',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], a: FusedDenseAttrs) => {
-    const y = f32(outputs[0])!;
-    y.fill(0);
-    gemm(f32(inputs[0])!, 0, f32(inputs[1])!, 0, y, 0, a.M, a.N, a.K, false, false);
-    biasActivation(y, f32(inputs[2]), y, a.M, a.N, a.activation);
-  },
-);
+export const fusedDenseKernel: Kernel<'fusedDense'> = (inputs, outputs, a) => {
+  const y = f32(outputs[0])!;
+  y.fill(0);
+  gemm(f32(inputs[0])!, 0, f32(inputs[1])!, 0, y, 0, a.M, a.N, a.K, false, false);
+  biasActivation(y, f32(inputs[2]), y, a.M, a.N, a.activation);
+};

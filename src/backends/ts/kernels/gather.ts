@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { GatherAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 export function gatherKernel(
   inputs: readonly Tensor[],
@@ -21,5 +20,3 @@ export function gatherKernel(
     }
   }
 }
-
-registerKernel('gather', 'ts', gatherKernel);

@@ -1,10 +1,9 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import { registerKernel } from '../../registry.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** GELU, tanh form: y = x (1 + tanh(u)) / 2 with u = √(2/π) (x + 0.044715 x³). Input x, output y. */
-function geluTanh(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+export function geluTanh(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
   const x = inputs[0]!.data;
   const y = outputs[0]!.data;
   for (let i = 0; i < x.length; i++) {
@@ -17,7 +16,7 @@ function geluTanh(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
  * Its gradient in one pass: inputs dy, x; output dx =
  * dy ((1 + t) / 2 + x (1 - t²) √(2/π) (1 + 3 · 0.044715 x²) / 2) with t = tanh(u).
  */
-function geluTanhBackward(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+export function geluTanhBackward(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
   const [dy, x] = inputs.map((t) => t.data);
   const dx = outputs[0]!.data;
   for (let i = 0; i < dx.length; i++) {
@@ -27,6 +26,3 @@ function geluTanhBackward(inputs: readonly Tensor[], outputs: readonly Tensor[])
     dx[i] = dy![i]! * 0.5 * (1 + t + v * (1 - t * t) * du);
   }
 }
-
-registerKernel('geluTanh', 'ts', geluTanh);
-registerKernel('geluTanhBackward', 'ts', geluTanhBackward);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { RnnDims } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import {
   activate as activateFn,
@@ -142,6 +141,3 @@ export function gruBackwardKernel(
   inputProjectionGrads(x!, kernel!, dP, B * T, inDim, G, dx!, dKernel!, dBias!, 0);
   dh0!.set(dh);
 }
-
-registerKernel('gru', 'ts', gruKernel);
-registerKernel('gruBackward', 'ts', gruBackwardKernel);

@@ -1,32 +1,96 @@
-import './binary.js';
-import './reduce.js';
-import './transpose.js';
-import './unary.js';
-import './matmul.js';
-import './slice.js';
-import './concat.js';
-import './gather.js';
-import './unsorted-segment-sum.js';
-import './pad.js';
-import './one-hot.js';
-import './tile.js';
-import './reverse.js';
-import './where.js';
-import './softmax.js';
-import './softmax-backward.js';
-import './softmax-cross-entropy.js';
-import './sgd-update.js';
-import './adam-update.js';
-import './rmsprop-update.js';
-import './conv2d.js';
-import './conv2d-backprop-input.js';
-import './conv2d-backprop-filter.js';
-import './max-pool2d.js';
-import './avg-pool2d.js';
-import './layer-norm.js';
-import './attention.js';
-import './gelu.js';
-import './lstm.js';
-import './gru.js';
-import './simple-rnn.js';
-import './fused.js';
+/**
+ * The reference kernels, one per kernel of the contract (../../kernels.ts). The type makes the
+ * table complete: a kernel added to the contract without a TypeScript implementation does not
+ * compile. This is the only list of them.
+ */
+import type { Kernel, KernelName } from '../../kernels.js';
+import { adamUpdateKernel } from './adam-update.js';
+import { attention, attentionBackward } from './attention.js';
+import { avgPool2dBackwardKernel, avgPool2dKernel } from './avg-pool2d.js';
+import { binaryKernel, broadcastToKernel } from './binary.js';
+import { concatKernel } from './concat.js';
+import { conv2dKernel } from './conv2d.js';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import {
+  activationGradKernel,
+  biasActivationKernel,
+  fusedConv2dKernel,
+  fusedDenseKernel,
+} from './fused.js';
+import { gatherKernel } from './gather.js';
+import { geluTanh, geluTanhBackward } from './gelu.js';
+import { gruBackwardKernel, gruKernel } from './gru.js';
+import { layerNorm, layerNormBackward } from './layer-norm.js';
+import { lstmBackwardKernel, lstmKernel } from './lstm.js';
+import { matMulKernel } from './matmul.js';
+import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
+import { oneHotKernel } from './one-hot.js';
+import { padKernel } from './pad.js';
+import { reduceKernel } from './reduce.js';
+import { reverseKernel } from './reverse.js';
+import { rmspropUpdateKernel } from './rmsprop-update.js';
+import { sgdUpdateKernel } from './sgd-update.js';
+import { simpleRnnBackwardKernel, simpleRnnKernel } from './simple-rnn.js';
+import { sliceKernel } from './slice.js';
+import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
+import { logSoftmaxBackwardKernel, softmaxBackwardKernel } from './softmax-backward.js';
+import {
+  softmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropyKernel,
+} from './softmax-cross-entropy.js';
+import { tileKernel } from './tile.js';
+import { transposeKernel } from './transpose.js';
+import { unaryKernel } from './unary.js';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
+import { whereKernel } from './where.js';
+
+export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
+  activationGrad: activationGradKernel,
+  adamUpdate: adamUpdateKernel,
+  avgPool2d: avgPool2dKernel,
+  avgPool2dBackward: avgPool2dBackwardKernel,
+  biasActivation: biasActivationKernel,
+  binary: binaryKernel,
+  broadcastTo: broadcastToKernel,
+  concat: concatKernel,
+  conv2d: conv2dKernel,
+  conv2dBackpropFilter: conv2dBackpropFilterKernel,
+  conv2dBackpropInput: conv2dBackpropInputKernel,
+  fusedConv2d: fusedConv2dKernel,
+  fusedDense: fusedDenseKernel,
+  gather: gatherKernel,
+  geluTanh: geluTanh,
+  geluTanhBackward: geluTanhBackward,
+  gru: gruKernel,
+  gruBackward: gruBackwardKernel,
+  layerNorm: layerNorm,
+  layerNormBackward: layerNormBackward,
+  logSoftmax: logSoftmaxKernel,
+  logSoftmaxBackward: logSoftmaxBackwardKernel,
+  lstm: lstmKernel,
+  lstmBackward: lstmBackwardKernel,
+  matMul: matMulKernel,
+  maxPool2d: maxPool2dKernel,
+  maxPool2dBackward: maxPool2dBackwardKernel,
+  oneHot: oneHotKernel,
+  pad: padKernel,
+  reduce: reduceKernel,
+  reverse: reverseKernel,
+  rmspropUpdate: rmspropUpdateKernel,
+  scaledDotProductAttention: attention,
+  scaledDotProductAttentionBackward: attentionBackward,
+  sgdUpdate: sgdUpdateKernel,
+  simpleRnn: simpleRnnKernel,
+  simpleRnnBackward: simpleRnnBackwardKernel,
+  slice: sliceKernel,
+  softmax: softmaxKernel,
+  softmaxBackward: softmaxBackwardKernel,
+  softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropy: sparseSoftmaxCrossEntropyKernel,
+  tile: tileKernel,
+  transpose: transposeKernel,
+  unary: unaryKernel,
+  unsortedSegmentSum: unsortedSegmentSumKernel,
+  where: whereKernel,
+};

@@ -1,13 +1,16 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { LayerNormAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * Fused layer normalization: y = (x - mean) · rstd · gamma + beta per row, rstd = 1/√(var + ε).
  * Inputs x [, gamma] [, beta]; outputs y, mean [rows], rstd [rows] (saved for the backward kernel).
  * Sums accumulate in float64.
  */
-function layerNorm(inputs: readonly Tensor[], outputs: readonly Tensor[], a: LayerNormAttrs): void {
+export function layerNorm(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  a: LayerNormAttrs,
+): void {
   const x = inputs[0]!.data;
   const gamma = a.hasGamma ? inputs[1]!.data : null;
   const beta = a.hasBeta ? inputs[a.hasGamma ? 2 : 1]!.data : null;
@@ -44,7 +47,7 @@ function layerNorm(inputs: readonly Tensor[], outputs: readonly Tensor[], a: Lay
  * (dgamma/dbeta are [features] and may be empty tensors when not wanted).
  * With x̂ = (x - mean) · rstd and g = dy · gamma: dx = rstd · (g - mean(g) - x̂ · mean(g · x̂)).
  */
-function layerNormBackward(
+export function layerNormBackward(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   a: LayerNormAttrs,
@@ -88,6 +91,3 @@ function layerNormBackward(
   for (let f = 0; f < accGamma.length; f++) dgamma[f] = accGamma[f]!;
   for (let f = 0; f < accBeta.length; f++) dbeta[f] = accBeta[f]!;
 }
-
-registerKernel('layerNorm', 'ts', layerNorm);
-registerKernel('layerNormBackward', 'ts', layerNormBackward);

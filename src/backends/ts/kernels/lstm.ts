@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { RnnDims } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import {
   activate as activateFn,
@@ -156,6 +155,3 @@ export function lstmBackwardKernel(
   dh0!.set(dh);
   dc0!.set(dc);
 }
-
-registerKernel('lstm', 'ts', lstmKernel);
-registerKernel('lstmBackward', 'ts', lstmBackwardKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { MatMulAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 
 /** Runs the packed GEMM once per batch entry (it accumulates, so the output is zeroed first). */
@@ -30,5 +29,3 @@ export function matMulKernel(
     );
   }
 }
-
-registerKernel('matMul', 'ts', matMulKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Pool2DAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * y [batch, outH, outW, C] = the maximum of each window of x [batch, inH, inW, C]; padding cells
@@ -87,6 +86,3 @@ export function maxPool2dBackwardKernel(
     }
   }
 }
-
-registerKernel('maxPool2d', 'ts', maxPool2dKernel);
-registerKernel('maxPool2dBackward', 'ts', maxPool2dBackwardKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { OneHotAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 export function oneHotKernel(
   inputs: readonly Tensor[],
@@ -16,5 +15,3 @@ export function oneHotKernel(
     if (k >= 0 && k < depth) yd[j * depth + k] = onValue;
   }
 }
-
-registerKernel('oneHot', 'ts', oneHotKernel);

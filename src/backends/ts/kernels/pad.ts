@@ -1,7 +1,6 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { PadAttrs, PadMode } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { mappedCopy } from './strided.js';
 
 /** The source index along an axis of size n for output position i, or -1 for the constant. */
@@ -28,5 +27,3 @@ export function padKernel(
   });
   mappedCopy(x.data, maps, stridesOf(x.shape), y.data, y.shape, attrs.constantValue);
 }
-
-registerKernel('pad', 'ts', padKernel);

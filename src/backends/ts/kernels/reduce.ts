@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ReduceAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /** Reduces the middle axis of an [outer, reduced, inner] view; sums accumulate in float64. */
 export function reduceKernel(
@@ -45,5 +44,3 @@ export function reduceKernel(
     else for (let i = 0; i < inner; i++) y[out + i] = acc[i]!;
   }
 }
-
-registerKernel('reduce', 'ts', reduceKernel);

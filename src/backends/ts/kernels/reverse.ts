@@ -1,7 +1,6 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ReverseAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { stridedCopy } from './strided.js';
 
 export function reverseKernel(
@@ -19,5 +18,3 @@ export function reverseKernel(
   }
   stridedCopy(x.data, offset, strides, outputs[0]!.data, x.shape);
 }
-
-registerKernel('reverse', 'ts', reverseKernel);

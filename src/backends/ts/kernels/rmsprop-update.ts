@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { RmspropUpdateAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * Keras's RMSprop step, in place. inputs: [grad]; outputs: [variable, velocity,
@@ -41,5 +40,3 @@ export function rmspropUpdateKernel(
     }
   }
 }
-
-registerKernel('rmspropUpdate', 'ts', rmspropUpdateKernel);

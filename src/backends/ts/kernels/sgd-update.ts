@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { SgdUpdateAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * Keras's SGD step, in place. inputs: [grad]; outputs: [variable, momentum slot (if momentum > 0)].
@@ -31,5 +30,3 @@ export function sgdUpdateKernel(
     w[i] = nesterov ? wi + step + mi * mu : wi + mi;
   }
 }
-
-registerKernel('sgdUpdate', 'ts', sgdUpdateKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { RnnDims } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { gemm } from './gemm.js';
 import {
   activate as activateFn,
@@ -109,6 +108,3 @@ export function simpleRnnBackwardKernel(
   inputProjectionGrads(x!, kernel!, dP, B * T, inDim, U, dx!, dKernel!, dBias!, 0);
   dh0!.set(dh);
 }
-
-registerKernel('simpleRnn', 'ts', simpleRnnKernel);
-registerKernel('simpleRnnBackward', 'ts', simpleRnnBackwardKernel);

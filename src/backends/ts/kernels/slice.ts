@@ -1,7 +1,6 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { SliceAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { stridedCopy } from './strided.js';
 
 export function sliceKernel(
@@ -16,5 +15,3 @@ export function sliceKernel(
   for (let d = 0; d < strides.length; d++) offset += attrs.begin[d]! * strides[d]!;
   stridedCopy(x.data, offset, strides, y.data, y.shape);
 }
-
-registerKernel('slice', 'ts', sliceKernel);

@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { SoftmaxAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
+import type { Kernel, SoftmaxAttrs } from '../../kernels.js';
 
 /**
  * dx of softmax (y (dy - Σ dy y)) or of log-softmax (dy - e^y Σ dy) along the middle axis of the
@@ -35,15 +34,7 @@ function softmaxBackwardAlongAxis(
   }
 }
 
-registerKernel(
-  'softmaxBackward',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: SoftmaxAttrs) =>
-    softmaxBackwardAlongAxis(inputs[0]!, inputs[1]!, outputs[0]!, attrs, false),
-);
-registerKernel(
-  'logSoftmaxBackward',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: SoftmaxAttrs) =>
-    softmaxBackwardAlongAxis(inputs[0]!, inputs[1]!, outputs[0]!, attrs, true),
-);
+export const softmaxBackwardKernel: Kernel<'softmaxBackward'> = (inputs, outputs, attrs) =>
+  softmaxBackwardAlongAxis(inputs[0]!, inputs[1]!, outputs[0]!, attrs, false);
+export const logSoftmaxBackwardKernel: Kernel<'logSoftmaxBackward'> = (inputs, outputs, attrs) =>
+  softmaxBackwardAlongAxis(inputs[0]!, inputs[1]!, outputs[0]!, attrs, true);

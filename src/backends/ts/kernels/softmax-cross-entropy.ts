@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { SoftmaxCrossEntropyAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * Row r's log Σ e^x (stable: the maximum, 0 when not finite, is subtracted) and the row's
@@ -24,7 +23,7 @@ function logSumExp(x: ArrayLike<number>, at: number, C: number, p: Float32Array 
  * Cross-entropy of softmax(logits) against soft or one-hot targets, both [rows, classes]:
  * loss[r] = Σ t (lse - x) and grad[r] = softmax(x) Σ t - t, the loss's gradient by the logits.
  */
-function softmaxCrossEntropyKernel(
+export function softmaxCrossEntropyKernel(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: SoftmaxCrossEntropyAttrs,
@@ -52,7 +51,7 @@ function softmaxCrossEntropyKernel(
  * The same against int32 labels [rows] in [0, classes), or -1 for an ignored row (loss 0,
  * gradient 0): loss[r] = lse - x[label], grad[r] = softmax(x) - onehot(label).
  */
-function sparseSoftmaxCrossEntropyKernel(
+export function sparseSoftmaxCrossEntropyKernel(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: SoftmaxCrossEntropyAttrs,
@@ -74,6 +73,3 @@ function sparseSoftmaxCrossEntropyKernel(
     g[at + label]! -= 1;
   }
 }
-
-registerKernel('softmaxCrossEntropy', 'ts', softmaxCrossEntropyKernel);
-registerKernel('sparseSoftmaxCrossEntropy', 'ts', sparseSoftmaxCrossEntropyKernel);

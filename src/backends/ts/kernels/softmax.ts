@@ -1,6 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { SoftmaxAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
+import type { Kernel, SoftmaxAttrs } from '../../kernels.js';
 
 /**
  * Fused, numerically stable softmax (or log-softmax) along the middle axis of an [outer, axis, inner]
@@ -49,15 +48,7 @@ function softmaxAlongAxis(x: Tensor, y: Tensor, attrs: SoftmaxAttrs, log: boolea
   }
 }
 
-registerKernel(
-  'softmax',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: SoftmaxAttrs) =>
-    softmaxAlongAxis(inputs[0]!, outputs[0]!, attrs, false),
-);
-registerKernel(
-  'logSoftmax',
-  'ts',
-  (inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: SoftmaxAttrs) =>
-    softmaxAlongAxis(inputs[0]!, outputs[0]!, attrs, true),
-);
+export const softmaxKernel: Kernel<'softmax'> = (inputs, outputs, attrs) =>
+  softmaxAlongAxis(inputs[0]!, outputs[0]!, attrs, false);
+export const logSoftmaxKernel: Kernel<'logSoftmax'> = (inputs, outputs, attrs) =>
+  softmaxAlongAxis(inputs[0]!, outputs[0]!, attrs, true);

@@ -1,7 +1,6 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { TileAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { mappedCopy } from './strided.js';
 
 export function tileKernel(
@@ -19,5 +18,3 @@ export function tileKernel(
   });
   mappedCopy(x.data, maps, stridesOf(x.shape), y.data, y.shape, 0);
 }
-
-registerKernel('tile', 'ts', tileKernel);

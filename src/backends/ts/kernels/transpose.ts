@@ -1,7 +1,6 @@
 import { stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { TransposeAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 
 /** y = x with axes permuted: y.shape[i] = x.shape[perm[i]]. Walks y in order, x by strides. */
 export function transposeKernel(
@@ -52,5 +51,3 @@ export function transposeKernel(
     }
   }
 }
-
-registerKernel('transpose', 'ts', transposeKernel);

@@ -1,7 +1,6 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { UnaryAttrs } from '../../kernels.js';
-import { registerKernel } from '../../registry.js';
 import { castKernel } from './cast.js';
 import { erf } from './math.js';
 
@@ -171,5 +170,3 @@ export function unaryKernel(
   const x = inputs[0]!.data;
   loop(x, outputs[0]!.data, x.length, attrs.alpha ?? 0, attrs.beta ?? 0);
 }
-
-registerKernel('unary', 'ts', unaryKernel);

@@ -1,5 +1,4 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import { registerKernel } from '../../registry.js';
 
 /**
  * data viewed as [m, inner] with segmentIds flattened to [m]; y is [numSegments, inner], zeroed by
@@ -25,5 +24,3 @@ export function unsortedSegmentSumKernel(
     for (let i = 0; i < inner; i++) yd[dst + i]! += xd[src + i]!;
   }
 }
-
-registerKernel('unsortedSegmentSum', 'ts', unsortedSegmentSumKernel);

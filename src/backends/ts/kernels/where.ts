@@ -1,5 +1,4 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import { registerKernel } from '../../registry.js';
 import { inputStrides } from './binary.js';
 
 /** y = cond ? a : b elementwise, all three broadcast to y's shape; walks y row by row. */
@@ -45,5 +44,3 @@ export function whereKernel(inputs: readonly Tensor[], outputs: readonly Tensor[
     }
   }
 }
-
-registerKernel('where', 'ts', whereKernel);
