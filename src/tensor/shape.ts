@@ -91,3 +91,16 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
   }
   return axes;
 }
+
+/** Strides of an input aligned to the output's rank, 0 along broadcast axes. */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    strides[rank - shape.length + i] = d === 1 ? 0 : s;
+    s *= d;
+  }
+  return strides;
+}

@@ -1,6 +1,6 @@
+import { broadcastStrides } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import { inputStrides } from '../../ts/kernels/binary.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, f32, nativeOptions } from '../check.js';
 
@@ -14,8 +14,8 @@ export function collapse(
   aShape: readonly number[],
   bShape: readonly number[],
 ): [Float64Array, Float64Array, Float64Array] {
-  const sa = inputStrides(aShape, outShape);
-  const sb = inputStrides(bShape, outShape);
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
   const shape: number[] = [];
   const as: number[] = [];
   const bs: number[] = [];

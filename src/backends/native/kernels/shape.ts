@@ -1,4 +1,4 @@
-import { stridesOf } from '../../../tensor/shape.js';
+import { broadcastStrides, stridesOf } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type {
   KernelAttrs,
@@ -8,7 +8,6 @@ import type {
   PadMode,
 } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
-import { inputStrides } from '../../ts/kernels/binary.js';
 import type { NativeBinding } from '../binding.js';
 import { nativeOptions } from '../check.js';
 
@@ -156,7 +155,7 @@ export function registerShape(binding: NativeBinding): void {
     const cd = c!.data;
     if (!raw || c!.dtype !== 'bool' || !(cd instanceof Uint8Array) || c!.rank > y!.rank)
       return false;
-    const s = (t: Tensor) => f64(inputStrides(t.shape, y!.shape));
+    const s = (t: Tensor) => f64(broadcastStrides(t.shape, y!.shape));
     native.where(cd, raw[0]!, raw[1]!, raw[2]!, f64(y!.shape), s(c!), s(a!), s(b!));
     return true;
   });

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
+import { broadcastStrides } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { BinaryAttrs, Kernel } from '../../kernels.js';
 
@@ -125,8 +126,8 @@ export function binaryKernel(
     return;
   }
   const rank = y.shape.length;
-  const sa = inputStrides(a.shape, y.shape);
-  const sb = inputStrides(b.shape, y.shape);
+  const sa = broadcastStrides(a.shape, y.shape);
+  const sb = broadcastStrides(b.shape, y.shape);
   const last = y.shape[rank - 1]!;
   const rows = n / last;
   const index = new Array<number>(rank).fill(0);
@@ -145,19 +146,6 @@ export function binaryKernel(
       index[d] = 0;
     }
   }
-}
-
-/** Strides of an input aligned to the output's rank, 0 along broadcast axes. */
-export function inputStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i]!;
-    strides[rank - shape.length + i] = d === 1 ? 0 : s;
-    s *= d;
-  }
-  return strides;
 }
 
 // A broadcasting copy is the binary walk with the op that keeps its left operand.

@@ -1,5 +1,5 @@
+import { broadcastStrides } from '../../../tensor/shape.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import { inputStrides } from './binary.js';
 
 /** y = cond ? a : b elementwise, all three broadcast to y's shape; walks y row by row. */
 export function whereKernel(inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
@@ -16,9 +16,9 @@ export function whereKernel(inputs: readonly Tensor[], outputs: readonly Tensor[
     return;
   }
   const rank = y.shape.length;
-  const sc = inputStrides(c.shape, y.shape);
-  const sa = inputStrides(a.shape, y.shape);
-  const sb = inputStrides(b.shape, y.shape);
+  const sc = broadcastStrides(c.shape, y.shape);
+  const sa = broadcastStrides(a.shape, y.shape);
+  const sb = broadcastStrides(b.shape, y.shape);
   const last = y.shape[rank - 1]!;
   const lc = sc[rank - 1]!;
   const la = sa[rank - 1]!;
