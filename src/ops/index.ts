@@ -93,6 +93,7 @@ export * from './stack.js';
 export * from './stop-gradient.js';
 export * from './sub.js';
 export * from './sum.js';
+export * from './tan.js';
 export * from './tanh.js';
 export * from './tile.js';
 export * from './transpose.js';

@@ -18,6 +18,7 @@ import { sin } from '../../src/ops/sin.js';
 import { softplus } from '../../src/ops/softplus.js';
 import { sqrt } from '../../src/ops/sqrt.js';
 import { square } from '../../src/ops/square.js';
+import { tan } from '../../src/ops/tan.js';
 import { tanh } from '../../src/ops/tanh.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -211,6 +212,19 @@ const CASES: Case[] = [
     special: [
       [-Infinity, Number.NaN],
       [Number.NaN, Number.NaN],
+    ],
+    intOut: 'float32',
+  },
+  {
+    name: 'tan',
+    fn: tan,
+    ref: Math.tan,
+    values: [-1.25, -0.5, 0, 0.375, 1, 1.5],
+    gradAt: SMOOTH.filter((v) => Math.abs(v) < 1.3),
+    special: [
+      [Infinity, Number.NaN],
+      [Number.NaN, Number.NaN],
+      [-0, -0],
     ],
     intOut: 'float32',
   },

@@ -57,6 +57,9 @@ export const UNARY_LOOPS = {
   cos(x, y, n) {
     for (let i = 0; i < n; i++) y[i] = Math.cos(x[i]!);
   },
+  tan(x, y, n) {
+    for (let i = 0; i < n; i++) y[i] = Math.tan(x[i]!);
+  },
   tanh(x, y, n) {
     for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
   },
