@@ -1,4 +1,4 @@
-import { CONV2D_FIELDS, type Conv2DAttrs } from '../../kernels.js';
+import { CONV2D_FIELDS, type Conv2DAttrs, packAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
@@ -28,7 +28,7 @@ function checkedConv2d(kernel: string, a: Conv2DAttrs): Float64Array {
   ) {
     throw new RangeError(`${kernel} (native): filter sizes, strides and dilations must be >= 1`);
   }
-  return Float64Array.from(CONV2D_FIELDS, (f) => a[f]);
+  return packAttrs(a, CONV2D_FIELDS);
 }
 
 type ConvCall = (p: Float32Array, q: Float32Array, out: Float32Array, attrs: Float64Array) => void;

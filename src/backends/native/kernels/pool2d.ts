@@ -1,4 +1,4 @@
-import { POOL2D_FIELDS, type Pool2DAttrs } from '../../kernels.js';
+import { POOL2D_FIELDS, type Pool2DAttrs, packAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
@@ -10,7 +10,7 @@ export function registerPool2d(native: NativeBinding): void {
     if (a.poolH < 1 || a.poolW < 1 || a.strideH < 1 || a.strideW < 1) {
       throw new RangeError(`${kernel} (native): pool sizes and strides must be >= 1`);
     }
-    return Float64Array.from(POOL2D_FIELDS, (f) => a[f]);
+    return packAttrs(a, POOL2D_FIELDS);
   };
   // Which of x ([batch, inH, inW, C]) and y ([batch, outH, outW, C]) each array is sized like.
   const define = (

@@ -1,4 +1,4 @@
-import type { RnnDims } from '../../kernels.js';
+import { packAttrs, RNN_FIELDS, type RnnDims } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import type { NativeBinding } from '../binding.js';
 import { allFloat32, counts, f32 } from '../check.js';
@@ -180,16 +180,7 @@ export function registerRnn(binding: NativeBinding): void {
       spec.outputs.forEach(([arg, size], i) => {
         arrays.push(f32(spec.name, arg, outputs[i]!, n[size]));
       });
-      const attrs = Float64Array.of(
-        d.batch,
-        d.steps,
-        d.inDim,
-        d.units,
-        d.goBackwards ? 1 : 0,
-        d.activation,
-        d.recurrentActivation,
-      );
-      call.call(native, ...arrays, attrs);
+      call.call(native, ...arrays, packAttrs(d, RNN_FIELDS));
     });
   }
 }
