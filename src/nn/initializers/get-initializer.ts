@@ -1,5 +1,5 @@
 import type { WeightInitializer } from '../engine/layer.js';
-import { isSerializedObject, lookupKey } from '../engine/serialization.js';
+import { type Factory, FactoryRegistry } from '../engine/serialization.js';
 import { constant } from './constant.js';
 import { glorotNormal } from './glorot-normal.js';
 import { glorotUniform } from './glorot-uniform.js';
@@ -17,14 +17,15 @@ import { truncatedNormal } from './truncated-normal.js';
 import { varianceScaling } from './variance-scaling.js';
 import { zeros } from './zeros.js';
 
-type Factory = (config: Record<string, unknown>) => WeightInitializer;
-
-/** Canonical camelCase names (what errors list) and the factory each builds from a config. */
-const FACTORIES = new Map<string, { name: string; make: Factory }>();
+const INITIALIZERS = new FactoryRegistry<WeightInitializer>('initializer', 'getInitializer');
 
 /** Makes an initializer available to `getInitializer` under `name` (any spelling) and its aliases. */
-export function registerInitializer(name: string, make: Factory, aliases: string[] = []): void {
-  for (const key of [name, ...aliases]) FACTORIES.set(lookupKey(key), { name, make });
+export function registerInitializer(
+  name: string,
+  make: Factory<WeightInitializer>,
+  aliases: string[] = [],
+): void {
+  INITIALIZERS.register(name, make, aliases);
 }
 
 registerInitializer('glorotUniform', (c) => glorotUniform(c));
@@ -49,22 +50,5 @@ registerInitializer('identity', (c) => identity(c));
  * function (returned as is). `getInitializer('he_normal')`
  */
 export function getInitializer(identifier: InitializerIdentifier): WeightInitializer {
-  if (typeof identifier === 'function') return identifier;
-  const [name, config] =
-    typeof identifier === 'string'
-      ? [identifier, {}]
-      : isSerializedObject(identifier)
-        ? [identifier.className, identifier.config ?? {}]
-        : [null, {}];
-  if (name === null) {
-    throw new TypeError(
-      `getInitializer: expected a name, a function or {className, config}, got ${JSON.stringify(identifier)}`,
-    );
-  }
-  const entry = FACTORIES.get(lookupKey(name));
-  if (!entry) {
-    const valid = [...new Set([...FACTORIES.values()].map((e) => e.name))].join(', ');
-    throw new RangeError(`Unknown initializer '${name}'; valid names: ${valid}`);
-  }
-  return entry.make(config);
+  return INITIALIZERS.resolve(identifier);
 }

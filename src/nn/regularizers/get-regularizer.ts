@@ -1,17 +1,19 @@
 import type { WeightRegularizer } from '../engine/layer.js';
-import { isSerializedObject, lookupKey } from '../engine/serialization.js';
+import { type Factory, FactoryRegistry } from '../engine/serialization.js';
 import { l1 } from './l1.js';
 import { l1l2 } from './l1l2.js';
 import { l2 } from './l2.js';
 import type { RegularizerIdentifier } from './regularizer.js';
 
-type Factory = (config: Record<string, unknown>) => WeightRegularizer;
-
-const FACTORIES = new Map<string, { name: string; make: Factory }>();
+const REGULARIZERS = new FactoryRegistry<WeightRegularizer>('regularizer', 'getRegularizer');
 
 /** Makes a regularizer available to `getRegularizer` under `name` (any spelling) and its aliases. */
-export function registerRegularizer(name: string, make: Factory, aliases: string[] = []): void {
-  for (const key of [name, ...aliases]) FACTORIES.set(lookupKey(key), { name, make });
+export function registerRegularizer(
+  name: string,
+  make: Factory<WeightRegularizer>,
+  aliases: string[] = [],
+): void {
+  REGULARIZERS.register(name, make, aliases);
 }
 
 registerRegularizer('l1', (c) => l1(c['l1'] as number | undefined));
@@ -31,22 +33,5 @@ export function getRegularizer(
   identifier: RegularizerIdentifier | null | undefined,
 ): WeightRegularizer | null {
   if (identifier === null || identifier === undefined) return null;
-  if (typeof identifier === 'function') return identifier;
-  const [name, config] =
-    typeof identifier === 'string'
-      ? [identifier, {}]
-      : isSerializedObject(identifier)
-        ? [identifier.className, identifier.config ?? {}]
-        : [null, {}];
-  if (name === null) {
-    throw new TypeError(
-      `getRegularizer: expected a name, a function or {className, config}, got ${JSON.stringify(identifier)}`,
-    );
-  }
-  const entry = FACTORIES.get(lookupKey(name));
-  if (!entry) {
-    const valid = [...new Set([...FACTORIES.values()].map((e) => e.name))].join(', ');
-    throw new RangeError(`Unknown regularizer '${name}'; valid names: ${valid}`);
-  }
-  return entry.make(config);
+  return REGULARIZERS.resolve(identifier);
 }

@@ -1,5 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Pool2DAttrs } from '../../kernels.js';
+import { PoolWindows } from './window.js';
 
 /**
  * y [batch, outH, outW, C] = the mean of each window of x [batch, inH, inW, C] over its cells
@@ -12,27 +13,17 @@ export function avgPool2dKernel(
 ): void {
   const x = inputs[0]!.data as Float32Array;
   const y = outputs[0]!.data as Float32Array;
-  const { inH, inW, channels: C, outH, outW } = a;
-  let o = 0;
-  for (let b = 0; b < a.batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * a.strideH - a.padTop;
-      const hStart = Math.max(h0, 0);
-      const hEnd = Math.min(h0 + a.poolH, inH);
-      for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = ow * a.strideW - a.padLeft;
-        const wStart = Math.max(w0, 0);
-        const wEnd = Math.min(w0 + a.poolW, inW);
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) {
-            const s = ((b * inH + ih) * inW + iw) * C;
-            for (let c = 0; c < C; c++) y[o + c]! += x[s + c]!;
-          }
-        }
-        const scale = 1 / ((hEnd - hStart) * (wEnd - wStart));
-        for (let c = 0; c < C; c++) y[o + c]! *= scale;
+  const { inH, inW, channels: C } = a;
+  for (const w = new PoolWindows(a); w.next(); ) {
+    const { o, b, hStart, hEnd, wStart, wEnd } = w;
+    for (let ih = hStart; ih < hEnd; ih++) {
+      for (let iw = wStart; iw < wEnd; iw++) {
+        const s = ((b * inH + ih) * inW + iw) * C;
+        for (let c = 0; c < C; c++) y[o + c]! += x[s + c]!;
       }
     }
+    const scale = 1 / ((hEnd - hStart) * (wEnd - wStart));
+    for (let c = 0; c < C; c++) y[o + c]! *= scale;
   }
 }
 
@@ -44,24 +35,14 @@ export function avgPool2dBackwardKernel(
 ): void {
   const dy = inputs[0]!.data as Float32Array;
   const dx = outputs[0]!.data as Float32Array;
-  const { inH, inW, channels: C, outH, outW } = a;
-  let o = 0;
-  for (let b = 0; b < a.batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * a.strideH - a.padTop;
-      const hStart = Math.max(h0, 0);
-      const hEnd = Math.min(h0 + a.poolH, inH);
-      for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = ow * a.strideW - a.padLeft;
-        const wStart = Math.max(w0, 0);
-        const wEnd = Math.min(w0 + a.poolW, inW);
-        const scale = 1 / ((hEnd - hStart) * (wEnd - wStart));
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) {
-            const s = ((b * inH + ih) * inW + iw) * C;
-            for (let c = 0; c < C; c++) dx[s + c]! += dy[o + c]! * scale;
-          }
-        }
+  const { inH, inW, channels: C } = a;
+  for (const w = new PoolWindows(a); w.next(); ) {
+    const { o, b, hStart, hEnd, wStart, wEnd } = w;
+    const scale = 1 / ((hEnd - hStart) * (wEnd - wStart));
+    for (let ih = hStart; ih < hEnd; ih++) {
+      for (let iw = wStart; iw < wEnd; iw++) {
+        const s = ((b * inH + ih) * inW + iw) * C;
+        for (let c = 0; c < C; c++) dx[s + c]! += dy[o + c]! * scale;
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { Pool2DAttrs } from '../../kernels.js';
+import { PoolWindows } from './window.js';
 
 /**
  * y [batch, outH, outW, C] = the maximum of each window of x [batch, inH, inW, C]; padding cells
@@ -13,26 +14,16 @@ export function maxPool2dKernel(
 ): void {
   const x = inputs[0]!.data as Float32Array;
   const y = outputs[0]!.data as Float32Array;
-  const { inH, inW, channels: C, outH, outW } = a;
-  let o = 0;
-  for (let b = 0; b < a.batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * a.strideH - a.padTop;
-      const hStart = Math.max(h0, 0);
-      const hEnd = Math.min(h0 + a.poolH, inH);
-      for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = ow * a.strideW - a.padLeft;
-        const wStart = Math.max(w0, 0);
-        const wEnd = Math.min(w0 + a.poolW, inW);
-        for (let c = 0; c < C; c++) y[o + c] = -Infinity;
-        for (let ih = hStart; ih < hEnd; ih++) {
-          for (let iw = wStart; iw < wEnd; iw++) {
-            const s = ((b * inH + ih) * inW + iw) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[s + c]!;
-              if (v > y[o + c]! || Number.isNaN(v)) y[o + c] = v;
-            }
-          }
+  const { inH, inW, channels: C } = a;
+  for (const w = new PoolWindows(a); w.next(); ) {
+    const { o, b, hStart, hEnd, wStart, wEnd } = w;
+    for (let c = 0; c < C; c++) y[o + c] = -Infinity;
+    for (let ih = hStart; ih < hEnd; ih++) {
+      for (let iw = wStart; iw < wEnd; iw++) {
+        const s = ((b * inH + ih) * inW + iw) * C;
+        for (let c = 0; c < C; c++) {
+          const v = x[s + c]!;
+          if (v > y[o + c]! || Number.isNaN(v)) y[o + c] = v;
         }
       }
     }
@@ -53,36 +44,26 @@ export function maxPool2dBackwardKernel(
   const x = inputs[1]!.data as Float32Array;
   const y = inputs[2]!.data as Float32Array;
   const dx = outputs[0]!.data as Float32Array;
-  const { inH, inW, channels: C, outH, outW } = a;
-  let o = 0;
-  for (let b = 0; b < a.batch; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      const h0 = oh * a.strideH - a.padTop;
-      const hStart = Math.max(h0, 0);
-      const hEnd = Math.min(h0 + a.poolH, inH);
-      for (let ow = 0; ow < outW; ow++, o += C) {
-        const w0 = ow * a.strideW - a.padLeft;
-        const wStart = Math.max(w0, 0);
-        const wEnd = Math.min(w0 + a.poolW, inW);
-        for (let c = 0; c < C; c++) {
-          // Searching for the known maximum stops early and keeps no running state: ~1.6x faster
-          // than recomputing a running argmax.
-          const m = y[o + c]!;
-          const nan = Number.isNaN(m);
-          let found = -1;
-          for (let ih = hStart; ih < hEnd && found < 0; ih++) {
-            let s = ((b * inH + ih) * inW + wStart) * C + c;
-            for (let iw = wStart; iw < wEnd; iw++, s += C) {
-              const v = x[s]!;
-              if (v === m || (nan && Number.isNaN(v))) {
-                found = s;
-                break;
-              }
-            }
+  const { inH, inW, channels: C } = a;
+  for (const w = new PoolWindows(a); w.next(); ) {
+    const { o, b, hStart, hEnd, wStart, wEnd } = w;
+    for (let c = 0; c < C; c++) {
+      // Searching for the known maximum stops early and keeps no running state: ~1.6x faster
+      // than recomputing a running argmax.
+      const m = y[o + c]!;
+      const nan = Number.isNaN(m);
+      let found = -1;
+      for (let ih = hStart; ih < hEnd && found < 0; ih++) {
+        let s = ((b * inH + ih) * inW + wStart) * C + c;
+        for (let iw = wStart; iw < wEnd; iw++, s += C) {
+          const v = x[s]!;
+          if (v === m || (nan && Number.isNaN(v))) {
+            found = s;
+            break;
           }
-          if (found >= 0) dx[found]! += dy[o + c]!;
         }
       }
+      if (found >= 0) dx[found]! += dy[o + c]!;
     }
   }
 }

@@ -1,0 +1,241 @@
+import { Tensor } from '../../tensor/tensor.js';
+import { permute } from './builder.js';
+import {
+  attr,
+  channelsFirst,
+  compose,
+  intAttr,
+  intsAttr,
+  type NodeImporter,
+} from './import-context.js';
+import type { OnnxNode } from './schema.js';
+
+/** Gemm, or MatMul with a constant weight (and a constant Add after it, folded in as the bias). */
+const dense: NodeImporter = (c, node) => {
+  let kernel = c.constant(node.input[1], 'the weight matrix');
+  if (kernel.rank !== 2) throw new Error(`the weight matrix must be 2-D, got [${kernel.shape}]`);
+  let bias: Tensor | null = null;
+  let output = node.output[0]!;
+  if (node.opType === 'Gemm') {
+    if (intAttr(node, 'transA', 0) !== 0) throw new Error('Gemm with transA=1 is not supported');
+    if (intAttr(node, 'transB', 0) === 1) {
+      const p = permute(kernel.data as Float32Array, kernel.shape, [1, 0]);
+      kernel = new Tensor(p.data, p.shape, 'float32');
+    }
+    const alpha = (attr(node, 'alpha') as number | undefined) ?? 1;
+    const beta = (attr(node, 'beta') as number | undefined) ?? 1;
+    if (alpha !== 1)
+      kernel = new Tensor(
+        (kernel.data as Float32Array).map((v) => v * alpha),
+        kernel.shape,
+        'float32',
+      );
+    const cc = c.optionalConstant(node, 2);
+    if (cc)
+      bias = new Tensor(
+        Float32Array.from(
+          { length: kernel.shape[1]! },
+          (_, i) => cc.data[cc.size === 1 ? 0 : i]! * beta,
+        ),
+        [kernel.shape[1]!],
+        'float32',
+      );
+  } else {
+    const add = c.onlyConsumer(output, 'Add');
+    if (add !== null) {
+      const other = c.nodes[add]!.input.find((n) => n !== output);
+      const v = other ? c.values.get(other) : undefined;
+      if (v?.kind === 'const' && v.tensor.size === kernel.shape[1]) {
+        bias = new Tensor(Float32Array.from(v.tensor.data), [kernel.shape[1]!], 'float32');
+        c.skip(add);
+        output = c.nodes[add]!.output[0]!;
+      }
+    }
+  }
+  const x = c.realize(c.tensor(node.input[0]));
+  const units = kernel.shape[1]!;
+  const weights = bias ? [kernel, bias] : [kernel];
+  c.set(output, {
+    t: c.apply('Dense', { units, useBias: bias !== null }, [x], weights),
+    perm: null,
+  });
+};
+
+/** ONNX auto_pad/pads as Keras's 'valid', 'same' or 'causal'. */
+function padding(node: OnnxNode, kernel: number[], strides: number[], dilations: number[]): string {
+  const auto = (attr(node, 'auto_pad') as string | undefined) ?? 'NOTSET';
+  if (auto === 'SAME_UPPER') return 'same';
+  if (auto === 'VALID') return 'valid';
+  if (auto !== 'NOTSET') throw new Error(`auto_pad ${auto} is not supported`);
+  const pads = intsAttr(node, 'pads', kernel.map(() => 0).concat(kernel.map(() => 0)));
+  const n = kernel.length;
+  if (pads.every((p) => p === 0)) return 'valid';
+  const total = kernel.map((k, i) => (k - 1) * (dilations[i] ?? 1));
+  if (n === 1 && pads[0] === total[0] && pads[1] === 0) return 'causal';
+  const same =
+    strides.every((s) => s === 1) &&
+    total.every((t, i) => pads[i] === Math.floor(t / 2) && pads[i + n] === t - Math.floor(t / 2));
+  if (same) return 'same';
+  throw new Error(`pads [${pads}] match neither 'valid' nor 'same'`);
+}
+
+const conv: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const w = c.constant(node.input[1], 'the kernel');
+  const bias = c.optionalConstant(node, 2);
+  const spatial = w.rank - 2;
+  const r = spatial + 2;
+  if (spatial !== 1 && spatial !== 2)
+    throw new Error(`only 1-D and 2-D convolutions are supported, kernel [${w.shape}]`);
+  if (x.t.shape.length !== r)
+    throw new Error(`input rank ${x.t.shape.length} does not match a ${spatial}-D kernel`);
+  if (intAttr(node, 'group', 1) !== 1) throw new Error('grouped convolutions are not supported');
+  const kernelSize = w.shape.slice(2);
+  const strides = intsAttr(
+    node,
+    'strides',
+    kernelSize.map(() => 1),
+  );
+  const dilationRate = intsAttr(
+    node,
+    'dilations',
+    kernelSize.map(() => 1),
+  );
+  const pad = padding(node, kernelSize, strides, dilationRate);
+  // ONNX [out, in, ...k] → Keras [...k, in, out]
+  const p = permute(w.data as Float32Array, w.shape, [
+    ...Array.from({ length: spatial }, (_, i) => i + 2),
+    1,
+    0,
+  ]);
+  const weights = [new Tensor(p.data, p.shape, 'float32'), ...(bias ? [bias] : [])];
+  const cls = spatial === 2 ? 'Conv2D' : 'Conv1D';
+  const y = c.apply(
+    cls,
+    {
+      filters: w.shape[0],
+      kernelSize,
+      strides,
+      dilationRate,
+      padding: pad,
+      useBias: bias !== null,
+    },
+    [c.inLayout(x, channelsFirst(r))],
+    weights,
+  );
+  c.set(node.output[0]!, { t: y, perm: channelsFirst(r) });
+};
+
+const pool: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const r = x.t.shape.length;
+  if (r !== 4) throw new Error(`only 2-D pooling is supported, input rank ${r}`);
+  const poolSize = intsAttr(node, 'kernel_shape', []);
+  const strides = intsAttr(
+    node,
+    'strides',
+    poolSize.map(() => 1),
+  );
+  if (intAttr(node, 'ceil_mode', 0) !== 0) throw new Error('ceil_mode=1 is not supported');
+  if (
+    node.opType === 'AveragePool' &&
+    intAttr(node, 'count_include_pad', 0) !== 0 &&
+    padding(node, poolSize, strides, []) === 'same'
+  )
+    throw new Error("count_include_pad=1 differs from Keras's 'same' average pooling");
+  const pad = padding(node, poolSize, strides, []);
+  const cls = node.opType === 'MaxPool' ? 'MaxPooling2D' : 'AveragePooling2D';
+  const y = c.apply(cls, { poolSize, strides, padding: pad }, [c.inLayout(x, channelsFirst(r))]);
+  c.set(node.output[0]!, { t: y, perm: channelsFirst(r) });
+};
+
+const globalPool: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const r = x.t.shape.length;
+  if (r !== 4) throw new Error(`${node.opType} is supported on 4-D inputs, got rank ${r}`);
+  const cls = node.opType === 'GlobalAveragePool' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D';
+  c.set(node.output[0]!, {
+    t: c.apply(cls, { keepdims: true }, [c.inLayout(x, channelsFirst(r))]),
+    perm: compose(null, channelsFirst(r)),
+  });
+};
+
+/** ReduceMean/ReduceMax over the spatial axes: global pooling. */
+const reduce: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const r = x.t.shape.length;
+  const axesInput = node.input[1] ? Array.from(c.constant(node.input[1], 'axes').data) : null;
+  const axes = (axesInput ?? intsAttr(node, 'axes', [])).map((a) => (a < 0 ? a + r : a));
+  const keel = axes.map((a) => (x.perm ? x.perm[a]! : a)).sort();
+  const keepdims = intAttr(node, 'keepdims', 1) === 1;
+  if (r !== 4 || keel.join() !== '1,2')
+    throw new Error(
+      `only global pooling over the spatial axes of a 4-D tensor is supported, axes [${axes}]`,
+    );
+  const cls = node.opType === 'ReduceMean' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D';
+  const y = c.apply(cls, { keepdims }, [x.t]);
+  const rest = keepdims ? x.perm : null;
+  if (!keepdims && x.perm && x.perm.filter((p) => p === 0 || p === 3).join() !== '0,3')
+    throw new Error('unsupported axis order');
+  c.set(node.output[0]!, { t: y, perm: rest });
+};
+
+const batchNorm: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) =>
+    c.constant(node.input[i], `input ${i}`),
+  );
+  const axis = x.perm ? x.perm[1]! : 1;
+  const epsilon = (attr(node, 'epsilon') as number | undefined) ?? 1e-5;
+  const y = c.apply(
+    'BatchNormalization',
+    { axis, epsilon },
+    [x.t],
+    [gamma!, beta!, mean!, variance!],
+  );
+  c.set(node.output[0]!, { t: y, perm: x.perm });
+};
+
+const layerNorm: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const r = x.t.shape.length;
+  let axis = intAttr(node, 'axis', -1);
+  if (axis < 0) axis += r;
+  if (axis !== r - 1 || (x.perm && x.perm[r - 1] !== r - 1))
+    throw new Error('only LayerNormalization over the last axis is supported');
+  const gamma = c.constant(node.input[1], 'Scale');
+  const beta =
+    c.optionalConstant(node, 2) ?? new Tensor(new Float32Array(gamma.size), gamma.shape, 'float32');
+  const epsilon = (attr(node, 'epsilon') as number | undefined) ?? 1e-5;
+  const y = c.apply('LayerNormalization', { axis: -1, epsilon }, [x.t], [gamma, beta]);
+  c.set(node.output[0]!, { t: y, perm: x.perm });
+};
+
+/** Gather from a constant 2-D table along axis 0: an Embedding. */
+const gather: NodeImporter = (c, node) => {
+  const table = c.constant(node.input[0], 'the Gather table');
+  if (intAttr(node, 'axis', 0) !== 0 || table.rank !== 2)
+    throw new Error('only Gather(2-D table, indices, axis=0) (an embedding) is supported');
+  const ids = c.realize(c.tensor(node.input[1]));
+  const [inputDim, outputDim] = table.shape as [number, number];
+  c.set(node.output[0]!, {
+    t: c.apply('Embedding', { inputDim, outputDim }, [ids], [table]),
+    perm: null,
+  });
+};
+
+/** Dense, convolution, pooling, normalization and embedding layers: ONNX op type → importer. */
+export const LAYER_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
+  MatMul: dense,
+  Gemm: dense,
+  Conv: conv,
+  MaxPool: pool,
+  AveragePool: pool,
+  GlobalAveragePool: globalPool,
+  GlobalMaxPool: globalPool,
+  ReduceMean: reduce,
+  ReduceMax: reduce,
+  BatchNormalization: batchNorm,
+  LayerNormalization: layerNorm,
+  Gather: gather,
+};
