@@ -50,8 +50,10 @@ void softmax_rows(const float* x, float* y, int64_t rows, int64_t C, bool log) {
     float* yr = y + at;
     const float m = row_max(xr, C);
     if (log) {
-      const float shift = static_cast<float>(m + std::log(shifted_exp(xr, m, e, C, isa)));
-      for (int64_t i = 0; i < C; i++) yr[i] = xr[i] - shift;
+      // In double, like the TS kernel: m + log Σ rounded to float first loses the small result
+      // of x - shift when |x| is large (logSoftmax([-1000, -1000]) was off by ~500 ulp).
+      const double shift = m + std::log(shifted_exp(xr, m, e, C, isa));
+      for (int64_t i = 0; i < C; i++) yr[i] = static_cast<float>(xr[i] - shift);
     } else {
       const float inv = static_cast<float>(1.0 / shifted_exp(xr, m, yr, C, isa));
       for (int64_t i = 0; i < C; i++) yr[i] *= inv;

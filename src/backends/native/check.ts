@@ -1,9 +1,25 @@
 import type { Tensor } from '../../tensor/tensor.js';
 
-/** Tunables of the native kernels (tests lower minElements to 0 to run tiny shapes natively). */
+const DEFAULT_MIN_ELEMENTS = 64;
+
+/** KEEL_NATIVE_MIN_ELEMENTS when it is a non-negative integer, else the default. */
+function minElementsFromEnv(): number {
+  const env = process.env['KEEL_NATIVE_MIN_ELEMENTS'];
+  if (!env) return DEFAULT_MIN_ELEMENTS;
+  if (/^\d+$/.test(env) && Number.isSafeInteger(Number(env))) return Number(env);
+  console.warn(
+    `keel: ignoring KEEL_NATIVE_MIN_ELEMENTS=${env} (expected a non-negative integer); using ${DEFAULT_MIN_ELEMENTS}`,
+  );
+  return DEFAULT_MIN_ELEMENTS;
+}
+
+/**
+ * Tunables of the native kernels. KEEL_NATIVE_MIN_ELEMENTS=0 runs even tiny shapes natively (the
+ * test runner does so for the op and layer tests, so they exercise the C++ edge cases).
+ */
 export const nativeOptions = {
-  /** Elementwise and reduction inputs smaller than this run in TypeScript: crossing costs more. */
-  minElements: 64,
+  /** Elementwise, reduction and data-movement inputs smaller than this run in TypeScript: crossing costs more. */
+  minElements: minElementsFromEnv(),
 };
 
 /**

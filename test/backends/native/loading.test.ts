@@ -5,11 +5,22 @@ import { backendInfo, getBackend, listKernels, setBackend } from '../../../src/b
 import { nativeUnavailableReason } from '../../../src/backends/native/index.js';
 import { itNative, native } from './native-helpers.js';
 
+const BACKEND_INFO = `import { backendInfo } from './src/backends/index.ts'; console.log(JSON.stringify(backendInfo()));`;
+const MIN_ELEMENTS = `import { nativeOptions } from './src/backends/native/check.ts'; console.log(nativeOptions.minElements);`;
+
 /** Runs a snippet in a fresh process (tsx) with extra environment variables; resolves to its output. */
-function probe(env: Record<string, string>): Promise<{ out: string; err: string }> {
-  const code = `import { backendInfo } from './src/backends/index.ts'; console.log(JSON.stringify(backendInfo()));`;
+function probe(
+  env: Record<string, string>,
+  code = BACKEND_INFO,
+): Promise<{ out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    env: { ...process.env, KEEL_BACKEND: '', KEEL_NUM_THREADS: '', ...env },
+    env: {
+      ...process.env,
+      KEEL_BACKEND: '',
+      KEEL_NUM_THREADS: '',
+      KEEL_NATIVE_MIN_ELEMENTS: '',
+      ...env,
+    },
   });
   let out = '';
   let err = '';
@@ -27,6 +38,8 @@ const probes = {
   ts: probe({ KEEL_BACKEND: 'ts' }),
   native: probe({ KEEL_BACKEND: 'native', KEEL_NUM_THREADS: '3' }),
   missing: probe({ KEEL_NATIVE_PATH: '/nonexistent/keel.node' }),
+  minZero: probe({ KEEL_NATIVE_MIN_ELEMENTS: '0' }, MIN_ELEMENTS),
+  minBad: probe({ KEEL_NATIVE_MIN_ELEMENTS: '-3' }, MIN_ELEMENTS),
 };
 
 describe('native backend loading', () => {
@@ -75,6 +88,18 @@ describe('native backend loading', () => {
     const r = await probes.missing;
     assert.deepEqual(JSON.parse(r.out), { backend: 'ts', isa: 'js', threads: 1 });
     assert.equal(r.err.match(/native backend unavailable/g)?.length, 1, r.err);
+  });
+
+  it('takes its size threshold from KEEL_NATIVE_MIN_ELEMENTS, warning about bad values', async () => {
+    const zero = await probes.minZero;
+    assert.equal(zero.out, '0');
+    assert.doesNotMatch(zero.err, /KEEL_NATIVE_MIN_ELEMENTS/);
+    const bad = await probes.minBad;
+    assert.equal(bad.out, '64');
+    assert.match(
+      bad.err,
+      /ignoring KEEL_NATIVE_MIN_ELEMENTS=-3 \(expected a non-negative integer\)/,
+    );
   });
 });
 
