@@ -27,6 +27,7 @@
         "native/conv/pool2d.cc",
         "native/conv/fused.cc",
         "native/conv/conv_napi.cc",
+        "native/conv/pool_napi.cc",
         "native/optim/optimizers.cc",
         "native/rnn/recurrent.cc",
         "native/rnn/rnn_napi.cc",
