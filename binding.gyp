@@ -12,10 +12,7 @@
       "GCC_OPTIMIZATION_LEVEL": "3",
       "OTHER_CFLAGS": ["-fno-math-errno"]
     },
-    "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } },
-    "conditions": [
-      ["target_arch=='x64'", { "defines": ["KEEL_HAVE_AVX2", "KEEL_HAVE_AVX512"] }]
-    ]
+    "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } }
   },
   "targets": [
     {
@@ -30,12 +27,10 @@
         "native/conv/pool2d.cc",
         "native/conv/fused.cc",
         "native/conv/conv_napi.cc",
-        "native/conv/isa_scalar.cc",
+        "native/conv/pool_napi.cc",
         "native/optim/optimizers.cc",
-        "native/isa/scalar.cc",
         "native/rnn/recurrent.cc",
         "native/rnn/rnn_napi.cc",
-        "native/rnn/isa_scalar.cc",
         "native/gather/gather.cc",
         "native/gather/gather_napi.cc",
         "native/shape/copy.cc",
@@ -53,21 +48,31 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" },
+      "dependencies": ["keel_scalar"],
       "conditions": [
-        ["target_arch=='x64'", {
-          "sources": ["native/isa/sse2.cc", "native/rnn/isa_sse2.cc", "native/conv/isa_sse2.cc"],
-          "dependencies": ["keel_avx2", "keel_avx512"]
-        }]
+        ["target_arch=='x64'", { "dependencies": ["keel_sse2", "keel_avx2", "keel_avx512"] }]
       ]
+    },
+    {
+      "target_name": "keel_scalar",
+      "type": "static_library",
+      "sources": ["native/isa/scalar.cc"]
     }
   ],
   "conditions": [
     ["target_arch=='x64'", {
       "targets": [
         {
+          "target_name": "keel_sse2",
+          "type": "static_library",
+          "sources": ["native/isa/sse2.cc"],
+          "direct_dependent_settings": { "defines": ["KEEL_HAVE_SSE2"] }
+        },
+        {
           "target_name": "keel_avx2",
           "type": "static_library",
-          "sources": ["native/isa/avx2.cc", "native/rnn/isa_avx2.cc", "native/conv/isa_avx2.cc"],
+          "sources": ["native/isa/avx2.cc"],
+          "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVX2"] },
           "cflags": ["-mavx2", "-mfma"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
@@ -75,7 +80,8 @@
         {
           "target_name": "keel_avx512",
           "type": "static_library",
-          "sources": ["native/isa/avx512.cc", "native/rnn/isa_avx512.cc", "native/conv/isa_avx512.cc"],
+          "sources": ["native/isa/avx512.cc"],
+          "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVX512"] },
           "cflags": ["-mavx512f", "-mfma", "-Wno-maybe-uninitialized"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mfma", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }

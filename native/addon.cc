@@ -16,11 +16,10 @@
 #include "dispatch.h"
 #include "elementwise/elementwise.h"
 #include "elementwise/ops.h"
-#include "conv/window.h"
 #include "gemm/gemm.h"
 #include "optim/optimizers.h"
 #include "threadpool.h"
-#include "napi_args.h"
+#include "napi_attrs.h"
 
 namespace {
 
@@ -143,69 +142,6 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-
-
-/** conv2d / conv2dBackpropInput / conv2dBackpropFilter (first, second, out, attrs). */
-template <int Kind>
-Napi::Value Conv2D(const Napi::CallbackInfo& info) {
-  const char* fn = Kind == 0 ? "conv2d" : Kind == 1 ? "conv2dBackpropInput" : "conv2dBackpropFilter";
-  check_args(info, 4, fn);
-  F32 p = f32_arg(info, 0, fn, "first"), q = f32_arg(info, 1, fn, "second"), o = f32_arg(info, 2, fn, "output");
-  int64_t d[15];
-  // batch inH inW inC outH outW outC filterH filterW strideH strideW dilationH dilationW padTop padLeft
-  static const int64_t lo[15] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0};
-  dims_arg(info, 3, fn, 15, d, lo);
-  keel::Conv2DGeom a{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
-  const double xs = product(info, {a.batch, a.inH, a.inW, a.inC}, fn);
-  const double ys = product(info, {a.batch, a.outH, a.outW, a.outC}, fn);
-  const double ws = product(info, {a.filterH, a.filterW, a.inC, a.outC}, fn);
-  product(info, {a.batch, a.outH, a.outW, a.filterH, a.filterW, a.inC}, fn);  // the lowered matrix
-  if (Kind == 0) {
-    check_len(info, p, xs, fn, "x"), check_len(info, q, ws, fn, "filter"), check_len(info, o, ys, fn, "y");
-    keel::conv2d_forward(p.data, q.data, o.data, a);
-  } else if (Kind == 1) {
-    check_len(info, p, ys, fn, "dy"), check_len(info, q, ws, fn, "filter"), check_len(info, o, xs, fn, "dx");
-    keel::conv2d_backprop_input(p.data, q.data, o.data, a);
-  } else {
-    check_len(info, p, xs, fn, "x"), check_len(info, q, ys, fn, "dy"), check_len(info, o, ws, fn, "dFilter");
-    keel::conv2d_backprop_filter(p.data, q.data, o.data, a);
-  }
-  return info.Env().Undefined();
-}
-
-/** Pooling: Kind 0 maxPool2d(x, y, attrs), 1 maxPool2dBackward(dy, x, y, dx, attrs),
- * 2 avgPool2d(x, y, attrs), 3 avgPool2dBackward(dy, dx, attrs). */
-template <int Kind>
-Napi::Value Pool2D(const Napi::CallbackInfo& info) {
-  const char* fn = Kind == 0 ? "maxPool2d" : Kind == 1 ? "maxPool2dBackward" : Kind == 2 ? "avgPool2d" : "avgPool2dBackward";
-  const size_t arrays = Kind == 1 ? 4 : 2;
-  check_args(info, arrays + 1, fn);
-  F32 t[4];
-  for (size_t i = 0; i < arrays; i++) t[i] = f32_arg(info, i, fn, "argument");
-  int64_t d[12];
-  // batch inH inW channels outH outW poolH poolW strideH strideW padTop padLeft
-  static const int64_t lo[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0};
-  dims_arg(info, arrays, fn, 12, d, lo);
-  keel::Pool2DGeom a{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11]};
-  const double xs = product(info, {a.batch, a.inH, a.inW, a.channels}, fn);
-  const double ys = product(info, {a.batch, a.outH, a.outW, a.channels}, fn);
-  product(info, {a.batch, a.outH, a.outW, a.poolH, a.poolW}, fn);
-  if (Kind == 0 || Kind == 2) {
-    check_len(info, t[0], xs, fn, "x"), check_len(info, t[1], ys, fn, "y");
-    if (Kind == 0) keel::max_pool2d(t[0].data, t[1].data, a);
-    else keel::avg_pool2d(t[0].data, t[1].data, a);
-  } else if (Kind == 1) {
-    check_len(info, t[0], ys, fn, "dy"), check_len(info, t[1], xs, fn, "x");
-    check_len(info, t[2], ys, fn, "y"), check_len(info, t[3], xs, fn, "dx");
-    keel::max_pool2d_backward(t[0].data, t[1].data, t[2].data, t[3].data, a);
-  } else {
-    check_len(info, t[0], ys, fn, "dy"), check_len(info, t[1], xs, fn, "dx");
-    keel::avg_pool2d_backward(t[0].data, t[1].data, a);
-  }
-  return info.Env().Undefined();
-}
-
-
 // sgdUpdate(g, w, m | null, lr, momentum, nesterov, decay)
 Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
   const char* fn = "sgdUpdate";
@@ -246,11 +182,21 @@ Napi::Value RmspropUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
-  Napi::Array a = Napi::Array::New(env, list.size());
-  uint32_t i = 0;
-  for (const char* s : list) a.Set(i++, s);
+Napi::Array names(Napi::Env env, const char* const* list, size_t n) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (size_t i = 0; i < n; i++) a.Set(static_cast<uint32_t>(i), list[i]);
   return a;
+}
+
+Napi::Array names(Napi::Env env, std::initializer_list<const char*> list) {
+  return names(env, list.begin(), list.size());
+}
+
+/** attrLayouts: every attribute layout's field names in order (napi_attrs.h), by key. */
+Napi::Object attr_layouts(Napi::Env env) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& l : keel::napi::layouts_list()) o.Set(l.key, names(env, l.fields, l.count));
+  return o;
 }
 
 /**
@@ -275,6 +221,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binaryOps", names(env, {KEEL_BINARY_OPS(KEEL_NAME)}));
   exports.Set("reduceOps", names(env, {KEEL_REDUCE_OPS(KEEL_NAME)}));
 #undef KEEL_NAME
+  exports.Set("attrLayouts", attr_layouts(env));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
@@ -282,13 +229,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
-  exports.Set("conv2d", Napi::Function::New(env, Conv2D<0>, "conv2d"));
-  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2D<1>, "conv2dBackpropInput"));
-  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2D<2>, "conv2dBackpropFilter"));
-  exports.Set("maxPool2d", Napi::Function::New(env, Pool2D<0>, "maxPool2d"));
-  exports.Set("maxPool2dBackward", Napi::Function::New(env, Pool2D<1>, "maxPool2dBackward"));
-  exports.Set("avgPool2d", Napi::Function::New(env, Pool2D<2>, "avgPool2d"));
-  exports.Set("avgPool2dBackward", Napi::Function::New(env, Pool2D<3>, "avgPool2dBackward"));
   exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate, "sgdUpdate"));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
   exports.Set("rmspropUpdate", Napi::Function::New(env, RmspropUpdate, "rmspropUpdate"));
@@ -304,6 +244,10 @@ namespace keel {
 namespace napi {
 std::vector<Export>& exports_list() {
   static std::vector<Export> list;
+  return list;
+}
+std::vector<Layout>& layouts_list() {
+  static std::vector<Layout> list;
   return list;
 }
 }  // namespace napi

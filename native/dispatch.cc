@@ -4,45 +4,50 @@
 
 namespace keel {
 
-const Isa* isa_scalar();
-#if defined(__x86_64__) || defined(_M_X64)
-const Isa* isa_sse2();
-#endif
-#ifdef KEEL_HAVE_AVX2
-const Isa* isa_avx2();
-#endif
-#ifdef KEEL_HAVE_AVX512
+// The tables isa/<name>.cc define; only those compiled in (binding.gyp) are referenced below.
 const Isa* isa_avx512();
-#endif
+const Isa* isa_avx2();
+const Isa* isa_sse2();
+const Isa* isa_scalar();
 
 namespace {
 
-/** The compiled-in tables this CPU can run, widest first. */
-int detect(const Isa** out) {
-  int n = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-  __builtin_cpu_init();
-  // __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0).
+// __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0).
+#define KEEL_CPU_HAS(feature) (__builtin_cpu_init(), __builtin_cpu_supports(feature) != 0)
+#else
+#define KEEL_CPU_HAS(feature) false
+#endif
+
+/** An instruction set compiled into this build: its table, and whether this CPU can run it. */
+struct Candidate {
+  const Isa* (*table)();
+  bool (*runs)();
+};
+
+/** Every compiled-in instruction set, widest first; the first one the CPU runs is the default. */
+const Candidate kCandidates[] = {
 #ifdef KEEL_HAVE_AVX512
-  if (__builtin_cpu_supports("avx512f")) out[n++] = isa_avx512();
+    {isa_avx512, [] { return KEEL_CPU_HAS("avx512f"); }},
 #endif
 #ifdef KEEL_HAVE_AVX2
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) out[n++] = isa_avx2();
+    {isa_avx2, [] { return KEEL_CPU_HAS("avx2") && KEEL_CPU_HAS("fma"); }},
 #endif
+#ifdef KEEL_HAVE_SSE2
+    {isa_sse2, [] { return true; }},  // the x86-64 baseline
 #endif
-#if defined(__x86_64__) || defined(_M_X64)
-  out[n++] = isa_sse2();
-#endif
-  out[n++] = isa_scalar();
-  return n;
-}
+    {isa_scalar, [] { return true; }},
+};
+
+constexpr int kCount = sizeof kCandidates / sizeof kCandidates[0];
 
 struct State {
-  const Isa* all[4];
-  int count;
+  const Isa* all[kCount];
+  int count = 0;
   const Isa* active;
   State() {
-    count = detect(all);
+    for (const Candidate& c : kCandidates)
+      if (c.runs()) all[count++] = c.table();
     active = all[0];
   }
 };

@@ -1,10 +1,14 @@
 // The table of per-ISA kernels and the choice among them at run time.
 //
-// Each isa/*.cc file is compiled with its own target flags and fills one Isa table; dispatch.cc
-// asks the CPU (and the OS, for AVX state) which tables it can run and picks the widest. Threading
-// and blocking live outside these tables, in ISA-neutral code.
+// Each isa/<name>.cc file is compiled with its own target flags and fills one Isa table with every
+// kernel family (isa/table.h); dispatch.cc asks the CPU (and the OS, for AVX state) which tables
+// it can run and picks the widest. Threading and blocking live outside these tables, in ISA-neutral
+// code.
 #pragma once
 #include <cstdint>
+
+#include "conv/fused.h"
+#include "rnn/rnn.h"
 
 namespace keel {
 
@@ -23,9 +27,8 @@ struct GemmIsa {
                 int nr_eff, bool accumulate);
 };
 
-struct Isa {
-  const char* name;
-  GemmIsa gemm;
+/** The elementwise and reduction kernels of one instruction set (elementwise/kernels.h). */
+struct ElementwiseIsa {
   // y[i] = op(x[i]) for i < n (contiguous); op is a UnaryOp.
   void (*unary)(int op, const float* x, float* y, int64_t n, float alpha, float beta);
   // y[i] = a[i*sa] op b[i*sb] for i < n, sa and sb in {0, 1}; op is a BinaryOp.
@@ -35,6 +38,15 @@ struct Isa {
   // op is a ReduceOp.
   void (*reduce)(int op, const float* x, float* y, int64_t outer, int64_t R, int64_t inner,
                  int64_t ni);
+};
+
+/** Every kernel family of one instruction set. */
+struct Isa {
+  const char* name;
+  GemmIsa gemm;
+  ElementwiseIsa elementwise;
+  ConvIsa conv;  // conv/fused_kernels.h
+  RnnIsa rnn;    // rnn/cells.h
 };
 
 /** The instruction sets compiled into this build whose instructions this CPU can run. */

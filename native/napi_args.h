@@ -139,6 +139,10 @@ struct Registration {
 }  // namespace napi
 }  // namespace keel
 
-/** Exports fn to JavaScript as `name` (a kernel area's *_napi.cc registers its own functions). */
+#define KEEL_NAPI_CAT2(a, b) a##b
+#define KEEL_NAPI_CAT(a, b) KEEL_NAPI_CAT2(a, b)
+
+/** Exports fn to JavaScript as `name` (a kernel area's *_napi.cc registers its own functions);
+ * fn may be a template instance such as Conv2D<0>. */
 #define KEEL_NAPI_EXPORT(name, fn) \
-  static const ::keel::napi::Registration keel_napi_export_##fn(name, fn)
+  static const ::keel::napi::Registration KEEL_NAPI_CAT(keel_napi_export_, __COUNTER__)(name, fn)

@@ -20,7 +20,7 @@ constexpr float kA = 0.044715f;
 /** e[i] = e^(-2u) with u = √(2/π) (x[i] + 0.044715 x[i]³), for i < n <= kChunk. */
 inline void exp_minus_2u(const float* x, float* e, int64_t n) {
   for (int64_t i = 0; i < n; i++) e[i] = -2.0f * kC * (x[i] + kA * x[i] * x[i] * x[i]);
-  isa().unary(static_cast<int>(UnaryOp::exp), e, e, n, 0, 0);
+  isa().elementwise.unary(static_cast<int>(UnaryOp::exp), e, e, n, 0, 0);
 }
 
 }  // namespace

@@ -96,14 +96,14 @@ inline float row_max(const float* row, int64_t n) {
 /** Σ row[0, n) through the ISA's vector sum (folded into double). */
 inline double row_sum(const float* row, int64_t n) {
   float total;
-  isa().reduce(static_cast<int>(ReduceOp::sum), row, &total, 1, n, 1, 1);
+  isa().elementwise.reduce(static_cast<int>(ReduceOp::sum), row, &total, 1, n, 1, 1);
   return total;
 }
 
 /** row[j] = exp(row[j] - shift) for j < n (vector exp of the current ISA). */
 inline void exp_shifted(float* row, int64_t n, float shift) {
   for (int64_t j = 0; j < n; j++) row[j] -= shift;
-  isa().unary(static_cast<int>(UnaryOp::exp), row, row, n, 0, 0);
+  isa().elementwise.unary(static_cast<int>(UnaryOp::exp), row, row, n, 0, 0);
 }
 
 float* scratch(std::vector<float>& v, int64_t n) {

@@ -1,17 +1,35 @@
-// Node-API entry points of the fused convolution-area kernels; every argument is checked again
-// here (napi_args.h), so no call can read or write out of bounds.
-#include "../napi_args.h"
+// Node-API entry points of the convolutions (plain and fused) and the fused dense and activation
+// kernels; every argument is checked again here (napi_args.h), so no call can read or write out
+// of bounds.
+#include "../napi_attrs.h"
 #include "fused.h"
+#include "window.h"
 
 namespace {
 
 using keel::napi::check_args;
 using keel::napi::check_len;
-using keel::napi::dims_arg;
 using keel::napi::F32;
 using keel::napi::f32_arg;
 using keel::napi::int_arg;
 using keel::napi::product;
+
+KEEL_NAPI_ATTRS(conv2d, keel::Conv2DGeom, KEEL_CONV2D_ATTRS)
+
+/** Argument i's geometry and the lengths of x, y and the filter, all checked below 2^53. */
+struct ConvSizes {
+  keel::Conv2DGeom a;
+  double x, y, w;
+};
+
+ConvSizes conv_sizes(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  const keel::Conv2DGeom a = conv2d_attrs(info, i, fn);
+  const double x = product(info, {a.batch, a.inH, a.inW, a.inC}, fn);
+  const double y = product(info, {a.batch, a.outH, a.outW, a.outC}, fn);
+  const double w = product(info, {a.filterH, a.filterW, a.inC, a.outC}, fn);
+  product(info, {a.batch, a.outH, a.outW, a.filterH, a.filterW, a.inC}, fn);  // the lowered matrix
+  return {a, x, y, w};
+}
 
 int act_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   const int64_t act = int_arg(info, i, fn, "activation");
@@ -31,22 +49,37 @@ const float* optional_f32(const Napi::CallbackInfo& info, size_t i, const char* 
   return a.data;
 }
 
-// fusedConv2d(x, filter, bias | null, y, attrs: Float64Array(15), activation)
+/** conv2d / conv2dBackpropInput / conv2dBackpropFilter (first, second, out, attrs). */
+template <int Kind>
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  const char* fn = Kind == 0 ? "conv2d" : Kind == 1 ? "conv2dBackpropInput" : "conv2dBackpropFilter";
+  check_args(info, 4, fn);
+  F32 p = f32_arg(info, 0, fn, "first"), q = f32_arg(info, 1, fn, "second"), o = f32_arg(info, 2, fn, "output");
+  const ConvSizes n = conv_sizes(info, 3, fn);
+  if (Kind == 0) {
+    check_len(info, p, n.x, fn, "x"), check_len(info, q, n.w, fn, "filter"), check_len(info, o, n.y, fn, "y");
+    keel::conv2d_forward(p.data, q.data, o.data, n.a);
+  } else if (Kind == 1) {
+    check_len(info, p, n.y, fn, "dy"), check_len(info, q, n.w, fn, "filter"), check_len(info, o, n.x, fn, "dx");
+    keel::conv2d_backprop_input(p.data, q.data, o.data, n.a);
+  } else {
+    check_len(info, p, n.x, fn, "x"), check_len(info, q, n.y, fn, "dy"), check_len(info, o, n.w, fn, "dFilter");
+    keel::conv2d_backprop_filter(p.data, q.data, o.data, n.a);
+  }
+  return info.Env().Undefined();
+}
+
+// fusedConv2d(x, filter, bias | null, y, attrs, activation)
 Napi::Value FusedConv2D(const Napi::CallbackInfo& info) {
   const char* fn = "fusedConv2d";
   check_args(info, 6, fn);
   F32 x = f32_arg(info, 0, fn, "x"), w = f32_arg(info, 1, fn, "filter"), y = f32_arg(info, 3, fn, "y");
-  int64_t d[15];
-  // batch inH inW inC outH outW outC filterH filterW strideH strideW dilationH dilationW padTop padLeft
-  static const int64_t lo[15] = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0};
-  dims_arg(info, 4, fn, 15, d, lo);
-  keel::Conv2DGeom a{d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]};
-  check_len(info, x, product(info, {a.batch, a.inH, a.inW, a.inC}, fn), fn, "x");
-  check_len(info, w, product(info, {a.filterH, a.filterW, a.inC, a.outC}, fn), fn, "filter");
-  check_len(info, y, product(info, {a.batch, a.outH, a.outW, a.outC}, fn), fn, "y");
-  product(info, {a.batch, a.outH, a.outW, a.filterH, a.filterW, a.inC}, fn);  // the lowered matrix
-  const float* bias = optional_f32(info, 2, fn, "bias", static_cast<double>(a.outC));
-  keel::fused_conv2d(x.data, w.data, bias, y.data, a, act_arg(info, 5, fn));
+  const ConvSizes n = conv_sizes(info, 4, fn);
+  check_len(info, x, n.x, fn, "x");
+  check_len(info, w, n.w, fn, "filter");
+  check_len(info, y, n.y, fn, "y");
+  const float* bias = optional_f32(info, 2, fn, "bias", static_cast<double>(n.a.outC));
+  keel::fused_conv2d(x.data, w.data, bias, y.data, n.a, act_arg(info, 5, fn));
   return info.Env().Undefined();
 }
 
@@ -94,6 +127,9 @@ Napi::Value ActivationGrad(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+KEEL_NAPI_EXPORT("conv2d", Conv2D<0>);
+KEEL_NAPI_EXPORT("conv2dBackpropInput", Conv2D<1>);
+KEEL_NAPI_EXPORT("conv2dBackpropFilter", Conv2D<2>);
 KEEL_NAPI_EXPORT("fusedConv2d", FusedConv2D);
 KEEL_NAPI_EXPORT("fusedDense", FusedDense);
 KEEL_NAPI_EXPORT("biasActivation", BiasActivation);

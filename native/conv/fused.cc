@@ -1,4 +1,4 @@
-// Threading and ISA choice for the fused convolution-area kernels (fused_kernels.h does the math).
+// Threading for the fused convolution-area kernels (fused_kernels.h does the math, isa().conv).
 #include "fused.h"
 
 #include <cstring>
@@ -9,32 +9,6 @@
 #include "../threadpool.h"
 
 namespace keel {
-
-const ConvIsa* conv_isa_scalar();
-#if defined(__x86_64__) || defined(_M_X64)
-const ConvIsa* conv_isa_sse2();
-#endif
-#ifdef KEEL_HAVE_AVX2
-const ConvIsa* conv_isa_avx2();
-#endif
-#ifdef KEEL_HAVE_AVX512
-const ConvIsa* conv_isa_avx512();
-#endif
-
-const ConvIsa& conv_isa() {
-  const char* name = isa().name;
-#ifdef KEEL_HAVE_AVX512
-  if (std::strcmp(name, "avx512") == 0) return *conv_isa_avx512();
-#endif
-#ifdef KEEL_HAVE_AVX2
-  if (std::strcmp(name, "avx2") == 0) return *conv_isa_avx2();
-#endif
-#if defined(__x86_64__) || defined(_M_X64)
-  if (std::strcmp(name, "sse2") == 0) return *conv_isa_sse2();
-#endif
-  return *conv_isa_scalar();
-}
-
 namespace {
 
 // Multiply-adds a thread should have before a region is split (waking a worker costs microseconds).
@@ -52,7 +26,7 @@ bool conv_is_direct(const Conv2DGeom& a) { return taps(a) <= 32; }
 void bias_activation(const float* x, const float* bias, float* y, int64_t rows, int64_t C,
                      int act) {
   if (rows == 0 || C == 0) return;
-  const ConvIsa& k = conv_isa();
+  const ConvIsa& k = isa().conv;
   parallel_for(rows, row_grain(C), [&](int64_t r0, int64_t r1) {
     if (x != y) std::memcpy(y + r0 * C, x + r0 * C, (r1 - r0) * C * sizeof(float));
     k.bias_act(y + r0 * C, bias, r1 - r0, C, act);
@@ -61,7 +35,7 @@ void bias_activation(const float* x, const float* bias, float* y, int64_t rows, 
 
 void activation_grad(const float* dy, const float* y, float* dz, int64_t rows, int64_t C, int act) {
   if (rows == 0 || C == 0) return;
-  const ConvIsa& k = conv_isa();
+  const ConvIsa& k = isa().conv;
   parallel_for(rows, row_grain(C), [&](int64_t r0, int64_t r1) {
     k.act_grad(dy + r0 * C, y + r0 * C, dz + r0 * C, r1 - r0, C, act);
   });
@@ -73,7 +47,7 @@ void fused_conv2d(const float* x, const float* filter, const float* bias, float*
   if (M == 0 || a.outC == 0) return;
   const bool softmax = act == static_cast<int>(Activation::softmax);
   if (conv_is_direct(a)) {
-    const ConvIsa& k = conv_isa();
+    const ConvIsa& k = isa().conv;
     const int inner = softmax ? static_cast<int>(Activation::linear) : act;
     parallel_for(M, kWork / (taps(a) * a.outC + 1) + 1, [&](int64_t p0, int64_t p1) {
       k.conv_direct(x, filter, bias, y, a, inner, p0, p1);
@@ -95,7 +69,7 @@ void fused_dense(const float* x, const float* w, const float* bias, float* y, in
   if (N <= 32 || M <= kStreamRows) {
     // Narrow outputs or a few rows (a decoding step): GEMM packing would cost more than the
     // product; stream w per row instead.
-    const ConvIsa& k = conv_isa();
+    const ConvIsa& k = isa().conv;
     parallel_for(M, kWork / (K * N + 1) + 1,
                  [&](int64_t m0, int64_t m1) { k.dense_rows(x, w, y, K, N, m0, m1); });
   } else {
@@ -110,7 +84,7 @@ void conv2d_backprop_filter_direct(const float* x, const float* dy, float* dw,
   const int64_t M = a.batch * a.outH * a.outW;
   const int64_t wsize = taps(a) * a.outC;
   if (M == 0 || wsize == 0) return;
-  const ConvIsa& k = conv_isa();
+  const ConvIsa& k = isa().conv;
   int64_t chunks = M / (kWork / wsize + 1);
   if (chunks > num_threads()) chunks = num_threads();
   if (chunks <= 1) return k.filter_grad_direct(x, dy, dw, a, 0, M);

@@ -1,5 +1,5 @@
 // Fused convolution-area kernels: convolution + bias + activation in one pass, the activation's
-// gradient, and the per-ISA tables behind them (conv/fused_kernels.h, compiled per ISA).
+// gradient, and the per-ISA kernels behind them (conv/fused_kernels.h, isa().conv).
 #pragma once
 #include <cstdint>
 
@@ -10,7 +10,8 @@ namespace keel {
 /** The activations a fused kernel applies, in the order of FUSED_ACTIVATIONS in TypeScript. */
 enum class Activation : int { linear = 0, relu, sigmoid, tanh, softmax, count };
 
-/** One ISA's kernels; each works on the range it is given (threading is done by the caller). */
+/** One ISA's convolution-area kernels (isa().conv); each works on the range it is given
+ * (threading is done by the caller). */
 struct ConvIsa {
   // y pixels [p0, p1) = act(conv(x, w) + bias); not softmax; bias may be null.
   void (*conv_direct)(const float* x, const float* w, const float* bias, float* y,
@@ -31,9 +32,6 @@ struct ConvIsa {
   void (*dense_rows)(const float* x, const float* w, float* y, int64_t K, int64_t N, int64_t m0,
                      int64_t m1);
 };
-
-/** The table of the ISA in use (follows set_isa). */
-const ConvIsa& conv_isa();
 
 /** True when the direct convolution beats im2col + GEMM: few taps per output pixel. */
 bool conv_is_direct(const Conv2DGeom& a);

@@ -1,7 +1,8 @@
-// The convolution-area kernels of one ISA (included by conv/isa_*.cc inside keel::KEEL_ISA): a
-// direct convolution for small receptive fields (fh*fw*inC taps, e.g. the 9 of a 3x3 filter on a
-// 1-channel image, where im2col + GEMM would spend its time packing), its filter gradient, and the
-// bias + activation epilogue and its gradient, all vectorised over the output channels.
+// The convolution-area kernels of one ISA, in keel::KEEL_ISA::conv (isa/table.h compiles them per
+// ISA into isa().conv): a direct convolution for small receptive fields (fh*fw*inC taps, e.g. the
+// 9 of a 3x3 filter on a 1-channel image, where im2col + GEMM would spend its time packing), its
+// filter gradient, and the bias + activation epilogue and its gradient, all vectorised over the
+// output channels.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -11,9 +12,7 @@
 
 namespace keel {
 namespace KEEL_ISA {
-
-#define KEEL_CONV_CAT2(a, b) a##b
-#define KEEL_CONV_CAT(a, b) KEEL_CONV_CAT2(a, b)
+namespace conv {
 
 /** n == W lanes (a plain load) or the first n < W. */
 static inline F load_partial_or_full(const float* p, int n) {
@@ -632,14 +631,6 @@ static void dense_rows(const float* x, const float* w, float* y, int64_t K, int6
   dense_rows_blocked(x, w, y, K, N, m0, m1);
 }
 
+}  // namespace conv
 }  // namespace KEEL_ISA
-
-const ConvIsa* KEEL_CONV_CAT(conv_isa_, KEEL_ISA)() {
-  static const ConvIsa table = {KEEL_ISA::conv_direct,   KEEL_ISA::filter_grad_direct,
-                                KEEL_ISA::bias_act,      KEEL_ISA::act_grad,
-                                KEEL_ISA::max_pool_rows, KEEL_ISA::max_pool_backward_images,
-                                KEEL_ISA::dense_rows};
-  return &table;
-}
-
 }  // namespace keel

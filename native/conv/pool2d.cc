@@ -4,6 +4,7 @@
 // overlap, so its dx is written by one thread).
 #include <cmath>
 
+#include "../dispatch.h"
 #include "../threadpool.h"
 #include "fused.h"
 #include "window.h"
@@ -35,7 +36,7 @@ void for_rows(const Pool2DGeom& a, Fn f) {
 }  // namespace
 
 void max_pool2d(const float* x, float* y, const Pool2DGeom& a) {
-  const ConvIsa& k = conv_isa();
+  const ConvIsa& k = isa().conv;
   const int64_t grain = 4096 / max64(a.outW * a.channels * a.poolH * a.poolW, 1) + 1;
   parallel_for(a.batch * a.outH, grain,
                [&](int64_t r0, int64_t r1) { k.max_pool_rows(x, y, a, r0, r1); });
@@ -43,7 +44,7 @@ void max_pool2d(const float* x, float* y, const Pool2DGeom& a) {
 
 void max_pool2d_backward(const float* dy, const float* x, const float* y, float* dx,
                          const Pool2DGeom& a) {
-  const ConvIsa& k = conv_isa();
+  const ConvIsa& k = isa().conv;
   // Windows of one image may overlap, so each image's dx is written by one thread.
   const int64_t grain = 16384 / max64(a.inH * a.inW * a.channels, 1) + 1;
   parallel_for(a.batch, grain,

@@ -9,13 +9,13 @@ namespace keel {
 constexpr int64_t kGrain = 1 << 15;
 
 void unary_f32(int op, const float* x, float* y, int64_t n, float alpha, float beta) {
-  const Isa& k = isa();
+  const ElementwiseIsa& k = isa().elementwise;
   parallel_for(n, kGrain, [&](int64_t b, int64_t e) { k.unary(op, x + b, y + b, e - b, alpha, beta); });
 }
 
 void binary_f32(int op, const float* a, const int64_t* as, const float* b, const int64_t* bs,
                 float* y, const int64_t* shape, int rank) {
-  const Isa& k = isa();
+  const ElementwiseIsa& k = isa().elementwise;
   int64_t n = 1;
   for (int d = 0; d < rank; d++) n *= shape[d];
   if (n == 0) return;
@@ -52,7 +52,7 @@ void binary_f32(int op, const float* a, const int64_t* as, const float* b, const
 }
 
 void reduce_f32(int op, const float* x, float* y, int64_t outer, int64_t R, int64_t inner) {
-  const Isa& k = isa();
+  const ElementwiseIsa& k = isa().elementwise;
   if (outer * inner == 0) return;
   const int64_t per_output = R > 0 ? R : 1;
   if (outer >= num_threads() || inner == 1) {

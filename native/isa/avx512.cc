@@ -4,5 +4,4 @@
 #define KEEL_ISA avx512
 #define KEEL_GEMM_MR 12
 #define KEEL_GEMM_NV 2
-#include "../elementwise/kernels.h"
 #include "table.h"

@@ -4,5 +4,4 @@
 #define KEEL_ISA scalar
 #define KEEL_GEMM_MR 4
 #define KEEL_GEMM_NV 4
-#include "../elementwise/kernels.h"
 #include "table.h"

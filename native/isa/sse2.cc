@@ -4,5 +4,4 @@
 #define KEEL_ISA sse2
 #define KEEL_GEMM_MR 6
 #define KEEL_GEMM_NV 2
-#include "../elementwise/kernels.h"
 #include "table.h"

@@ -1,9 +1,13 @@
-// Included last by each isa/*.cc: instantiates every kernel template for this ISA (namespace
-// keel::KEEL_ISA, micro-tile KEEL_GEMM_MR x KEEL_GEMM_NV vectors) and exports its table as
-// keel::isa_<name>().
+// Included last by each isa/<name>.cc, after its vec header and KEEL_ISA (its namespace, keel::
+// KEEL_ISA) and micro-tile (KEEL_GEMM_MR x KEEL_GEMM_NV vectors): instantiates every kernel
+// template for this ISA and exports its table as keel::isa_<name>(), which dispatch.cc lists.
+// A new kernel family is one more header here and one more member of Isa (dispatch.h).
 #pragma once
+#include "../conv/fused_kernels.h"
 #include "../dispatch.h"
+#include "../elementwise/kernels.h"
 #include "../gemm/micro.h"
+#include "../rnn/cells.h"
 
 #define KEEL_CAT2(a, b) a##b
 #define KEEL_CAT(a, b) KEEL_CAT2(a, b)
@@ -24,13 +28,16 @@ static void pack_b(const float* src, int64_t rs, int64_t cs, int cols, int kc, f
 }  // namespace KEEL_ISA
 
 const Isa* KEEL_CAT(isa_, KEEL_ISA)() {
+  namespace k = KEEL_ISA;
   static const Isa table = {
       KEEL_STR(KEEL_ISA),
-      {KEEL_GEMM_MR, KEEL_GEMM_NV * KEEL_ISA::W, KEEL_ISA::pack_a, KEEL_ISA::pack_b,
-       KEEL_ISA::gemm_micro<KEEL_GEMM_MR, KEEL_GEMM_NV>},
-      KEEL_ISA::unary,
-      KEEL_ISA::binary,
-      KEEL_ISA::reduce,
+      {KEEL_GEMM_MR, KEEL_GEMM_NV * k::W, k::pack_a, k::pack_b,
+       k::gemm_micro<KEEL_GEMM_MR, KEEL_GEMM_NV>},
+      {k::unary, k::binary, k::reduce},
+      {k::conv::conv_direct, k::conv::filter_grad_direct, k::conv::bias_act, k::conv::act_grad,
+       k::conv::max_pool_rows, k::conv::max_pool_backward_images, k::conv::dense_rows},
+      {k::rnn::lstm_fwd, k::rnn::lstm_bwd, k::rnn::gru_fwd, k::rnn::gru_bwd, k::rnn::simple_fwd,
+       k::rnn::simple_bwd},
   };
   return &table;
 }

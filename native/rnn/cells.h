@@ -1,17 +1,12 @@
 // The elementwise pass of one recurrent step for one batch row, written once against native/vec
-// and compiled per ISA (native/rnn/isa_*.cc include this inside keel::KEEL_ISA after their vec
-// header). Each pass covers units [j0, j1), W lanes at a time with a partial tail, and is the
-// TypeScript kernels' per-element arithmetic in float32 (src/backends/ts/kernels/*.ts).
+// and compiled per ISA into isa().rnn (isa/table.h includes this after the ISA's vec header).
+// Each pass covers units [j0, j1), W lanes at a time with a partial tail, and is the TypeScript
+// kernels' per-element arithmetic in float32 (src/backends/ts/kernels/*.ts).
 #pragma once
 #include <cstdint>
 
 #include "../elementwise/math.h"
 #include "rnn.h"
-
-#define KEEL_RNN_CAT2(a, b) a##b
-#define KEEL_RNN_CAT(a, b) KEEL_RNN_CAT2(a, b)
-#define KEEL_RNN_STR2(a) #a
-#define KEEL_RNN_STR(a) KEEL_RNN_STR2(a)
 
 namespace keel {
 namespace KEEL_ISA {
@@ -191,19 +186,4 @@ static void simple_bwd(const SimpleBwdRow& r, int64_t j0, int64_t j1) {
 
 }  // namespace rnn
 }  // namespace KEEL_ISA
-
-/** This ISA's table, keel::rnn_isa_<name>(). */
-const RnnIsa* KEEL_RNN_CAT(rnn_isa_, KEEL_ISA)() {
-  static const RnnIsa table = {
-      KEEL_RNN_STR(KEEL_ISA),
-      KEEL_ISA::rnn::lstm_fwd,
-      KEEL_ISA::rnn::lstm_bwd,
-      KEEL_ISA::rnn::gru_fwd,
-      KEEL_ISA::rnn::gru_bwd,
-      KEEL_ISA::rnn::simple_fwd,
-      KEEL_ISA::rnn::simple_bwd,
-  };
-  return &table;
-}
-
 }  // namespace keel

@@ -1,5 +1,5 @@
 // The time loops of the fused recurrent layers (see rnn.h), ISA-neutral: the per-ISA parts are
-// the GEMM micro-kernel and packing (isa().gemm) and the elementwise cells (rnn_isa()).
+// the GEMM micro-kernel and packing (isa().gemm) and the elementwise cells (isa().rnn).
 //
 // One step is one product h·recurrentKernel for every gate, against the recurrent kernel packed
 // once per call, and one fused elementwise pass. Batch rows never interact, so threads normally
@@ -19,39 +19,7 @@
 #include "rnn.h"
 
 namespace keel {
-
-const RnnIsa* rnn_isa_scalar();
-#if defined(__x86_64__) || defined(_M_X64)
-const RnnIsa* rnn_isa_sse2();
-#endif
-#ifdef KEEL_HAVE_AVX2
-const RnnIsa* rnn_isa_avx2();
-#endif
-#ifdef KEEL_HAVE_AVX512
-const RnnIsa* rnn_isa_avx512();
-#endif
-
 namespace {
-
-/** The cells compiled for the ISA the GEMM uses (dispatch.h's choice, switched by setIsa). */
-const RnnIsa& rnn_isa() {
-  const char* name = isa().name;
-  const RnnIsa* all[] = {
-#ifdef KEEL_HAVE_AVX512
-      rnn_isa_avx512(),
-#endif
-#ifdef KEEL_HAVE_AVX2
-      rnn_isa_avx2(),
-#endif
-#if defined(__x86_64__) || defined(_M_X64)
-      rnn_isa_sse2(),
-#endif
-      rnn_isa_scalar(),
-  };
-  for (const RnnIsa* r : all)
-    if (std::strcmp(r->name, name) == 0) return *r;
-  return *rnn_isa_scalar();
-}
 
 /** A 64-byte aligned, grow-only scratch buffer; throws std::bad_alloc when memory runs out. */
 struct Buffer {
@@ -242,7 +210,7 @@ void lstm_forward(const RnnDims& d, const float* x, const float* kernel, const f
   std::memcpy(cs, c0, static_cast<size_t>(B * U) * sizeof(float));
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     float* P = tls_proj.get(B * T * G);
     gemm(B * T, G, d.in, x, d.in, 1, kernel, G, 1, P, G);
     const Packed rkp(k, rk, G, 1, U, U, 4, U, tls_packed);
@@ -292,7 +260,7 @@ void lstm_backward(const RnnDims& d, const float* dy, const float* x, const floa
   float* dP = tls_proj.get(B * T * G);
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     const Packed rkt(k, rk, 1, G, G, U, 1, 0, tls_packed);
     schedule(d, 4, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {
@@ -335,7 +303,7 @@ void gru_forward(const RnnDims& d, const float* x, const float* kernel, const fl
   std::memcpy(hs, h0, static_cast<size_t>(B * U) * sizeof(float));
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     float* P = tls_proj.get(B * T * G);
     gemm(B * T, G, d.in, x, d.in, 1, kernel, G, 1, P, G);
     const Packed rkp(k, rk, G, 1, U, U, 3, U, tls_packed);
@@ -384,7 +352,7 @@ void gru_backward(const RnnDims& d, const float* dy, const float* x, const float
   float* dR = tls_proj2.get(B * T * G);
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     const Packed rkt(k, rk, 1, G, G, U, 1, 0, tls_packed);
     schedule(d, 3, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {
@@ -425,7 +393,7 @@ void simple_rnn_forward(const RnnDims& d, const float* x, const float* kernel, c
   std::memcpy(hs, h0, static_cast<size_t>(B * U) * sizeof(float));
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     float* P = tls_proj.get(B * T * U);
     gemm(B * T, U, d.in, x, d.in, 1, kernel, U, 1, P, U);
     const Packed rkp(k, rk, U, 1, U, U, 1, 0, tls_packed);
@@ -469,7 +437,7 @@ void simple_rnn_backward(const RnnDims& d, const float* dy, const float* x, cons
   float* dP = tls_proj.get(B * T * U);
   if (T > 0 && B > 0 && U > 0) {
     const GemmIsa& k = isa().gemm;
-    const RnnIsa& cell = rnn_isa();
+    const RnnIsa& cell = isa().rnn;
     const Packed rkt(k, rk, 1, U, U, U, 1, 0, tls_packed);
     schedule(d, 1, k, rkt.panels, [&](const Part& q, bool sync) {
       for (int64_t s = T - 1; s >= 0; s--) {

@@ -101,8 +101,8 @@ struct SimpleBwdRow {
   int act;
 };
 
+/** One ISA's recurrent cells (isa().rnn). */
 struct RnnIsa {
-  const char* name;
   void (*lstm_fwd)(const LstmFwdRow& r, int64_t j0, int64_t j1);
   void (*lstm_bwd)(const LstmBwdRow& r, int64_t j0, int64_t j1);
   void (*gru_fwd)(const GruFwdRow& r, int64_t j0, int64_t j1);

@@ -25,7 +25,7 @@ float row_max(const float* x, int64_t C) {
 /** e[i] = exp(x[i] - m); returns Σ e in double. */
 double shifted_exp(const float* x, float m, float* e, int64_t C, const Isa& isa) {
   for (int64_t i = 0; i < C; i++) e[i] = x[i] - m;
-  isa.unary(kExp, e, e, C, 0.0f, 0.0f);
+  isa.elementwise.unary(kExp, e, e, C, 0.0f, 0.0f);
   double s = 0;
   for (int64_t i = 0; i < C; i++) s += e[i];
   return s;
@@ -72,7 +72,7 @@ void softmax_backward_rows(const float* dy, const float* y, float* dx, int64_t r
     double s = 0;
     if (log) {
       for (int64_t i = 0; i < C; i++) s += g[i];
-      isa.unary(kExp, yr, e, C, 0.0f, 0.0f);
+      isa.elementwise.unary(kExp, yr, e, C, 0.0f, 0.0f);
       const float sf = static_cast<float>(s);
       for (int64_t i = 0; i < C; i++) d[i] = g[i] - e[i] * sf;
     } else {

@@ -1,5 +1,5 @@
 // Softmax, log-softmax and softmax cross-entropy along the last axis of [rows, C] row-major data,
-// forward and backward. Exponentials come from the dispatched ISA's vector exp (isa().unary).
+// forward and backward. Exponentials come from the dispatched ISA's vector exp (isa().elementwise.unary).
 #pragma once
 #include <cstdint>
 
