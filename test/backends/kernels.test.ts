@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { listBackends, listKernels } from '../../src/backends/index.js';
 import type { KernelName } from '../../src/backends/kernels.js';
+import { ATTR_LAYOUTS, layoutDrift } from '../../src/backends/native/binding.js';
 import { nativeBinding } from '../../src/backends/native/index.js';
 import { BINARY_LOOPS } from '../../src/backends/ts/kernels/binary.js';
 import { REFERENCE_KERNELS } from '../../src/backends/ts/kernels/index.js';
@@ -44,5 +45,24 @@ describe('the kernel contract', () => {
     for (const op of binding.unaryOps) assert.ok(unary.has(op), `native unary op '${op}'`);
     for (const op of binding.binaryOps) assert.ok(binary.has(op), `native binary op '${op}'`);
     for (const op of binding.reduceOps) assert.ok(reduce.has(op), `native reduce op '${op}'`);
+  });
+
+  it('refuses an addon whose attr layouts differ from the ones the TypeScript side packs', () => {
+    const same = Object.fromEntries(Object.entries(ATTR_LAYOUTS).map(([k, v]) => [k, [...v]]));
+    assert.equal(layoutDrift(same), '');
+    const swapped = { ...same, conv2d: [...same['conv2d']!] };
+    [swapped.conv2d[9], swapped.conv2d[10]] = [swapped.conv2d[10]!, swapped.conv2d[9]!];
+    assert.match(layoutDrift(swapped), /conv2d attrs are \[.*strideW, strideH.*\], Keel packs/);
+    assert.match(layoutDrift({ ...same, rnn: [] }), /rnn attrs are \[\]/);
+    assert.match(layoutDrift(undefined), /conv2d attrs are \[missing\]/);
+  });
+
+  it('matches the layouts the loaded addon unpacks', (t) => {
+    const binding = nativeBinding();
+    if (!binding) {
+      t.diagnostic('native backend not loaded');
+      return;
+    }
+    assert.deepEqual(binding.attrLayouts, ATTR_LAYOUTS);
   });
 });

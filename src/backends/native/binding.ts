@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONV2D_FIELDS, POOL2D_FIELDS, RNN_FIELDS } from '../kernels.js';
 
 /**
  * The functions of the compiled addon (native/addon.cc). Each validates its arguments again in
@@ -12,6 +13,8 @@ export interface NativeBinding {
   unaryOps: string[];
   binaryOps: string[];
   reduceOps: string[];
+  /** The field order in which C++ unpacks each Float64Array of attrs (its X-macro layouts). */
+  attrLayouts: Record<string, string[]>;
   info(): { isa: string; threads: number; isas: string[] };
   setNumThreads(n: number): void;
   setIsa(name: string): boolean;
@@ -124,8 +127,30 @@ export function loadBinding(): LoadResult {
   if (!existsSync(path)) return { binding: null, reason: `${path} was not built` };
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
+    const drift = layoutDrift(binding.attrLayouts);
+    if (drift) return { binding: null, reason: `${path} is out of date: ${drift}` };
     return { binding, path };
   } catch (e) {
     return { binding: null, reason: `${path} failed to load: ${(e as Error).message}` };
   }
+}
+
+/** The attr layouts the TypeScript side packs, by the names the addon exports them under. */
+export const ATTR_LAYOUTS: Readonly<Record<string, readonly string[]>> = {
+  conv2d: CONV2D_FIELDS,
+  pool2d: POOL2D_FIELDS,
+  rnn: RNN_FIELDS,
+};
+
+/**
+ * Why the addon's attr layouts differ from the contract's ('' when they agree): an addon built
+ * from other sources would read every Float64Array of attrs with the wrong fields, so it is refused.
+ */
+export function layoutDrift(native: Record<string, readonly string[]> | undefined): string {
+  for (const [name, fields] of Object.entries(ATTR_LAYOUTS)) {
+    const got = native?.[name];
+    if (!got || got.join() !== fields.join())
+      return `its ${name} attrs are [${got?.join(', ') ?? 'missing'}], Keel packs [${fields.join(', ')}] (rebuild it: npm run build:native)`;
+  }
+  return '';
 }
