@@ -7,6 +7,9 @@
  * backend with KEEL_NATIVE_MIN_ELEMENTS=0, so the native kernels take even tiny shapes, and then
  * again with KEEL_BACKEND=ts, the reference. Without the native addon both passes would be the
  * TypeScript backend, so the second is skipped (KEEL_REQUIRE_NATIVE=1 makes a missing addon fail).
+ *
+ * Every test process gets KEEL_SEED (KEEL_TEST_SEED, default 1): Keel's global generator starts
+ * from it, so each file's random weights and data are the same on every run.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -38,6 +41,11 @@ const COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo
 type Counts = Record<(typeof COUNTS)[number], number>;
 /** A run's counts (null when node wrote none) and whether it exited cleanly. */
 type Run = { ok: boolean; counts: Counts | null };
+const testSeed = process.env['KEEL_TEST_SEED'] || '1';
+if (!/^\d+$/.test(testSeed)) {
+  console.error(`run-tests: KEEL_TEST_SEED must be a non-negative integer, got '${testSeed}'`);
+  process.exit(1);
+}
 const scratch = mkdtempSync(join(tmpdir(), 'keel-tests-'));
 let runCount = 0;
 
@@ -66,7 +74,7 @@ function runFiles(title: string, files: string[], env: Record<string, string>): 
       `--test-reporter-destination=${tap}`,
       ...files,
     ],
-    { stdio: 'inherit', env: { ...process.env, ...env } },
+    { stdio: 'inherit', env: { ...process.env, KEEL_SEED: testSeed, ...env } },
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   let counts: Counts | null = null;
@@ -110,6 +118,9 @@ if (reason && process.env['KEEL_REQUIRE_NATIVE'] === '1') {
   failed = true;
 }
 
+// Every test process starts Keel's global generator from this seed, so a failure reproduces:
+// rerun with the seed printed here (KEEL_TEST_SEED=<n> npm run test:unit -- <file>).
+console.log(`run-tests: global random seed KEEL_SEED=${testSeed} (KEEL_TEST_SEED chooses another)`);
 const runs: Run[] = [];
 if (rest.length)
   runs.push(runFiles(`pass 1: the rest of the suite on the ${backend} backend`, rest, {}));

@@ -126,7 +126,21 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-let globalRng = new Rng((Date.now() ^ (process.pid << 16)) >>> 0);
+/**
+ * The global generator's first seed: KEEL_SEED when it is a non-negative integer (a whole run,
+ * tests included, becomes reproducible without code changes), else the clock and the process id.
+ */
+function initialSeed(): number {
+  const env = process.env['KEEL_SEED'];
+  if (env !== undefined && env !== '') {
+    const seed = Number(env);
+    if (Number.isSafeInteger(seed) && seed >= 0) return seed;
+    console.warn(`keel: ignoring KEEL_SEED=${env} (expected a non-negative integer)`);
+  }
+  return (Date.now() ^ (process.pid << 16)) >>> 0;
+}
+
+let globalRng = new Rng(initialSeed());
 
 /** Seeds the global generator: initializers, dropout and shuffling become reproducible. */
 export function setSeed(seed: number): void {
