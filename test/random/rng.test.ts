@@ -1,9 +1,31 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { getRng, Rng, setSeed } from '../../src/random/rng.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../../src/random/tensors.js';
 
+/** The first uniform draw of a fresh process started with KEEL_SEED=seed, and its stderr. */
+function firstDraw(seed: string): { value: string; warning: string } {
+  const code = `import { getRng } from './src/random/rng.ts'; console.log(getRng().uniform());`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    env: { ...process.env, KEEL_SEED: seed },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return { value: r.stdout.trim(), warning: r.stderr };
+}
+
 describe('random numbers', () => {
+  it('starts the global generator from KEEL_SEED, and warns about a bad one', () => {
+    const a = firstDraw('5');
+    assert.equal(firstDraw('5').value, a.value);
+    assert.notEqual(firstDraw('6').value, a.value);
+    assert.match(
+      firstDraw('-1').warning,
+      /ignoring KEEL_SEED=-1 \(expected a non-negative integer\)/,
+    );
+  });
+
   it('setSeed makes draws reproducible', () => {
     setSeed(42);
     const a = randomUniform([100]);
