@@ -31,7 +31,29 @@ export function randomUniform(
   options: RandomOptions = {},
 ): Tensor {
   const span = maxval - minval;
-  return randomTensor('randomUniform', shape, (r) => minval + span * r.uniform(), options);
+  // A draw just below maxval can round up to it in float32; keep the interval half-open as Keras
+  // does by taking the largest float32 below maxval instead (the generator's stream is unchanged).
+  const below = float32Below(maxval);
+  const draw = (r: Rng) => minval + span * r.uniform();
+  const float32 = (options.dtype ?? 'float32') === 'float32';
+  return randomTensor(
+    'randomUniform',
+    shape,
+    float32 ? (r) => Math.min(draw(r), below) : draw,
+    options,
+  );
+}
+
+/** The largest float32 strictly below x (x itself when x is not finite). */
+function float32Below(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = new Float32Array([x]);
+  if (f[0]! < x) return f[0]!;
+  const bits = new Int32Array(f.buffer);
+  // Stepping the bit pattern moves one float32 toward zero for x > 0 and away from it for x < 0.
+  if (f[0] === 0) f[0] = -1.401298464324817e-45;
+  else bits[0]! += f[0]! > 0 ? -1 : 1;
+  return f[0]!;
 }
 
 /** Normal values with the given mean and standard deviation. */

@@ -16,6 +16,14 @@ function firstDraw(seed: string): { value: string; warning: string } {
 }
 
 describe('random numbers', () => {
+  it('keeps randomUniform below maxval in float32 (a draw that would round up to it)', () => {
+    const top = { uniform: () => 1 - 2 ** -53 } as unknown as Rng;
+    assert.equal(randomUniform([1], 2, 3, { rng: top }).data[0], 2.999999761581421);
+    assert.equal(randomUniform([1], -0.05, 0.05, { rng: top }).data[0], 0.04999999701976776);
+    const mid = { uniform: () => 0.5 } as unknown as Rng;
+    assert.equal(randomUniform([1], 2, 3, { rng: mid }).data[0], 2.5);
+  });
+
   it('starts the global generator from KEEL_SEED, and warns about a bad one', () => {
     const a = firstDraw('5');
     assert.equal(firstDraw('5').value, a.value);

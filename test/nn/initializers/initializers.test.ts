@@ -88,11 +88,14 @@ describe('initializers', () => {
     expectVariance(randomNormal()(shape, 'float32'), 0.05 ** 2);
     expectVariance(randomNormal({ mean: 1, stddev: 2 })(shape, 'float32'), 4, 1);
     const u = stats(randomUniform()(shape, 'float32'));
-    assert.ok(u.maxAbs <= 0.05 && u.maxAbs > 0.0499);
+    assert.ok(u.maxAbs <= 0.05 && u.maxAbs > 0.0499, `randomUniform max |x| = ${u.maxAbs}`);
     const u2 = randomUniform({ minval: 2, maxval: 3 })([1000], 'float32');
-    assert.ok([...u2.data].every((v) => v >= 2 && v < 3));
+    assert.ok(
+      [...u2.data].every((v) => v >= 2 && v < 3),
+      `randomUniform(2, 3) out of range`,
+    );
     const t = truncatedNormal({ stddev: 0.1 })(shape, 'float32');
-    assert.ok(stats(t).maxAbs <= 0.2 + 1e-7);
+    assert.ok(stats(t).maxAbs <= 0.2 + 1e-7, `truncatedNormal max |x| = ${stats(t).maxAbs}`);
     expectVariance(t, 0.01 * 0.87962566103423978 ** 2);
     expectClose(zeros()([2, 3], 'float32'), [0, 0, 0, 0, 0, 0]);
     expectClose(ones()([2], 'float32'), [1, 1]);
