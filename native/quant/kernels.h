@@ -35,24 +35,37 @@ using WElem = int8_t;
 static void pack_x(const uint8_t* x, int64_t ldx, uint8_t flip, int rows, int64_t K, void* dst) {
   XElem* d = static_cast<XElem*>(dst);
   const int64_t kp = (K + QKG - 1) / QKG * QKG;
-  for (int64_t k0 = 0; k0 < kp; k0 += QKG)
+  for (int64_t k0 = 0; k0 < kp; k0 += QKG) {
+    if (rows == QMR && k0 + QKG <= K) {  // a whole step: no bounds to test
+      for (int r = 0; r < QMR; r++)
+        for (int q = 0; q < QKG; q++)
+          *d++ = static_cast<XElem>(static_cast<uint8_t>(x[r * ldx + k0 + q] ^ flip));
+      continue;
+    }
     for (int r = 0; r < QMR; r++)
       for (int q = 0; q < QKG; q++) {
         const int64_t k = k0 + q;
         *d++ = r < rows && k < K ? static_cast<XElem>(static_cast<uint8_t>(x[r * ldx + k] ^ flip))
                                  : XElem(0);
       }
+  }
 }
 
 static void pack_w(const int8_t* w, int64_t ldw, int cols, int64_t K, void* dst) {
   WElem* d = static_cast<WElem*>(dst);
   const int64_t kp = (K + QKG - 1) / QKG * QKG;
-  for (int64_t k0 = 0; k0 < kp; k0 += QKG)
+  for (int64_t k0 = 0; k0 < kp; k0 += QKG) {
+    if (cols == QNR && k0 + QKG <= K) {  // a whole step: no bounds to test
+      for (int j = 0; j < QNR; j++)
+        for (int q = 0; q < QKG; q++) *d++ = static_cast<WElem>(w[(k0 + q) * ldw + j]);
+      continue;
+    }
     for (int j = 0; j < QNR; j++)
       for (int q = 0; q < QKG; q++) {
         const int64_t k = k0 + q;
         *d++ = j < cols && k < K ? static_cast<WElem>(w[k * ldw + j]) : WElem(0);
       }
+  }
 }
 
 #if defined(KEEL_QUANT_VNNI)

@@ -64,13 +64,13 @@ void qgemm(const QGemmArgs& a) {
       const int64_t j0 = p * q.nr;
       const int cols = static_cast<int>(std::min<int64_t>(q.nr, N - j0));
       q.pack_w(a.w + j0, N, cols, K, wp.data() + p * wpanel);
-      for (int c = 0; c < cols; c++) {
-        uint32_t s = 0;
-        for (int64_t k = 0; k < K; k++) s += static_cast<uint32_t>(int32_t{a.w[k * N + j0 + c]});
-        colsum[j0 + c] = static_cast<int32_t>(s);
-      }
     }
   });
+  // Column sums row by row (contiguous, vectorisable), wrapping like the accumulators.
+  std::vector<uint32_t> sums(static_cast<size_t>(N), 0u);
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t j = 0; j < N; j++) sums[j] += static_cast<uint32_t>(int32_t{a.w[k * N + j]});
+  for (int64_t j = 0; j < N; j++) colsum[j] = static_cast<int32_t>(sums[j]);
   parallel_for(rpanels, pack_grain, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; p++) {
       const int64_t i0 = p * q.mr;
