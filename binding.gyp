@@ -23,7 +23,7 @@
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" },
       "dependencies": ["keel_scalar"],
       "conditions": [
-        ["target_arch=='x64'", { "dependencies": ["keel_sse2", "keel_avx2", "keel_avx512"] }]
+        ["target_arch=='x64'", { "dependencies": ["keel_sse2", "keel_avx2", "keel_avx512", "keel_avx512vnni"] }]
       ]
     },
     {
@@ -57,6 +57,17 @@
           "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVX512"] },
           "cflags": ["-mavx512f", "-mfma", "-Wno-maybe-uninitialized"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mfma", "-fno-math-errno"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
+        },
+        {
+          "target_name": "keel_avx512vnni",
+          "type": "static_library",
+          "sources": ["native/isa/avx512vnni.cc"],
+          "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVX512VNNI"] },
+          "cflags": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni"],
+          "xcode_settings": {
+            "OTHER_CFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512vnni", "-fno-math-errno"]
+          },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
         }
       ]

@@ -5,6 +5,7 @@
 namespace keel {
 
 // The tables isa/<name>.cc define; only those compiled in (binding.gyp) are referenced below.
+const Isa* isa_avx512vnni();
 const Isa* isa_avx512();
 const Isa* isa_avx2();
 const Isa* isa_sse2();
@@ -27,6 +28,13 @@ struct Candidate {
 
 /** Every compiled-in instruction set, widest first; the first one the CPU runs is the default. */
 const Candidate kCandidates[] = {
+#ifdef KEEL_HAVE_AVX512VNNI
+    {isa_avx512vnni,
+     [] {
+       return KEEL_CPU_HAS("avx512f") && KEEL_CPU_HAS("avx512bw") && KEEL_CPU_HAS("avx512vl") &&
+              KEEL_CPU_HAS("avx512vnni");
+     }},
+#endif
 #ifdef KEEL_HAVE_AVX512
     {isa_avx512, [] { return KEEL_CPU_HAS("avx512f"); }},
 #endif

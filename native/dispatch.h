@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "conv/fused.h"
+#include "quant/qgemm.h"
 #include "rnn/rnn.h"
 
 namespace keel {
@@ -47,6 +48,7 @@ struct Isa {
   ElementwiseIsa elementwise;
   ConvIsa conv;  // conv/fused_kernels.h
   RnnIsa rnn;    // rnn/cells.h
+  QuantIsa quant;  // quant/kernels.h
 };
 
 /** The instruction sets compiled into this build whose instructions this CPU can run. */

@@ -7,6 +7,7 @@
 #include "../dispatch.h"
 #include "../elementwise/kernels.h"
 #include "../gemm/micro.h"
+#include "../quant/kernels.h"
 #include "../rnn/cells.h"
 
 #define KEEL_CAT2(a, b) a##b
@@ -38,6 +39,7 @@ const Isa* KEEL_CAT(isa_, KEEL_ISA)() {
        k::conv::max_pool_rows, k::conv::max_pool_backward_images, k::conv::dense_rows},
       {k::rnn::lstm_fwd, k::rnn::lstm_bwd, k::rnn::gru_fwd, k::rnn::gru_bwd, k::rnn::simple_fwd,
        k::rnn::simple_bwd},
+      KEEL_QUANT_TABLE(k),
   };
   return &table;
 }

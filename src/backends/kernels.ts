@@ -244,6 +244,33 @@ export interface FusedDenseAttrs {
   activation: number;
 }
 
+/**
+ * The integer matrix product of quantized inference (issue 12): x [M, K] uint8 or int8 with one
+ * zero point, w [K, N] int8 (symmetric: no zero point), bias int32 [N] when inputs[2] is given.
+ * Accumulators are int32 and wrap modulo 2^32 (two's complement), so the order of the sum
+ * does not matter:
+ *   acc[i, j] = bias[j] + Σ_k (x[i, k] - xZeroPoint) · w[k, j]
+ * An int32 output receives acc itself (outputScale null). A uint8 or int8 output is requantized
+ * with float32 arithmetic (as ONNX Runtime's MLAS), s = outputScale[j] (or [0] when it has one
+ * value), f32 = round to nearest float32, ties to even:
+ *   v = f32(f32(acc) · s)
+ *   y = clamp(roundHalfEven(v) + outputZeroPoint, lo, hi)
+ * with [lo, hi] the output dtype's range and, when relu, lo = max(lo, outputZeroPoint). The
+ * caller folds the scales into s = xScale · wScale[j] / yScale.
+ */
+export interface QuantizedMatMulAttrs {
+  M: number;
+  K: number;
+  N: number;
+  /** In x's range: [0, 255] for uint8, [-128, 127] for int8. */
+  xZeroPoint: number;
+  /** Finite float32 scales (1 or N of them); null for the int32 accumulator output. */
+  outputScale: Float32Array | null;
+  /** In the output dtype's range (0 when outputScale is null). */
+  outputZeroPoint: number;
+  relu: boolean;
+}
+
 /** x viewed as [rows, features]; normalization runs over each row. */
 export interface LayerNormAttrs {
   rows: number;
@@ -396,6 +423,7 @@ export interface KernelSpecs {
   matMul: Spec<readonly [a: T, b: T], readonly [c: T], MatMulAttrs>;
   fusedDense: Spec<readonly [x: T, kernel: T, ...bias: T[]], readonly [y: T], FusedDenseAttrs>;
   biasActivation: Spec<readonly [x: T, ...bias: T[]], readonly [y: T], BiasActivationAttrs>;
+  quantizedMatMul: Spec<readonly [x: T, w: T, ...bias: T[]], readonly [y: T], QuantizedMatMulAttrs>;
   activationGrad: Spec<readonly [dy: T, y: T], readonly [dz: T], BiasActivationAttrs>;
   // Softmax and losses
   softmax: Unary<SoftmaxAttrs>;

@@ -6,6 +6,7 @@ export const SAFETENSORS_DTYPE: Readonly<Record<DType, string>> = {
   int32: 'I32',
   bool: 'BOOL',
   int8: 'I8',
+  uint8: 'U8',
   bfloat16: 'BF16',
 };
 

@@ -65,6 +65,7 @@ export * from './one-hot.js';
 export * from './pad.js';
 export * from './pow.js';
 export * from './prod.js';
+export * from './quantized-matmul.js';
 export * from './reciprocal.js';
 export * from './relu.js';
 export * from './relu6.js';

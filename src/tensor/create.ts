@@ -115,7 +115,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DType): Tensor
 function castArray(data: TypedArray, dtype: DType): TypedArray {
   const out = allocate(dtype, data.length);
   if (dtype === 'bool') for (let i = 0; i < data.length; i++) out[i] = data[i] ? 1 : 0;
-  else if (dtype === 'int32' || dtype === 'int8')
+  else if (dtype === 'int32' || dtype === 'int8' || dtype === 'uint8')
     for (let i = 0; i < data.length; i++) out[i] = Math.trunc(data[i]!);
   else out.set(data);
   return out;

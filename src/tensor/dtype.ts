@@ -1,9 +1,10 @@
 /**
  * Data types. Every dtype is described once here; storage is always one flat typed array.
- * float32, int32 and bool are computed on today; int8 and bfloat16 are declared so that
- * storage, serialization and casting can grow into them without changing the Tensor class.
+ * float32, int32 and bool are computed on today; int8, uint8 and bfloat16 are declared so that
+ * storage, serialization and casting can grow into them without changing the Tensor class (the
+ * quantized ops, such as quantizedMatMul, take int8 and uint8 directly).
  */
-export type DType = 'float32' | 'int32' | 'bool' | 'int8' | 'bfloat16';
+export type DType = 'float32' | 'int32' | 'bool' | 'int8' | 'uint8' | 'bfloat16';
 
 export type TypedArray = Float32Array | Int32Array | Uint8Array | Int8Array | Uint16Array;
 
@@ -45,6 +46,13 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
     isFloat: false,
     computable: false,
     create: (n) => new Int8Array(n),
+  },
+  uint8: {
+    name: 'uint8',
+    bytes: 1,
+    isFloat: false,
+    computable: false,
+    create: (n) => new Uint8Array(n),
   },
   bfloat16: {
     name: 'bfloat16',

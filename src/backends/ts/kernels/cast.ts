@@ -34,7 +34,8 @@ export function castKernel(input: Tensor, output: Tensor): void {
     }
     case 'int32':
     case 'int8':
-      // Typed-array stores truncate toward zero (NaN becomes 0; int8 wraps modulo 256).
+    case 'uint8':
+      // Typed-array stores truncate toward zero (NaN becomes 0; 8-bit types wrap modulo 256).
       for (let i = 0; i < n; i++) y[i] = x[i]!;
       break;
     default:

@@ -27,6 +27,7 @@ import { matMulKernel } from './matmul.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
 import { oneHotKernel } from './one-hot.js';
 import { padKernel } from './pad.js';
+import { quantizedMatMulKernel } from './quantized-matmul.js';
 import { reduceKernel } from './reduce.js';
 import { reverseKernel } from './reverse.js';
 import { rmspropUpdateKernel } from './rmsprop-update.js';
@@ -75,6 +76,7 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   maxPool2dBackward: maxPool2dBackwardKernel,
   oneHot: oneHotKernel,
   pad: padKernel,
+  quantizedMatMul: quantizedMatMulKernel,
   reduce: reduceKernel,
   reverse: reverseKernel,
   rmspropUpdate: rmspropUpdateKernel,
