@@ -8,6 +8,7 @@ export { backward, grad } from './autograd/backward.js';
 export { type GradCheckOptions, type GradCheckResult, gradCheck } from './autograd/grad-check.js';
 export { isGradEnabled, noGrad } from './autograd/tape.js';
 export { backendInfo, getBackend, listBackends, setBackend } from './backends/index.js';
+export * as compress from './compress/index.js';
 export * as augmentation from './data/augmentation/index.js';
 export * as cleaning from './data/cleaning/index.js';
 export { Dataset } from './data/dataset/index.js';

@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['models'],
   ['data'],
   ['io'],
+  ['compress'],
 ];
 
 /** The upward imports ARCHITECTURE.md lists ("Layers"), each with its reason there. */

@@ -20,11 +20,14 @@ import {
   restoreOptimizer,
 } from './optimizer-state.js';
 import { decodePreprocessing, encodePreprocessing } from './preprocessing.js';
+import { expandSparse, SPARSE_METADATA, sparsifyEntries } from './sparse-weights.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 
 export const FORMAT_NAME = 'keel';
 export const FORMAT_VERSION = '1';
+/** The version of files with sparse weights (metadata 'sparse'), which older readers cannot load. */
+export const SPARSE_FORMAT_VERSION = '2';
 
 /** One model input as saved: shape with null for free axes, and dtype. */
 export interface InputSpec {
@@ -78,10 +81,23 @@ export function encodeModel(
   return { entries, metadata };
 }
 
-/** Saves the architecture, the weights and (optionally) the optimizer in one file, atomically. */
+/**
+ * Saves the architecture, the weights and (optionally) the optimizer in one file, atomically.
+ * Weights that are at least half zeros (pruned) are stored sparse (`sparse-weights.ts`).
+ */
 export function saveModel(model: Model, path: string, options: SaveOptions = {}): void {
+  writeFileAtomic(path, encodeModelFile(model, options));
+}
+
+/** The bytes of a Keel model file as `saveModel` writes them, in chunks (safetensors' layout). */
+export function encodeModelFile(model: Model, options: SaveOptions = {}): Uint8Array[] {
   const { entries, metadata } = encodeModel(model, options);
-  writeFileAtomic(path, encodeSafetensors(entries, metadata));
+  const weightCount = model.weights.length;
+  const sparse = sparsifyEntries(entries.slice(0, weightCount));
+  if (Object.keys(sparse.shapes).length === 0) return encodeSafetensors(entries, metadata);
+  metadata['format_version'] = SPARSE_FORMAT_VERSION;
+  metadata[SPARSE_METADATA] = JSON.stringify(sparse.shapes);
+  return encodeSafetensors([...sparse.entries, ...entries.slice(weightCount)], metadata);
 }
 
 /** Loads a model saved by `model.save(path)`; unknown layer classes must be registered first. */
@@ -120,7 +136,8 @@ export function decodeModel(
       `${source}: not a Keel model file (metadata format=${JSON.stringify(meta['format'])})`,
     );
   }
-  if (meta['format_version'] !== FORMAT_VERSION) {
+  const version = meta['format_version'];
+  if (version !== FORMAT_VERSION && version !== SPARSE_FORMAT_VERSION) {
     throw new Error(
       `${source}: unsupported Keel format version ${JSON.stringify(meta['format_version'])}`,
     );
@@ -138,8 +155,9 @@ export function decodeModel(
     throw new Error(`${source}: metadata 'weights' must be a list of tensor names`);
   }
   const signature = checkSignature(parseMeta(meta, 'input_signature', source), source);
+  const tensors = expandSparse(meta, contents.tensors, source);
   let available = 0;
-  for (const t of contents.tensors.values()) available += t.size;
+  for (const t of tensors.values()) available += t.size;
   const budget = available + 1024;
   for (const s of signature) {
     if (s.shape.reduce<number>((n, d) => n * (d ?? 1), 1) > budget) {
@@ -154,7 +172,7 @@ export function decodeModel(
     budget,
     source,
   );
-  setWeightsFrom(model, keys as string[], contents.tensors, source);
+  setWeightsFrom(model, keys as string[], tensors, source);
   if (options.compile !== false && meta['optimizer'] !== undefined) {
     const record = checkOptimizerRecord(parseMeta(meta, 'optimizer', source), source);
     const optimizer = optimizerFromRecord(record, source);
@@ -174,7 +192,7 @@ export function decodeModel(
           `${source}: cannot compile with the saved settings: ${(e as Error).message}`,
         );
       }
-      restoreOptimizer(model, optimizer, record, contents.tensors, source);
+      restoreOptimizer(model, optimizer, record, tensors, source);
     }
   }
   return model;

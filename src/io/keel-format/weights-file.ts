@@ -3,6 +3,7 @@ import { parseJsonGuarded } from '../json-guard.js';
 import { readSafetensors } from '../safetensors-read.js';
 import { saveSafetensors } from '../safetensors-writer.js';
 import { setWeightsFrom } from './model-file.js';
+import { expandSparse } from './sparse-weights.js';
 
 /** Saves only the weights (safetensors, keys = weight names, order in metadata), atomically. */
 export function saveWeights(model: Model, path: string): void {
@@ -19,7 +20,8 @@ export function saveWeights(model: Model, path: string): void {
 
 /** Loads weights saved by `saveWeights` (or a Keel model file) into a model of the same architecture. */
 export function loadWeights(model: Model, path: string): void {
-  const { metadata, tensors } = readSafetensors(path);
+  const { metadata, tensors: stored } = readSafetensors(path);
+  const tensors = expandSparse(metadata, stored, path);
   const keys =
     metadata['weights'] !== undefined
       ? parseJsonGuarded(metadata['weights'], `${path} metadata 'weights'`)
