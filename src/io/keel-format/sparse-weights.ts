@@ -13,7 +13,9 @@ const BITMAP = '@bitmap';
 const VALUES = '@values';
 /** Store sparse only from this fraction of zeros, and only tensors of at least MIN_SIZE. */
 const MIN_ZEROS = 0.5;
-const MIN_SIZE = 64;
+// Small tensors (biases, norms) stay dense: a freshly built model's zero biases would otherwise
+// turn every file sparse, and the saving there is a few hundred bytes.
+const MIN_SIZE = 1024;
 
 /** Replaces the mostly-zero float32 entries by their bitmap and values; `shapes` goes in metadata. */
 export function sparsifyEntries(entries: readonly [string, Tensor][]): {
