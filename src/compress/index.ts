@@ -1,2 +1,3 @@
-/** Model compression: magnitude pruning (quantization joins it here). */
+/** Model compression: magnitude pruning and post-training quantization. */
 export * from './prune/index.js';
+export * from './quantize/index.js';

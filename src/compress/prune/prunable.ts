@@ -3,28 +3,12 @@ import type { Layer } from '../../nn/engine/layer.js';
 import { BaseConv } from '../../nn/layers/base-conv.js';
 import { Dense } from '../../nn/layers/dense.js';
 import type { Variable } from '../../tensor/tensor.js';
+import { allLayers } from '../all-layers.js';
 
 /** A layer whose kernel can be pruned, with that kernel. */
 export interface PrunableKernel {
   layer: Layer;
   kernel: Variable;
-}
-
-/** Every layer of `model`, nested models' layers included, each once, in call order. */
-function allLayers(model: Model): Layer[] {
-  const out: Layer[] = [];
-  const seen = new Set<Layer>();
-  const walk = (layers: readonly Layer[]) => {
-    for (const l of layers) {
-      if (seen.has(l)) continue;
-      seen.add(l);
-      const inner = (l as Partial<Model>).layers;
-      if (Array.isArray(inner)) walk(inner);
-      else out.push(l);
-    }
-  };
-  walk(model.layers);
-  return out;
 }
 
 function isPrunable(layer: Layer): layer is Dense | BaseConv {

@@ -1,0 +1,176 @@
+import { noGrad, recordNonDifferentiable } from '../../autograd/tape.js';
+import { roundHalfEven } from '../../backends/ts/kernels/quantized-matmul.js';
+import {
+  add,
+  biasActivation,
+  cast,
+  clipByValue,
+  div,
+  max,
+  min,
+  mul,
+  quantizedMatMul,
+  round,
+} from '../../ops/index.js';
+import { tensor } from '../../tensor/create.js';
+import type { Tensor, Variable } from '../../tensor/tensor.js';
+import type { ActivationFn } from '../activations/activations.js';
+import { type ActivationIdentifier, serializeActivation } from '../activations/get-activation.js';
+import { type CallArgs, Layer, type LayerArgs, type LayerInput } from '../engine/layer.js';
+import type { SymbolicShape } from '../engine/symbolic-tensor.js';
+import { builtWeight, layerLabel, positiveInt, singleInput, singleShape } from './internal/args.js';
+import { resolveActivation } from './internal/config.js';
+import { fusedActivationOf } from './internal/fused-activation.js';
+import { registerLayer } from './registry.js';
+
+export interface QuantizedDenseArgs extends LayerArgs {
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+}
+
+/** A tensor quantized to uint8 with one scale and zero point: x ≈ scale · (q - zeroPoint). */
+export interface QuantizedActivation {
+  q: Tensor;
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * PyTorch's per-tensor affine parameters for uint8 over [lo, hi] widened to include 0 (so 0 is
+ * exact): scale = (hi - lo) / 255, zeroPoint = clamp(round(-lo / scale), 0, 255). A range of
+ * width 0 gets scale 1.
+ */
+export function uint8Params(lo: number, hi: number): { scale: number; zeroPoint: number } {
+  const a = Math.min(lo, 0);
+  const b = Math.max(hi, 0);
+  const scale = Math.fround(b > a ? (b - a) / 255 : 1);
+  const zeroPoint = Math.min(255, Math.max(0, roundHalfEven(-a / scale)));
+  return { scale, zeroPoint };
+}
+
+/**
+ * Dynamic quantization of x (float32) to uint8 over the range of this batch:
+ * q = clamp(roundHalfEven(x / scale) + zeroPoint, 0, 255) with `uint8Params(min x, max x)`.
+ */
+export function quantizeUint8(x: Tensor, op = 'quantizeUint8'): QuantizedActivation {
+  const lo = x.size === 0 ? 0 : min(x).data[0]!;
+  const hi = x.size === 0 ? 0 : max(x).data[0]!;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`${op}: the input holds NaN or infinite values; it cannot be quantized`);
+  const { scale, zeroPoint } = uint8Params(lo, hi);
+  const q = cast(clipByValue(add(round(div(x, scale)), zeroPoint), 0, 255), 'uint8');
+  return { q, scale, zeroPoint };
+}
+
+/**
+ * Symmetric per-output-channel int8 quantization of a kernel [in, units]:
+ * scale[j] = max_k |w[k, j]| / 127 (1 for an all-zero column), q = clamp(roundHalfEven(w / scale), ±127).
+ */
+export function quantizeKernelInt8(kernel: Tensor): { q: Int8Array; scales: Float32Array } {
+  const [fanIn, units] = kernel.shape as [number, number];
+  const w = kernel.data as Float32Array;
+  const scales = new Float32Array(units);
+  for (let k = 0; k < fanIn; k++)
+    for (let j = 0; j < units; j++) scales[j] = Math.max(scales[j]!, Math.abs(w[k * units + j]!));
+  for (let j = 0; j < units; j++) scales[j] = scales[j]! > 0 ? scales[j]! / 127 : 1;
+  const q = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    q[i] = Math.max(-127, Math.min(127, roundHalfEven(w[i]! / scales[i % units]!)));
+  }
+  return { q, scales };
+}
+
+/**
+ * Dense with an int8 kernel for inference (post-training dynamic quantization, issue 12):
+ * the input is quantized per batch to uint8 (`quantizeUint8`), multiplied by the int8 kernel
+ * [in, units] in int32 (`ops.quantizedMatMul`), then y = act(acc · xScale · kernelScale[j] + bias)
+ * in float32. Made by `compress.quantize`; not trainable, and differentiating it throws.
+ * `new QuantizedDense(10, {activation: 'softmax'})`
+ */
+export class QuantizedDense extends Layer {
+  static override className = 'QuantizedDense';
+  readonly units: number;
+  readonly activation: ActivationFn;
+  readonly useBias: boolean;
+  /** int8 [in, units]. */
+  kernel: Variable | null = null;
+  /** float32 [units]: kernel ≈ kernelScale[j] · int8 kernel[:, j]. */
+  kernelScale: Variable | null = null;
+  /** float32 [units]. */
+  bias: Variable | null = null;
+
+  constructor(units: number, args: QuantizedDenseArgs = {}) {
+    super({ ...args, trainable: false });
+    this.units = positiveInt('QuantizedDense', 'units', units);
+    this.activation = resolveActivation('QuantizedDense', args.activation);
+    this.useBias = args.useBias ?? true;
+  }
+
+  override build(inputShape: SymbolicShape | SymbolicShape[]): void {
+    const shape = singleShape(this, inputShape);
+    const inDim = shape.at(-1);
+    if (shape.length < 2 || inDim === null || inDim === undefined)
+      throw this.shapeError('(None, ..., features) with a known last axis', shape);
+    const w = (name: string, shape: number[], dtype: 'int8' | 'float32') =>
+      this.addWeight(name, { shape, dtype, trainable: false });
+    this.kernel = w('kernel', [inDim, this.units], 'int8');
+    this.kernelScale = w('kernel_scale', [this.units], 'float32');
+    if (this.useBias) this.bias = w('bias', [this.units], 'float32');
+    this.built = true;
+  }
+
+  /** Sets the weights from a float Dense kernel [in, units] and bias (quantizing the kernel). */
+  setFromFloat(kernel: Tensor, bias: Tensor | null): void {
+    const q = quantizeKernelInt8(kernel);
+    builtWeight(this, this.kernel).assign(tensor(q.q, kernel.shape, 'int8'));
+    builtWeight(this, this.kernelScale).assign(tensor(q.scales, [this.units]));
+    if (this.bias && bias) this.bias.assign(bias);
+  }
+
+  override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
+    const x = singleInput(this, inputs);
+    this.computeOutputShape(x.shape);
+    const label = layerLabel(this);
+    const y = noGrad(() => {
+      const xq = quantizeUint8(x, label);
+      const acc = quantizedMatMul(xq.q, builtWeight(this, this.kernel), {
+        xZeroPoint: xq.zeroPoint,
+      });
+      const scale = mul(builtWeight(this, this.kernelScale), xq.scale);
+      const z = mul(cast(acc, 'float32'), scale);
+      const fused = fusedActivationOf(this.activation);
+      if (fused !== null) return biasActivation(z, this.bias ?? undefined, fused);
+      return this.activation(this.bias ? add(z, this.bias) : z);
+    });
+    // Integer kernels have no gradient; say which layer stopped it.
+    return recordNonDifferentiable(`${label} (int8, inference only)`, [x], y);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const shape = singleShape(this, inputShape);
+    const inDim = this.kernel?.shape[0];
+    if (
+      shape.length < 2 ||
+      (inDim !== undefined && shape.at(-1) !== inDim && shape.at(-1) !== null)
+    )
+      throw this.shapeError(`(None, ..., ${inDim ?? 'features'})`, shape);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { trainable: _, ...base } = super.getConfig();
+    return {
+      ...base,
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+    };
+  }
+
+  static fromConfig(config: Record<string, unknown>): QuantizedDense {
+    const { units, ...args } = config;
+    return new QuantizedDense(units as number, args as QuantizedDenseArgs);
+  }
+}
+
+registerLayer(QuantizedDense);
