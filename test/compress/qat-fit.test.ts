@@ -5,6 +5,7 @@ import {
   INPUT_RANGE,
   qatHandle,
   quantizeAware,
+  SCALE_EPS,
   stripQat,
   WEIGHT_RANGE,
 } from '../../src/compress/index.js';
@@ -13,6 +14,7 @@ import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import { Flatten } from '../../src/nn/layers/flatten.js';
 import { Adam } from '../../src/nn/optimizers/adam.js';
+import { SGD } from '../../src/nn/optimizers/sgd.js';
 import { dense } from '../../src/ops/dense.js';
 import { fakeQuant } from '../../src/ops/fake-quant.js';
 import { setSeed } from '../../src/random/rng.js';
@@ -109,6 +111,32 @@ describe('quantizeAware + fit + convertQat', () => {
     assertOnGrid(model, ranges);
   });
 
+  it('learns the ranges (LSQ): scales are trained weights while QAT lasts, removed by convert', async () => {
+    setSeed(10);
+    const model = mlp();
+    const { x, y } = data([64, 8], 3);
+    // SGD as in the LSQ paper. (Here 2 of d1's 16 scales still fall to the eps floor: see ARCHITECTURE.md.)
+    model.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categorical_crossentropy' });
+    const handle = quantizeAware(model, { ranges: 'learned' });
+    assert.equal(model.trainableWeights.length, 4 + 2 * 3);
+    const learned = handle.layers[0]!.learned!;
+    const initialScale = Array.from(learned.weightScale.data);
+    const h = await model.fit(x, y, { epochs: 15, batchSize: 16, verbose: 0 });
+    const losses = h.history['loss']!;
+    assert.ok(losses.at(-1)! < 0.8 * losses[0]!, `loss ${losses[0]} -> ${losses.at(-1)}`);
+    assert.equal(handle.layers[0]!.steps, 1);
+    assert.notDeepEqual(Array.from(learned.weightScale.data), initialScale);
+    const inputScale = learned.inputScale.data[0]!;
+    const { ranges } = convertQat(model);
+    assert.equal(ranges['d1']!.inputScale, inputScale);
+    assert.deepEqual(
+      ranges['d1']!.weightScale,
+      Array.from(learned.weightScale.data, (s) => Math.max(s, SCALE_EPS)),
+    );
+    assert.equal(model.weights.length, 4);
+    assertOnGrid(model, ranges);
+  });
+
   it('predicts with the fake-quantized layer, even after a plan of the float model was traced', async () => {
     setSeed(7);
     const model = new Sequential([new Dense(3, { inputShape: [4], name: 'only' })]);
@@ -167,6 +195,7 @@ describe('quantizeAware + fit + convertQat', () => {
     );
     assert.throws(() => quantizeAware(model, { observer: 'ema' as 'minmax' }), /observer must be/);
     assert.throws(() => quantizeAware(model, { freezeObserversAfter: -1 }), /freezeObserversAfter/);
+    assert.throws(() => quantizeAware(model, { ranges: 'lsq' as 'learned' }), /ranges must be/);
     assert.throws(() => convertQat(model), /convertQat: model '.*' is not prepared/);
     quantizeAware(model, { layers: ['d2'] });
     assert.throws(() => quantizeAware(model), /already prepared/);

@@ -27,25 +27,23 @@ export function convertQat(model: Model): { model: Model; ranges: QatRanges } {
     throw new Error(
       `convertQat: model '${model.name}' is not prepared for quantization-aware training; call quantizeAware(model) and fit first`,
     );
-  const unseen = handle.layers
-    .filter((l) => !l.inputObserver.ready)
-    .map((l) => `'${l.layer.name}'`);
+  const current = handle.layers.map((l) => handle.currentRanges(l));
+  const unseen = handle.layers.filter((_, i) => !current[i]!.input).map((l) => `'${l.layer.name}'`);
   if (unseen.length > 0)
     throw new Error(
       `convertQat: model '${model.name}': layers ${unseen.join(', ')} never saw a training batch, so their input ranges are unknown; fit (or call with training: true) first`,
     );
   const ranges: QatRanges = {};
   noGrad(() => {
-    for (const { layer, kernel, weightObserver, inputObserver } of handle.layers) {
-      const w = weightObserver.qparams();
-      kernel.assign(fakeQuant(kernel, { ...w, ...WEIGHT_RANGE, axis: -1 }));
-      const x = inputObserver.qparams();
+    handle.layers.forEach(({ layer, kernel }, i) => {
+      const { weight, input } = current[i]!;
+      kernel.assign(fakeQuant(kernel, { ...weight, ...WEIGHT_RANGE, axis: -1 }));
       ranges[layer.name] = {
-        weightScale: w.scale,
-        inputScale: x.scale[0]!,
-        inputZeroPoint: x.zeroPoint[0]!,
+        weightScale: weight.scale,
+        inputScale: input!.scale,
+        inputZeroPoint: input!.zeroPoint,
       };
-    }
+    });
   });
   handle.restore();
   forgetQat(model);

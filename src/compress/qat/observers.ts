@@ -20,7 +20,8 @@ export interface ObserverArgs {
 export const SCALE_EPS = 2 ** -23;
 const f32 = Math.fround;
 
-function roundHalfEven(v: number): number {
+/** v rounded to the nearest integer, halves to even (torch.round, Keel's round). */
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

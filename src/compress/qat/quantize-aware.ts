@@ -4,9 +4,17 @@ import type { Model } from '../../models/model.js';
 import type { CallArgs, Layer, LayerInput } from '../../nn/engine/layer.js';
 import { singleInput } from '../../nn/layers/internal/args.js';
 import { fakeQuant } from '../../ops/fake-quant.js';
+import { fakeQuantLearnable } from '../../ops/fake-quant-learnable.js';
+import { tensor, zeros } from '../../tensor/create.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { prunableKernels } from '../prune/prunable.js';
-import { MinMaxObserver, MovingAverageMinMaxObserver } from './observers.js';
+import {
+  MinMaxObserver,
+  MovingAverageMinMaxObserver,
+  type QParams,
+  roundHalfEven,
+  SCALE_EPS,
+} from './observers.js';
 
 export interface QuantizeAwareArgs {
   /** Quantize only these layers (default: every Dense, Conv1D and Conv2D). */
@@ -17,6 +25,13 @@ export interface QuantizeAwareArgs {
    */
   observer?: 'movingAverage' | 'minmax';
   averagingConstant?: number;
+  /**
+   * 'minmax' (default): the observers give the ranges. 'learned': LSQ (Esser et al. 2020), the
+   * kernel scales and the input scale and zero point become trainable weights of the layer,
+   * initialised from the observers on the first training batch and trained by `fit` with
+   * `fakeQuantLearnable`'s gradients; `convertQat`/`stripQat` remove them again.
+   */
+  ranges?: 'minmax' | 'learned';
   /** Stop updating the observers after this many training steps of each layer (default: never). */
   freezeObserversAfter?: number;
 }
@@ -33,7 +48,26 @@ export interface QatLayer {
   inputObserver: MinMaxObserver;
   /** Training calls that updated the observers. */
   steps: number;
+  /** The trainable ranges with `ranges: 'learned'`, else null. */
+  learned: LearnedRanges | null;
   readonly originalCall: Layer['call'];
+}
+
+/** LSQ's trainable ranges of one layer, weights of the layer while training lasts. */
+export interface LearnedRanges {
+  /** [out channels], the kernel's scales (zero point 0: symmetric). */
+  weightScale: Variable;
+  /** [1] each; the zero point is rounded half to even and clamped in the forward pass. */
+  inputScale: Variable;
+  inputZeroPoint: Variable;
+  /** Whether the first training batch has set them from the observers. */
+  initialized: boolean;
+}
+
+/** The ranges a layer quantizes with now: the kernel's per channel, the input's (null: not seen). */
+export interface CurrentRanges {
+  weight: QParams;
+  input: { scale: number; zeroPoint: number } | null;
 }
 
 const OWNER = 'quantizeAware';
@@ -58,6 +92,11 @@ export class QatHandle {
         `${OWNER}: freezeObserversAfter must be a non-negative integer, got ${freeze}`,
       );
     this.freezeObserversAfter = freeze;
+    const ranges = args.ranges ?? 'minmax';
+    if (ranges !== 'minmax' && ranges !== 'learned')
+      throw new RangeError(
+        `${OWNER}: ranges must be 'minmax' or 'learned', got ${JSON.stringify(ranges)}`,
+      );
     const make = (
       range: { quantMin: number; quantMax: number },
       symmetric: boolean,
@@ -82,10 +121,21 @@ export class QatHandle {
         weightObserver: make(WEIGHT_RANGE, true, -1),
         inputObserver: make(INPUT_RANGE, false),
         steps: 0,
+        learned: null,
         originalCall: layer.call,
       };
       // The kernel's range is known now; the input's from the first training batch on.
       entry.weightObserver.observe(kernel);
+      if (ranges === 'learned') {
+        const add = (name: string, values: number[]) =>
+          layer.addWeight(name, { shape: [values.length], initializer: () => tensor(values) });
+        entry.learned = {
+          weightScale: add('qat_weight_scale', entry.weightObserver.qparams().scale),
+          inputScale: add('qat_input_scale', [1]),
+          inputZeroPoint: add('qat_input_zero_point', [0]),
+          initialized: false,
+        };
+      }
       return entry;
     });
     for (const entry of this.layers)
@@ -96,21 +146,41 @@ export class QatHandle {
 
   /** The layer's own call on a fake-quantized input with a fake-quantized kernel. */
   private call(entry: QatLayer, inputs: LayerInput, args: CallArgs = {}): LayerInput {
-    const { layer, kernel, weightObserver, inputObserver } = entry;
+    const { layer, kernel, weightObserver, inputObserver, learned } = entry;
     const x = singleInput(layer, inputs);
-    if (args.training === true && entry.steps < this.freezeObserversAfter) {
+    const observing = learned ? !learned.initialized : entry.steps < this.freezeObserversAfter;
+    if (args.training === true && observing) {
       noGrad(() => {
         inputObserver.observe(x);
         weightObserver.observe(kernel);
       });
       entry.steps++;
+      if (learned) {
+        const w = weightObserver.qparams();
+        const a = inputObserver.qparams();
+        learned.weightScale.assign(tensor(w.scale));
+        learned.inputScale.assign(tensor(a.scale));
+        learned.inputZeroPoint.assign(tensor(a.zeroPoint));
+        learned.initialized = true;
+      }
     }
-    const w = weightObserver.qparams();
-    const fqKernel = fakeQuant(kernel, { ...w, ...WEIGHT_RANGE, axis: -1 });
+    let fqKernel: Tensor;
     let fqInput: Tensor = x;
-    if (inputObserver.ready) {
-      const { scale, zeroPoint } = inputObserver.qparams();
-      fqInput = fakeQuant(x, { scale: scale[0]!, zeroPoint: zeroPoint[0]!, ...INPUT_RANGE });
+    if (learned) {
+      // An optimizer step may push a scale to 0 or below: floor it as PyTorch's LSQ module does.
+      for (const v of [learned.weightScale, learned.inputScale])
+        for (let i = 0; i < v.size; i++) v.data[i] = Math.max(v.data[i]!, SCALE_EPS);
+      const zero = zeros([learned.weightScale.size]);
+      fqKernel = fakeQuantLearnable(kernel, learned.weightScale, zero, {
+        ...WEIGHT_RANGE,
+        axis: -1,
+      });
+      if (learned.initialized)
+        fqInput = fakeQuantLearnable(x, learned.inputScale, learned.inputZeroPoint, INPUT_RANGE);
+    } else {
+      const { weight, input } = this.currentRanges(entry);
+      fqKernel = fakeQuant(kernel, { ...weight, ...WEIGHT_RANGE, axis: -1 });
+      if (input) fqInput = fakeQuant(x, { ...input, ...INPUT_RANGE });
     }
     // The layer's call reads `this.kernel`: give it a view of the layer whose kernel is the
     // fake-quantized one, so gradients reach the real kernel through the estimator.
@@ -118,12 +188,38 @@ export class QatHandle {
     return entry.originalCall.call(view, fqInput, args);
   }
 
-  /** Puts every layer's own call back. */
+  /** The ranges `entry` fake-quantizes with now (what `convertQat` records). */
+  currentRanges(entry: QatLayer): CurrentRanges {
+    const { learned, weightObserver, inputObserver } = entry;
+    if (!learned) {
+      const a = inputObserver.ready ? inputObserver.qparams() : null;
+      return {
+        weight: weightObserver.qparams(),
+        input: a && { scale: a.scale[0]!, zeroPoint: a.zeroPoint[0]! },
+      };
+    }
+    const scale = Array.from(learned.weightScale.data, (s) => Math.max(s, SCALE_EPS));
+    // The forward pass's zero point: rounded half to even, clamped to the grid.
+    const z = roundHalfEven(learned.inputZeroPoint.data[0]!);
+    const zeroPoint = Math.min(INPUT_RANGE.quantMax, Math.max(INPUT_RANGE.quantMin, z));
+    return {
+      weight: { scale, zeroPoint: scale.map(() => 0) },
+      input: learned.initialized
+        ? { scale: Math.max(learned.inputScale.data[0]!, SCALE_EPS), zeroPoint }
+        : null,
+    };
+  }
+
+  /** Puts every layer's own call back and removes the learned ranges' weights. */
   restore(): void {
     for (const { layer, originalCall } of this.layers) {
       if (Object.hasOwn(layer, 'call')) delete (layer as Partial<Layer>).call;
       if (layer.call !== originalCall) layer.call = originalCall;
     }
+    for (const { layer, learned } of this.layers)
+      if (learned)
+        for (const v of [learned.weightScale, learned.inputScale, learned.inputZeroPoint])
+          layer.removeWeight(v);
     forgetInferencePlans(this.model);
   }
 }
