@@ -1,3 +1,4 @@
-/** Model compression: magnitude pruning and post-training quantization. */
+/** Model compression: magnitude pruning, post-training quantization and quantization-aware training. */
 export * from './prune/index.js';
+export * from './qat/index.js';
 export * from './quantize/index.js';

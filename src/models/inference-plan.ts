@@ -155,6 +155,14 @@ function plansFor(model: Model): ModelPlans {
 }
 
 /**
+ * Drops the model's plans and its traceability verdict, for code that replaces a layer's `call`
+ * (quantization-aware training): the next predict decides again and traces anew.
+ */
+export function forgetInferencePlans(model: Model): void {
+  cache.delete(model);
+}
+
+/**
  * The model's outputs for xs with training = false, from its inference plan for these shapes
  * (traced on the first call); null when the model cannot be planned (the caller runs it as usual).
  */

@@ -27,6 +27,8 @@ export * from './equal.js';
 export * from './erf.js';
 export * from './exp.js';
 export * from './expand-dims.js';
+export * from './fake-quant.js';
+export * from './fake-quant-learnable.js';
 export * from './floor.js';
 export * from './fused-conv2d.js';
 export * from './gather.js';

@@ -17,12 +17,14 @@ function isPrunable(layer: Layer): layer is Dense | BaseConv {
 
 /**
  * The kernels of the Dense and Conv1D/Conv2D layers of `model` (biases never), or of the layers
- * named in `names`. Errors name the model, unknown names and layers that cannot be pruned.
+ * named in `names`. Errors name the model, unknown names and layers that cannot be pruned (or
+ * quantized: `verb` and `done` say which, for quantization-aware training's use).
  */
 export function prunableKernels(
   owner: string,
   model: Model,
   names?: readonly string[],
+  { verb, done }: { verb: string; done: string } = { verb: 'prune', done: 'pruned' },
 ): PrunableKernel[] {
   const layers = allLayers(model);
   let chosen: Layer[];
@@ -37,7 +39,7 @@ export function prunableKernels(
     const refused = chosen.filter((l) => !isPrunable(l));
     if (refused.length > 0) {
       throw new Error(
-        `${owner}: ${refused.map((l) => `'${l.name}' (${(l.constructor as { className?: string }).className})`).join(', ')} cannot be pruned; only Dense, Conv1D and Conv2D kernels can`,
+        `${owner}: ${refused.map((l) => `'${l.name}' (${(l.constructor as { className?: string }).className})`).join(', ')} cannot be ${done}; only Dense, Conv1D and Conv2D kernels can`,
       );
     }
   } else {
@@ -55,7 +57,7 @@ export function prunableKernels(
   }
   if (out.length === 0) {
     throw new Error(
-      `${owner}: model '${model.name}' has nothing to prune (no Dense, Conv1D or Conv2D kernels)`,
+      `${owner}: model '${model.name}' has nothing to ${verb} (no Dense, Conv1D or Conv2D kernels)`,
     );
   }
   return out;

@@ -165,6 +165,18 @@ export abstract class Layer {
     return v;
   }
 
+  /**
+   * Forgets a weight `addWeight` created, for code that adds weights for a while (learned
+   * quantization ranges during quantization-aware training). An unknown weight is an error.
+   */
+  removeWeight(weight: Variable): void {
+    const i = this.ownWeights.indexOf(weight);
+    if (i < 0)
+      throw new Error(`${this.name}: removeWeight: '${weight.name}' is not a weight of this layer`);
+    this.ownWeights.splice(i, 1);
+    this.regularizers.delete(weight);
+  }
+
   /** Layers nested inside this one (Bidirectional's, a Model's); their weights are this layer's too. */
   get sublayers(): Layer[] {
     return [];
