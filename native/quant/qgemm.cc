@@ -4,6 +4,15 @@
 // tile as it leaves the micro-kernel.
 #include "qgemm.h"
 
+// The float32 epilogues must round after the multiply and again after the add, as the
+// reference does: no fused multiply-add (GCC contracts across statements by default where the
+// target has FMA, e.g. arm64; this file is built without -mfma on x64).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -32,6 +41,12 @@ struct Epilogue {
       const int32_t v = static_cast<int32_t>(acc);
       if (a.raw) {
         a.y32[i * a.N + j] = v;
+        continue;
+      }
+      if (a.yf) {
+        const float p = static_cast<float>(v) * a.scale[j * a.scale_step];
+        const float r = a.fbias ? p + a.fbias[j] : p;
+        a.yf[i * a.N + j] = a.relu ? (r > 0.0f ? r : 0.0f) : r;
         continue;
       }
       // float32(acc) * scale in float32, clamped to the integer bounds, rounded half to even
@@ -99,6 +114,52 @@ void qgemm(const QGemmArgs& a) {
       for (int r = 0; r < rows; r++) epi.row(tile.data() + r * q.nr, i0 + r, j0, cols);
     }
   });
+}
+
+void quantize_uint8(const float* x, int64_t n, uint8_t* q, float* params) {
+  // The range, per chunk then combined (min and max do not depend on the order).
+  constexpr int64_t kGrain = 1 << 15;
+  const int64_t chunks = (n + kGrain - 1) / kGrain;
+  std::vector<float> lo(static_cast<size_t>(chunks), 0.0f), hi(static_cast<size_t>(chunks), 0.0f);
+  std::vector<uint8_t> bad(static_cast<size_t>(chunks), 0);
+  parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) {
+      const int64_t e = std::min(n, (c + 1) * kGrain);
+      float l = 0.0f, h = 0.0f, nan = 0.0f;
+      for (int64_t i = c * kGrain; i < e; i++) {
+        const float v = x[i];
+        nan += v - v;  // NaN once any value is NaN or infinite
+        l = v < l ? v : l;
+        h = v > h ? v : h;
+      }
+      lo[c] = l, hi[c] = h, bad[c] = nan != 0.0f;  // true for NaN
+    }
+  });
+  float l = 0.0f, h = 0.0f;
+  for (int64_t c = 0; c < chunks; c++) {
+    if (bad[c]) {
+      params[0] = params[1] = std::nanf("");
+      return;
+    }
+    l = std::min(l, lo[c]);
+    h = std::max(h, hi[c]);
+  }
+  // In double, as the reference (uint8Params).
+  const double dl = l, dh = h;
+  const float scale = static_cast<float>(dh > dl ? (dh - dl) / 255.0 : 1.0);
+  const double zd = std::min(255.0, std::max(0.0, std::nearbyint(-dl / static_cast<double>(scale))));
+  const int32_t zp = static_cast<int32_t>(zd);
+  const float qlo = static_cast<float>(-zp), qhi = static_cast<float>(255 - zp);
+  parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+    const int64_t e = std::min(n, c1 * kGrain);
+    for (int64_t i = c0 * kGrain; i < e; i++) {
+      const float v = x[i] / scale;
+      const float c = v < qlo ? qlo : (v > qhi ? qhi : v);
+      q[i] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + zp);
+    }
+  });
+  params[0] = scale;
+  params[1] = static_cast<float>(zp);
 }
 
 }  // namespace keel

@@ -34,8 +34,10 @@ struct QGemmArgs {
   int32_t x_zero;     // in x's own range
   const int8_t* w;    // [K, N]
   const int32_t* bias;  // [N] or null
-  bool raw;           // write the accumulators into y32, else requantize into y8
+  bool raw;           // write the accumulators into y32, else requantize into y8 (or yf)
   int32_t* y32;       // [M, N] when raw
+  float* yf;          // [M, N]: dequantize, f32(f32(acc) * scale[j]) + fbias[j], when not null
+  const float* fbias;  // [N] or null (float32 output only; bias is then null)
   uint8_t* y8;        // [M, N] uint8 or int8 bytes (y_signed) when not raw
   bool y_signed;
   const float* scale;  // requantize: scale[j * scale_step]
@@ -46,5 +48,11 @@ struct QGemmArgs {
 
 /** y = the quantized product of a on the active ISA, on up to num_threads() threads. */
 void qgemm(const QGemmArgs& a);
+
+/**
+ * Per-tensor dynamic quantization of x[0, n) to uint8 (QuantizeUint8Attrs): params = [scale,
+ * zeroPoint], or [NaN, NaN] (q untouched) when x holds NaN or an infinity.
+ */
+void quantize_uint8(const float* x, int64_t n, uint8_t* q, float* params);
 
 }  // namespace keel

@@ -57,16 +57,22 @@ void check_range(const Napi::CallbackInfo& info, int64_t v, int64_t lo, int64_t 
 // quantizedMatMul(x, w, bias, y, M, K, N, xZeroPoint, scale, yZeroPoint, relu): x Uint8Array or
 // Int8Array [M, K], w Int8Array [K, N], bias Int32Array [N] or null; y Int32Array [M, N] (the
 // accumulators; scale null) or Uint8Array/Int8Array [M, N] (requantized; scale Float32Array of
-// 1 or N finite values).
+// 1 or N finite values) or Float32Array [M, N] (dequantized; bias Float32Array [N] or null,
+// yZeroPoint 0).
 Napi::Value QuantizedMatMul(const Napi::CallbackInfo& info) {
   const char* fn = "quantizedMatMul";
   check_args(info, 11, fn);
   Bytes x = typed_arg(info, 0, "x", {napi_uint8_array, napi_int8_array},
                       "a Uint8Array or an Int8Array");
   Bytes w = typed_arg(info, 1, "w", {napi_int8_array}, "an Int8Array");
-  Bytes bias = typed_arg(info, 2, "bias", {napi_int32_array}, "an Int32Array or null", true);
-  Bytes y = typed_arg(info, 3, "y", {napi_int32_array, napi_uint8_array, napi_int8_array},
-                      "an Int32Array, a Uint8Array or an Int8Array");
+  Bytes y = typed_arg(info, 3, "y",
+                      {napi_int32_array, napi_uint8_array, napi_int8_array, napi_float32_array},
+                      "an Int32Array, a Uint8Array, an Int8Array or a Float32Array");
+  const bool dequant = y.type == napi_float32_array;
+  Bytes bias = dequant ? typed_arg(info, 2, "bias", {napi_float32_array},
+                                   "a Float32Array or null when y is a Float32Array", true)
+                       : typed_arg(info, 2, "bias", {napi_int32_array}, "an Int32Array or null",
+                                   true);
   const int64_t M = int_arg(info, 4, fn, "M"), K = int_arg(info, 5, fn, "K"),
                 N = int_arg(info, 6, fn, "N");
   const int64_t xz = int_arg(info, 7, fn, "xZeroPoint", -128);
@@ -87,13 +93,14 @@ Napi::Value QuantizedMatMul(const Napi::CallbackInfo& info) {
   a.x_signed = x_signed;
   a.x_zero = static_cast<int32_t>(xz);
   a.w = static_cast<const int8_t*>(w.data);
-  a.bias = bias.present ? static_cast<const int32_t*>(bias.data) : nullptr;
+  a.bias = bias.present && !dequant ? static_cast<const int32_t*>(bias.data) : nullptr;
   if (y.type == napi_int32_array) {
     if (scale.present) fail_type(info, "scale", "null when y is an Int32Array (the accumulators)");
     a.raw = true;
     a.y32 = static_cast<int32_t*>(y.data);
   } else {
-    if (!scale.present) fail_type(info, "scale", "a Float32Array when y holds 8-bit values");
+    if (!scale.present)
+      fail_type(info, "scale", "a Float32Array when y holds 8-bit or float32 values");
     if (scale.length != 1) check_exact(info, scale, static_cast<double>(N), "scale");
     const float* s = static_cast<const float*>(scale.data);
     for (int64_t j = 0; j < static_cast<int64_t>(scale.length); j++)
@@ -101,8 +108,14 @@ Napi::Value QuantizedMatMul(const Napi::CallbackInfo& info) {
         throw Napi::RangeError::New(info.Env(),
                                     "keel native quantizedMatMul: scale values must be finite");
     a.y_signed = y.type == napi_int8_array;
-    check_range(info, yz, a.y_signed ? -128 : 0, a.y_signed ? 127 : 255, "yZeroPoint");
-    a.y8 = static_cast<uint8_t*>(y.data);
+    if (dequant) {
+      check_range(info, yz, 0, 0, "yZeroPoint");
+      a.yf = static_cast<float*>(y.data);
+      a.fbias = bias.present ? static_cast<const float*>(bias.data) : nullptr;
+    } else {
+      check_range(info, yz, a.y_signed ? -128 : 0, a.y_signed ? 127 : 255, "yZeroPoint");
+      a.y8 = static_cast<uint8_t*>(y.data);
+    }
     a.scale = s;
     a.scale_step = scale.length == 1 ? 0 : 1;
     a.y_zero = static_cast<int32_t>(yz);
@@ -112,6 +125,23 @@ Napi::Value QuantizedMatMul(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// quantizeUint8(x, q, params, n): x Float32Array [n], q Uint8Array [n], params Float32Array [2].
+Napi::Value QuantizeUint8(const Napi::CallbackInfo& info) {
+  const char* fn = "quantizeUint8";
+  check_args(info, 4, fn);
+  Bytes x = typed_arg(info, 0, "x", {napi_float32_array}, "a Float32Array");
+  Bytes q = typed_arg(info, 1, "q", {napi_uint8_array}, "a Uint8Array");
+  Bytes params = typed_arg(info, 2, "params", {napi_float32_array}, "a Float32Array");
+  const int64_t n = int_arg(info, 3, fn, "n");
+  check_exact(info, x, static_cast<double>(n), "x");
+  check_exact(info, q, static_cast<double>(n), "q");
+  check_exact(info, params, 2, "params");
+  keel::quantize_uint8(static_cast<const float*>(x.data), n, static_cast<uint8_t*>(q.data),
+                       static_cast<float*>(params.data));
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 KEEL_NAPI_EXPORT("quantizedMatMul", QuantizedMatMul);
+KEEL_NAPI_EXPORT("quantizeUint8", QuantizeUint8);

@@ -257,6 +257,12 @@ export interface FusedDenseAttrs {
  *   y = clamp(roundHalfEven(v) + outputZeroPoint, lo, hi)
  * with [lo, hi] the output dtype's range and, when relu, lo = max(lo, outputZeroPoint). The
  * caller folds the scales into s = xScale · wScale[j] / yScale.
+ *
+ * A float32 output dequantizes instead (dynamic quantized Dense): there the bias, when given, is
+ * float32 [N] (b[j], 0 without one) and is not part of acc, s = outputScale[j] (or [0]) is
+ * xScale · wScale[j], and each step is one float32 operation in this order (no fused
+ * multiply-add; outputZeroPoint is 0):
+ *   y = f32(f32(f32(acc) · s) + b[j]),  then when relu: y = y > 0 ? y : 0
  */
 export interface QuantizedMatMulAttrs {
   M: number;
@@ -266,9 +272,23 @@ export interface QuantizedMatMulAttrs {
   xZeroPoint: number;
   /** Finite float32 scales (1 or N of them); null for the int32 accumulator output. */
   outputScale: Float32Array | null;
-  /** In the output dtype's range (0 when outputScale is null). */
+  /** In the output dtype's range (0 when outputScale is null or the output is float32). */
   outputZeroPoint: number;
   relu: boolean;
+}
+
+/**
+ * Dynamic per-tensor quantization of x (float32, n elements) to q (uint8, n) in one kernel, with
+ * PyTorch's rule. lo, hi = the min and max of x widened to include 0 (lo = min(min x, 0),
+ * hi = max(max x, 0)); in double arithmetic, f32 = round to float32:
+ *   scale = f32(hi > lo ? (hi - lo) / 255 : 1)
+ *   zeroPoint = clamp(roundHalfEven(-lo / scale), 0, 255)
+ *   q = roundHalfEven(clamp(f32(x / scale), -zeroPoint, 255 - zeroPoint)) + zeroPoint
+ * params (float32 [2]) receives [scale, zeroPoint]. When x holds NaN or ±Infinity, params is
+ * [NaN, NaN] and q is left as it was.
+ */
+export interface QuantizeUint8Attrs {
+  size: number;
 }
 
 /** x viewed as [rows, features]; normalization runs over each row. */
@@ -424,6 +444,7 @@ export interface KernelSpecs {
   fusedDense: Spec<readonly [x: T, kernel: T, ...bias: T[]], readonly [y: T], FusedDenseAttrs>;
   biasActivation: Spec<readonly [x: T, ...bias: T[]], readonly [y: T], BiasActivationAttrs>;
   quantizedMatMul: Spec<readonly [x: T, w: T, ...bias: T[]], readonly [y: T], QuantizedMatMulAttrs>;
+  quantizeUint8: Spec<readonly [x: T], readonly [q: T, params: T], QuantizeUint8Attrs>;
   activationGrad: Spec<readonly [dy: T, y: T], readonly [dz: T], BiasActivationAttrs>;
   // Softmax and losses
   softmax: Unary<SoftmaxAttrs>;

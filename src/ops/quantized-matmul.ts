@@ -1,6 +1,6 @@
 import { recordNonDifferentiable } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { QuantizedMatMulAttrs } from '../backends/kernels.js';
+import type { QuantizedMatMulAttrs, QuantizeUint8Attrs } from '../backends/kernels.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
@@ -8,14 +8,16 @@ import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 export interface QuantizedMatMulOptions {
   /** x's zero point, in x's range (default 0). */
   xZeroPoint?: number;
-  /** int32 [N], added to the accumulators (in the accumulators' scale, xScale · wScale[j]). */
+  /** int32 [N], added to the accumulators (in the accumulators' scale, xScale · wScale[j]);
+   * float32 [N] for a float32 output, added after the scaling. */
   bias?: Tensor;
-  /** Requantization scales (xScale · wScale[j] / yScale): one, or one per output column. */
+  /** Requantization scales (xScale · wScale[j] / yScale), or for a float32 output the
+   * dequantization scales (xScale · wScale[j]): one, or one per output column. */
   outputScale?: number | ArrayLike<number>;
   outputZeroPoint?: number;
   /** 'int32' (the accumulators; the default without outputScale), 'uint8' (the default with
-   * it) or 'int8'. */
-  outputDtype?: 'int32' | 'uint8' | 'int8';
+   * it), 'int8', or 'float32' (dequantized: act(f32(acc) · scale[j] + bias[j])). */
+  outputDtype?: 'int32' | 'uint8' | 'int8' | 'float32';
   activation?: 'linear' | 'relu';
 }
 
@@ -32,7 +34,8 @@ function checkInt(name: string, v: number, [lo, hi]: [number, number]): void {
  * -> [..., N], accumulated in wrapping int32: acc = bias + Σ_k (x - xZeroPoint) · w. With
  * `outputScale` the result is requantized in float32 to uint8/int8:
  * clamp(roundHalfEven(f32(f32(acc) · scale[j])) + outputZeroPoint), relu clamping at the zero
- * point (QuantizedMatMulAttrs gives the exact rule). Not differentiable.
+ * point; with outputDtype 'float32' it is dequantized, act(f32(acc) · scale[j] + bias[j]) in
+ * float32 with a float32 bias (QuantizedMatMulAttrs gives the exact rules). Not differentiable.
  * `quantizedMatMul(xq, wq, { xZeroPoint: 128, bias, outputScale: s, outputZeroPoint: 3 })`
  */
 export function quantizedMatMul(
@@ -55,7 +58,7 @@ export function quantizedMatMul(
   const outputDtype = options.outputDtype ?? (outputScale === undefined ? 'int32' : 'uint8');
   checkInt('xZeroPoint', xZeroPoint, range(x.dtype));
   if (bias) {
-    checkDType(op, 'bias', bias.dtype, ['int32']);
+    checkDType(op, 'bias', bias.dtype, [outputDtype === 'float32' ? 'float32' : 'int32']);
     if (bias.rank !== 1 || bias.shape[0] !== N)
       throw new RangeError(
         `${op}: expected bias [${N}] for w [${K}, ${N}], got ${formatShape(bias.shape)}`,
@@ -70,7 +73,7 @@ export function quantizedMatMul(
         `${op}: the int32 output holds the accumulators; outputScale, outputZeroPoint and activation need outputDtype 'uint8' or 'int8'`,
       );
   } else {
-    checkDType(op, 'outputDtype', outputDtype, ['uint8', 'int8']);
+    checkDType(op, 'outputDtype', outputDtype, ['uint8', 'int8', 'float32']);
     if (outputScale === undefined)
       throw new TypeError(`${op}: outputDtype '${outputDtype}' needs outputScale`);
     scale = Float32Array.from(typeof outputScale === 'number' ? [outputScale] : outputScale);
@@ -79,7 +82,8 @@ export function quantizedMatMul(
     for (const s of scale)
       if (!(Number.isFinite(s) && s > 0))
         throw new RangeError(`${op}: outputScale values must be finite and positive, got ${s}`);
-    checkInt('outputZeroPoint', outputZeroPoint, range(outputDtype));
+    if (outputDtype === 'float32') checkInt('outputZeroPoint', outputZeroPoint, [0, 0]);
+    else checkInt('outputZeroPoint', outputZeroPoint, range(outputDtype));
   }
   const y = emptyTensor([...x.shape.slice(0, -1), N], outputDtype);
   const attrs: QuantizedMatMulAttrs = {
@@ -93,4 +97,34 @@ export function quantizedMatMul(
   };
   runKernel(op, bias ? [x, w, bias] : [x, w], [y], attrs);
   return recordNonDifferentiable(op, bias ? [x, w, bias] : [x, w], y);
+}
+
+/** A tensor quantized to uint8 with one scale and zero point: x ≈ scale · (q - zeroPoint). */
+export interface QuantizedActivation {
+  q: Tensor;
+  scale: number;
+  zeroPoint: number;
+}
+
+/**
+ * Dynamic quantization of x (float32) to uint8 over the range of this batch, in one kernel:
+ * scale = (max - min) / 255 over the range widened to include 0 (1 for an all-zero x),
+ * zeroPoint = clamp(roundHalfEven(-min / scale), 0, 255) and
+ * q = clamp(roundHalfEven(x / scale) + zeroPoint, 0, 255), as PyTorch (QuantizeUint8Attrs gives
+ * the exact rule). `label` names the caller in errors. Not differentiable.
+ * `const { q, scale, zeroPoint } = quantizeUint8(x)`
+ */
+export function quantizeUint8(x: Tensor, label = 'quantizeUint8'): QuantizedActivation {
+  checkDType(label, 'x', x.dtype, ['float32']);
+  const q = emptyTensor(x.shape, 'uint8');
+  const params = emptyTensor([2], 'float32');
+  const attrs: QuantizeUint8Attrs = { size: x.size };
+  runKernel('quantizeUint8', [x], [q, params], attrs);
+  const scale = params.data[0]!;
+  const zeroPoint = params.data[1]!;
+  if (Number.isNaN(scale))
+    throw new RangeError(
+      `${label}: the input holds NaN or infinite values; it cannot be quantized`,
+    );
+  return { q: recordNonDifferentiable('quantizeUint8', [x], q), scale, zeroPoint };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { grad } from '../../src/autograd/backward.js';
 import { roundHalfEven } from '../../src/backends/ts/kernels/quantized-matmul.js';
-import { quantizedMatMul } from '../../src/ops/quantized-matmul.js';
+import { quantizedMatMul, quantizeUint8 } from '../../src/ops/quantized-matmul.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 const u8 = (rows: number[][]) =>
@@ -12,18 +12,22 @@ const i8 = (rows: number[][]) =>
 const i32 = (v: number[]) => new Tensor(Int32Array.from(v), [v.length], 'int32');
 const values = (t: Tensor) => Array.from(t.data);
 
+/** (x - 2) = [[-1, 1, 3], [2, -2, 0]]; w columns [1, 2, 3] and [-1, 0, 4]. */
+const handChecked = () => ({
+  x: u8([
+    [1, 3, 5],
+    [4, 0, 2],
+  ]),
+  w: i8([
+    [1, -1],
+    [2, 0],
+    [3, 4],
+  ]),
+});
+
 describe('quantizedMatMul', () => {
   it('computes the int32 accumulators of a hand-checked product with zero point and bias', () => {
-    // (x - 2) = [[-1, 1, 3], [2, -2, 0]]; w columns [1, 2, 3] and [-1, 0, 4].
-    const x = u8([
-      [1, 3, 5],
-      [4, 0, 2],
-    ]);
-    const w = i8([
-      [1, -1],
-      [2, 0],
-      [3, 4],
-    ]);
+    const { x, w } = handChecked();
     const y = quantizedMatMul(x, w, { xZeroPoint: 2, bias: i32([10, -20]) });
     assert.equal(y.dtype, 'int32');
     assert.deepEqual([...y.shape], [2, 2]);
@@ -166,6 +170,65 @@ describe('quantizedMatMul', () => {
     assert.throws(
       () => quantizedMatMul(x, w, { activation: 'relu' }),
       /int32 output holds the accumulators/,
+    );
+  });
+
+  it('dequantizes to float32: act(f32(f32(acc) · s[j]) + b[j]) in float32 steps', () => {
+    const { x, w } = handChecked();
+    // acc (zero point 2): [[10, 13], [-2, -2]].
+    const s = [0.1, 0.3];
+    const b = [0.7, -0.2];
+    const f = Math.fround;
+    const bias = new Tensor(Float32Array.from(b), [2], 'float32');
+    const y = quantizedMatMul(x, w, {
+      xZeroPoint: 2,
+      outputDtype: 'float32',
+      outputScale: s,
+      bias,
+    });
+    assert.equal(y.dtype, 'float32');
+    const acc = [10, 13, -2, -2];
+    const want = acc.map((a, i) => f(f(a * f(s[i % 2]!)) + f(b[i % 2]!)));
+    assert.deepEqual(values(y), want);
+    const r = quantizedMatMul(x, w, {
+      xZeroPoint: 2,
+      outputDtype: 'float32',
+      outputScale: s,
+      bias,
+      activation: 'relu',
+    });
+    assert.deepEqual(
+      values(r),
+      want.map((v) => Math.max(v, 0)),
+    );
+    const n = quantizedMatMul(x, w, { xZeroPoint: 2, outputDtype: 'float32', outputScale: 0.5 });
+    assert.deepEqual(values(n), [5, 6.5, -1, -1]);
+    assert.throws(
+      () => quantizedMatMul(x, w, { outputDtype: 'float32', outputScale: 1, bias: i32([1, 2]) }),
+      /argument 'bias'/,
+    );
+    assert.throws(
+      () => quantizedMatMul(x, w, { outputDtype: 'float32', outputScale: 1, outputZeroPoint: 1 }),
+      /outputZeroPoint must be an integer in \[0, 0\]/,
+    );
+  });
+
+  it('quantizeUint8 finds the range, scale and zero point in one kernel', () => {
+    const x = new Tensor(Float32Array.from([-1, 0.5, 3, 1.5]), [2, 2], 'float32');
+    const { q, scale, zeroPoint } = quantizeUint8(x);
+    assert.equal(scale, Math.fround(4 / 255));
+    assert.equal(zeroPoint, roundHalfEven(1 / scale));
+    assert.equal(q.dtype, 'uint8');
+    assert.deepEqual([...q.shape], [2, 2]);
+    const want = [-1, 0.5, 3, 1.5].map((v) =>
+      Math.min(255, Math.max(0, roundHalfEven(Math.fround(v / scale)) + zeroPoint)),
+    );
+    assert.deepEqual(values(q), want);
+    const zero = quantizeUint8(new Tensor(new Float32Array(3), [3], 'float32'));
+    assert.deepEqual([zero.scale, zero.zeroPoint, ...values(zero.q)], [1, 0, 0, 0, 0]);
+    assert.throws(
+      () => quantizeUint8(new Tensor(Float32Array.from([1, Number.NaN]), [2], 'float32'), 'L'),
+      /L: the input holds NaN or infinite values/,
     );
   });
 

@@ -1,17 +1,6 @@
 import { noGrad, recordNonDifferentiable } from '../../autograd/tape.js';
 import { roundHalfEven } from '../../backends/ts/kernels/quantized-matmul.js';
-import {
-  add,
-  biasActivation,
-  cast,
-  clipByValue,
-  div,
-  max,
-  min,
-  mul,
-  quantizedMatMul,
-  round,
-} from '../../ops/index.js';
+import { quantizedMatMul, quantizeUint8 } from '../../ops/quantized-matmul.js';
 import { tensor } from '../../tensor/create.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import type { ActivationFn } from '../activations/activations.js';
@@ -28,13 +17,6 @@ export interface QuantizedDenseArgs extends LayerArgs {
   useBias?: boolean;
 }
 
-/** A tensor quantized to uint8 with one scale and zero point: x ≈ scale · (q - zeroPoint). */
-export interface QuantizedActivation {
-  q: Tensor;
-  scale: number;
-  zeroPoint: number;
-}
-
 /**
  * PyTorch's per-tensor affine parameters for uint8 over [lo, hi] widened to include 0 (so 0 is
  * exact): scale = (hi - lo) / 255, zeroPoint = clamp(round(-lo / scale), 0, 255). A range of
@@ -48,19 +30,7 @@ export function uint8Params(lo: number, hi: number): { scale: number; zeroPoint:
   return { scale, zeroPoint };
 }
 
-/**
- * Dynamic quantization of x (float32) to uint8 over the range of this batch:
- * q = clamp(roundHalfEven(x / scale) + zeroPoint, 0, 255) with `uint8Params(min x, max x)`.
- */
-export function quantizeUint8(x: Tensor, op = 'quantizeUint8'): QuantizedActivation {
-  const lo = x.size === 0 ? 0 : min(x).data[0]!;
-  const hi = x.size === 0 ? 0 : max(x).data[0]!;
-  if (!Number.isFinite(lo) || !Number.isFinite(hi))
-    throw new RangeError(`${op}: the input holds NaN or infinite values; it cannot be quantized`);
-  const { scale, zeroPoint } = uint8Params(lo, hi);
-  const q = cast(clipByValue(add(round(div(x, scale)), zeroPoint), 0, 255), 'uint8');
-  return { q, scale, zeroPoint };
-}
+export { type QuantizedActivation, quantizeUint8 } from '../../ops/quantized-matmul.js';
 
 /**
  * Symmetric per-output-channel int8 quantization of a kernel [in, units]:
@@ -82,9 +52,10 @@ export function quantizeKernelInt8(kernel: Tensor): { q: Int8Array; scales: Floa
 
 /**
  * Dense with an int8 kernel for inference (post-training dynamic quantization, issue 12):
- * the input is quantized per batch to uint8 (`quantizeUint8`), multiplied by the int8 kernel
- * [in, units] in int32 (`ops.quantizedMatMul`), then y = act(acc · xScale · kernelScale[j] + bias)
- * in float32. Made by `compress.quantize`; not trainable, and differentiating it throws.
+ * the input is quantized per batch to uint8 (`quantizeUint8`, one kernel), multiplied by the
+ * int8 kernel [in, units] in int32 and dequantized in the same kernel (`ops.quantizedMatMul` with
+ * a float32 output): y = act(acc · xScale · kernelScale[j] + bias) in float32, relu or linear in
+ * the kernel, any other activation as its own op. Made by `compress.quantize`; not trainable, and differentiating it throws.
  * `new QuantizedDense(10, {activation: 'softmax'})`
  */
 export class QuantizedDense extends Layer {
@@ -131,19 +102,30 @@ export class QuantizedDense extends Layer {
     const x = singleInput(this, inputs);
     this.computeOutputShape(x.shape);
     const label = layerLabel(this);
+    const fused = fusedActivationOf(this.activation);
+    // relu and linear run in the kernel's float32 epilogue; any other activation after it.
+    const inKernel = fused === 'relu' || fused === 'linear';
     const y = noGrad(() => {
       const xq = quantizeUint8(x, label);
-      const acc = quantizedMatMul(xq.q, builtWeight(this, this.kernel), {
+      const z = quantizedMatMul(xq.q, builtWeight(this, this.kernel), {
         xZeroPoint: xq.zeroPoint,
+        outputDtype: 'float32',
+        outputScale: this.outputScale(xq.scale),
+        bias: this.bias ?? undefined,
+        activation: fused === 'relu' ? 'relu' : 'linear',
       });
-      const scale = mul(builtWeight(this, this.kernelScale), xq.scale);
-      const z = mul(cast(acc, 'float32'), scale);
-      const fused = fusedActivationOf(this.activation);
-      if (fused !== null) return biasActivation(z, this.bias ?? undefined, fused);
-      return this.activation(this.bias ? add(z, this.bias) : z);
+      return inKernel ? z : this.activation(z);
     });
     // Integer kernels have no gradient; say which layer stopped it.
     return recordNonDifferentiable(`${label} (int8, inference only)`, [x], y);
+  }
+
+  /** The dequantization scales xScale · kernelScale[j], rounded to float32. */
+  private outputScale(xScale: number): Float32Array {
+    const w = builtWeight(this, this.kernelScale).data as Float32Array;
+    const s = new Float32Array(w.length);
+    for (let j = 0; j < w.length; j++) s[j] = w[j]! * xScale;
+    return s;
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {

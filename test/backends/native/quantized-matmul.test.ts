@@ -26,6 +26,16 @@ function expectSame(a: Tensor, e: Tensor, what: string): void {
       assert.fail(`${what}: element ${i} is ${a.data[i]}, expected ${e.data[i]}`);
 }
 
+/** Equal float32 bit patterns (so -0 and 0 differ). */
+function expectSameBits(a: Tensor, e: Tensor, what: string): void {
+  assert.equal(a.dtype, e.dtype, `${what}: dtype`);
+  const ab = new Uint32Array((a.data as Float32Array).slice().buffer);
+  const eb = new Uint32Array((e.data as Float32Array).slice().buffer);
+  for (let i = 0; i < eb.length; i++)
+    if (ab[i] !== eb[i])
+      assert.fail(`${what}: element ${i} is ${a.data[i]}, expected ${e.data[i]}`);
+}
+
 describe('native quantizedMatMul', () => {
   itNative('equals the TS kernel bit for bit on odd shapes, every ISA, 1/2/3 threads', () => {
     // [M, K, N]: below, at and above the micro-tiles (4x8, 6x16, 8x32) and the k groups (2, 4).
@@ -103,6 +113,97 @@ describe('native quantizedMatMul', () => {
     });
   });
 
+  itNative(
+    'dequantizes to float32 bit for bit with the TS kernel, every ISA, 1/2/3 threads',
+    () => {
+      const shapes = [
+        [1, 1, 1],
+        [1, 784, 300],
+        [7, 13, 19],
+        [9, 5, 33],
+        [37, 65, 70],
+        [300, 299, 301],
+        [0, 5, 3],
+        [4, 0, 3],
+      ] as const;
+      shapes.forEach(([M, K, N], si) => {
+        const x = ints('uint8', [M, K], 0, 255, si);
+        const w = ints('int8', [K, N], -127, 127, si + 100);
+        const rng = new Rng(si + 300);
+        const n = si % 3 === 0 ? 1 : N;
+        // Scales and biases with full mantissas, so a fused multiply-add would change the bits.
+        const scale = Float32Array.from({ length: n }, () => 1e-4 * (0.3 + rng.uniform()));
+        const bias = new Tensor(
+          Float32Array.from({ length: N }, () => rng.normal()),
+          [N],
+          'float32',
+        );
+        for (const withBias of [true, false])
+          for (const relu of [false, true]) {
+            const attrs: QuantizedMatMulAttrs = {
+              M,
+              K,
+              N,
+              xZeroPoint: (si * 37) % 256,
+              outputScale: scale,
+              outputZeroPoint: 0,
+              relu,
+            };
+            const inputs = withBias ? [x, w, bias] : [x, w];
+            const y = new Tensor(new Float32Array(M * N), [M, N], 'float32');
+            const [want] = runOn('ts', 'quantizedMatMul', inputs, [y], attrs);
+            forEachConfig((isa, threads) => {
+              const [got] = runOn('native', 'quantizedMatMul', inputs, [y], attrs);
+              expectSameBits(
+                got!,
+                want!,
+                `[${M}, ${K}, ${N}] bias=${withBias} relu=${relu} ${isa} x${threads}`,
+              );
+            });
+          }
+      });
+    },
+  );
+
+  itNative('quantizeUint8 equals the TS kernel bit for bit, every ISA, 1/2/3 threads', () => {
+    const rng = new Rng(7);
+    const cases: Float32Array[] = [
+      new Float32Array(0),
+      new Float32Array(5),
+      Float32Array.from([-1, 0.5, 3]),
+      Float32Array.from([2, 5, 3.25]), // all positive: zero point 0
+      Float32Array.from([-2, -5, -0.125]), // all negative: zero point 255
+      Float32Array.from({ length: 100_003 }, () => rng.normal() * 3 + 0.5),
+      Float32Array.from({ length: 70_001 }, () => Math.round(rng.normal() * 10) / 4), // ties
+    ];
+    cases.forEach((data, ci) => {
+      const x = new Tensor(data, [data.length], 'float32');
+      const outs = [
+        new Tensor(new Uint8Array(data.length), [data.length], 'uint8'),
+        new Tensor(new Float32Array(2), [2], 'float32'),
+      ];
+      const attrs = { size: data.length };
+      const want = runOn('ts', 'quantizeUint8', [x], outs, attrs);
+      forEachConfig((isa, threads) => {
+        const got = runOn('native', 'quantizeUint8', [x], outs, attrs);
+        expectSameBits(got[1]!, want[1]!, `case ${ci} params ${isa} x${threads}`);
+        expectSame(got[0]!, want[0]!, `case ${ci} q ${isa} x${threads}`);
+      });
+    });
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const data = Float32Array.from({ length: 40_000 }, (_, i) => (i === 39_999 ? bad : i));
+      const x = new Tensor(data, [data.length], 'float32');
+      const outs = [
+        new Tensor(new Uint8Array(data.length), [data.length], 'uint8'),
+        new Tensor(new Float32Array(2), [2], 'float32'),
+      ];
+      for (const backend of ['ts', 'native'] as const) {
+        const [, params] = runOn(backend, 'quantizeUint8', [x], outs, { size: data.length });
+        assert.ok(Number.isNaN(params!.data[0]), `${backend} ${bad}`);
+      }
+    }
+  });
+
   itNative('rejects arrays of the wrong type or length and out-of-range parameters in C++', () => {
     const n = native! as unknown as {
       quantizedMatMul(...args: unknown[]): void;
@@ -124,7 +225,7 @@ describe('native quantizedMatMul', () => {
     bad(5, 4, /x has 6 elements, expected 8/);
     bad(7, 256, /xZeroPoint must be in \[0, 255\]/);
     bad(8, new Float32Array(1), /scale must be null when y is an Int32Array/);
-    bad(3, new Uint8Array(4), /scale must be a Float32Array when y holds 8-bit values/);
+    bad(3, new Uint8Array(4), /scale must be a Float32Array when y holds 8-bit or float32 values/);
     const y8: unknown[] = [
       x,
       w,
@@ -149,5 +250,38 @@ describe('native quantizedMatMul', () => {
     bad8(9, 128, /yZeroPoint must be in \[-128, 127\]/);
     bad8(10, 1, /relu must be a boolean/);
     assert.throws(() => n.quantizedMatMul(x, w), /expected 11 arguments/);
+    const yf: unknown[] = [
+      x,
+      w,
+      new Float32Array(2),
+      new Float32Array(4),
+      2,
+      3,
+      2,
+      0,
+      new Float32Array([1]),
+      0,
+      true,
+    ];
+    n.quantizedMatMul(...yf);
+    const badf = (i: number, v: unknown, re: RegExp) => {
+      const args = [...yf];
+      args[i] = v;
+      assert.throws(() => n.quantizedMatMul(...args), re);
+    };
+    badf(2, new Int32Array(2), /bias must be a Float32Array or null when y is a Float32Array/);
+    badf(2, new Float32Array(3), /bias has 3 elements, expected 2/);
+    badf(9, 1, /yZeroPoint must be in \[0, 0\]/);
+    badf(8, null, /scale must be a Float32Array/);
+    const qn = native! as unknown as { quantizeUint8(...args: unknown[]): void };
+    qn.quantizeUint8(new Float32Array(3), new Uint8Array(3), new Float32Array(2), 3);
+    assert.throws(
+      () => qn.quantizeUint8(new Float32Array(3), new Uint8Array(2), new Float32Array(2), 3),
+      /q has 2 elements, expected 3/,
+    );
+    assert.throws(
+      () => qn.quantizeUint8(new Float64Array(3), new Uint8Array(3), new Float32Array(2), 3),
+      /x must be a Float32Array/,
+    );
   });
 });

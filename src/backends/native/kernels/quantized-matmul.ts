@@ -5,12 +5,13 @@ import { counts } from '../check.js';
 
 /** native/quant/quant_napi.cc. */
 export interface QuantBinding {
-  /** y Int32Array: the accumulators (scale null); y Uint8Array/Int8Array: requantized. */
+  /** y Int32Array: the accumulators (scale null); y Uint8Array/Int8Array: requantized;
+   * y Float32Array: dequantized (bias Float32Array). */
   quantizedMatMul(
     x: Uint8Array | Int8Array,
     w: Int8Array,
-    bias: Int32Array | null,
-    y: Int32Array | Uint8Array | Int8Array,
+    bias: Int32Array | Float32Array | null,
+    y: Int32Array | Uint8Array | Int8Array | Float32Array,
     M: number,
     K: number,
     N: number,
@@ -19,6 +20,8 @@ export interface QuantBinding {
     yZeroPoint: number,
     relu: boolean,
   ): void;
+  /** params receives [scale, zeroPoint] (NaN, NaN for a non-finite x). */
+  quantizeUint8(x: Float32Array, q: Uint8Array, params: Float32Array, n: number): void;
 }
 
 const kernel = 'quantizedMatMul';
@@ -38,8 +41,12 @@ function declared(x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor): bo
   const yOk =
     (y.dtype === 'int32' && y.data instanceof Int32Array) ||
     (y.dtype === 'uint8' && y.data instanceof Uint8Array) ||
-    (y.dtype === 'int8' && y.data instanceof Int8Array);
-  return xOk && yOk && w.data instanceof Int8Array && (!bias || bias.data instanceof Int32Array);
+    (y.dtype === 'int8' && y.data instanceof Int8Array) ||
+    (y.dtype === 'float32' && y.data instanceof Float32Array);
+  const biasOk =
+    !bias ||
+    (y.dtype === 'float32' ? bias.data instanceof Float32Array : bias.data instanceof Int32Array);
+  return xOk && yOk && w.data instanceof Int8Array && biasOk;
 }
 
 /**
@@ -71,8 +78,8 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
     native.quantizedMatMul(
       x.data as Uint8Array | Int8Array,
       w.data as Int8Array,
-      bias ? (bias.data as Int32Array) : null,
-      y.data as Int32Array | Uint8Array | Int8Array,
+      bias ? (bias.data as Int32Array | Float32Array) : null,
+      y.data as Int32Array | Uint8Array | Int8Array | Float32Array,
       a.M,
       a.K,
       a.N,
@@ -81,5 +88,24 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
       a.outputZeroPoint,
       a.relu,
     );
+  });
+}
+
+/** The one-kernel dynamic uint8 quantization (native/quant/qgemm.cc quantize_uint8). */
+export function registerQuantizeUint8(binding: NativeBinding): void {
+  const native = binding as NativeBinding & QuantBinding;
+  registerKernel('quantizeUint8', 'native', (inputs, outputs, a) => {
+    const x = inputs[0];
+    const [q, params] = outputs;
+    if (
+      !(x.data instanceof Float32Array) ||
+      !(q!.data instanceof Uint8Array) ||
+      !(params!.data instanceof Float32Array)
+    ) {
+      getKernel('quantizeUint8', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    counts('quantizeUint8', a, ['size']);
+    native.quantizeUint8(x.data, q!.data, params!.data, a.size);
   });
 }

@@ -27,7 +27,7 @@ import { matMulKernel } from './matmul.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
 import { oneHotKernel } from './one-hot.js';
 import { padKernel } from './pad.js';
-import { quantizedMatMulKernel } from './quantized-matmul.js';
+import { quantizedMatMulKernel, quantizeUint8Kernel } from './quantized-matmul.js';
 import { reduceKernel } from './reduce.js';
 import { reverseKernel } from './reverse.js';
 import { rmspropUpdateKernel } from './rmsprop-update.js';
@@ -77,6 +77,7 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   oneHot: oneHotKernel,
   pad: padKernel,
   quantizedMatMul: quantizedMatMulKernel,
+  quantizeUint8: quantizeUint8Kernel,
   reduce: reduceKernel,
   reverse: reverseKernel,
   rmspropUpdate: rmspropUpdateKernel,
