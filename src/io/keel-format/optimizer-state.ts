@@ -4,6 +4,8 @@ import { AdamW } from '../../nn/optimizers/adamw.js';
 import type { Optimizer } from '../../nn/optimizers/optimizer.js';
 import { RMSprop } from '../../nn/optimizers/rmsprop.js';
 import { SGD } from '../../nn/optimizers/sgd.js';
+import type { LearningRateSchedule } from '../../nn/schedules/schedule.js';
+import { deserializeSchedule } from '../../nn/schedules/serialize.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { isJsonObject } from '../json-guard.js';
 
@@ -50,7 +52,11 @@ export function encodeOptimizer(
   return { record, entries };
 }
 
-/** Rebuilds an optimizer of a known class from its record (a schedule becomes its saved rate). */
+/**
+ * Rebuilds an optimizer of a known class from its record. A built-in schedule is rebuilt and
+ * resumes at the saved `iterations`; a schedule Keel cannot rebuild (a user's own class, or a file
+ * from before schedules were saved) becomes the rate it had when saved.
+ */
 export function optimizerFromRecord(record: OptimizerRecord, source: string): Optimizer {
   const cls = Object.hasOwn(OPTIMIZERS, record.className)
     ? OPTIMIZERS[record.className]
@@ -61,7 +67,17 @@ export function optimizerFromRecord(record: OptimizerRecord, source: string): Op
     );
   }
   const config = { ...record.config };
-  if (typeof config['learningRate'] !== 'number') config['learningRate'] = record.learningRate;
+  if (typeof config['learningRate'] !== 'number') {
+    let schedule: LearningRateSchedule | null;
+    try {
+      schedule = deserializeSchedule(config['learningRate']);
+    } catch (e) {
+      throw new Error(
+        `${source}: cannot rebuild the learning-rate schedule: ${(e as Error).message}`,
+      );
+    }
+    config['learningRate'] = schedule ?? record.learningRate;
+  }
   for (const k of Object.keys(config)) if (config[k] === null) delete config[k];
   try {
     return new cls(config);
@@ -125,6 +141,8 @@ export function restoreOptimizer(
     optimizer.setSlot(w, s.name, t);
   }
   optimizer.iterations = record.iterations;
+  // A fixed rate may have been changed after construction (ReduceLROnPlateau); a rebuilt schedule
+  // follows `iterations` by itself.
   if (typeof record.config['learningRate'] === 'number')
     optimizer.learningRate = record.learningRate;
 }

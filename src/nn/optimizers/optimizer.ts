@@ -4,6 +4,7 @@ import { zeros } from '../../tensor/create.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { Tensor, Variable } from '../../tensor/tensor.js';
 import type { LearningRateSchedule } from '../schedules/schedule.js';
+import { serializeSchedule } from '../schedules/serialize.js';
 
 /** Keras's common optimizer arguments. */
 export interface OptimizerArgs {
@@ -284,7 +285,7 @@ export abstract class Optimizer {
   getConfig(): Record<string, unknown> {
     return {
       name: this.name,
-      learningRate: this.schedule ? this.schedule.getConfig() : this.fixedLearningRate,
+      learningRate: this.schedule ? serializeSchedule(this.schedule) : this.fixedLearningRate,
       clipnorm: this.clipnorm,
       clipvalue: this.clipvalue,
       globalClipnorm: this.globalClipnorm,

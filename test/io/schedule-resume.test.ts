@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadModel } from '../../src/io/keel-format/model-file.js';
+import { optimizerFromRecord } from '../../src/io/keel-format/optimizer-state.js';
+import { Sequential } from '../../src/models/sequential.js';
+import * as L from '../../src/nn/layers/index.js';
+import { AdamW } from '../../src/nn/optimizers/adamw.js';
+import type { Optimizer } from '../../src/nn/optimizers/optimizer.js';
+import { SGD } from '../../src/nn/optimizers/sgd.js';
+import {
+  CosineDecay,
+  ExponentialDecay,
+  PiecewiseConstantDecay,
+} from '../../src/nn/schedules/index.js';
+import { setSeed } from '../../src/random/rng.js';
+import { randomUniform } from '../../src/random/tensors.js';
+import '../../src/backends/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-schedule-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const bits = (ws: { data: ArrayLike<number> }[]) => ws.map((w) => Array.from(w.data));
+
+/** Trains `steps` batches, saves with the optimizer, then trains `more` on both: the same bits. */
+function resumes(optimizer: () => Optimizer, name: string, steps = 2, more = 3): void {
+  setSeed(3);
+  const model = new Sequential([
+    new L.Dense(4, { activation: 'tanh', inputShape: [3] }),
+    new L.Dense(2),
+  ]);
+  model.compile({ optimizer: optimizer(), loss: 'mse' });
+  const x = randomUniform([8, 3]);
+  const y = randomUniform([8, 2]);
+  for (let i = 0; i < steps; i++) model.trainOnBatch(x, y);
+  const path = join(dir, `${name}.keel`);
+  model.save(path, { includeOptimizer: true });
+  const loaded = loadModel(path);
+  assert.equal(loaded.optimizer?.learningRate, model.optimizer?.learningRate, `${name}: rate`);
+  for (let i = 0; i < more; i++) {
+    model.trainOnBatch(x, y);
+    loaded.trainOnBatch(x, y);
+    assert.equal(loaded.optimizer?.learningRate, model.optimizer?.learningRate, `${name}: rate`);
+  }
+  assert.deepEqual(bits(loaded.getWeights()), bits(model.getWeights()), name);
+}
+
+describe('learning-rate schedules in saved optimizers', () => {
+  it('resume where they were: AdamW with ExponentialDecay(0.1, 1, 0.5) (was frozen at 0.025)', () => {
+    resumes(
+      () =>
+        new AdamW({
+          learningRate: new ExponentialDecay({
+            initialLearningRate: 0.1,
+            decaySteps: 1,
+            decayRate: 0.5,
+          }),
+        }),
+      'exponential',
+    );
+  });
+
+  it('resume warm-up + cosine decay and piecewise constant decay', () => {
+    const cosine = () =>
+      new CosineDecay({
+        initialLearningRate: 0,
+        warmupTarget: 1e-2,
+        warmupSteps: 3,
+        decaySteps: 10,
+        alpha: 0.1,
+      });
+    resumes(() => new AdamW({ learningRate: cosine(), weightDecay: 0.1 }), 'cosine');
+    resumes(
+      () => new SGD({ learningRate: new PiecewiseConstantDecay([2, 4], [0.1, 0.05, 0.01]) }),
+      'piecewise',
+      3,
+      4,
+    );
+  });
+
+  it('fall back to the saved rate for a schedule Keel cannot rebuild, and name a bad one', () => {
+    const record = {
+      className: 'SGD',
+      config: { learningRate: { className: 'MySchedule', config: {} } },
+      iterations: 7,
+      learningRate: 0.125,
+      slots: [],
+    };
+    assert.equal(optimizerFromRecord(record, 'f.keel').learningRate, 0.125);
+    // Files from before schedules were saved: the config alone, without its class.
+    const old = { ...record, config: { learningRate: { initialLearningRate: 1 } } };
+    assert.equal(optimizerFromRecord(old, 'f.keel').learningRate, 0.125);
+    const bad = {
+      ...record,
+      config: { learningRate: { className: 'ExponentialDecay', config: { decaySteps: 0 } } },
+    };
+    assert.throws(
+      () => optimizerFromRecord(bad, 'f.keel'),
+      /f\.keel: cannot rebuild the learning-rate schedule: ExponentialDecay: decaySteps must be > 0/,
+    );
+  });
+});
