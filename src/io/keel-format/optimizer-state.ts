@@ -16,6 +16,8 @@ export interface OptimizerRecord {
   iterations: number;
   /** The learning rate when saved (used when a schedule cannot be rebuilt). */
   learningRate: number;
+  /** Calls since the last update when accumulating gradients (absent in older files: 0). */
+  accumulationStep?: number;
   /** One entry per slot: index into model.weights, slot name, tensor key in the file. */
   slots: { weight: number; name: string; key: string }[];
 }
@@ -47,6 +49,7 @@ export function encodeOptimizer(
     config: optimizer.getConfig(),
     iterations: optimizer.iterations,
     learningRate: optimizer.learningRate,
+    accumulationStep: optimizer.accumulationStep,
     slots,
   };
   return { record, entries };
@@ -96,6 +99,9 @@ export function checkOptimizerRecord(value: unknown, source: string): OptimizerR
   if (!Number.isSafeInteger(it) || (it as number) < 0)
     throw bad('iterations must be an integer >= 0');
   if (typeof value['learningRate'] !== 'number') throw bad('learningRate must be a number');
+  const step = value['accumulationStep'];
+  if (step !== undefined && (!Number.isSafeInteger(step) || (step as number) < 0))
+    throw bad('accumulationStep must be an integer >= 0');
   const slots = value['slots'];
   if (
     !Array.isArray(slots) ||
@@ -141,6 +147,13 @@ export function restoreOptimizer(
     optimizer.setSlot(w, s.name, t);
   }
   optimizer.iterations = record.iterations;
+  const n = optimizer.gradientAccumulationSteps ?? 1;
+  const step = record.accumulationStep ?? 0;
+  if (step >= n)
+    throw new Error(
+      `${source}: optimizer state: accumulationStep ${step} is not below gradientAccumulationSteps ${n}`,
+    );
+  optimizer.accumulationStep = step;
   // A fixed rate may have been changed after construction (ReduceLROnPlateau); a rebuilt schedule
   // follows `iterations` by itself.
   if (typeof record.config['learningRate'] === 'number')

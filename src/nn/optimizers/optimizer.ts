@@ -51,8 +51,11 @@ export abstract class Optimizer {
   private excludedNames: string[] = [];
   private excludedBelowRank = 0;
   readonly gradientAccumulationSteps: number | undefined;
-  private readonly accumulated = new Map<Variable, Float32Array>();
-  private microSteps = 0;
+  /**
+   * Calls since the last update while accumulating gradients (0..n-1). The running sums are the
+   * 'accumulatedGradient' slots, so checkpoints save them with the other slots.
+   */
+  accumulationStep = 0;
 
   constructor(args: OptimizerArgs, defaults: { learningRate: number; name: string }) {
     const lr = args.learningRate ?? defaults.learningRate;
@@ -154,15 +157,14 @@ export abstract class Optimizer {
   private accumulate(grads: Tensor[], vars: readonly Variable[]): boolean {
     const n = this.gradientAccumulationSteps!;
     vars.forEach((v, i) => {
-      let acc = this.accumulated.get(v);
-      if (!acc) this.accumulated.set(v, (acc = new Float32Array(v.size)));
+      const acc = this.slot(v, 'accumulatedGradient').data;
       const g = grads[i]!.data;
       for (let k = 0; k < acc.length; k++) acc[k]! += g[k]!;
     });
-    this.microSteps++;
-    if (this.microSteps % n !== 0) return false;
+    this.accumulationStep = (this.accumulationStep + 1) % n;
+    if (this.accumulationStep !== 0) return false;
     vars.forEach((v, i) => {
-      const acc = this.accumulated.get(v)!;
+      const acc = this.slot(v, 'accumulatedGradient').data;
       const mean = new Float32Array(acc.length);
       for (let k = 0; k < acc.length; k++) mean[k] = acc[k]! / n;
       acc.fill(0);

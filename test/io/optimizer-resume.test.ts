@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadModel } from '../../src/io/keel-format/model-file.js';
-import { optimizerFromRecord } from '../../src/io/keel-format/optimizer-state.js';
+import { optimizerFromRecord, restoreOptimizer } from '../../src/io/keel-format/optimizer-state.js';
 import { Sequential } from '../../src/models/sequential.js';
 import * as L from '../../src/nn/layers/index.js';
 import { AdamW } from '../../src/nn/optimizers/adamw.js';
 import type { Optimizer } from '../../src/nn/optimizers/optimizer.js';
+import { RMSprop } from '../../src/nn/optimizers/rmsprop.js';
 import { SGD } from '../../src/nn/optimizers/sgd.js';
 import {
   CosineDecay,
@@ -99,6 +100,49 @@ describe('learning-rate schedules in saved optimizers', () => {
     assert.throws(
       () => optimizerFromRecord(bad, 'f.keel'),
       /f\.keel: cannot rebuild the learning-rate schedule: ExponentialDecay: decaySteps must be > 0/,
+    );
+  });
+});
+
+describe('gradient accumulation in saved optimizers', () => {
+  it('resumes in the middle of a cycle (the accumulated gradients were dropped)', () => {
+    for (const steps of [1, 2, 3, 5]) {
+      resumes(
+        () => new AdamW({ learningRate: 0.01, gradientAccumulationSteps: 4 }),
+        `adamw-accumulate-${steps}`,
+        steps,
+        6,
+      );
+    }
+    resumes(
+      () => new SGD({ learningRate: 0.1, momentum: 0.9, gradientAccumulationSteps: 3 }),
+      'sgd-accumulate',
+      2,
+      4,
+    );
+    resumes(
+      () => new RMSprop({ learningRate: 0.01, centered: true, gradientAccumulationSteps: 2 }),
+      'rmsprop-accumulate',
+      3,
+      4,
+    );
+  });
+
+  it('rejects a saved position outside the cycle', () => {
+    const record = {
+      className: 'SGD',
+      config: { learningRate: 0.1, gradientAccumulationSteps: 2 },
+      iterations: 1,
+      learningRate: 0.1,
+      accumulationStep: 2,
+      slots: [],
+    };
+    setSeed(1);
+    const model = new Sequential([new L.Dense(1, { inputShape: [2] })]);
+    const optimizer = optimizerFromRecord(record, 'f.keel');
+    assert.throws(
+      () => restoreOptimizer(model, optimizer, record, new Map(), 'f.keel'),
+      /f\.keel: optimizer state: accumulationStep 2 is not below gradientAccumulationSteps 2/,
     );
   });
 });
