@@ -67,19 +67,7 @@ export function decodeSafetensors(
     const dtype = widen ? 'float32' : KEEL_DTYPE.get(raw as string);
     if (!dtype) throw new Error(`${what}: unsupported dtype ${JSON.stringify(entry['dtype'])}`);
     const shape = entry['shape'];
-    if (!Array.isArray(shape) || shape.length > 32) {
-      throw new Error(`${what}: shape must be an array of at most 32 dimensions`);
-    }
-    let size = 1;
-    for (const d of shape) {
-      if (!Number.isSafeInteger(d) || d < 0) {
-        throw new Error(`${what}: shape ${JSON.stringify(shape)} has an invalid dimension`);
-      }
-      size *= d;
-      if (size > dataLength) {
-        throw new Error(`${what}: shape ${JSON.stringify(shape)} is larger than the file's data`);
-      }
-    }
+    const size = checkedSize(shape, dataLength, what, "the file's data");
     const offsets = entry['data_offsets'];
     if (
       !Array.isArray(offsets) ||
@@ -155,4 +143,30 @@ export function readFileBounded(path: string): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The element count of an untrusted shape: an array of at most 32 non-negative integers whose
+ * product stays within `limit` (else an error saying the shape is larger than `limitName`).
+ */
+export function checkedSize(
+  shape: unknown,
+  limit: number,
+  what: string,
+  limitName: string,
+): number {
+  if (!Array.isArray(shape) || shape.length > 32) {
+    throw new Error(`${what}: shape must be an array of at most 32 dimensions`);
+  }
+  let size = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new Error(`${what}: shape ${JSON.stringify(shape)} has an invalid dimension`);
+    }
+    size *= d;
+    if (size > limit) {
+      throw new Error(`${what}: shape ${JSON.stringify(shape)} is larger than ${limitName}`);
+    }
+  }
+  return size;
 }

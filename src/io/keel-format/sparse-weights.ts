@@ -1,5 +1,6 @@
 import { Tensor } from '../../tensor/tensor.js';
 import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
+import { checkedSize } from '../safetensors-read.js';
 
 /**
  * Sparse storage of mostly-zero float32 weights in a Keel file. A weight stored sparse is two
@@ -91,7 +92,7 @@ export function expandSparse(
         `${what}: ${VALUES} must be a float32 vector, got ${values.dtype} [${values.shape}]`,
       );
     }
-    const n = checkShape(shape, 8 * bitmap.size, what);
+    const n = checkedSize(shape, 8 * bitmap.size, what, 'its bitmap');
     if (bitmap.size !== Math.ceil(n / 8)) {
       throw new Error(
         `${what}: shape [${shape}] needs a bitmap of ${Math.ceil(n / 8)} bytes, got ${bitmap.size}`,
@@ -114,23 +115,6 @@ export function expandSparse(
     out.set(key, new Tensor(dense, shape as number[], 'float32'));
   }
   return out;
-}
-
-/** Checks a dense shape (at most 32 non-negative integer dimensions, at most `limit` elements). */
-function checkShape(shape: unknown, limit: number, what: string): number {
-  if (!Array.isArray(shape) || shape.length > 32) {
-    throw new Error(`${what}: shape must be an array of at most 32 dimensions`);
-  }
-  let n = 1;
-  for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) {
-      throw new Error(`${what}: shape ${JSON.stringify(shape)} has an invalid dimension`);
-    }
-    n *= d;
-    if (n > limit)
-      throw new Error(`${what}: shape ${JSON.stringify(shape)} is larger than its bitmap`);
-  }
-  return n;
 }
 
 function popcount(b: number): number {
