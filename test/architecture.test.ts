@@ -20,6 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['data'],
   ['io'],
   ['compress'],
+  ['cli'],
 ];
 
 /** The upward imports ARCHITECTURE.md lists ("Layers"), each with its reason there. */

@@ -1,0 +1,10 @@
+/**
+ * Every `keel` subcommand, one file each. A command file exports one function that adds its
+ * command to the program; add a new one here.
+ */
+import type { Command } from 'commander';
+import { registerSummary } from './summary.js';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [registerSummary];
