@@ -25,6 +25,8 @@ static inline F act(int code, F v) {
     case kSigmoid: return sigmoid_v(v);
     case kRelu: return max(zero(), v);  // keeps NaN, as Math.max does
     case kLinear: return v;
+    case kTfjsHardSigmoid:  // tfjs's and Keras 2's hard_sigmoid: clip(0.2v + 0.5, 0, 1)
+      return min(set1(1.0f), max(zero(), v * set1(0.2f) + set1(0.5f)));
     default:  // Keras 3's hard_sigmoid: relu6(v + 3) / 6
       return min(set1(1.0f), max(zero(), v / set1(6.0f) + set1(0.5f)));
   }
@@ -38,6 +40,8 @@ static inline F deriv(int code, F y) {
     case kSigmoid: return y * (one - y);
     case kRelu: return select(gt(y, zero()), one, zero());
     case kLinear: return one;
+    case kTfjsHardSigmoid:
+      return select(gt(y, zero()), select(lt(y, one), set1(0.2f), zero()), zero());
     default: return select(gt(y, zero()), select(lt(y, one), set1(1.0f / 6.0f), zero()), zero());
   }
 }

@@ -18,7 +18,7 @@ struct RnnDims {
 };
 
 /** Activation codes, in RNN_ACTIVATIONS order. */
-enum RnnAct : int { kTanh = 0, kSigmoid = 1, kRelu = 2, kLinear = 3, kHardSigmoid = 4 };
+enum RnnAct : int { kTanh = 0, kSigmoid = 1, kRelu = 2, kLinear = 3, kHardSigmoid = 4, kTfjsHardSigmoid = 5 };
 
 // ---- The elementwise pass of one step for one batch row, over units [j0, j1) (per ISA). ----
 

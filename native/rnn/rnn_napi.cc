@@ -26,12 +26,12 @@ struct RnnAttrs {
 
 KEEL_NAPI_ATTRS(rnn, RnnAttrs, KEEL_RNN_ATTRS)
 
-/** The attrs, checked: counts, goBackwards 0/1, activation codes 0..4, sizes an int can hold. */
+/** The attrs, checked: counts, goBackwards 0/1, activation codes 0..5, sizes an int can hold. */
 keel::RnnDims dims_of(const Napi::CallbackInfo& info, size_t i, const char* fn, int gates) {
   const RnnAttrs v = rnn_attrs(info, i, fn);
-  if (v.goBackwards > 1 || v.activation > 4 || v.recurrentActivation > 4)
+  if (v.goBackwards > 1 || v.activation > keel::kTfjsHardSigmoid || v.recurrentActivation > keel::kTfjsHardSigmoid)
     throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn +
-                                                ": goBackwards must be 0 or 1 and activations 0..4");
+                                                ": goBackwards must be 0 or 1 and activations 0..5");
   if (v.batch > 0x7fffffff || v.units * 4 > 0x7fffffff || v.inDim > 0x7fffffff)
     throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn + ": sizes are too large");
   product(info, {v.batch, v.steps + 2, v.units * 4}, fn);

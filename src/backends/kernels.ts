@@ -33,7 +33,19 @@ export const FUSED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'
 export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** Activations the fused recurrent kernels compute; each derivative is a function of the output. */
-export const RNN_ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'linear', 'hard_sigmoid'] as const;
+/**
+ * The activations the fused recurrent kernels support, by code (the index). 'hard_sigmoid' is
+ * Keras 3's relu6(x + 3) / 6; 'tfjs_hard_sigmoid' is TensorFlow.js's and Keras 2's
+ * clip(0.2·x + 0.5, 0, 1), the default recurrent activation of tfjs's LSTM and GRU.
+ */
+export const RNN_ACTIVATIONS = [
+  'tanh',
+  'sigmoid',
+  'relu',
+  'linear',
+  'hard_sigmoid',
+  'tfjs_hard_sigmoid',
+] as const;
 export type RnnActivation = (typeof RNN_ACTIVATIONS)[number];
 
 /** A large negative logit for masked positions (Keras's float32 value): exp gives exactly 0. */

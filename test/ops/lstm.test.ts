@@ -94,6 +94,13 @@ describe('lstm', () => {
       [x, k, rk, b],
       { atol: 2e-3, rtol: 2e-2 },
     );
+    // tfjs's hard_sigmoid gates (clip(0.2x + 0.5, 0, 1)), as loaded tfjs models use.
+    expectGradOk(
+      (xi, ki, rki, bi) =>
+        lstm(xi, ki, rki, bi, { recurrentActivation: 'tfjs_hard_sigmoid' }).sequences,
+      [x, k, rk, b],
+      { atol: 2e-3, rtol: 2e-2 },
+    );
   });
 
   it('rejects bad shapes with errors naming the argument', () => {

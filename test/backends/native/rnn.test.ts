@@ -67,7 +67,7 @@ interface Case {
   recurrentActivation?: number;
 }
 
-// tanh, sigmoid, relu, linear, hard_sigmoid = 0..4 (RNN_ACTIVATIONS).
+// tanh, sigmoid, relu, linear, hard_sigmoid, tfjs_hard_sigmoid = 0..5 (RNN_ACTIVATIONS).
 const CASES: Case[] = [
   { batch: 3, steps: 5, inDim: 7, units: 9 },
   { batch: 1, steps: 1, inDim: 1, units: 1 },
@@ -77,6 +77,7 @@ const CASES: Case[] = [
   { batch: 3, steps: 4, inDim: 3, units: 10, activation: 3, recurrentActivation: 0, dropout: 0.5 },
   { batch: 2, steps: 3, inDim: 4, units: 7, activation: 4, recurrentActivation: 1, masked: 0.4 },
   { batch: 2, steps: 3, inDim: 4, units: 5, activation: 1, recurrentActivation: 3 },
+  { batch: 3, steps: 4, inDim: 5, units: 13, activation: 0, recurrentActivation: 5, masked: 0.3 },
   // Large enough to thread: by chunks of batch rows (two or more micro-tile rows per thread) or,
   // for a small batch, by panels of units with a barrier per step.
   { batch: 9, steps: 5, inDim: 6, units: 45, masked: 0.2, dropout: 0.2, goBackwards: true },
@@ -207,7 +208,7 @@ describe('native recurrent kernels', () => {
       ['long gates', (a) => (a[9] = f(121))],
       ['Float64Array x', (a) => (a[0] = new Float64Array(24))],
       ['missing argument', (a) => a.pop()],
-      ['activation 5', (a) => ((a[12] as Float64Array)[5] = 5)],
+      ['activation 6', (a) => ((a[12] as Float64Array)[5] = 6)],
       ['goBackwards 2', (a) => ((a[12] as Float64Array)[4] = 2)],
       ['fractional batch', (a) => ((a[12] as Float64Array)[0] = 1.5)],
       ['negative units', (a) => ((a[12] as Float64Array)[3] = -1)],

@@ -17,9 +17,14 @@ export function activate(code: number, v: number): number {
       return Math.max(v, 0);
     case 3:
       return v;
-    default:
+    case 4:
       // Keras 3's hard_sigmoid: relu6(x + 3) / 6.
       return v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5;
+    default: {
+      // tfjs's and Keras 2's hard_sigmoid: clip(0.2·x + 0.5, 0, 1), in float32 as the native kernel.
+      const y = Math.fround(Math.fround(v * Math.fround(0.2)) + 0.5);
+      return y <= 0 ? 0 : y >= 1 ? 1 : y;
+    }
   }
 }
 
@@ -34,8 +39,10 @@ export function derivative(code: number, y: number): number {
       return y > 0 ? 1 : 0;
     case 3:
       return 1;
-    default:
+    case 4:
       return y > 0 && y < 1 ? 1 / 6 : 0;
+    default:
+      return y > 0 && y < 1 ? Math.fround(0.2) : 0;
   }
 }
 
