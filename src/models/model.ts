@@ -120,6 +120,11 @@ export class Model extends Layer {
     return [...new Set(super.trainableWeights)];
   }
 
+  /** Forgets the states that stateful recurrent layers carry between batches (Keras's reset_states). */
+  override resetStates(): void {
+    for (const layer of this.layers) layer.resetStates();
+  }
+
   /** The layer with this name (or at this index of `layers`). */
   getLayer(nameOrIndex: string | number): Layer {
     const layers = this.layers;

@@ -195,6 +195,7 @@ export function decodeModel(
       restoreOptimizer(model, optimizer, record, tensors, source);
     }
   }
+  model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
 }
 

@@ -131,6 +131,12 @@ export abstract class Layer {
     return Array.isArray(out) ? out.map((t) => restore(t, shapes[0]!)) : restore(out, shapes[0]!);
   }
 
+  /**
+   * Forgets state carried between calls (stateful recurrent layers); layers without such state
+   * do nothing. `Model.resetStates()` calls it on every layer.
+   */
+  resetStates(): void {}
+
   /** The mask of the outputs given the inputs' mask; by default it passes through if supported. */
   computeMask(_inputs: LayerInput, mask: Tensor | null | undefined): Tensor | null {
     return this.supportsMasking ? (mask ?? null) : null;

@@ -1,4 +1,4 @@
-import { dropout, mul, reshape } from '../../ops/index.js';
+import { dropout, mul, reshape, stopGradient } from '../../ops/index.js';
 import type { RnnActivation } from '../../ops/internal/recurrent.js';
 import { Rng } from '../../random/rng.js';
 import { ones } from '../../tensor/create.js';
@@ -64,6 +64,7 @@ const FUSED: Record<string, RnnActivation> = {
   relu: 'relu',
   linear: 'linear',
   hardSigmoid: 'hard_sigmoid',
+  tfjs_hard_sigmoid: 'tfjs_hard_sigmoid',
 };
 
 function rate(cls: string, arg: string, v: number | undefined): number {
@@ -95,7 +96,13 @@ export abstract class BaseRnn extends Layer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  /**
+   * Keras's stateful RNN: each call starts from the last states of the previous call (batch row i
+   * continues batch row i), until `resetStates()`. The carried states hold no gradient history.
+   */
+  readonly stateful: boolean;
   readonly seed: number | null;
+  private heldStates: Tensor[] | null = null;
   kernel: Variable | null = null;
   recurrentKernel: Variable | null = null;
   bias: Variable | null = null;
@@ -138,7 +145,7 @@ export abstract class BaseRnn extends Layer {
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
-    if (args.stateful) throw new RangeError(`${cls}: stateful=true is not supported`);
+    this.stateful = args.stateful ?? false;
     this.seed = args.seed ?? null;
     this.rng = this.seed === null ? undefined : new Rng(this.seed);
     this.supportsMasking = true;
@@ -212,12 +219,20 @@ export abstract class BaseRnn extends Layer {
     const inDim = builtWeight(this, this.kernel).shape[0]!;
     if (x.shape[2] !== inDim) throw this.shapeError(`(None, steps, ${inDim})`, x.shape);
     const given = (args['initialState'] as Tensor | Tensor[] | undefined) ?? list.slice(1);
-    const initial = Array.isArray(given) ? given : [given];
+    let initial = Array.isArray(given) ? given : [given];
     if (initial.length !== 0 && initial.length !== this.stateCount)
       throw new RangeError(
         `${label}: expected ${this.stateCount} initial state tensor(s) [batch, ${this.units}], got ${initial.length}`,
       );
     const [batch, steps] = x.shape as [number, number];
+    if (this.stateful && initial.length === 0 && this.heldStates) {
+      const held = this.heldStates[0]!.shape[0];
+      if (held !== batch)
+        throw new RangeError(
+          `${label}: this stateful layer carries states for a batch of ${held}, got a batch of ${batch}; keep the batch size or call resetStates()`,
+        );
+      initial = this.heldStates;
+    }
     const mask = args.mask ?? null;
     if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps))
       throw new RangeError(
@@ -233,8 +248,14 @@ export abstract class BaseRnn extends Layer {
         recMask = dropout(ones([batch, this.units]), this.recurrentDropout, { rng: this.rng });
     }
     const { sequences, states } = this.recur(x, initial, mask, recMask);
+    if (this.stateful) this.heldStates = states.map((s) => stopGradient(s));
     const output = this.returnSequences ? sequences : states[0]!;
     return this.returnState ? [output, ...states] : output;
+  }
+
+  /** Forgets the carried states of a stateful layer: the next call starts from zeros. */
+  override resetStates(): void {
+    this.heldStates = null;
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]) {
@@ -269,6 +290,7 @@ export abstract class BaseRnn extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
+      ...(this.stateful ? { stateful: true } : {}),
       seed: this.seed,
     };
   }

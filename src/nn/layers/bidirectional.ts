@@ -119,6 +119,11 @@ export class Bidirectional extends Layer {
     return [...out, ...sf, ...sb];
   }
 
+  override resetStates(): void {
+    this.forwardLayer.resetStates();
+    this.backwardLayer.resetStates();
+  }
+
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]) {
     const shape = this.forwardLayer.computeOutputShape(inputShape);
     const list = (Array.isArray(shape[0]) ? shape : [shape]) as SymbolicShape[];

@@ -48,6 +48,10 @@ export class TimeDistributed extends Layer {
     return reshape(y, [batch, steps, ...y.shape.slice(1)]);
   }
 
+  override resetStates(): void {
+    this.layer.resetStates();
+  }
+
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shape = singleShape(this, inputShape);
     const out = this.layer.computeOutputShape(this.inner(shape)) as SymbolicShape;
