@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,53 +14,10 @@ import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import '../../src/backends/index.js';
+import { fileLoader, fileSaver, maxError } from './fixtures/tfjs-io.js';
 
 const L = layers as unknown as Record<string, any>;
 const dir = mkdtempSync(join(tmpdir(), 'keel-tfjs-'));
-
-/** A tfjs IOHandler that writes model.json + one .bin shard, the layout of tfjs's file handlers. */
-function fileSaver(path: string): tf.io.IOHandler {
-  return {
-    save: async (a: tf.io.ModelArtifacts) => {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(join(dirname(path), 'weights.bin'), Buffer.from(a.weightData as ArrayBuffer));
-      const manifest = [{ paths: ['weights.bin'], weights: a.weightSpecs }];
-      writeFileSync(
-        path,
-        JSON.stringify({
-          format: 'layers-model',
-          modelTopology: a.modelTopology,
-          weightsManifest: manifest,
-        }),
-      );
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-  };
-}
-
-/** A tfjs IOHandler that reads model.json and its shards from disk. */
-function fileLoader(path: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(readFileSync(path, 'utf8'));
-      const group = json.weightsManifest[0];
-      const shards = group.paths.map((p: string) => readFileSync(join(dirname(path), p)));
-      const data = Buffer.concat(shards);
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: group.weights,
-        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-      };
-    },
-  };
-}
-
-function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 describe('TensorFlow.js interop', async () => {
   await tf.setBackend('cpu');

@@ -3,14 +3,17 @@ import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
-import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import { deserializeLayer, getLayerClass, serializeLayer } from '../../nn/layers/registry.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { widenToFloat32 } from '../half-float.js';
 import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
-import { readFileBounded } from '../safetensors-read.js';
+import { checkedSize, readFileBounded } from '../safetensors-read.js';
 import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
+import { normalizeKerasTopology, numberNestedCallsForTfjs } from './keras-topology.js';
+import { matchWeights } from './match-weights.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 // tfjs topologies name 'Sequential' and 'Model' (Functional): both must be registered.
@@ -21,6 +24,11 @@ export interface TfjsWeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32' | 'bool';
+  /**
+   * The converter's weight quantization (`--quantize_uint8/uint16/float16`): the stored values
+   * are `dtype` and decode as `q · scale + min` (uint8, uint16) or as half floats (float16).
+   */
+  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
 }
 
 /** tfjs's in-memory model artifacts (what `tf.io.fromMemory` and IOHandlers exchange). */
@@ -39,7 +47,7 @@ const SHARD_BYTES = 4 * 1024 * 1024;
 export function toTfjsArtifacts(keelModel: Model): TfjsArtifacts {
   const model = expandAttention(keelModel);
   const serialized = serializeLayer(model);
-  const topology = keelToTfjs(serialized) as Record<string, unknown>;
+  const topology = numberNestedCallsForTfjs(keelToTfjs(serialized) as Record<string, unknown>);
   const config = topology['config'] as Record<string, unknown>;
   // tfjs's Sequential takes its input shape from the first layer.
   const built = model.graph?.inputs[0]?.shape;
@@ -156,7 +164,12 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
     new Uint8Array(artifacts.weightData),
     source,
   );
-  const arch = tfjsToKeel(artifacts.modelTopology);
+  const arch = tfjsToKeel(
+    normalizeKerasTopology(artifacts.modelTopology, {
+      source,
+      isKnownClass: (name) => getLayerClass(name) !== undefined,
+    }),
+  );
   if (
     !isJsonObject(arch) ||
     typeof arch['className'] !== 'string' ||
@@ -182,27 +195,9 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   } finally {
     weightBudget.remaining = previous;
   }
-  const weights = model.weights;
-  const list = [...tensors.values()];
-  const byName = weights.every((w) => tensors.has(w.name));
-  if (!byName && list.length !== weights.length) {
-    throw new Error(
-      `${source}: the manifest has ${list.length} weights, the model ${weights.length}, and their names differ`,
-    );
-  }
-  weights.forEach((w, i) => {
-    const t = byName ? tensors.get(w.name)! : list[i]!;
-    if (
-      t.dtype !== w.dtype ||
-      t.shape.length !== w.shape.length ||
-      t.shape.some((d, k) => d !== w.shape[k])
-    ) {
-      throw new Error(
-        `${source}: weight for '${w.name}' is ${t.dtype} [${t.shape}], the model needs ${w.dtype} [${w.shape}]`,
-      );
-    }
-    w.assign(t);
-  });
+  const values = matchWeights(model, tensors, source);
+  model.weights.forEach((w, i) => w.assign(values[i]!));
+  model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
 }
 
@@ -221,20 +216,66 @@ function decodeWeights(
       s.shape.every((d) => Number.isSafeInteger(d) && d >= 0) &&
       (s.dtype === 'float32' || s.dtype === 'int32' || s.dtype === 'bool');
     if (!ok) throw new Error(`${source}: invalid weight spec ${JSON.stringify(s).slice(0, 200)}`);
-    if ((s as unknown as { quantization?: unknown }).quantization)
-      throw new Error(`${source}: quantized weight '${s.name}' is not supported`);
     const dtype = s.dtype as DType;
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    const bytes = size * DTYPES[dtype].bytes;
+    const size = checkedSize(
+      s.shape,
+      data.byteLength,
+      `${source}: weight '${s.name}'`,
+      'the weight data',
+    );
+    const q = s.quantization === undefined ? undefined : checkQuantization(s, source);
+    const stored = q ? QUANTIZED_BYTES[q.dtype] : DTYPES[dtype].bytes;
+    const bytes = size * stored;
     if (!(at + bytes <= data.byteLength)) {
       throw new Error(
         `${source}: weight '${s.name}' [${s.shape}] runs past the end of the weight data (${data.byteLength} bytes)`,
       );
     }
-    const arr = DTYPES[dtype].create(size);
-    new Uint8Array(arr.buffer).set(data.subarray(at, at + bytes));
+    const raw = data.slice(at, at + bytes);
     at += bytes;
+    const arr = q ? dequantize(q, raw, size, dtype) : DTYPES[dtype].create(size);
+    if (!q) new Uint8Array(arr.buffer).set(raw);
     out.set(s.name, new Tensor(arr, s.shape, dtype));
+  }
+  return out;
+}
+
+const QUANTIZED_BYTES = { uint8: 1, uint16: 2, float16: 2 } as const;
+type Quantization = Required<TfjsWeightSpec>['quantization'];
+
+function checkQuantization(s: TfjsWeightSpec, source: string): Quantization {
+  const q = s.quantization as unknown;
+  const what = `${source}: weight '${s.name}' quantization ${JSON.stringify(q)?.slice(0, 120)}`;
+  if (
+    !isJsonObject(q) ||
+    !(q['dtype'] === 'uint8' || q['dtype'] === 'uint16' || q['dtype'] === 'float16')
+  )
+    throw new Error(`${what}: dtype must be 'uint8', 'uint16' or 'float16'`);
+  if (q['dtype'] === 'float16') {
+    if (s.dtype !== 'float32')
+      throw new Error(`${what}: float16 quantizes float32 weights only, not ${s.dtype}`);
+    return { dtype: 'float16' };
+  }
+  const { scale, min } = q;
+  if (
+    typeof scale !== 'number' ||
+    typeof min !== 'number' ||
+    !Number.isFinite(scale) ||
+    !Number.isFinite(min)
+  )
+    throw new Error(`${what}: ${q['dtype']} needs finite numbers scale and min`);
+  if (s.dtype === 'bool') throw new Error(`${what}: bool weights cannot be quantized`);
+  return { dtype: q['dtype'], scale, min };
+}
+
+/** The converter's decoding, as tfjs-core's io: float = q·scale + min; int32 rounds it. */
+function dequantize(q: Quantization, raw: Uint8Array, size: number, dtype: DType) {
+  if (q.dtype === 'float16') return widenToFloat32(raw, 'F16');
+  const values = q.dtype === 'uint8' ? raw : new Uint16Array(raw.buffer, raw.byteOffset, size);
+  const out = DTYPES[dtype].create(size);
+  for (let i = 0; i < size; i++) {
+    const v = values[i]! * q.scale! + q.min!;
+    out[i] = dtype === 'int32' ? Math.round(v) : v;
   }
   return out;
 }
