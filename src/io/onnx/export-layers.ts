@@ -3,6 +3,7 @@ import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
 import { sequenceExporters } from './export-sequence.js';
+import { ONNX_DTYPE } from './schema.js';
 
 /** What a layer converter sees: the builder, the layer, its config, input names and shapes, weights. */
 export interface ExportContext {
@@ -390,6 +391,14 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   GlobalMaxPooling1D: globalPool('ReduceMax'),
   GlobalMaxPooling2D: globalPool('ReduceMax'),
   Flatten: (c) => [c.b.op('Flatten', [c.inputs[0]!], { axis: 1 })],
+  // ONNX's ArgMax gives int64; Keel's layer int32.
+  ArgMax: (c) => {
+    const rank = c.shapes[0]!.length;
+    const axis = c.config['axis'] as number;
+    const keepdims = c.config['keepdims'] ? 1 : 0;
+    const y = c.b.op('ArgMax', [c.inputs[0]!], { axis: axis < 0 ? axis + rank : axis, keepdims });
+    return [c.b.op('Cast', [y], { to: ONNX_DTYPE.INT32 })];
+  },
   Reshape: (c) => [
     c.b.op('Reshape', [
       c.inputs[0]!,

@@ -15,7 +15,9 @@ export interface Rec {
 export type Value =
   | { kind: 'tensor'; rec: Rec }
   | { kind: 'const'; tensor: Tensor }
-  | { kind: 'rnnY' | 'rnnYh'; t: SymbolicTensor };
+  | { kind: 'rnnY' | 'rnnYh'; t: SymbolicTensor }
+  /** An integer vector (or scalar) computed from static shapes; null is the unknown batch size. */
+  | { kind: 'shape'; dims: (number | null)[]; scalar: boolean };
 
 /** What a node importer may read and write: the graph, its values and the layers made so far. */
 export interface ImportContext {

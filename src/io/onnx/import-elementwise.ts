@@ -1,3 +1,4 @@
+import { TFJS_HARD_SIGMOID } from '../tfjs/convert-config.js';
 import { attr, type ImportContext, intAttr, type NodeImporter } from './import-context.js';
 import { ONNX_DTYPE, type OnnxNode } from './schema.js';
 
@@ -32,9 +33,28 @@ const leakyRelu: NodeImporter = (c, node, index) => {
   activation('leaky_relu')(c, node, index);
 };
 
+/**
+ * HardSigmoid(alpha, beta) = clip(alpha·x + beta, 0, 1): PyTorch's Hardsigmoid writes alpha 1/6
+ * (Keras 3's hard_sigmoid); ONNX's default 0.2 is Keras 2's and tfjs's (tf2onnx writes it).
+ */
+const hardSigmoid: NodeImporter = (c, node, index) => {
+  const alpha = (attr(node, 'alpha') as number | undefined) ?? 0.2;
+  const beta = (attr(node, 'beta') as number | undefined) ?? 0.5;
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+  if (!near(beta, 0.5))
+    throw new Error(`HardSigmoid beta=${beta}: only 0.5 is supported (alpha 1/6 or 0.2)`);
+  if (near(alpha, 1 / 6)) activation('hard_sigmoid')(c, node, index);
+  else if (near(alpha, 0.2)) activation(TFJS_HARD_SIGMOID)(c, node, index);
+  else
+    throw new Error(
+      `HardSigmoid alpha=${alpha}: only 1/6 (Keras 3) and 0.2 (Keras 2) are supported`,
+    );
+};
+
 const clip: NodeImporter = (c, node, index) => {
-  const lo = c.optionalConstant(node, 1)?.data[0];
-  const hi = c.optionalConstant(node, 2)?.data[0];
+  // Opset 11+ takes min and max as inputs; opsets 6-10 as attributes.
+  const lo = c.optionalConstant(node, 1)?.data[0] ?? (attr(node, 'min') as number | undefined);
+  const hi = c.optionalConstant(node, 2)?.data[0] ?? (attr(node, 'max') as number | undefined);
   if (lo !== 0 || hi !== 6)
     throw new Error(`Clip(${lo}, ${hi}): only Clip(0, 6) (relu6) is supported`);
   activation('relu6')(c, node, index);
@@ -137,7 +157,7 @@ export const ELEMENTWISE_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   Softplus: activation('softplus'),
   Softsign: activation('softsign'),
   Exp: activation('exponential'),
-  HardSigmoid: activation('hard_sigmoid'),
+  HardSigmoid: hardSigmoid,
   LeakyRelu: leakyRelu,
   Clip: clip,
   Softmax: softmax,

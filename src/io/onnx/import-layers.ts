@@ -168,14 +168,17 @@ const reduce: NodeImporter = (c, node) => {
   const axes = (axesInput ?? intsAttr(node, 'axes', [])).map((a) => (a < 0 ? a + r : a));
   const keel = axes.map((a) => (x.perm ? x.perm[a]! : a)).sort();
   const keepdims = intAttr(node, 'keepdims', 1) === 1;
-  if (r !== 4 || keel.join() !== '1,2')
+  // Over the spatial axes of a 4-D or a 3-D tensor (a text CNN's max over time): global pooling.
+  const dims =
+    r === 4 && keel.join() === '1,2' ? '2D' : r === 3 && keel.join() === '1' ? '1D' : null;
+  if (!dims)
     throw new Error(
-      `only global pooling over the spatial axes of a 4-D tensor is supported, axes [${axes}]`,
+      `only global pooling over the spatial axes of a 3-D or 4-D tensor is supported, axes [${axes}]`,
     );
-  const cls = node.opType === 'ReduceMean' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D';
+  const cls = `Global${node.opType === 'ReduceMean' ? 'Average' : 'Max'}Pooling${dims}`;
   const y = c.apply(cls, { keepdims }, [x.t]);
   const rest = keepdims ? x.perm : null;
-  if (!keepdims && x.perm && x.perm.filter((p) => p === 0 || p === 3).join() !== '0,3')
+  if (!keepdims && x.perm && x.perm.filter((p) => p === 0 || p === r - 1).join() !== `0,${r - 1}`)
     throw new Error('unsupported axis order');
   c.set(node.output[0]!, { t: y, perm: rest });
 };
@@ -211,6 +214,21 @@ const layerNorm: NodeImporter = (c, node) => {
   c.set(node.output[0]!, { t: y, perm: x.perm });
 };
 
+/** ArgMax over a non-batch axis (a classifier's predicted class), int32 instead of ONNX's int64. */
+const argMax: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const r = x.t.shape.length;
+  if (intAttr(node, 'select_last_index', 0) !== 0)
+    throw new Error('select_last_index=1 is not supported');
+  let axis = intAttr(node, 'axis', 0);
+  if (axis < 0) axis += r;
+  if (axis <= 0 || axis >= r)
+    throw new Error(`ArgMax over axis ${axis} (the batch axis or out of range)`);
+  const keepdims = intAttr(node, 'keepdims', 1) === 1;
+  const t = c.realize(x);
+  c.set(node.output[0]!, { t: c.apply('ArgMax', { axis, keepdims }, [t]), perm: null });
+};
+
 /** Gather from a constant 2-D table along axis 0: an Embedding. */
 const gather: NodeImporter = (c, node) => {
   const table = c.constant(node.input[0], 'the Gather table');
@@ -238,4 +256,5 @@ export const LAYER_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
   Gather: gather,
+  ArgMax: argMax,
 };

@@ -20,6 +20,7 @@ import { ELEMENTWISE_IMPORTERS } from './import-elementwise.js';
 import { LAYER_IMPORTERS } from './import-layers.js';
 import { RECURRENT_IMPORTERS } from './import-recurrent.js';
 import { SHAPE_IMPORTERS } from './import-shape.js';
+import { foldShapeArithmetic } from './import-shape-arithmetic.js';
 import { ATTR, ONNX_DTYPE, type OnnxNode, type OnnxTensor } from './schema.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -219,9 +220,9 @@ class Importer implements ImportContext {
       try {
         const m = this.attention.get(i);
         if (m) this.emitAttention(m);
-        else {
+        else if (!foldShapeArithmetic(this, node)) {
           const convert = IMPORTERS.get(node.opType);
-          if (!convert) throw new Error(`operator ${node.opType} is not supported by loadOnnx`);
+          if (!convert) throw new Error(this.unsupportedOps(live, i));
           convert(this, node, i);
         }
       } catch (e) {
@@ -236,6 +237,23 @@ class Importer implements ImportContext {
       outputs: outputs.length === 1 ? outputs[0]! : outputs,
       name: graph.name || undefined,
     });
+  }
+
+  /**
+   * The error for an operator Keel has no importer for, listing every such operator of the live
+   * graph from node `first` on, so a user learns all of them at once.
+   */
+  private unsupportedOps(live: Set<number>, first: number): string {
+    const counts = new Map<string, number>();
+    this.nodes.forEach((n, i) => {
+      if (i < first || !live.has(i) || this.skipped.has(i) || this.attention.has(i)) return;
+      if (IMPORTERS.has(n.opType)) return;
+      const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+    const list = [...counts].map(([op, n]) => `${op} (${n} node${n > 1 ? 's' : ''})`).join(', ');
+    const op = this.nodes[first]!.opType;
+    return `operator ${op} is not supported by loadOnnx; the graph's unsupported operators: ${list}`;
   }
 
   /** A matched attention becomes one MultiHeadAttention layer on batch-first tensors. */
@@ -268,6 +286,10 @@ class Importer implements ImportContext {
 
   constant(name: string | undefined, what: string): Tensor {
     const v = this.value(name);
+    if (v.kind === 'shape' && v.dims.every((d) => d !== null)) {
+      const data = Int32Array.from(v.dims as number[]);
+      return new Tensor(data, v.scalar ? [] : [data.length], 'int32');
+    }
     if (v.kind !== 'const') throw new Error(`${what} ('${name}') must be an initializer`);
     return v.tensor;
   }

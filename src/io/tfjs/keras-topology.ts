@@ -103,7 +103,7 @@ function normalizeLayer(
   path: string[],
 ) {
   const raw = String(entry['class_name']);
-  const className = CLASS_ALIASES[raw] ?? raw;
+  const className = Object.hasOwn(CLASS_ALIASES, raw) ? CLASS_ALIASES[raw]! : raw;
   const config0 = entry['config'];
   const layerName = String(
     (isJsonObject(config0) ? config0['name'] : undefined) ?? entry['name'] ?? className,

@@ -55,8 +55,10 @@ export function matchWeights(model: Model, tensors: Map<string, Tensor>, source:
   const used = new Set<number>();
   const chosen: (Tensor | undefined)[] = new Array(weights.length);
   const tops: { top: string; index: number }[] = [];
-  for (const layer of model.layers)
-    layer.weights.forEach((_, index) => tops.push({ top: layer.name, index }));
+  for (const layer of model.layers) {
+    for (let index = 0; index < layer.weights.length; index++)
+      tops.push({ top: layer.name, index });
+  }
   const topOf = new Map(weights.map((w, i) => [w, tops[i]]));
   weights.forEach((w, i) => {
     const exact = entries.findIndex((e) => e.name === w.name);

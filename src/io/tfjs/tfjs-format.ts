@@ -196,7 +196,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
     weightBudget.remaining = previous;
   }
   const values = matchWeights(model, tensors, source);
-  model.weights.forEach((w, i) => w.assign(values[i]!));
+  for (const [i, w] of model.weights.entries()) w.assign(values[i]!);
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
 }

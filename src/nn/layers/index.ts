@@ -1,5 +1,6 @@
 export * from './activation.js';
 export * from './add.js';
+export * from './arg-max.js';
 export * from './average-pooling1d.js';
 export * from './average-pooling2d.js';
 export * from './base-rnn.js';

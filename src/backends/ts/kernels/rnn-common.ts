@@ -23,7 +23,7 @@ export function activate(code: number, v: number): number {
     default: {
       // tfjs's and Keras 2's hard_sigmoid: clip(0.2·x + 0.5, 0, 1), in float32 as the native kernel.
       const y = Math.fround(Math.fround(v * Math.fround(0.2)) + 0.5);
-      return y <= 0 ? 0 : y >= 1 ? 1 : y;
+      return y <= 0 ? 0 : Math.min(y, 1);
     }
   }
 }
