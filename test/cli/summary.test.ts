@@ -43,7 +43,9 @@ describe('keel command line', () => {
     });
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no such model file or folder: .*nope\.keel/);
-    const bad = spawnSync(process.execPath, [keel, 'summary', '--frobnicate'], { encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [keel, 'summary', '--frobnicate'], {
+      encoding: 'utf8',
+    });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown option/);
   });

@@ -3,8 +3,22 @@
  * command to the program; add a new one here.
  */
 import type { Command } from 'commander';
+import { registerConvert } from './convert.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerInspectData } from './inspect-data.js';
+import { registerPredict } from './predict.js';
+import { registerPrune } from './prune.js';
 import { registerSummary } from './summary.js';
+import { registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerSummary];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerSummary,
+  registerTrain,
+  registerEvaluate,
+  registerPredict,
+  registerConvert,
+  registerInspectData,
+  registerPrune,
+];
