@@ -3,6 +3,7 @@ import { addFitCallbackHook } from '../models/fit-hooks.js';
 import { Tracking } from './tracking-callback.js';
 
 export * from './evaluation.js';
+export * from './export-csv.js';
 export * from './histogram.js';
 export * from './run-params.js';
 export * from './store.js';

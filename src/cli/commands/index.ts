@@ -8,6 +8,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerInspectData } from './inspect-data.js';
 import { registerPredict } from './predict.js';
 import { registerPrune } from './prune.js';
+import { registerRuns } from './runs.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 
@@ -21,4 +22,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerConvert,
   registerInspectData,
   registerPrune,
+  registerRuns,
 ];
