@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerConvert } from './convert.js';
+import { registerDashboard } from './dashboard.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInspectData } from './inspect-data.js';
 import { registerPredict } from './predict.js';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerInspectData,
   registerPrune,
   registerRuns,
+  registerDashboard,
 ];
