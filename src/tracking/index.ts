@@ -7,6 +7,7 @@ export * from './export-csv.js';
 export * from './histogram.js';
 export * from './run-params.js';
 export * from './store.js';
+export * from './tfevents.js';
 export * from './tracking-callback.js';
 
 /** KEEL_TRACKING_DIR=dir: every fit without a Tracking callback of its own records a run there. */

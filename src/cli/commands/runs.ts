@@ -1,7 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { runToCsv } from '../../tracking/export-csv.js';
 import { type RunRecord, type RunStatus, TrackingStore } from '../../tracking/store.js';
+import { eventFile, eventFileName } from '../../tracking/tfevents.js';
 import { UsageError } from '../errors.js';
 
 interface StoreOptions {
@@ -66,6 +69,7 @@ Examples:
   $ keel runs search adam --tag baseline --status finished --dir runs --json
   $ keel runs tag 1a2b baseline best --dir runs
   $ keel runs export 1a2b -o run.csv --dir runs
+  $ keel runs export 1a2b --format tensorboard -o tb-logs --dir runs
   $ keel runs delete 1a2b --dir runs`,
     );
   const common = (c: Command) =>
@@ -117,12 +121,28 @@ Examples:
         if (!o.json) console.log(`Deleted ${run.id} (${run.name})`);
       }),
     );
-  common(runs.command('export').description("Export a run's metrics as CSV."))
+  common(runs.command('export').description("Export a run's metrics as CSV or TensorBoard events."))
     .argument('<run>')
-    .option('-o, --output <file>', 'write the CSV here instead of standard output')
-    .action((id: string, o: StoreOptions & { output?: string }) =>
+    .option('--format <format>', 'csv or tensorboard', 'csv')
+    .option(
+      '-o, --output <path>',
+      'the CSV file (default standard output) or the TensorBoard log folder',
+    )
+    .action((id: string, o: StoreOptions & { output?: string; format: string }) =>
       withStore(o, (s) => {
-        const csv = runToCsv(s, s.getRun(id).id);
+        const run = s.getRun(id);
+        if (o.format === 'tensorboard') {
+          if (!o.output) throw new UsageError('--format tensorboard needs -o, the log folder');
+          const folder = join(o.output, run.name || run.id);
+          mkdirSync(folder, { recursive: true });
+          const path = join(folder, eventFileName(run.startedAt, run.host));
+          writeFileAtomic(path, eventFile(s.allMetrics(run.id), run.startedAt));
+          if (!o.json) console.log(`Wrote ${path} (tensorboard --logdir ${o.output})`);
+          return;
+        }
+        if (o.format !== 'csv')
+          throw new UsageError(`--format must be csv or tensorboard, got '${o.format}'`);
+        const csv = runToCsv(s, run.id);
         if (o.output) writeFileAtomic(o.output, Buffer.from(csv));
         else process.stdout.write(csv);
       }),
