@@ -67,3 +67,31 @@ describe('training configs', () => {
     assert.deepEqual(sparse.yTrain.shape, [5]);
   });
 });
+
+describe('keel --help', () => {
+  it('lists every command, and each command has examples in its help', async () => {
+    const { buildProgram } = await import('../../src/cli/main.js');
+    const program = buildProgram();
+    const names = program.commands.map((c) => c.name());
+    for (const n of [
+      'summary',
+      'train',
+      'evaluate',
+      'predict',
+      'convert',
+      'inspect-data',
+      'prune',
+      'runs',
+      'dashboard',
+      'bench',
+    ]) {
+      assert.ok(names.includes(n), `keel ${n}`);
+    }
+    for (const command of program.commands) {
+      let text = '';
+      command.configureOutput({ writeOut: (s) => (text += s) });
+      command.outputHelp();
+      assert.match(text, /Examples:\n {2}\$ keel /, `keel ${command.name()} --help`);
+    }
+  });
+});

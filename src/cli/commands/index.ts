@@ -3,6 +3,7 @@
  * command to the program; add a new one here.
  */
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
 import { registerConvert } from './convert.js';
 import { registerDashboard } from './dashboard.js';
 import { registerEvaluate } from './evaluate.js';
@@ -25,4 +26,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPrune,
   registerRuns,
   registerDashboard,
+  registerBench,
 ];
