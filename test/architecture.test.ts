@@ -20,6 +20,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['data'],
   ['io'],
   ['compress'],
+  ['tracking'],
+  ['dashboard'],
   ['cli'],
 ];
 

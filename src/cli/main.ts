@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './errors.js';
+import { Interrupted } from './interrupt.js';
 
 export function buildProgram(): Command {
   const program = new Command('keel')
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     }
     const message = e instanceof Error ? e.message : String(e);
     console.error(`keel: ${message}`);
+    if (e instanceof Interrupted) return EXIT.interrupted;
     return e instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
 }

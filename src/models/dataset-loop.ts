@@ -16,6 +16,7 @@ import { currentLogs, resetMetrics } from './compile.js';
 import type { DataInput } from './data-adapter.js';
 import { type EvaluateArgs, resolveVerbose } from './evaluate.js';
 import type { FitArgs } from './fit.js';
+import { withHookCallbacks } from './fit-hooks.js';
 import { runPlanned } from './inference-plan.js';
 import type { Model } from './model.js';
 import type { PredictArgs } from './predict.js';
@@ -123,7 +124,7 @@ export async function fitDataset(
       ? prepareData(model, 'fit (validationData)', val[0], val[1])
       : (val as Dataset);
   const history = new History();
-  const user = [...(args.callbacks ?? [])];
+  const user = withHookCallbacks(model, args.callbacks);
   const progbar = verbose > 0 && !user.some((c) => c instanceof ProgbarLogger);
   const callbacks = new CallbackList([...(progbar ? [new ProgbarLogger()] : []), ...user, history]);
   callbacks.configure(model, { epochs, steps: spe ?? ds.size ?? 0, verbose });

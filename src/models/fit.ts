@@ -8,6 +8,7 @@ import { CallbackList } from './callback-list.js';
 import { currentLogs, resetMetrics } from './compile.js';
 import { type DataInput, identityOrder, splitAt, takeRows } from './data-adapter.js';
 import { checkBatchSize, resolveVerbose, runTestLoop } from './evaluate.js';
+import { withHookCallbacks } from './fit-hooks.js';
 import type { Model } from './model.js';
 import { type PreparedData, prepareData } from './prepare.js';
 import { trainStep } from './train-step.js';
@@ -122,7 +123,7 @@ export async function fitModel(
   const steps = Math.ceil(train.samples / batchSize);
 
   const history = new History();
-  const user = [...(args.callbacks ?? [])];
+  const user = withHookCallbacks(model, args.callbacks);
   const progbar = verbose > 0 && !user.some((c) => c instanceof ProgbarLogger);
   const callbacks = new CallbackList([...(progbar ? [new ProgbarLogger()] : []), ...user, history]);
   callbacks.configure(model, { epochs, steps, verbose });

@@ -3,8 +3,28 @@
  * command to the program; add a new one here.
  */
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
+import { registerConvert } from './convert.js';
+import { registerDashboard } from './dashboard.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerInspectData } from './inspect-data.js';
+import { registerPredict } from './predict.js';
+import { registerPrune } from './prune.js';
+import { registerRuns } from './runs.js';
 import { registerSummary } from './summary.js';
+import { registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerSummary];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerSummary,
+  registerTrain,
+  registerEvaluate,
+  registerPredict,
+  registerConvert,
+  registerInspectData,
+  registerPrune,
+  registerRuns,
+  registerDashboard,
+  registerBench,
+];

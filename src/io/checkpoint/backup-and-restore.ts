@@ -118,6 +118,16 @@ export class BackupAndRestore extends Callback {
     this.backup({ epoch: position.epoch, step: batch + 1 }, position.order);
   }
 
+  /**
+   * Writes a backup now, as if after batch `batch` of the running epoch (an interrupted run,
+   * Ctrl-C, saves its place this way and resumes at the next batch).
+   */
+  backupAfterBatch(batch: number): void {
+    const position = fitPosition(this.attached);
+    if (!position) throw new Error('BackupAndRestore.backupAfterBatch: no fit is running');
+    this.backup({ epoch: position.epoch, step: batch + 1 }, position.order);
+  }
+
   override onEpochEnd(epoch: number): void {
     this.batchesSinceSave = 0;
     this.backup({ epoch: epoch + 1, step: 0 }, null);

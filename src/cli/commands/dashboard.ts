@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { startDashboard } from '../../dashboard/server.js';
+import { UsageError } from '../errors.js';
+import { intOption } from '../options.js';
+
+/** `keel dashboard --dir runs`: serves the tracking dashboard until Ctrl-C. */
+export function registerDashboard(program: Command): void {
+  program
+    .command('dashboard')
+    .description(
+      'Serve the web dashboard of a tracking folder: live curves, run comparison, details.',
+    )
+    .option('--dir <dir>', 'the tracking folder (default $KEEL_TRACKING_DIR)')
+    .option('--port <n>', 'the port (0 picks a free one)', intOption('--port'), 6006)
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ keel dashboard --dir runs
+  $ KEEL_TRACKING_DIR=runs keel dashboard --port 8080`,
+    )
+    .action(async (options: { dir?: string; port: number; host: string }) => {
+      const dir = options.dir ?? process.env['KEEL_TRACKING_DIR'];
+      if (!dir) throw new UsageError('give the tracking folder with --dir or KEEL_TRACKING_DIR');
+      const { url, close } = await startDashboard({ dir, port: options.port, host: options.host });
+      console.log(`Keel dashboard on ${url} (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await close();
+    });
+}
