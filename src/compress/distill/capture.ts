@@ -29,6 +29,15 @@ export function findLayer(model: Layer, name: string, role: string): Layer {
   );
 }
 
+/** The capture of `what` from `layer`: attention maps only come from MultiHeadAttention layers. */
+export function captureSpec(layer: Layer, what: CaptureSpec['what']): CaptureSpec {
+  if (what === 'attention' && !(layer instanceof MultiHeadAttention))
+    throw new TypeError(
+      `Distiller: attention maps come from MultiHeadAttention layers; '${layer.name}' is a ${(layer.constructor as { className?: string }).className}`,
+    );
+  return { layer, what };
+}
+
 /** What to record from a layer: its output, or (a MultiHeadAttention) its attention scores. */
 export interface CaptureSpec {
   layer: Layer;
@@ -82,10 +91,6 @@ export function captureDuring<T>(
     const layer = spec.layer as unknown as { call: CallFn; callWithCache?: CacheFn };
     const call = layer.call.bind(layer);
     if (spec.what === 'attention') {
-      if (!(spec.layer instanceof MultiHeadAttention))
-        throw new TypeError(
-          `Distiller: attention maps come from MultiHeadAttention layers; '${spec.layer.name}' is a ${(spec.layer.constructor as { className?: string }).className}`,
-        );
       const withScores = (inputs: LayerInput, args: CallArgs = {}): Tensor => {
         const [output, scores] = call(inputs, { ...args, returnAttentionScores: true }) as Tensor[];
         captured[i] = scores;

@@ -24,7 +24,7 @@ import { concat } from '../../ops/concat.js';
 import { mul } from '../../ops/mul.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type CaptureSpec, captureDuring, findLayer } from './capture.js';
+import { type CaptureSpec, captureDuring, captureSpec, findLayer } from './capture.js';
 import {
   type AttentionHint,
   attentionLoss,
@@ -121,10 +121,12 @@ export class Distiller extends Model {
     this.featureHints = [...(args.featureHints ?? [])];
     this.attentionHints = [...(args.attentionHints ?? [])];
     const specs = (what: CaptureSpec['what'], side: 'teacher' | 'student') =>
-      (what === 'output' ? this.featureHints : this.attentionHints).map((h) => ({
-        layer: findLayer(this[side], side === 'teacher' ? h.teacherLayer : h.studentLayer, side),
-        what,
-      }));
+      (what === 'output' ? this.featureHints : this.attentionHints).map((h) =>
+        captureSpec(
+          findLayer(this[side], side === 'teacher' ? h.teacherLayer : h.studentLayer, side),
+          what,
+        ),
+      );
     this.teacherCaptures = [...specs('output', 'teacher'), ...specs('attention', 'teacher')];
     this.studentCaptures = [...specs('output', 'student'), ...specs('attention', 'student')];
     this.adapters = this.featureHints.map((h) =>
