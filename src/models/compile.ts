@@ -67,6 +67,8 @@ export interface CompiledState {
   lossTracker: RunningMean;
   /** Per-output loss trackers (multi-output models only). */
   outputLossTrackers: RunningMean[];
+  /** Trackers of the extra loss terms a model's `computeLoss` reports, by name (cleared on reset). */
+  termTrackers: Map<string, RunningMean>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -150,6 +152,7 @@ export function compileModel(model: Model, args: CompileArgs): CompiledState {
     metrics: null,
     lossTracker: new RunningMean(),
     outputLossTrackers: names.length > 1 ? names.map(() => new RunningMean()) : [],
+    termTrackers: new Map(),
   };
   if (model.graph)
     resolveMetrics(
@@ -205,6 +208,7 @@ export function resolveMetrics(state: CompiledState, outputShapes: readonly Symb
 export function resetMetrics(state: CompiledState): void {
   state.lossTracker.reset();
   for (const t of state.outputLossTrackers) t.reset();
+  state.termTrackers.clear();
   for (const m of state.metrics ?? []) m.metric.resetState();
 }
 
@@ -214,6 +218,7 @@ export function currentLogs(state: CompiledState): Record<string, number> {
   state.outputLossTrackers.forEach((t, i) => {
     logs[`${state.outputNames[i]}_loss`] = t.result();
   });
+  for (const [name, t] of state.termTrackers) logs[name] = t.result();
   for (const m of state.metrics ?? []) logs[m.name] = m.metric.result();
   return sortedLogs(logs);
 }

@@ -22,7 +22,13 @@ import { functionalConfig, graphFromConfig } from './functional-config.js';
 import { buildGraph, checkGraphInputs, type Graph, runGraph } from './graph.js';
 import { type PredictArgs, predictModel } from './predict.js';
 import { printSummary } from './summary.js';
-import { type BatchArgs, testOnBatch, trainOnBatch } from './train-step.js';
+import {
+  type BatchArgs,
+  type BatchLoss,
+  computeLoss,
+  testOnBatch,
+  trainOnBatch,
+} from './train-step.js';
 
 export interface ModelArgs {
   /** The model's inputs, from `Input()`. Omit both inputs and outputs to subclass Model and override `call`. */
@@ -243,6 +249,21 @@ export class Model extends Layer {
   ): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
     if (isDataset(x)) return predictDataset(this, x, args);
     return predictModel(this, x, args);
+  }
+
+  /**
+   * One batch's loss from its inputs, targets and predictions (Keras's `compute_loss`): the
+   * compiled losses plus the regularization penalties. A subclass may add terms (a Distiller adds
+   * the teacher's); `training` is false in evaluate and validation.
+   */
+  computeLoss(
+    _xs: readonly Tensor[],
+    ys: readonly Tensor[],
+    preds: readonly Tensor[],
+    sampleWeight: Tensor | null,
+    _training: boolean,
+  ): BatchLoss {
+    return computeLoss(this, this.compiled!, ys, preds, sampleWeight);
   }
 
   /** One gradient step on one batch; returns the loss, or [loss, ...metrics]. */

@@ -4,7 +4,13 @@ import { add } from '../ops/add.js';
 import { mul } from '../ops/mul.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CompiledState, currentLogs, resetMetrics, resultNames } from './compile.js';
+import {
+  type CompiledState,
+  currentLogs,
+  RunningMean,
+  resetMetrics,
+  resultNames,
+} from './compile.js';
 import type { DataInput } from './data-adapter.js';
 import type { Model } from './model.js';
 import { prepareData } from './prepare.js';
@@ -13,6 +19,14 @@ import { prepareData } from './prepare.js';
 export function forward(model: Model, xs: readonly Tensor[], training: boolean): Tensor[] {
   const out = model.apply(xs.length === 1 ? xs[0]! : [...xs], { training });
   return Array.isArray(out) ? out : [out];
+}
+
+/** One batch's loss: the total, the per-output losses and any named extra terms to log. */
+export interface BatchLoss {
+  total: Tensor;
+  perOutput: (Tensor | null)[];
+  /** Extra scalar terms a model adds (a Distiller's 'student_loss', 'distillation_loss'), logged by name. */
+  terms?: Readonly<Record<string, Tensor>>;
 }
 
 /**
@@ -25,7 +39,7 @@ export function computeLoss(
   ys: readonly Tensor[],
   preds: readonly Tensor[],
   sampleWeight: Tensor | null,
-): { total: Tensor; perOutput: (Tensor | null)[] } {
+): BatchLoss {
   let total: Tensor | null = null;
   const perOutput = state.losses.map((loss, i) => {
     if (!loss) return null;
@@ -42,8 +56,7 @@ export function computeLoss(
 /** Feeds one batch's loss values and predictions into the trackers and metrics. */
 function track(
   state: CompiledState,
-  total: Tensor,
-  perOutput: readonly (Tensor | null)[],
+  { total, perOutput, terms }: BatchLoss,
   ys: readonly Tensor[],
   preds: readonly Tensor[],
   sampleWeight: Tensor | null,
@@ -54,6 +67,11 @@ function track(
     const l = perOutput[i];
     if (l) t.update(l.item(), n);
   });
+  for (const [name, value] of Object.entries(terms ?? {})) {
+    let tracker = state.termTrackers.get(name);
+    if (!tracker) state.termTrackers.set(name, (tracker = new RunningMean()));
+    tracker.update(value.item(), n);
+  }
   noGrad(() => {
     for (const m of state.metrics ?? []) {
       m.metric.updateState(ys[m.output]!, preds[m.output]!, sampleWeight ?? undefined);
@@ -70,13 +88,13 @@ export function trainStep(
   sampleWeight: Tensor | null,
 ): void {
   const preds = forward(model, xs, true);
-  const { total, perOutput } = computeLoss(model, state, ys, preds, sampleWeight);
+  const loss = model.computeLoss(xs, ys, preds, sampleWeight, true);
   const weights = model.trainableWeights;
-  if (total.requiresGrad && weights.length > 0) {
-    const grads = grad(total, weights);
+  if (loss.total.requiresGrad && weights.length > 0) {
+    const grads = grad(loss.total, weights);
     state.optimizer.applyGradients(grads.map((g, i) => [g, weights[i]!] as const));
   }
-  track(state, total, perOutput, ys, preds, sampleWeight);
+  track(state, loss, ys, preds, sampleWeight);
 }
 
 /** One evaluation step: forward (inference), loss and metrics, no gradients. */
@@ -89,8 +107,7 @@ export function testStep(
 ): void {
   noGrad(() => {
     const preds = forward(model, xs, false);
-    const { total, perOutput } = computeLoss(model, state, ys, preds, sampleWeight);
-    track(state, total, perOutput, ys, preds, sampleWeight);
+    track(state, model.computeLoss(xs, ys, preds, sampleWeight, false), ys, preds, sampleWeight);
   });
 }
 

@@ -1,6 +1,7 @@
 import { BinaryCrossentropy } from './binary-crossentropy.js';
 import { CategoricalCrossentropy } from './categorical-crossentropy.js';
 import { Huber } from './huber.js';
+import { KLDivergence } from './kl-divergence.js';
 import { Loss } from './loss.js';
 import { MeanAbsoluteError } from './mean-absolute-error.js';
 import { MeanSquaredError } from './mean-squared-error.js';
@@ -11,6 +12,9 @@ const LOSSES = new Map<string, () => Loss>([
   ['binary_crossentropy', () => new BinaryCrossentropy()],
   ['categorical_crossentropy', () => new CategoricalCrossentropy()],
   ['huber', () => new Huber()],
+  ['kl_divergence', () => new KLDivergence()],
+  ['kld', () => new KLDivergence()],
+  ['kullback_leibler_divergence', () => new KLDivergence()],
   ['mae', () => new MeanAbsoluteError()],
   ['mean_absolute_error', () => new MeanAbsoluteError()],
   ['mean_squared_error', () => new MeanSquaredError()],

@@ -133,7 +133,7 @@ describe('getLoss', () => {
       () => getLoss('categorical_crossentropyy'),
       (e: Error) =>
         e.message ===
-        "Unknown loss 'categorical_crossentropyy'. Known: binary_crossentropy, categorical_crossentropy, huber, mae, mean_absolute_error, mean_squared_error, mse, sparse_categorical_crossentropy",
+        "Unknown loss 'categorical_crossentropyy'. Known: binary_crossentropy, categorical_crossentropy, huber, kl_divergence, kld, kullback_leibler_divergence, mae, mean_absolute_error, mean_squared_error, mse, sparse_categorical_crossentropy",
     );
   });
 });
