@@ -26,7 +26,12 @@ export function absoluteRef(ref: BuildRef): BuildRef {
 }
 
 /** Imports the module and returns its build function, or explains what it found instead. */
-export async function loadBuild(ref: BuildRef): Promise<BuildFn> {
+export function loadBuild(ref: BuildRef): Promise<BuildFn> {
+  return loadFunction<BuildFn>(ref);
+}
+
+/** Imports a module and returns its exported function `ref.export` (default 'build'). */
+export async function loadFunction<F>(ref: BuildRef): Promise<F> {
   const { module, export: name = 'build' } = absoluteRef(ref);
   let mod: Record<string, unknown>;
   try {
@@ -41,5 +46,5 @@ export async function loadBuild(ref: BuildRef): Promise<BuildFn> {
     throw new TypeError(
       `Tuner: ${module} has no function export '${name}' (exports: ${Object.keys(mod).join(', ') || 'none'})`,
     );
-  return fn as BuildFn;
+  return fn as F;
 }

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { registerSummary } from './summary.js';
+import { registerTune } from './tune.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerSummary];
+export const COMMANDS: readonly RegisterCommand[] = [registerSummary, registerTune];
