@@ -35,4 +35,5 @@ export type { DType, TypedArray } from './tensor/dtype.js';
 export { type NestedArray, Tensor, Variable } from './tensor/tensor.js';
 export * as text from './text/index.js';
 export * as tracking from './tracking/index.js';
+export * as tune from './tune/index.js';
 export { toCategorical } from './utils/to-categorical.js';

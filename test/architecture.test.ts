@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['io'],
   ['compress'],
   ['tracking'],
+  ['tune'],
   ['dashboard'],
   ['cli'],
 ];

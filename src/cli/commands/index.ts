@@ -13,6 +13,7 @@ import { registerPrune } from './prune.js';
 import { registerRuns } from './runs.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
+import { registerTune } from './tune.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -27,4 +28,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRuns,
   registerDashboard,
   registerBench,
+  registerTune,
 ];

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { loadTuneConfig, runTuneConfig } from '../../tune/config.js';
+import { UsageError } from '../errors.js';
+
+interface TuneOptions {
+  maxTrials?: string;
+  maxTotalEpochs?: string;
+  workers?: string;
+  seed?: string;
+  algorithm?: string;
+  directory?: string;
+  projectName?: string;
+  overwrite?: boolean;
+}
+
+function positiveInt(flag: string, v: string | undefined, least = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < least)
+    throw new UsageError(`${flag} needs an integer >= ${least}, got '${v}'`);
+  return n;
+}
+
+/**
+ * `keel tune CONFIG [--max-trials N]`: runs the hyperparameter search a JSON config describes
+ * and ends with `Best <objective>: <x>` and the winning hyperparameters as JSON.
+ */
+export function registerTune(program: Command): void {
+  program
+    .command('tune')
+    .description(
+      'Search hyperparameters as a JSON config describes (build module, data, algorithm, budget).',
+    )
+    .argument('<config>', 'a tune config JSON file (see examples/configs/tune-mnist.json)')
+    .option('--max-trials <n>', 'stop after this many trials')
+    .option('--max-total-epochs <n>', 'the budget: epochs trained over all trials')
+    .option('--workers <n>', 'trials trained at once on worker processes (maxConcurrentTrials)')
+    .option('--seed <n>', 'the tuner seed')
+    .option('--algorithm <name>', 'random, hyperband, asha or bayesian')
+    .option(
+      '--directory <dir>',
+      'where the study database and checkpoints live (default ./keel-tuning)',
+    )
+    .option('--project-name <name>', 'the study name (resumes a study of that name)')
+    .option('--overwrite', 'start the study afresh instead of resuming it')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3',
+    )
+    .action(async (file: string, o: TuneOptions) => {
+      let config: ReturnType<typeof loadTuneConfig>;
+      try {
+        config = loadTuneConfig(file);
+      } catch (e) {
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+      const overrides = {
+        maxTrials: positiveInt('--max-trials', o.maxTrials),
+        maxTotalEpochs: positiveInt('--max-total-epochs', o.maxTotalEpochs),
+        maxConcurrentTrials: positiveInt('--workers', o.workers),
+        seed: positiveInt('--seed', o.seed, 0),
+        algorithm: o.algorithm as never,
+        directory: o.directory,
+        projectName: o.projectName,
+        overwrite: o.overwrite,
+      };
+      for (const [k, v] of Object.entries(overrides))
+        if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
+      if (o.algorithm && !['random', 'hyperband', 'asha', 'bayesian'].includes(o.algorithm))
+        throw new UsageError(
+          `--algorithm must be random, hyperband, asha or bayesian, got '${o.algorithm}'`,
+        );
+      const result = await runTuneConfig(config);
+      const counts: Record<string, number> = {};
+      for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
+      console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
+      for (const t of result.paretoFront)
+        console.log(
+          `Pareto front: trial ${t.number} ${JSON.stringify(t.values)} ${JSON.stringify(t.params)}`,
+        );
+      if (result.test) console.log(`Best model on the test data: ${JSON.stringify(result.test)}`);
+      if (!result.best)
+        throw new Error('tune: no trial completed, so there is no best configuration');
+      console.log(`Best ${result.objective}: ${result.bestValue}`);
+      console.log(JSON.stringify(result.bestParams));
+    });
+}

@@ -1,0 +1,149 @@
+/**
+ * Trains one trial: builds the model from its hyperparameters, continues its parent's weights
+ * for a promotion, fits epochs [initialEpoch, epochs) reporting each epoch's logs (the reply may
+ * stop it: pruning), and saves its weights. The same function runs in the search's process and
+ * in worker processes (worker.ts).
+ */
+import { Dataset } from '../data/dataset/dataset.js';
+import type { DataInput } from '../models/data-adapter.js';
+import type { Model } from '../models/model.js';
+import { Callback, type Logs } from '../nn/callbacks/callback.js';
+import { gather } from '../ops/gather.js';
+import { getRng, setSeed } from '../random/rng.js';
+import { Tensor } from '../tensor/tensor.js';
+import { HyperParameters, type Params } from './hyperparameters.js';
+
+/** `build(hp)`: returns a compiled model (may be async). */
+export type BuildFn = (hp: HyperParameters) => Model | Promise<Model>;
+
+/** fit's settings for every trial of a search. */
+export interface TrialFitArgs {
+  batchSize?: number;
+  validationData?: readonly [DataInput, DataInput];
+  validationSplit?: number;
+  shuffle?: boolean;
+  /** Train each epoch on this many samples drawn at random from x (a subsample per epoch). */
+  samplesPerEpoch?: number;
+  callbacks?: readonly Callback[];
+}
+
+export interface TrialJob {
+  number: number;
+  params: Params;
+  initialEpoch: number;
+  epochs: number;
+  /** Seeds the global generator before build, so weights and shuffles repeat. */
+  seed: number;
+  /** Weights to start from (the parent trial's), and where to save this trial's. */
+  parentCheckpoint?: string;
+  checkpoint?: string;
+}
+
+export interface TrialOutcome {
+  /** The model's parameter count. */
+  params: number;
+  /** Whether the epoch callback stopped it early. */
+  stopped: boolean;
+  /** The last epoch's logs. */
+  logs: Logs;
+}
+
+/** Asked after every epoch; resolves to true to stop the trial there. */
+export type EpochHook = (step: number, logs: Logs) => boolean | Promise<boolean>;
+
+class EpochReporter extends Callback {
+  stopped = false;
+  last: Logs = {};
+  constructor(private readonly hook: EpochHook) {
+    super();
+  }
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    this.last = { ...logs };
+    if (await this.hook(epoch, { ...logs })) {
+      this.stopped = true;
+      this.model!.stopTraining = true;
+    }
+  }
+}
+
+/** The number of weights of a model (Keras's count_params). */
+export function countParams(model: Model): number {
+  return model.weights.reduce((s, w) => s + w.size, 0);
+}
+
+/** Builds a model with fixed hyperparameters and checks that build returned a compiled model. */
+export async function buildModel(build: BuildFn, hp: HyperParameters): Promise<Model> {
+  let model: Model;
+  try {
+    model = await build(hp);
+  } catch (e) {
+    if (e instanceof RangeError && e.message.startsWith('HyperParameters')) throw e;
+    throw new Error(`build(hp) threw: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!model || typeof (model as Model).fit !== 'function')
+    throw new TypeError(`Tuner: build(hp) must return a Keel model, got ${typeof model}`);
+  if (!model.compiled)
+    throw new Error('Tuner: build(hp) must return a compiled model (call model.compile)');
+  return model;
+}
+
+/** Batches of `samples` rows drawn without replacement from (x, y) each epoch, endlessly. */
+function subsampled(
+  x: Tensor,
+  y: Tensor,
+  samples: number,
+  batchSize: number,
+): Dataset<[Tensor, Tensor]> {
+  const n = x.shape[0]!;
+  if (!Number.isInteger(samples) || samples < 1 || samples > n)
+    throw new RangeError(
+      `Tuner: samplesPerEpoch must be an integer in [1, ${n}] (the training samples), got ${samples}`,
+    );
+  return Dataset.fromGenerator(function* () {
+    for (;;) {
+      const order = getRng().permutation(n).subarray(0, samples);
+      for (let i = 0; i < samples; i += batchSize) {
+        const idx = order.subarray(i, Math.min(samples, i + batchSize));
+        yield [gather(x, idx), gather(y, idx)] as [Tensor, Tensor];
+      }
+    }
+  });
+}
+
+/** Runs one trial to the end (or until `onEpoch` stops it). */
+export async function runTrial(
+  build: BuildFn,
+  job: TrialJob,
+  x: DataInput,
+  y: DataInput,
+  fit: TrialFitArgs,
+  onEpoch: EpochHook,
+): Promise<TrialOutcome> {
+  setSeed(job.seed);
+  const model = await buildModel(build, new HyperParameters(job.params));
+  if (job.parentCheckpoint) model.loadWeights(job.parentCheckpoint);
+  const reporter = new EpochReporter(onEpoch);
+  const callbacks = [...(fit.callbacks ?? []), reporter];
+  const batchSize = fit.batchSize ?? 32;
+  const common = { epochs: job.epochs, initialEpoch: job.initialEpoch, callbacks, verbose: 0 };
+  if (fit.samplesPerEpoch !== undefined) {
+    if (!(x instanceof Tensor) || !(y instanceof Tensor))
+      throw new TypeError('Tuner: samplesPerEpoch needs x and y as single tensors');
+    if (!fit.validationData) throw new Error('Tuner: samplesPerEpoch needs validationData');
+    await model.fit(subsampled(x, y, fit.samplesPerEpoch, batchSize), {
+      ...common,
+      stepsPerEpoch: Math.ceil(fit.samplesPerEpoch / batchSize),
+      validationData: fit.validationData,
+    });
+  } else {
+    await model.fit(x, y, {
+      ...common,
+      batchSize,
+      shuffle: fit.shuffle,
+      validationData: fit.validationData,
+      validationSplit: fit.validationSplit,
+    });
+  }
+  if (job.checkpoint) model.saveWeights(job.checkpoint);
+  return { params: countParams(model), stopped: reporter.stopped, logs: reporter.last };
+}

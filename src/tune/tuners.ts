@@ -1,0 +1,44 @@
+/**
+ * The tuners by algorithm, KerasTuner's names and options:
+ * `new Hyperband({ build, objective: 'val_accuracy', maxEpochs: 9, factor: 3 })`,
+ * `new BayesianOptimization({ build, objective: 'val_loss', maxTrials: 20 })`,
+ * `new RandomSearch({...})`, `new ASHA({ maxEpochs: 27, minEpochs: 1 })`.
+ */
+import { AshaAlgorithm, type AshaOptions } from './algorithms/asha.js';
+import { BayesianAlgorithm, type BayesianOptions } from './algorithms/bayesian.js';
+import { HyperbandAlgorithm, type HyperbandOptions } from './algorithms/hyperband.js';
+import { RandomSearchAlgorithm } from './algorithms/random.js';
+import { Tuner, type TunerOptions } from './tuner.js';
+
+export class RandomSearch extends Tuner {
+  constructor(options: TunerOptions) {
+    super(options, new RandomSearchAlgorithm());
+  }
+}
+
+export class Hyperband extends Tuner {
+  constructor(options: TunerOptions & HyperbandOptions) {
+    super(options, new HyperbandAlgorithm(options));
+  }
+}
+
+export class ASHA extends Tuner {
+  constructor(options: TunerOptions & AshaOptions) {
+    super(options, new AshaAlgorithm(options));
+  }
+}
+
+export class BayesianOptimization extends Tuner {
+  constructor(options: TunerOptions & BayesianOptions) {
+    super(options, new BayesianAlgorithm(options));
+  }
+}
+
+/** The tuner classes by algorithm name (configs and the CLI choose by name). */
+export const TUNERS = {
+  random: RandomSearch,
+  hyperband: Hyperband,
+  asha: ASHA,
+  bayesian: BayesianOptimization,
+} as const;
+export type AlgorithmName = keyof typeof TUNERS;

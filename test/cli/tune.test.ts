@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-cli-tune-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const keel = join(process.cwd(), 'bin', 'keel.mjs');
+const config = join(process.cwd(), 'test', 'tune', 'fixtures', 'tiny-tune.json');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [keel, 'tune', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KEEL_NUM_THREADS: '1' },
+  });
+
+describe('keel tune', () => {
+  it('runs a config and ends with the best value and the winning hyperparameters as JSON', () => {
+    const r = run(config, '--max-trials', '2', '--directory', dir);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    const best = /^Best val_accuracy: ([0-9.]+)$/.exec(lines.at(-2)!);
+    assert.ok(best, r.stdout);
+    const params = JSON.parse(lines.at(-1)!);
+    assert.deepEqual(Object.keys(params), ['units', 'learningRate']);
+    assert.match(r.stdout, /Trial 1 complete/);
+    // the study is stored: a second run with a larger budget resumes it (trials 0 and 1 are not run again)
+    const again = run(config, '--max-trials', '3', '--directory', dir);
+    assert.equal(again.status, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /Trial [01] /);
+    assert.match(again.stdout, /Trial 2 complete/);
+  });
+
+  it('exits 2 naming the problem for a bad config or option', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ build: 'x.ts', data: 'x.ts', objective: 'val_accuracy', maxTrails: 3 }),
+    );
+    const r = run(bad);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown key\(s\) maxTrails/);
+    const o = run(config, '--max-trials', '0');
+    assert.equal(o.status, 2);
+    assert.match(o.stderr, /--max-trials needs an integer >= 1, got '0'/);
+  });
+});
