@@ -5,6 +5,8 @@
 // pair sums (255*127*2 > 32767), and widening to int16 first keeps every product exact.
 // All sums wrap modulo 2^32, so any summation order gives the reference's bits.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #if defined(KEEL_QUANT_VNNI) || defined(KEEL_QUANT_MADD16)
@@ -135,6 +137,35 @@ static void micro(int64_t kp, const void* xp, const void* wp, int32_t* tile) {
 }
 #endif
 
+// The requantize epilogue (QuantIsa::requant); the scalar steps are the reference's.
+static void requant(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
+                    float hi, int32_t yz, bool y_signed, uint8_t* y) {
+  int j = 0;
+#if defined(KEEL_QUANT_VNNI) || defined(KEEL_QUANT_MADD16)
+  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  const __m256i vz = _mm256_set1_epi32(yz);
+  for (; j + 8 <= n; j += 8) {
+    const __m256i v =
+        _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(raw + j)),
+                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(corr + j)));
+    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(v), _mm256_loadu_ps(scale + j));
+    f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
+    // cvtps2dq rounds half to even (the default MXCSR mode); the sum fits int16 and a byte.
+    const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(f), vz);
+    const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    const __m128i b8 = y_signed ? _mm_packs_epi16(w16, w16) : _mm_packus_epi16(w16, w16);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(y + j), b8);
+  }
+#endif
+  for (; j < n; j++) {
+    const int32_t v =
+        static_cast<int32_t>(static_cast<uint32_t>(raw[j]) + static_cast<uint32_t>(corr[j]));
+    const float s = static_cast<float>(v) * scale[j];
+    const float c = std::min(std::max(s, lo), hi);
+    y[j] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + yz);
+  }
+}
+
 }  // namespace quant
 }  // namespace KEEL_ISA
 }  // namespace keel
@@ -143,4 +174,4 @@ static void micro(int64_t kp, const void* xp, const void* wp, int32_t* tile) {
 #define KEEL_QUANT_TABLE(ns)                                                          \
   {ns::quant::QMR, ns::quant::QNR, ns::quant::QKG,                                   \
    static_cast<int>(sizeof(ns::quant::XElem)), ns::quant::pack_x, ns::quant::pack_w, \
-   ns::quant::micro}
+   ns::quant::micro, ns::quant::requant}

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../conv/window.h"
+
 namespace keel {
 
 /**
@@ -24,15 +26,21 @@ struct QuantIsa {
   void (*pack_w)(const int8_t* w, int64_t ldw, int cols, int64_t K, void* dst);
   // tile[mr x nr] = x panel @ w panel over kp packed steps, int32 wrapping.
   void (*micro)(int64_t kp, const void* xp, const void* wp, int32_t* tile);
+  // y[j] = clamp(nearbyint(clamp(f32(f32(raw[j] + corr[j]) * scale[j]), lo, hi)) + y_zero) for
+  // j < n, as bytes (int8 when y_signed): the requantize epilogue of QuantizedMatMulAttrs.
+  void (*requant)(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
+                  float hi, int32_t y_zero, bool y_signed, uint8_t* y);
 };
 
 /** The arguments of qgemm; see the TypeScript contract (QuantizedMatMulAttrs) for the formula. */
 struct QGemmArgs {
   int64_t M, N, K;
-  const uint8_t* x;  // [M, K], uint8, or int8 bytes when x_signed
+  const uint8_t* x;  // [M, K], uint8, or int8 bytes when x_signed; or the image when conv is set
+  const Conv2DGeom* conv;  // when set, row i of x is the im2col row of output pixel i
   bool x_signed;
   int32_t x_zero;     // in x's own range
   const int8_t* w;    // [K, N]
+  const uint8_t* wpacked;  // w packed by qpack_weights for the active ISA, or null
   const int32_t* bias;  // [N] or null
   bool raw;           // write the accumulators into y32, else requantize into y8 (or yf)
   int32_t* y32;       // [M, N] when raw
@@ -48,6 +56,21 @@ struct QGemmArgs {
 
 /** y = the quantized product of a on the active ISA, on up to num_threads() threads. */
 void qgemm(const QGemmArgs& a);
+
+/**
+ * Weights packed once (for a layer's every call): a header (magic, mr, nr, kg, elem, K, N), the
+ * column sums [N] and the nr-column panels of the active ISA. qpacked_bytes gives the size;
+ * qpacked_fits says whether a buffer was packed for this ISA and shape (else qgemm packs again).
+ */
+int64_t qpacked_bytes(int64_t K, int64_t N);
+void qpack_weights(const int8_t* w, int64_t K, int64_t N, uint8_t* dst);
+bool qpacked_fits(const uint8_t* p, int64_t bytes, int64_t K, int64_t N);
+
+/** q = clamp(nearbyint(f32(x / scale)), -zero, 255 - zero) + zero (NaN to 0): QuantizeLinearAttrs. */
+void quantize_linear(const float* x, int64_t n, float scale, int32_t zero, uint8_t* q);
+
+/** Max pooling of uint8 NHWC data (the windows of max_pool2d; padding never wins). */
+void max_pool2d_u8(const uint8_t* x, uint8_t* y, const Pool2DGeom& a);
 
 /**
  * Per-tensor dynamic quantization of x[0, n) to uint8 (QuantizeUint8Attrs): params = [scale,

@@ -303,6 +303,34 @@ export interface QuantizeUint8Attrs {
   size: number;
 }
 
+/**
+ * The quantized 2-D convolution (issue 12, static int8): x [batch, inH, inW, inC] uint8 or int8
+ * with one zero point, filter [filterH, filterW, inC, outC] int8, bias int32 [outC] when
+ * inputs[2] is given, NHWC output. It is exactly quantizedMatMul (QuantizedMatMulAttrs: the
+ * same accumulators, requantization, dequantization and relu) applied to the im2col rows of x
+ * (one row per output pixel, filter order (fh, fw, inC)) with M = batch·outH·outW,
+ * K = filterH·filterW·inC, N = outC, where a tap that falls in the padding reads xZeroPoint
+ * (a real 0), and the filter viewed as [K, N].
+ */
+export interface QuantizedConv2DAttrs extends Conv2DAttrs {
+  xZeroPoint: number;
+  outputScale: Float32Array | null;
+  outputZeroPoint: number;
+  relu: boolean;
+}
+
+/**
+ * Static per-tensor quantization of x (float32, n elements) to q (uint8, n) with a given scale
+ * and zero point (calibrated ahead of time), the second pass of QuantizeUint8Attrs's rule:
+ *   v = f32(x / scale); q = roundHalfEven(clamp(v, -zeroPoint, 255 - zeroPoint)) + zeroPoint
+ * where clamp sends NaN to the lower bound (q = 0).
+ */
+export interface QuantizeLinearAttrs {
+  size: number;
+  scale: number;
+  zeroPoint: number;
+}
+
 /** x viewed as [rows, features]; normalization runs over each row. */
 export interface LayerNormAttrs {
   rows: number;
@@ -457,6 +485,12 @@ export interface KernelSpecs {
   biasActivation: Spec<readonly [x: T, ...bias: T[]], readonly [y: T], BiasActivationAttrs>;
   quantizedMatMul: Spec<readonly [x: T, w: T, ...bias: T[]], readonly [y: T], QuantizedMatMulAttrs>;
   quantizeUint8: Spec<readonly [x: T], readonly [q: T, params: T], QuantizeUint8Attrs>;
+  quantizeLinear: Spec<readonly [x: T], readonly [q: T], QuantizeLinearAttrs>;
+  quantizedConv2d: Spec<
+    readonly [x: T, filter: T, ...bias: T[]],
+    readonly [y: T],
+    QuantizedConv2DAttrs
+  >;
   activationGrad: Spec<readonly [dy: T, y: T], readonly [dz: T], BiasActivationAttrs>;
   // Softmax and losses
   softmax: Unary<SoftmaxAttrs>;

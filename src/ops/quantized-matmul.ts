@@ -1,33 +1,22 @@
 import { recordNonDifferentiable } from '../autograd/tape.js';
 import { runKernel } from '../backends/index.js';
-import type { QuantizedMatMulAttrs, QuantizeUint8Attrs } from '../backends/kernels.js';
+import type {
+  QuantizedMatMulAttrs,
+  QuantizeLinearAttrs,
+  QuantizeUint8Attrs,
+} from '../backends/kernels.js';
 import { checkDType } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import {
+  checkInt,
+  type QuantizedOutputOptions,
+  quantizedOutput,
+} from './internal/quantized-output.js';
 
-export interface QuantizedMatMulOptions {
-  /** x's zero point, in x's range (default 0). */
-  xZeroPoint?: number;
-  /** int32 [N], added to the accumulators (in the accumulators' scale, xScale · wScale[j]);
-   * float32 [N] for a float32 output, added after the scaling. */
-  bias?: Tensor;
-  /** Requantization scales (xScale · wScale[j] / yScale), or for a float32 output the
-   * dequantization scales (xScale · wScale[j]): one, or one per output column. */
-  outputScale?: number | ArrayLike<number>;
-  outputZeroPoint?: number;
-  /** 'int32' (the accumulators; the default without outputScale), 'uint8' (the default with
-   * it), 'int8', or 'float32' (dequantized: act(f32(acc) · scale[j] + bias[j])). */
-  outputDtype?: 'int32' | 'uint8' | 'int8' | 'float32';
-  activation?: 'linear' | 'relu';
-}
+export interface QuantizedMatMulOptions extends QuantizedOutputOptions {}
 
 const op = 'quantizedMatMul';
-const range = (dtype: string): [number, number] => (dtype === 'int8' ? [-128, 127] : [0, 255]);
-
-function checkInt(name: string, v: number, [lo, hi]: [number, number]): void {
-  if (!Number.isInteger(v) || v < lo || v > hi)
-    throw new RangeError(`${op}: ${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-}
 
 /**
  * Integer matrix product: x [..., K] (uint8 or int8) @ w [K, N] (int8, symmetric per channel)
@@ -51,52 +40,12 @@ export function quantizedMatMul(
     );
   const K = w.shape[0]!;
   const N = w.shape[1]!;
-  const rows = sizeOf(x.shape.slice(0, -1));
-  const { bias, outputScale, activation = 'linear' } = options;
-  const xZeroPoint = options.xZeroPoint ?? 0;
-  const outputZeroPoint = options.outputZeroPoint ?? 0;
-  const outputDtype = options.outputDtype ?? (outputScale === undefined ? 'int32' : 'uint8');
-  checkInt('xZeroPoint', xZeroPoint, range(x.dtype));
-  if (bias) {
-    checkDType(op, 'bias', bias.dtype, [outputDtype === 'float32' ? 'float32' : 'int32']);
-    if (bias.rank !== 1 || bias.shape[0] !== N)
-      throw new RangeError(
-        `${op}: expected bias [${N}] for w [${K}, ${N}], got ${formatShape(bias.shape)}`,
-      );
-  }
-  if (activation !== 'linear' && activation !== 'relu')
-    throw new TypeError(`${op}: activation must be 'linear' or 'relu', got '${activation}'`);
-  let scale: Float32Array | null = null;
-  if (outputDtype === 'int32') {
-    if (outputScale !== undefined || activation !== 'linear' || outputZeroPoint !== 0)
-      throw new TypeError(
-        `${op}: the int32 output holds the accumulators; outputScale, outputZeroPoint and activation need outputDtype 'uint8' or 'int8'`,
-      );
-  } else {
-    checkDType(op, 'outputDtype', outputDtype, ['uint8', 'int8', 'float32']);
-    if (outputScale === undefined)
-      throw new TypeError(`${op}: outputDtype '${outputDtype}' needs outputScale`);
-    scale = Float32Array.from(typeof outputScale === 'number' ? [outputScale] : outputScale);
-    if (scale.length !== 1 && scale.length !== N)
-      throw new RangeError(`${op}: outputScale has ${scale.length} values; expected 1 or ${N}`);
-    for (const s of scale)
-      if (!(Number.isFinite(s) && s > 0))
-        throw new RangeError(`${op}: outputScale values must be finite and positive, got ${s}`);
-    if (outputDtype === 'float32') checkInt('outputZeroPoint', outputZeroPoint, [0, 0]);
-    else checkInt('outputZeroPoint', outputZeroPoint, range(outputDtype));
-  }
-  const y = emptyTensor([...x.shape.slice(0, -1), N], outputDtype);
-  const attrs: QuantizedMatMulAttrs = {
-    M: rows,
-    K,
-    N,
-    xZeroPoint,
-    outputScale: scale,
-    outputZeroPoint,
-    relu: activation === 'relu',
-  };
-  runKernel(op, bias ? [x, w, bias] : [x, w], [y], attrs);
-  return recordNonDifferentiable(op, bias ? [x, w, bias] : [x, w], y);
+  const out = quantizedOutput(op, x.dtype, N, options);
+  const y = emptyTensor([...x.shape.slice(0, -1), N], out.dtype);
+  const attrs: QuantizedMatMulAttrs = { M: sizeOf(x.shape.slice(0, -1)), K, N, ...out.attrs };
+  const inputs: [Tensor, Tensor, ...Tensor[]] = options.bias ? [x, w, options.bias] : [x, w];
+  runKernel(op, inputs, [y], attrs);
+  return recordNonDifferentiable(op, inputs, y);
 }
 
 /** A tensor quantized to uint8 with one scale and zero point: x ≈ scale · (q - zeroPoint). */
@@ -127,4 +76,26 @@ export function quantizeUint8(x: Tensor, label = 'quantizeUint8'): QuantizedActi
       `${label}: the input holds NaN or infinite values; it cannot be quantized`,
     );
   return { q: recordNonDifferentiable('quantizeUint8', [x], q), scale, zeroPoint };
+}
+
+/**
+ * Static quantization of x (float32) to uint8 with a calibrated scale and zero point:
+ * q = clamp(roundHalfEven(f32(x / scale)) + zeroPoint, 0, 255), NaN to 0 (QuantizeLinearAttrs).
+ * `label` names the caller in errors. Not differentiable.
+ * `quantizeLinear(x, 0.0039, 0)`
+ */
+export function quantizeLinear(
+  x: Tensor,
+  scale: number,
+  zeroPoint: number,
+  label = 'quantizeLinear',
+): Tensor {
+  checkDType(label, 'x', x.dtype, ['float32']);
+  if (!(Number.isFinite(scale) && scale > 0))
+    throw new RangeError(`${label}: scale must be finite and positive, got ${scale}`);
+  checkInt(label, 'zeroPoint', zeroPoint, [0, 255]);
+  const q = emptyTensor(x.shape, 'uint8');
+  const attrs: QuantizeLinearAttrs = { size: x.size, scale: Math.fround(scale), zeroPoint };
+  runKernel('quantizeLinear', [x], [q], attrs);
+  return recordNonDifferentiable('quantizeLinear', [x], q);
 }

@@ -107,8 +107,8 @@ describe('quantize (dynamic)', () => {
       /quantize: model '.*' has no layer named 'fc9'/,
     );
     assert.throws(
-      () => quantize(lenet(), { mode: 'static' as 'dynamic' }),
-      /quantize: mode must be 'dynamic'/,
+      () => quantize(lenet(), { mode: 'int4' as 'dynamic' }),
+      /quantize: mode must be 'dynamic' or 'static', got "int4"/,
     );
   });
 

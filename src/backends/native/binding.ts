@@ -140,6 +140,8 @@ export const ATTR_LAYOUTS: Readonly<Record<string, readonly string[]>> = {
   conv2d: CONV2D_FIELDS,
   pool2d: POOL2D_FIELDS,
   rnn: RNN_FIELDS,
+  qconv2d: CONV2D_FIELDS,
+  qpool2d: POOL2D_FIELDS,
 };
 
 /**

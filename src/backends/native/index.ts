@@ -12,7 +12,11 @@ import { registerLayerNorm } from './kernels/layer-norm.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
-import { registerQuantizedMatMul, registerQuantizeUint8 } from './kernels/quantized-matmul.js';
+import {
+  registerQuantizedMatMul,
+  registerQuantizeLinear,
+  registerQuantizeUint8,
+} from './kernels/quantized-matmul.js';
 import { registerReduce } from './kernels/reduce.js';
 import { registerRnn } from './kernels/rnn.js';
 import { registerShape } from './kernels/shape.js';
@@ -81,6 +85,7 @@ if (native) {
   registerSoftmax(native);
   registerQuantizedMatMul(native);
   registerQuantizeUint8(native);
+  registerQuantizeLinear(native);
   registerAttention(native);
   registerLayerNorm(native);
   registerGelu(native);

@@ -3,27 +3,44 @@ import { Model } from '../../models/model.js';
 import { Sequential } from '../../models/sequential.js';
 import type { Layer } from '../../nn/engine/layer.js';
 import type { SerializedObject } from '../../nn/engine/serialization.js';
+import { Conv2D } from '../../nn/layers/conv2d.js';
 import { Dense } from '../../nn/layers/dense.js';
+import type { StaticQuantArgs } from '../../nn/layers/internal/quantized.js';
+import { QuantizedConv2D } from '../../nn/layers/quantized-conv2d.js';
 import { QuantizedDense } from '../../nn/layers/quantized-dense.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { allLayers } from '../all-layers.js';
+import type { CalibrationMethod } from './calibration.js';
+import { staticPlan, staticQuantizable } from './static-plan.js';
 
 export interface QuantizeOptions {
-  /** 'dynamic': activation ranges per batch (the only mode so far; 'static' needs calibration). */
-  mode: 'dynamic';
-  /** Quantize only these layers (default: every Dense, nested models' included). */
+  /** 'dynamic': activation ranges per batch (Dense). 'static': ranges calibrated once on
+   * `calibrationData` (Conv2D and Dense of a Sequential model; uint8 flows between them). */
+  mode: 'dynamic' | 'static';
+  /** Quantize only these layers (default: every Dense, and in static mode every Conv2D). */
   layers?: readonly string[];
+  /** Static mode: model inputs [n, ...inputShape] (float32) on which the ranges are measured. */
+  calibrationData?: Tensor;
+  /** Static mode: how a range is chosen from the calibration activations (default 'minmax'). */
+  calibration?: CalibrationMethod;
+  /** Static mode, 'percentile' calibration: the percentile kept (default 99.99). */
+  percentile?: number;
 }
 
 const OP = 'quantize';
 const className = (l: Layer) => (l.constructor as typeof Layer).className;
 const isModel = (l: Layer): l is Model => l instanceof Model;
 
-/** The Dense layers to quantize: all of them, or the named ones (each must exist and be a Dense). */
-function chooseLayers(model: Model, names: readonly string[] | undefined): Set<string> {
+/** The layers to quantize: all the supported ones, or the named ones (each must be supported). */
+function chooseLayers(
+  model: Model,
+  names: readonly string[] | undefined,
+  mode: 'dynamic' | 'static',
+): Set<string> {
   const layers = allLayers(model);
-  if (names === undefined)
-    return new Set(layers.filter((l) => l instanceof Dense).map((l) => l.name));
+  const supported = mode === 'static' ? staticQuantizable : (l: Layer) => l instanceof Dense;
+  if (names === undefined) return new Set(layers.filter(supported).map((l) => l.name));
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
     throw new TypeError(
       `${OP}: layers must be a list of layer names, got ${JSON.stringify(names)}`,
@@ -34,36 +51,56 @@ function chooseLayers(model: Model, names: readonly string[] | undefined): Set<s
       throw new Error(
         `${OP}: model '${model.name}' has no layer named '${name}'; layers are ${layers.map((l) => `'${l.name}'`).join(', ')}`,
       );
-    if (!(layer instanceof Dense))
+    if (!supported(layer))
       throw new Error(
-        `${OP}: layer '${name}' (${className(layer)}) cannot be quantized; dynamic quantization supports Dense only`,
+        `${OP}: layer '${name}' (${className(layer)}) cannot be quantized; ${mode === 'static' ? 'static quantization supports Conv2D and Dense' : 'dynamic quantization supports Dense only'}`,
       );
   }
   return new Set(names);
 }
 
-/** The architecture with each chosen Dense entry (reached through models' layer lists) swapped. */
-function rewrite(obj: SerializedObject, chosen: Set<string>): SerializedObject {
+/**
+ * The architecture with each chosen Dense or Conv2D entry (reached through models' layer lists)
+ * swapped for its integer layer, with its static ranges when `plan` has them.
+ */
+function rewrite(
+  obj: SerializedObject,
+  chosen: Set<string>,
+  plan: Map<string, StaticQuantArgs>,
+): SerializedObject {
   const config = obj.config;
-  if (obj.className === 'Dense' && chosen.has(config['name'] as string)) {
-    const { units, name, activation, useBias, dtype } = config;
+  const name = config['name'] as string;
+  if (obj.className === 'Dense' && chosen.has(name)) {
+    const { units, activation, useBias, dtype } = config;
     return {
       ...obj,
       className: QuantizedDense.className,
-      config: { units, name, activation, useBias, dtype },
+      config: { units, name, activation, useBias, dtype, ...plan.get(name) },
+    };
+  }
+  if (obj.className === 'Conv2D' && chosen.has(name)) {
+    const { kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, ...rest } =
+      config;
+    return {
+      ...obj,
+      className: QuantizedConv2D.className,
+      config: { ...rest, ...plan.get(name) },
     };
   }
   const layers = config['layers'];
   if (!Array.isArray(layers)) return obj;
   return {
     ...obj,
-    config: { ...config, layers: layers.map((l: SerializedObject) => rewrite(l, chosen)) },
+    config: { ...config, layers: layers.map((l: SerializedObject) => rewrite(l, chosen, plan)) },
   };
 }
 
 /** Copies the weights of `from` into its rebuilt copy `to`, quantizing where `to` is int8. */
 function copyWeights(from: Layer, to: Layer): void {
-  if (to instanceof QuantizedDense && from instanceof Dense) {
+  if (
+    (to instanceof QuantizedDense && from instanceof Dense) ||
+    (to instanceof QuantizedConv2D && from instanceof Conv2D)
+  ) {
     to.setFromFloat(from.kernel!, from.bias);
     return;
   }
@@ -83,27 +120,45 @@ function copyWeights(from: Layer, to: Layer): void {
 }
 
 /**
- * Post-training dynamic quantization (issue 12): a new model in which every Dense (or those in
- * `layers`) is a `QuantizedDense` — int8 kernel symmetric per output channel, uint8 activations
- * ranged per batch, int32 accumulation, float32 bias and activation. Other layers stay float
- * (`quantizationReport` lists them and why). The original model is not changed. Inference only.
- * `const q = quantize(model, { mode: 'dynamic' }); q.predict(x)`
+ * Post-training quantization (issue 12): a new model whose chosen layers run integer kernels —
+ * int8 kernels symmetric per output channel, uint8 activations, int32 accumulation.
+ * 'dynamic': every Dense (or those in `layers`) becomes a `QuantizedDense` whose input is ranged
+ * per batch and whose output is dequantized. 'static': the ranges are calibrated once on
+ * `calibrationData` (`calibration`: 'minmax', 'percentile' or 'entropy'); every Conv2D and
+ * Dense of a Sequential model (or those in `layers`) becomes a `QuantizedConv2D` or
+ * `QuantizedDense` that requantizes to uint8 (bias and relu fused) when the next computing
+ * layer is integer too, so a Conv2D/MaxPooling2D/Flatten/Dense chain runs on integers end to end
+ * (max pooling on uint8 is exact). Other layers stay float (`quantizationReport` lists them and
+ * why). The original model is not changed. Inference only.
+ * `const q = quantize(model, { mode: 'static', calibrationData: xTrain.slice(0, 512) }); q.predict(x)`
  */
 export function quantize(model: Model, options: QuantizeOptions): Model {
   if (!(model instanceof Model))
     throw new TypeError(`${OP}: expected a Model, got ${String(model)}`);
-  if (options?.mode !== 'dynamic')
-    throw new RangeError(
-      `${OP}: mode must be 'dynamic' (static calibration comes next), got ${JSON.stringify(options?.mode)}`,
-    );
+  const mode = options?.mode;
+  if (mode !== 'dynamic' && mode !== 'static')
+    throw new RangeError(`${OP}: mode must be 'dynamic' or 'static', got ${JSON.stringify(mode)}`);
   if (!model.built || (!model.graph && !(model instanceof Sequential)))
     throw new Error(
       model.built
         ? `${OP}: model '${model.name}' is subclassed; only Sequential and functional models can be quantized`
         : `${OP}: model '${model.name}' is not built; give it an input shape or call it on data first`,
     );
-  const chosen = chooseLayers(model, options.layers);
-  const copy = noGrad(() => deserializeLayer(rewrite(serializeLayer(model), chosen))) as Model;
+  if (mode === 'static' && !(model instanceof Sequential))
+    throw new Error(
+      `${OP}: mode 'static' supports Sequential models; model '${model.name}' is functional (use mode 'dynamic')`,
+    );
+  const chosen = chooseLayers(model, options.layers, mode);
+  const plan =
+    mode === 'static'
+      ? staticPlan(model as Sequential, chosen, options.calibrationData, {
+          method: options.calibration ?? 'minmax',
+          percentile: options.percentile,
+        })
+      : new Map<string, StaticQuantArgs>();
+  const copy = noGrad(() =>
+    deserializeLayer(rewrite(serializeLayer(model), chosen, plan)),
+  ) as Model;
   if (!copy.built)
     throw new Error(`${OP}: model '${model.name}' could not be rebuilt from its config`);
   noGrad(() => copyWeights(model, copy));

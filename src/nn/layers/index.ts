@@ -29,6 +29,7 @@ export * from './multi-head-attention.js';
 export * from './multiply.js';
 export * from './permute.js';
 export * from './preprocessing/index.js';
+export * from './quantized-conv2d.js';
 export * from './quantized-dense.js';
 export * from './registry.js';
 export * from './reshape.js';

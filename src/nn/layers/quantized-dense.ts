@@ -1,6 +1,6 @@
 import { noGrad, recordNonDifferentiable } from '../../autograd/tape.js';
 import { roundHalfEven } from '../../backends/ts/kernels/quantized-matmul.js';
-import { quantizedMatMul, quantizeUint8 } from '../../ops/quantized-matmul.js';
+import { quantizedMatMul } from '../../ops/quantized-matmul.js';
 import { tensor } from '../../tensor/create.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import type { ActivationFn } from '../activations/activations.js';
@@ -10,9 +10,17 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { builtWeight, layerLabel, positiveInt, singleInput, singleShape } from './internal/args.js';
 import { resolveActivation } from './internal/config.js';
 import { fusedActivationOf } from './internal/fused-activation.js';
+import {
+  quantizedInput,
+  quantizedOutputOptions,
+  type StaticQuant,
+  type StaticQuantArgs,
+  staticQuant,
+  staticQuantConfig,
+} from './internal/quantized.js';
 import { registerLayer } from './registry.js';
 
-export interface QuantizedDenseArgs extends LayerArgs {
+export interface QuantizedDenseArgs extends LayerArgs, StaticQuantArgs {
   activation?: ActivationIdentifier;
   useBias?: boolean;
 }
@@ -33,15 +41,16 @@ export function uint8Params(lo: number, hi: number): { scale: number; zeroPoint:
 export { type QuantizedActivation, quantizeUint8 } from '../../ops/quantized-matmul.js';
 
 /**
- * Symmetric per-output-channel int8 quantization of a kernel [in, units]:
- * scale[j] = max_k |w[k, j]| / 127 (1 for an all-zero column), q = clamp(roundHalfEven(w / scale), ±127).
+ * Symmetric per-output-channel int8 quantization of a kernel [..., units] (Dense [in, units],
+ * Conv2D [kh, kw, in, units]): scale[j] = max |w[..., j]| / 127 (1 for an all-zero channel),
+ * q = clamp(roundHalfEven(w / scale), ±127).
  */
 export function quantizeKernelInt8(kernel: Tensor): { q: Int8Array; scales: Float32Array } {
-  const [fanIn, units] = kernel.shape as [number, number];
+  const units = kernel.shape.at(-1)!;
   const w = kernel.data as Float32Array;
   const scales = new Float32Array(units);
-  for (let k = 0; k < fanIn; k++)
-    for (let j = 0; j < units; j++) scales[j] = Math.max(scales[j]!, Math.abs(w[k * units + j]!));
+  for (let i = 0; i < w.length; i++)
+    scales[i % units] = Math.max(scales[i % units]!, Math.abs(w[i]!));
   for (let j = 0; j < units; j++) scales[j] = scales[j]! > 0 ? scales[j]! / 127 : 1;
   const q = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) {
@@ -51,11 +60,14 @@ export function quantizeKernelInt8(kernel: Tensor): { q: Int8Array; scales: Floa
 }
 
 /**
- * Dense with an int8 kernel for inference (post-training dynamic quantization, issue 12):
- * the input is quantized per batch to uint8 (`quantizeUint8`, one kernel), multiplied by the
- * int8 kernel [in, units] in int32 and dequantized in the same kernel (`ops.quantizedMatMul` with
- * a float32 output): y = act(acc · xScale · kernelScale[j] + bias) in float32, relu or linear in
- * the kernel, any other activation as its own op. Made by `compress.quantize`; not trainable, and differentiating it throws.
+ * Dense with an int8 kernel for inference (post-training quantization, issue 12): the input is
+ * uint8 — quantized per batch (dynamic, `quantizeUint8`), or with the calibrated inputScale and
+ * inputZeroPoint (static: a float input goes through `quantizeLinear`, a uint8 one from the
+ * layer before is used as it is) — multiplied by the int8 kernel [in, units] in int32, then in
+ * the same kernel (`ops.quantizedMatMul`) either requantized to uint8 with the calibrated
+ * outputScale (static, relu or linear) or dequantized: y = act(acc · xScale · kernelScale[j] +
+ * bias) in float32, relu or linear in the kernel, any other activation as its own op. Made by
+ * `compress.quantize`; not trainable, and differentiating it throws.
  * `new QuantizedDense(10, {activation: 'softmax'})`
  */
 export class QuantizedDense extends Layer {
@@ -69,12 +81,15 @@ export class QuantizedDense extends Layer {
   kernelScale: Variable | null = null;
   /** float32 [units]. */
   bias: Variable | null = null;
+  /** The calibrated input and output ranges (static mode). */
+  readonly quant: StaticQuant;
 
   constructor(units: number, args: QuantizedDenseArgs = {}) {
     super({ ...args, trainable: false });
     this.units = positiveInt('QuantizedDense', 'units', units);
     this.activation = resolveActivation('QuantizedDense', args.activation);
     this.useBias = args.useBias ?? true;
+    this.quant = staticQuant('QuantizedDense', args, fusedActivationOf(this.activation));
   }
 
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
@@ -103,29 +118,22 @@ export class QuantizedDense extends Layer {
     this.computeOutputShape(x.shape);
     const label = layerLabel(this);
     const fused = fusedActivationOf(this.activation);
-    // relu and linear run in the kernel's float32 epilogue; any other activation after it.
-    const inKernel = fused === 'relu' || fused === 'linear';
     const y = noGrad(() => {
-      const xq = quantizeUint8(x, label);
-      const z = quantizedMatMul(xq.q, builtWeight(this, this.kernel), {
-        xZeroPoint: xq.zeroPoint,
-        outputDtype: 'float32',
-        outputScale: this.outputScale(xq.scale),
-        bias: this.bias ?? undefined,
-        activation: fused === 'relu' ? 'relu' : 'linear',
-      });
-      return inKernel ? z : this.activation(z);
+      const xq = quantizedInput(label, x, this.quant);
+      const options = quantizedOutputOptions(
+        this.quant,
+        xq.scale,
+        xq.zeroPoint,
+        builtWeight(this, this.kernelScale).data as Float32Array,
+        (this.bias?.data as Float32Array | undefined) ?? null,
+        fused,
+      );
+      const z = quantizedMatMul(xq.q, builtWeight(this, this.kernel), options);
+      // relu and linear run in the kernel's epilogue; any other activation after it.
+      return fused === 'relu' || fused === 'linear' ? z : this.activation(z);
     });
     // Integer kernels have no gradient; say which layer stopped it.
     return recordNonDifferentiable(`${label} (int8, inference only)`, [x], y);
-  }
-
-  /** The dequantization scales xScale · kernelScale[j], rounded to float32. */
-  private outputScale(xScale: number): Float32Array {
-    const w = builtWeight(this, this.kernelScale).data as Float32Array;
-    const s = new Float32Array(w.length);
-    for (let j = 0; j < w.length; j++) s[j] = w[j]! * xScale;
-    return s;
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
@@ -146,6 +154,7 @@ export class QuantizedDense extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
+      ...staticQuantConfig(this.quant),
     };
   }
 

@@ -205,8 +205,18 @@ describe('native quantizedMatMul', () => {
   });
 
   itNative('rejects arrays of the wrong type or length and out-of-range parameters in C++', () => {
-    const n = native! as unknown as {
+    const raw = native! as unknown as {
       quantizedMatMul(...args: unknown[]): void;
+    };
+    // The cases below list (x, w, bias, y, M, K, N, xZeroPoint, scale, yZeroPoint, relu); the
+    // entry point takes (x, w, bias, y, xZeroPoint, scale, yZeroPoint, relu, packed, M, K, N).
+    const n = {
+      quantizedMatMul: (...a: unknown[]) =>
+        raw.quantizedMatMul(
+          ...(a.length === 11
+            ? [a[0], a[1], a[2], a[3], a[7], a[8], a[9], a[10], null, a[4], a[5], a[6]]
+            : a),
+        ),
     };
     const x = new Uint8Array(6);
     const w = new Int8Array(6);
@@ -249,7 +259,13 @@ describe('native quantizedMatMul', () => {
     bad8(8, new Float32Array([Number.POSITIVE_INFINITY]), /scale values must be finite/);
     bad8(9, 128, /yZeroPoint must be in \[-128, 127\]/);
     bad8(10, 1, /relu must be a boolean/);
-    assert.throws(() => n.quantizedMatMul(x, w), /expected 11 arguments/);
+    assert.throws(() => n.quantizedMatMul(x, w), /expected 12 arguments/);
+    assert.throws(
+      () => raw.quantizedMatMul(x, w, null, y, 0, null, 0, false, new Int8Array(4), 2, 3, 2),
+      /packed must be a Uint8Array or null/,
+    );
+    // A buffer packed for another shape is ignored (packed again for the call), not misread.
+    raw.quantizedMatMul(x, w, null, y, 0, null, 0, false, new Uint8Array(64), 2, 3, 2);
     const yf: unknown[] = [
       x,
       w,

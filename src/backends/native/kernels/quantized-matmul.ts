@@ -1,25 +1,31 @@
 import type { Tensor } from '../../../tensor/tensor.js';
+import { CONV2D_FIELDS, POOL2D_FIELDS, packAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import type { NativeBinding } from '../binding.js';
 import { counts } from '../check.js';
+
+type QGemmTail = [
+  x: Uint8Array | Int8Array,
+  w: Int8Array,
+  bias: Int32Array | Float32Array | null,
+  y: Int32Array | Uint8Array | Int8Array | Float32Array,
+  xZeroPoint: number,
+  scale: Float32Array | null,
+  yZeroPoint: number,
+  relu: boolean,
+  packed: Uint8Array | null,
+];
 
 /** native/quant/quant_napi.cc. */
 export interface QuantBinding {
   /** y Int32Array: the accumulators (scale null); y Uint8Array/Int8Array: requantized;
    * y Float32Array: dequantized (bias Float32Array). */
-  quantizedMatMul(
-    x: Uint8Array | Int8Array,
-    w: Int8Array,
-    bias: Int32Array | Float32Array | null,
-    y: Int32Array | Uint8Array | Int8Array | Float32Array,
-    M: number,
-    K: number,
-    N: number,
-    xZeroPoint: number,
-    scale: Float32Array | null,
-    yZeroPoint: number,
-    relu: boolean,
-  ): void;
+  quantizedMatMul(...args: [...QGemmTail, M: number, K: number, N: number]): void;
+  quantizedConv2d(...args: [...QGemmTail, attrs: Float64Array]): void;
+  quantizedPackedBytes(K: number, N: number): number;
+  quantizedPackWeights(w: Int8Array, K: number, N: number, packed: Uint8Array): void;
+  quantizeLinear(x: Float32Array, q: Uint8Array, n: number, scale: number, zero: number): void;
+  maxPool2dU8(x: Uint8Array, y: Uint8Array, attrs: Float64Array): void;
   /** params receives [scale, zeroPoint] (NaN, NaN for a non-finite x). */
   quantizeUint8(x: Float32Array, q: Uint8Array, params: Float32Array, n: number): void;
 }
@@ -49,45 +55,90 @@ function declared(x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor): bo
   return xOk && yOk && w.data instanceof Int8Array && biasOk;
 }
 
+// Weights packed once per weight array, kept while its bytes are unchanged (a layer's weights
+// are Variables whose storage assign() overwrites in place, so the bytes are compared each call:
+// a memcmp of K·N bytes instead of packing them again).
+const packs = new WeakMap<Int8Array, { copy: Buffer; packed: Uint8Array }>();
+
+function packedWeights(native: QuantBinding, w: Int8Array, K: number, N: number): Uint8Array {
+  const bytes = Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+  const hit = packs.get(w);
+  if (hit?.copy.equals(bytes) && hit.packed.length === native.quantizedPackedBytes(K, N))
+    return hit.packed;
+  const packed = new Uint8Array(native.quantizedPackedBytes(K, N));
+  native.quantizedPackWeights(w, K, N, packed);
+  packs.set(w, { copy: Buffer.from(bytes), packed });
+  return packed;
+}
+
+/** The common checks of the integer GEMM's operands; false: storage the C++ does not take. */
+function gemmArgs(
+  kernel: string,
+  native: QuantBinding,
+  inputs: readonly Tensor[],
+  y: Tensor,
+  a: {
+    xZeroPoint: number;
+    outputScale: Float32Array | null;
+    outputZeroPoint: number;
+    relu: boolean;
+  },
+  K: number,
+  N: number,
+): QGemmTail | null {
+  const [x, w, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
+  if (!declared(x, w, bias, y)) return null;
+  exact(w, K * N, 'w');
+  if (bias) exact(bias, N, 'bias');
+  const scale = a.outputScale;
+  if (
+    (scale === null) !== (y.dtype === 'int32') ||
+    (scale && scale.length !== 1 && scale.length !== N)
+  )
+    throw new RangeError(`${kernel} (native): outputScale does not fit the output ${y.dtype}`);
+  return [
+    x.data as Uint8Array | Int8Array,
+    w.data as Int8Array,
+    bias ? (bias.data as Int32Array | Float32Array) : null,
+    y.data as Int32Array | Uint8Array | Int8Array | Float32Array,
+    a.xZeroPoint,
+    scale,
+    a.outputZeroPoint,
+    a.relu,
+    packedWeights(native, w.data as Int8Array, K, N),
+  ];
+}
+
 /**
- * The native int8 GEMM (native/quant/) with its fused requantization; storage of other types
- * runs on the TypeScript kernel. Every length is checked against the attrs before crossing.
+ * The native int8 GEMM (native/quant/) with its fused requantization, on weights packed once;
+ * storage of other types runs on the TypeScript kernel. Every length is checked before crossing.
  */
 export function registerQuantizedMatMul(binding: NativeBinding): void {
   const native = binding as NativeBinding & QuantBinding;
   registerKernel(kernel, 'native', (inputs, outputs, a) => {
-    const [x, w, bias] = inputs;
     const y = outputs[0]!;
-    if (!declared(x, w, bias, y)) {
+    counts(kernel, a, ['M', 'K', 'N']);
+    const args = gemmArgs(kernel, native, inputs, y, a, a.K, a.N);
+    if (!args) {
       getKernel(kernel, REFERENCE_BACKEND)(inputs, outputs, a);
       return;
     }
-    counts(kernel, a, ['M', 'K', 'N']);
-    exact(x, a.M * a.K, 'x');
-    exact(w, a.K * a.N, 'w');
-    if (bias) exact(bias, a.N, 'bias');
+    exact(inputs[0], a.M * a.K, 'x');
     exact(y, a.M * a.N, 'y');
-    const scale = a.outputScale;
-    if (
-      (scale === null) !== (y.dtype === 'int32') ||
-      (scale && scale.length !== 1 && scale.length !== a.N)
-    )
-      throw new RangeError(
-        `${kernel} (native): outputScale does not fit the output ${y.dtype} [${a.M}, ${a.N}]`,
-      );
-    native.quantizedMatMul(
-      x.data as Uint8Array | Int8Array,
-      w.data as Int8Array,
-      bias ? (bias.data as Int32Array | Float32Array) : null,
-      y.data as Int32Array | Uint8Array | Int8Array | Float32Array,
-      a.M,
-      a.K,
-      a.N,
-      a.xZeroPoint,
-      scale,
-      a.outputZeroPoint,
-      a.relu,
-    );
+    native.quantizedMatMul(...args, a.M, a.K, a.N);
+  });
+  registerKernel('quantizedConv2d', 'native', (inputs, outputs, a) => {
+    const y = outputs[0]!;
+    counts('quantizedConv2d', a, CONV2D_FIELDS);
+    const K = a.filterH * a.filterW * a.inC;
+    const args = gemmArgs('quantizedConv2d', native, inputs, y, a, K, a.outC);
+    if (!args) {
+      getKernel('quantizedConv2d', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    exact(inputs[0], a.batch * a.inH * a.inW * a.inC, 'x');
+    exact(y, a.batch * a.outH * a.outW * a.outC, 'y');
+    native.quantizedConv2d(...args, packAttrs(a, CONV2D_FIELDS));
   });
 }
 
@@ -107,5 +158,31 @@ export function registerQuantizeUint8(binding: NativeBinding): void {
     }
     counts('quantizeUint8', a, ['size']);
     native.quantizeUint8(x.data, q!.data, params!.data, a.size);
+  });
+}
+
+/** Static quantization (quantizeLinear) and uint8 max pooling (float32 pooling stays in pool2d.ts). */
+export function registerQuantizeLinear(binding: NativeBinding): void {
+  const native = binding as NativeBinding & QuantBinding;
+  registerKernel('quantizeLinear', 'native', (inputs, outputs, a) => {
+    const x = inputs[0];
+    const q = outputs[0]!;
+    if (!(x.data instanceof Float32Array) || !(q.data instanceof Uint8Array)) {
+      getKernel('quantizeLinear', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    counts('quantizeLinear', a, ['size', 'zeroPoint']);
+    native.quantizeLinear(x.data, q.data, a.size, a.scale, a.zeroPoint);
+  });
+  const floatPool = getKernel('maxPool2d', 'native');
+  registerKernel('maxPool2d', 'native', (inputs, outputs, a) => {
+    const x = inputs[0]!;
+    const y = outputs[0]!;
+    if (!(x.data instanceof Uint8Array) || !(y.data instanceof Uint8Array)) {
+      floatPool(inputs, outputs, a);
+      return;
+    }
+    counts('maxPool2d', a, POOL2D_FIELDS);
+    native.maxPool2dU8(x.data, y.data, packAttrs(a, POOL2D_FIELDS));
   });
 }

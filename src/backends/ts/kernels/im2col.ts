@@ -18,15 +18,16 @@ export function colBuffer(n: number): Float32Array {
 
 /**
  * Lowers output pixels [r0, r0 + rows) of a convolution to rows of col: row r holds the receptive
- * field of pixel r0 + r in filter order (fh, fw, inC), zeros where it falls in the padding, so
+ * field of pixel r0 + r in filter order (fh, fw, inC), `pad` (0) where it falls in the padding, so
  * col [rows, filterH*filterW*inC] @ filter [filterH*filterW*inC, outC] is the output.
  */
-export function im2col(
-  x: Float32Array,
+export function im2col<T extends Float32Array | Uint8Array | Int8Array>(
+  x: T,
   a: Conv2DAttrs,
   r0: number,
   rows: number,
-  col: Float32Array,
+  col: T,
+  pad = 0,
 ): void {
   const { inH, inW, inC, outH, outW, filterH, filterW } = a;
   let p = 0;
@@ -47,7 +48,7 @@ export function im2col(
           const s = (rowBase + iw) * inC;
           for (let c = 0; c < inC; c++) col[p + c] = x[s + c]!;
         } else {
-          for (let c = 0; c < inC; c++) col[p + c] = 0;
+          for (let c = 0; c < inC; c++) col[p + c] = pad;
         }
         p += inC;
       }

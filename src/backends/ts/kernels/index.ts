@@ -27,7 +27,12 @@ import { matMulKernel } from './matmul.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
 import { oneHotKernel } from './one-hot.js';
 import { padKernel } from './pad.js';
-import { quantizedMatMulKernel, quantizeUint8Kernel } from './quantized-matmul.js';
+import { quantizedConv2dKernel } from './quantized-conv2d.js';
+import {
+  quantizedMatMulKernel,
+  quantizeLinearKernel,
+  quantizeUint8Kernel,
+} from './quantized-matmul.js';
 import { reduceKernel } from './reduce.js';
 import { reverseKernel } from './reverse.js';
 import { rmspropUpdateKernel } from './rmsprop-update.js';
@@ -78,6 +83,8 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   pad: padKernel,
   quantizedMatMul: quantizedMatMulKernel,
   quantizeUint8: quantizeUint8Kernel,
+  quantizeLinear: quantizeLinearKernel,
+  quantizedConv2d: quantizedConv2dKernel,
   reduce: reduceKernel,
   reverse: reverseKernel,
   rmspropUpdate: rmspropUpdateKernel,

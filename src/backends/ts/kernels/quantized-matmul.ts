@@ -2,6 +2,7 @@ import type {
   KernelInputs,
   KernelOutputs,
   QuantizedMatMulAttrs,
+  QuantizeLinearAttrs,
   QuantizeUint8Attrs,
 } from '../../kernels.js';
 
@@ -22,16 +23,31 @@ export function quantizedMatMulKernel(
   outputs: KernelOutputs<'quantizedMatMul'>,
   a: QuantizedMatMulAttrs,
 ): void {
-  const { M, K, N, xZeroPoint, outputScale: scale, outputZeroPoint: yz } = a;
-  const x = inputs[0].data;
-  const w = inputs[1].data;
   const y = outputs[0]!;
-  const yd = y.data;
+  quantizedMatMulRows(inputs[0].data, inputs[1].data, inputs[2]?.data, y.data, y.dtype, a);
+}
+
+type Ints = ArrayLike<number>;
+
+/**
+ * quantizedMatMul on plain arrays: x [M, K], w [K, N], y [M, N] of dtype `yDtype` (a float32 y
+ * takes the float bias after the scaling, an 8-bit or int32 y the int32 bias in acc). The
+ * quantized convolution calls it on its im2col rows.
+ */
+export function quantizedMatMulRows(
+  x: Ints,
+  w: Ints,
+  biasData: Ints | undefined,
+  yd: { [i: number]: number; set(a: ArrayLike<number>, at: number): void },
+  yDtype: string,
+  a: QuantizedMatMulAttrs,
+): void {
+  const { M, K, N, xZeroPoint, outputScale: scale, outputZeroPoint: yz } = a;
   // A float32 output dequantizes: its bias is float32 and comes after the scaling.
-  const dequant = y.dtype === 'float32';
-  const bias = dequant ? undefined : inputs[2]?.data;
-  const fbias = dequant ? inputs[2]?.data : undefined;
-  const signed = y.dtype === 'int8';
+  const dequant = yDtype === 'float32';
+  const bias = dequant ? undefined : biasData;
+  const fbias = dequant ? biasData : undefined;
+  const signed = yDtype === 'int8';
   const lo = Math.max(signed ? -128 : 0, a.relu ? yz : -128) - yz;
   const hi = (signed ? 127 : 255) - yz;
   const acc = new Int32Array(N);
@@ -68,6 +84,30 @@ export function quantizedMatMulKernel(
   }
 }
 
+/** The quantization step shared by the dynamic and static kernels (QuantizeLinearAttrs). */
+export function quantizeWith(x: Float32Array, q: Uint8Array, scale: number, zp: number): void {
+  const qlo = -zp;
+  const qhi = 255 - zp;
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.fround(x[i]! / scale);
+    q[i] = roundHalfEven(v >= qlo ? Math.min(v, qhi) : qlo) + zp;
+  }
+}
+
+/** Static quantization to uint8 with a given scale and zero point (QuantizeLinearAttrs). */
+export function quantizeLinearKernel(
+  inputs: KernelInputs<'quantizeLinear'>,
+  outputs: KernelOutputs<'quantizeLinear'>,
+  a: QuantizeLinearAttrs,
+): void {
+  quantizeWith(
+    inputs[0].data as Float32Array,
+    outputs[0]!.data as Uint8Array,
+    a.scale,
+    a.zeroPoint,
+  );
+}
+
 /**
  * Per-tensor dynamic quantization to uint8, the specification of QuantizeUint8Attrs: one pass for
  * the range, one to quantize. The scale and zero point are computed in double exactly as
@@ -97,12 +137,7 @@ export function quantizeUint8Kernel(
   }
   const scale = Math.fround(hi > lo ? (hi - lo) / 255 : 1);
   const zp = Math.min(255, Math.max(0, roundHalfEven(-lo / scale)));
-  const qlo = -zp;
-  const qhi = 255 - zp;
-  for (let i = 0; i < n; i++) {
-    const v = Math.fround(x[i]! / scale);
-    q[i] = roundHalfEven(Math.min(Math.max(v, qlo), qhi)) + zp;
-  }
+  quantizeWith(x.subarray(0, n) as Float32Array, q as Uint8Array, scale, zp);
   params[0] = scale;
   params[1] = zp;
 }
