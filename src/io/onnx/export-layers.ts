@@ -2,6 +2,7 @@ import type { Layer } from '../../nn/engine/layer.js';
 import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
+import { ACTIVATION_LAYER_EXPORTERS } from './export-activation-layers.js';
 import { sequenceExporters } from './export-sequence.js';
 
 /** What a layer converter sees: the builder, the layer, its config, input names and shapes, weights. */
@@ -418,4 +419,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   SimpleRNN: recurrent,
   MultiHeadAttention: multiHeadAttention,
   ...sequenceExporters(() => LAYER_EXPORTERS),
+  ...ACTIVATION_LAYER_EXPORTERS,
 };
