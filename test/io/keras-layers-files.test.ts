@@ -128,4 +128,33 @@ describe('the Keras layers in Keel files and ONNX Runtime', () => {
     const model = new Model({ inputs: x, outputs: concat([y, v]), name: 'sequences' });
     await expectFilesAgree(model, [3, 5, 3]);
   });
+
+  it('DepthwiseConv2D and Conv2DTranspose (strides, same/valid, outputPadding)', async () => {
+    setSeed(6);
+    const x = Input({ shape: [6, 5, 3] });
+    const dw = new L.DepthwiseConv2D(3, {
+      depthMultiplier: 2,
+      strides: 2,
+      padding: 'same',
+      biasInitializer: 'randomUniform',
+      activation: 'relu',
+    }).apply(x) as SymbolicTensor;
+    const up = new L.Conv2DTranspose(4, 3, {
+      strides: 2,
+      padding: 'same',
+      biasInitializer: 'randomUniform',
+    }).apply(dw) as SymbolicTensor;
+    const up2 = new L.Conv2DTranspose(4, [2, 3], {
+      strides: [3, 2],
+      padding: 'valid',
+      outputPadding: [1, 1],
+    }).apply(x) as SymbolicTensor;
+    const v = new L.Conv2DTranspose(2, 4, { strides: 2, padding: 'same', dilationRate: 1 }).apply(
+      new L.DepthwiseConv2D(2).apply(x) as SymbolicTensor,
+    ) as SymbolicTensor;
+    const model = new Model({ inputs: x, outputs: [up, up2, v], name: 'convs' });
+    const xs = randomUniform([2, 6, 5, 3], -2, 2);
+    const err = await onnxError(model, [xs]);
+    assert.ok(err <= 1e-4, `convs: ONNX Runtime max error ${err}`);
+  });
 });

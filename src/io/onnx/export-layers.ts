@@ -3,6 +3,7 @@ import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
 import { ACTIVATION_LAYER_EXPORTERS } from './export-activation-layers.js';
+import { CONV_VARIANT_EXPORTERS } from './export-conv-variants.js';
 import { KERAS_LAYER_EXPORTERS } from './export-keras-layers.js';
 import { sequenceExporters } from './export-sequence.js';
 
@@ -422,4 +423,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   ...sequenceExporters(() => LAYER_EXPORTERS),
   ...ACTIVATION_LAYER_EXPORTERS,
   ...KERAS_LAYER_EXPORTERS,
+  ...CONV_VARIANT_EXPORTERS,
 };
