@@ -512,6 +512,10 @@ export interface KernelSpecs {
   conv2dBackpropInput: Spec<readonly [dy: T, filter: T], readonly [dx: T], Conv2DAttrs>;
   conv2dBackpropFilter: Spec<readonly [x: T, dy: T], readonly [dFilter: T], Conv2DAttrs>;
   fusedConv2d: Spec<readonly [x: T, filter: T, ...bias: T[]], readonly [y: T], FusedConv2DAttrs>;
+  /** Depthwise: filter [fh, fw, inC, multiplier], outC = inC·multiplier (channel c·m + k). */
+  depthwiseConv2d: Spec<readonly [x: T, filter: T], readonly [y: T], Conv2DAttrs>;
+  depthwiseConv2dBackpropInput: Spec<readonly [dy: T, filter: T], readonly [dx: T], Conv2DAttrs>;
+  depthwiseConv2dBackpropFilter: Spec<readonly [x: T, dy: T], readonly [dFilter: T], Conv2DAttrs>;
   maxPool2d: Unary<Pool2DAttrs>;
   maxPool2dBackward: Spec<readonly [dy: T, x: T, y: T], readonly [dx: T], Pool2DAttrs>;
   avgPool2d: Unary<Pool2DAttrs>;

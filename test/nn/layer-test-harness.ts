@@ -126,7 +126,7 @@ export interface LayerGradOptions {
 
 /**
  * Finite-difference check of a layer's gradients with respect to its input and to each trainable
- * weight (perturbed in place), the output contracted with fixed random coefficients.
+ * weight, if any (perturbed in place), the output contracted with fixed random coefficients.
  */
 export function expectLayerGradOk(layer: Layer, x: Tensor, options: LayerGradOptions = {}): void {
   const { callArgs = {}, eps = 1e-2, atol = 1e-3, rtol = 1e-2, maxElements = 60 } = options;
@@ -140,6 +140,7 @@ export function expectLayerGradOk(layer: Layer, x: Tensor, options: LayerGradOpt
     return s;
   };
   const weights = layer.trainableWeights;
+  if (weights.length === 0) return;
   const yw = layer.apply(x, callArgs);
   const coefTensor = tensor(Float32Array.from(coef), yw.shape);
   const analytic = grad(sum(mul(yw, coefTensor)), weights);

@@ -2,6 +2,9 @@ import type { Layer } from '../../nn/engine/layer.js';
 import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
+import { ACTIVATION_LAYER_EXPORTERS } from './export-activation-layers.js';
+import { CONV_VARIANT_EXPORTERS } from './export-conv-variants.js';
+import { KERAS_LAYER_EXPORTERS } from './export-keras-layers.js';
 import { sequenceExporters } from './export-sequence.js';
 import { ONNX_DTYPE } from './schema.js';
 
@@ -427,4 +430,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   SimpleRNN: recurrent,
   MultiHeadAttention: multiHeadAttention,
   ...sequenceExporters(() => LAYER_EXPORTERS),
+  ...ACTIVATION_LAYER_EXPORTERS,
+  ...KERAS_LAYER_EXPORTERS,
+  ...CONV_VARIANT_EXPORTERS,
 };

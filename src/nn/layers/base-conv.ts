@@ -118,13 +118,18 @@ export abstract class BaseConv extends Layer {
     return `(None, ${spatial.join(', ')}, ${channels ?? 'channels'})`;
   }
 
+  /** Keras's kernel layout: [...kernelSize, in, filters] (transposed convolutions swap the last two). */
+  protected kernelShape(inChannels: number): number[] {
+    return [...this.kernelSize, inChannels, this.filters];
+  }
+
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const shape = singleShape(this, inputShape);
     const channels = shape.at(-1);
     if (shape.length !== this.spatialRank + 2 || channels === null || channels === undefined)
       throw this.shapeError(`${this.expected(null)} with known channels`, shape);
     this.kernel = this.addWeight('kernel', {
-      shape: [...this.kernelSize, channels, this.filters],
+      shape: this.kernelShape(channels),
       initializer: this.kernelInitializer,
       regularizer: this.kernelRegularizer,
     });

@@ -13,6 +13,11 @@ import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import {
+  depthwiseConv2dBackpropFilterKernel,
+  depthwiseConv2dBackpropInputKernel,
+  depthwiseConv2dKernel,
+} from './depthwise-conv2d.js';
+import {
   activationGradKernel,
   biasActivationKernel,
   fusedConv2dKernel,
@@ -63,6 +68,9 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   conv2d: conv2dKernel,
   conv2dBackpropFilter: conv2dBackpropFilterKernel,
   conv2dBackpropInput: conv2dBackpropInputKernel,
+  depthwiseConv2d: depthwiseConv2dKernel,
+  depthwiseConv2dBackpropFilter: depthwiseConv2dBackpropFilterKernel,
+  depthwiseConv2dBackpropInput: depthwiseConv2dBackpropInputKernel,
   fusedConv2d: fusedConv2dKernel,
   fusedDense: fusedDenseKernel,
   gather: gatherKernel,
