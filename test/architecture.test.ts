@@ -20,6 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['data'],
   ['io'],
   ['compress'],
+  ['serve'],
   ['cli'],
 ];
 
