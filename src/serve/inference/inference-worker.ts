@@ -15,8 +15,8 @@ import { StopSequences } from './stop-sequences.js';
 import type {
   GenerateResult,
   GenerateTask,
-  PredictResult,
   PingTask,
+  PredictResult,
   PredictTask,
   TaskFailure,
   WireTensor,
