@@ -74,7 +74,8 @@ export function generate(
         const logits = out.logits.data.subarray((b * T + T - 1) * V, (b * T + T) * V);
         rows[b]!.push(pickToken(logits as Float32Array, temperature, topK, topP, rng));
       }
-      if (onToken?.(rows.map((r) => r[r.length - 1]!), step) === false) break;
+      const newest = rows.map((r) => r[r.length - 1]!);
+      if (onToken?.(newest, step) === false) break;
     }
     return rows;
   });

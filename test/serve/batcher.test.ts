@@ -31,7 +31,8 @@ describe('Batcher', () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => b.submit([rows([i])], 5000)),
     );
-    answers.forEach((a, i) => assert.deepEqual(Array.from(a[0]!.data), [2 * i]));
+    for (let i = 0; i < answers.length; i++)
+      assert.deepEqual(Array.from(answers[i]![0]!.data), [2 * i]);
     assert.ok(
       seen.every((n) => n <= 4),
       `batches ${seen}`,

@@ -70,7 +70,7 @@ describe('keys, quotas, metering, admin API', () => {
       200,
     );
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 5; i++) {
       last = await call(server.url, 'POST', '/v1/models/mlp:predict', predict, bearer(key));
       statuses.push(last.status);
