@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tracking'],
   ['tune'],
   ['dashboard'],
+  ['serve'],
   ['cli'],
 ];
 

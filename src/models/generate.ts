@@ -26,6 +26,11 @@ export interface GenerateOptions {
   seed?: number;
   /** Reuse the attention keys and values of earlier steps (default true); false recomputes everything. */
   useCache?: boolean;
+  /**
+   * Called after each step with the new token of every row (streaming); returning false stops
+   * the generation there, so the rows hold the tokens made so far.
+   */
+  onToken?: (tokens: number[], step: number) => boolean | undefined;
 }
 
 /**
@@ -44,7 +49,7 @@ export function generate(
   const rows = (typeof prompt[0] === 'number' ? [prompt as number[]] : (prompt as number[][])).map(
     (r) => [...r],
   );
-  const { maxNewTokens, temperature = 1, topK, topP, seed, useCache = true } = options;
+  const { maxNewTokens, temperature = 1, topK, topP, seed, useCache = true, onToken } = options;
   checkOptions(rows, maxNewTokens, temperature, topK, topP, model.config.vocabularySize);
   const rng = seed === undefined ? getRng() : new Rng(seed);
   const context = model.config.sequenceLength;
@@ -69,6 +74,8 @@ export function generate(
         const logits = out.logits.data.subarray((b * T + T - 1) * V, (b * T + T) * V);
         rows[b]!.push(pickToken(logits as Float32Array, temperature, topK, topP, rng));
       }
+      const newest = rows.map((r) => r[r.length - 1]!);
+      if (onToken?.(newest, step) === false) break;
     }
     return rows;
   });

@@ -8,12 +8,15 @@ import { registerConvert } from './convert.js';
 import { registerDashboard } from './dashboard.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInspectData } from './inspect-data.js';
+import { registerKeys } from './keys.js';
 import { registerPredict } from './predict.js';
 import { registerPrune } from './prune.js';
 import { registerRuns } from './runs.js';
+import { registerServe } from './serve.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 import { registerTune } from './tune.js';
+import { registerUsage } from './usage.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -29,4 +32,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDashboard,
   registerBench,
   registerTune,
+  registerServe,
+  registerKeys,
+  registerUsage,
 ];

@@ -1,0 +1,88 @@
+/**
+ * The inference worker threads (piscina): a fixed number of threads, each running
+ * inference-worker.ts. A thread that dies (an uncaught error, a terminate) is replaced by
+ * piscina; the tasks it held reject, and the server answers their requests with 500 and the
+ * reason, never a hang.
+ */
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type {
+  GenerateResult,
+  GenerateTask,
+  PredictResult,
+  PredictTask,
+  TaskFailure,
+} from './wire.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** bin/keel-serve-worker.mjs: from src/serve/inference or dist/serve/inference. */
+const ENTRY = join(here, '..', '..', '..', 'bin', 'keel-serve-worker.mjs');
+
+/** The error of a task that failed: `status` is the HTTP status its request gets. */
+export class InferenceError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'InferenceError';
+  }
+}
+
+export class WorkerPool {
+  private readonly pool: Piscina;
+  readonly size: number;
+
+  constructor(size = Math.max(1, Math.floor(availableParallelism() / 2))) {
+    this.size = size;
+    this.pool = new Piscina({
+      filename: ENTRY,
+      minThreads: size,
+      maxThreads: size,
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  predict(task: PredictTask): Promise<PredictResult> {
+    return this.run(
+      task,
+      task.inputs.map((t) => t.data.buffer as ArrayBuffer),
+    ) as Promise<PredictResult>;
+  }
+
+  generate(task: GenerateTask): Promise<GenerateResult> {
+    return this.run(task, task.port ? [task.port] : []) as Promise<GenerateResult>;
+  }
+
+  private async run(
+    task: PredictTask | GenerateTask,
+    transferList: (ArrayBuffer | MessagePort)[],
+  ): Promise<PredictResult | GenerateResult> {
+    let result: PredictResult | GenerateResult | TaskFailure;
+    try {
+      result = await this.pool.run(task, { transferList: transferList as never });
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new InferenceError(`inference worker failed: ${why}`, 500);
+    }
+    if ('error' in result) throw new InferenceError(result.error, result.status);
+    return result;
+  }
+
+  /** Resolves once every thread has started (its first task would otherwise pay for that). */
+  async ready(): Promise<void> {
+    await Promise.all(Array.from({ length: this.size }, () => this.pool.run({ kind: 'ping' })));
+  }
+
+  /** The live threads (a test may terminate one to check that it is replaced). */
+  get threads(): Worker[] {
+    return this.pool.threads;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close({ force: false });
+  }
+}
