@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setNumThreads } from '../backends/native/index.js';
 import {
@@ -66,6 +67,11 @@ export class Communicator {
     this.library = w.library;
     // MPI_Finalize after a clean exit; after an error, MPI_Abort ends every rank at once (the
     // launcher names this one) instead of leaving them waiting in a collective.
+    // Node prints an uncaught error after the 'exit' handlers, which abort: print it first.
+    process.on('uncaughtExceptionMonitor', (e) => {
+      const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      writeSync(2, `keel distributed: rank ${this.rank} of ${this.size} failed: ${text}\n`);
+    });
     process.on('exit', (code) => {
       if (code === 0) this.mpi.finalize();
       else this.mpi.abort(code);

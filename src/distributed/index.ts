@@ -7,4 +7,11 @@ export {
 } from './communicator.js';
 export { type CommStats, DataParallel, type DataParallelArgs } from './data-parallel.js';
 export { init } from './init.js';
+export {
+  checkMpirun,
+  describeFailure,
+  type LaunchArgs,
+  type LaunchResult,
+  launch,
+} from './launch.js';
 export { isLaunched, LAUNCHER_VARIABLES } from './launcher-env.js';
