@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Dataset } from '../../src/index.js';
+import { Dataset } from '../../../src/index.js';
 
 describe('Dataset.shard', () => {
   it('splits elements round robin; the shards together are the dataset', async () => {
