@@ -13,6 +13,7 @@ export * as augmentation from './data/augmentation/index.js';
 export * as cleaning from './data/cleaning/index.js';
 export { Dataset } from './data/dataset/index.js';
 export * as datasets from './data/datasets/index.js';
+export * as distributed from './distributed/index.js';
 export * as io from './io/index.js';
 export { loadModel } from './io/keel-format/model-file.js';
 export * from './models/index.js';

@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['models'],
   ['data'],
   ['io'],
-  ['compress'],
+  ['compress', 'distributed'],
   ['tracking'],
   ['tune'],
   ['dashboard'],

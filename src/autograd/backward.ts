@@ -32,6 +32,11 @@ export interface GradOptions {
   outputGrad?: Tensor;
   /** Record the backward pass itself so that it can be differentiated again. */
   createGraph?: boolean;
+  /**
+   * Called with each input (a leaf) of `grad` and its gradient as soon as that gradient is final,
+   * while the rest of the backward pass still runs (distributed training starts its allreduce here).
+   */
+  onLeafGradient?: (leaf: Tensor, grad: Tensor) => void;
 }
 
 /**
@@ -88,6 +93,7 @@ function propagate(
       const t = order[k]!;
       const node = t.gradFn;
       const g = grads.get(t.id);
+      if (node === null && g !== undefined && keep.has(t.id)) options.onLeafGradient?.(t, g);
       if (node === null || g === undefined) continue;
       const inputGrads = node.backward(g);
       for (let i = 0; i < node.inputs.length; i++) {

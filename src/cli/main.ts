@@ -13,6 +13,7 @@ export function buildProgram(): Command {
     .description('Keel: build, train, compress and serve neural networks from the command line.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;

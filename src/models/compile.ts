@@ -6,6 +6,7 @@ import type { Metric } from '../nn/metrics/metric.js';
 import { getOptimizer } from '../nn/optimizers/index.js';
 import type { Optimizer } from '../nn/optimizers/optimizer.js';
 import type { Model } from './model.js';
+import type { TrainingStrategy } from './strategy.js';
 
 export type OptimizerIdentifier = Parameters<typeof getOptimizer>[0];
 export type LossIdentifier = Parameters<typeof getLoss>[0];
@@ -29,6 +30,8 @@ export interface CompileArgs {
     | Readonly<Record<string, MetricIdentifier | readonly MetricIdentifier[]>>;
   /** Weights of the per-output losses in the total loss (list or record; default 1 each). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Train on several processes (`distributed.init()`); default: this process alone. */
+  strategy?: TrainingStrategy;
 }
 
 /** A weighted running mean (the loss trackers). */
@@ -45,6 +48,14 @@ export class RunningMean {
   reset(): void {
     this.total = 0;
     this.count = 0;
+  }
+  /** [total, count]: sums that merge across processes. */
+  stateValues(): number[] {
+    return [this.total, this.count];
+  }
+  setStateValues([total, count]: readonly number[]): void {
+    this.total = total!;
+    this.count = count!;
   }
 }
 
@@ -69,6 +80,8 @@ export interface CompiledState {
   outputLossTrackers: RunningMean[];
   /** Trackers of the extra loss terms a model's `computeLoss` reports, by name (cleared on reset). */
   termTrackers: Map<string, RunningMean>;
+  /** Distributed training's hooks; null trains in this process alone. */
+  strategy: TrainingStrategy | null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -153,6 +166,7 @@ export function compileModel(model: Model, args: CompileArgs): CompiledState {
     lossTracker: new RunningMean(),
     outputLossTrackers: names.length > 1 ? names.map(() => new RunningMean()) : [],
     termTrackers: new Map(),
+    strategy: args.strategy ?? null,
   };
   if (model.graph)
     resolveMetrics(
@@ -212,8 +226,16 @@ export function resetMetrics(state: CompiledState): void {
   for (const m of state.metrics ?? []) m.metric.resetState();
 }
 
-/** The current values: 'loss', per-output losses, then the metrics; keys sorted as Keras logs them. */
+/**
+ * The current values: 'loss', per-output losses, then the metrics; keys sorted as Keras logs them.
+ * Under a strategy they cover every replica's batches.
+ */
 export function currentLogs(state: CompiledState): Record<string, number> {
+  return state.strategy ? state.strategy.reduceLogs(state, localLogs) : localLogs(state);
+}
+
+/** The current values of this process's trackers and metrics alone. */
+function localLogs(state: CompiledState): Record<string, number> {
   const logs: Record<string, number> = { loss: state.lossTracker.result() };
   state.outputLossTrackers.forEach((t, i) => {
     logs[`${state.outputNames[i]}_loss`] = t.result();

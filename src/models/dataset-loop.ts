@@ -14,7 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { CallbackList } from './callback-list.js';
 import { currentLogs, resetMetrics } from './compile.js';
 import type { DataInput } from './data-adapter.js';
-import { type EvaluateArgs, resolveVerbose } from './evaluate.js';
+import { type EvaluateArgs, processVerbose } from './evaluate.js';
 import type { FitArgs } from './fit.js';
 import { withHookCallbacks } from './fit-hooks.js';
 import { runPlanned } from './inference-plan.js';
@@ -85,7 +85,12 @@ async function testLoop(
   let logs: Logs = {};
   let step = 0;
   const batches: AsyncIterable<unknown> | Iterable<unknown> = 'xs' in ds ? [ds] : (ds as Dataset);
+  let ended = false; // another replica's shard ended first
   for await (const el of batches) {
+    if (state.strategy && !state.strategy.allHaveBatch(true)) {
+      ended = true;
+      break;
+    }
     await callbacks.callAt('onTestBatchBegin', step);
     const b = 'xs' in (el as object) ? (el as PreparedData) : prepareBatch(model, op, el, step);
     testStep(model, state, b.xs, b.ys, b.sampleWeight);
@@ -93,6 +98,8 @@ async function testLoop(
     await callbacks.callAt('onTestBatchEnd', step, logs);
     step++;
   }
+  // This shard ended: tell the replicas still asking.
+  if (state.strategy && !ended) state.strategy.allHaveBatch(false);
   if (step === 0) throw new RangeError(`${op}: the dataset is empty (it yielded no batches)`);
   await callbacks.call('onTestEnd', logs);
   return logs;
@@ -111,12 +118,12 @@ export async function fitDataset(
   if (spe !== undefined && (!Number.isInteger(spe) || spe < 1)) {
     throw new RangeError(`fit: stepsPerEpoch must be a positive integer, got ${spe}`);
   }
-  const verbose = resolveVerbose(args.verbose, 1);
   const state = model.compiled;
   if (!state)
     throw new Error(
       `fit: model '${model.name}' must be compiled first: model.compile({ optimizer: 'adam', loss: '...' })`,
     );
+  const verbose = processVerbose(state, args.verbose, 1);
   const val = args.validationData;
   const valData: Dataset | PreparedData | null = !val
     ? null
@@ -131,6 +138,7 @@ export async function fitDataset(
   model.stopTraining = false;
   model.history = history;
   await callbacks.call('onTrainBegin');
+  state.strategy?.begin(model, null);
   let logs: Logs = {};
   let it: AsyncIterator<unknown> | null = null;
   for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
@@ -144,6 +152,7 @@ export async function fitDataset(
         it = ds[Symbol.asyncIterator]();
         r = await it.next();
       }
+      if (state.strategy && !state.strategy.allHaveBatch(!r.done)) break;
       if (r.done) break;
       await callbacks.callAt('onTrainBatchBegin', step);
       const b = prepareBatch(model, 'fit', r.value, step, args.classWeight);
@@ -171,7 +180,7 @@ export async function evaluateDataset(
   args: Omit<EvaluateArgs, 'batchSize' | 'sampleWeight'> = {},
 ): Promise<number | number[] | Record<string, number>> {
   if (!model.compiled) throw new Error(`evaluate: model '${model.name}' must be compiled first`);
-  const verbose = resolveVerbose(args.verbose, 1);
+  const verbose = processVerbose(model.compiled, args.verbose, 1);
   const user = [...(args.callbacks ?? [])];
   const callbacks = new CallbackList(
     verbose > 0 && !user.some((c) => c instanceof ProgbarLogger)

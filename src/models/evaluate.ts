@@ -3,7 +3,7 @@ import { ProgbarLogger } from '../nn/callbacks/progbar-logger.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList } from './callback-list.js';
-import { currentLogs, resetMetrics } from './compile.js';
+import { type CompiledState, currentLogs, resetMetrics } from './compile.js';
 import { type DataInput, identityOrder, takeRows } from './data-adapter.js';
 import type { Model } from './model.js';
 import { type PreparedData, prepareData } from './prepare.js';
@@ -32,6 +32,33 @@ export function checkBatchSize(op: string, batchSize: number): void {
   }
 }
 
+/** Batches per epoch: under a strategy a step takes batchSize rows on each replica. */
+export function stepCount(state: CompiledState, samples: number, batchSize: number): number {
+  return Math.ceil(samples / (batchSize * (state.strategy?.numReplicas ?? 1)));
+}
+
+/** The rows [start, end) of `step` that this process runs (its share of the global batch). */
+export function stepRows(
+  state: CompiledState,
+  step: number,
+  samples: number,
+  batchSize: number,
+): readonly [number, number] {
+  const global = batchSize * (state.strategy?.numReplicas ?? 1);
+  const start = step * global;
+  const end = Math.min(samples, start + global);
+  return state.strategy ? state.strategy.localRows(start, end) : [start, end];
+}
+
+/** Verbosity for this process: only the chief of a distributed run prints. */
+export function processVerbose(
+  state: CompiledState,
+  verbose: number | 'auto' | undefined,
+  fallback: number,
+): number {
+  return state.strategy && !state.strategy.isChief ? 0 : resolveVerbose(verbose, fallback);
+}
+
 /** Runs the test loop over prepared data with the callbacks' test hooks; returns the logs. */
 export async function runTestLoop(
   model: Model,
@@ -42,13 +69,12 @@ export async function runTestLoop(
   const state = model.compiled!;
   resetMetrics(state);
   const order = identityOrder(data.samples);
-  const steps = Math.ceil(data.samples / batchSize);
+  const steps = stepCount(state, data.samples, batchSize);
   await callbacks.call('onTestBegin');
   let logs: Logs = {};
   for (let step = 0; step < steps; step++) {
     await callbacks.callAt('onTestBatchBegin', step);
-    const start = step * batchSize;
-    const end = Math.min(data.samples, start + batchSize);
+    const [start, end] = stepRows(state, step, data.samples, batchSize);
     const rows = (t: Tensor) => takeRows(t, order, start, end);
     const sw = data.sampleWeight ? rows(data.sampleWeight) : null;
     testStep(model, state, data.xs.map(rows), data.ys.map(rows), sw);
@@ -68,15 +94,16 @@ export async function evaluateModel(
 ): Promise<number | number[] | Record<string, number>> {
   const batchSize = args.batchSize ?? 32;
   checkBatchSize('evaluate', batchSize);
-  const verbose = resolveVerbose(args.verbose, 1);
   const data = prepareData(model, 'evaluate', x, y, { sampleWeight: args.sampleWeight });
+  const verbose = processVerbose(model.compiled!, args.verbose, 1);
   const user = [...(args.callbacks ?? [])];
   const callbacks = new CallbackList(
     verbose > 0 && !user.some((c) => c instanceof ProgbarLogger)
       ? [new ProgbarLogger(), ...user]
       : user,
   );
-  callbacks.configure(model, { epochs: 1, steps: Math.ceil(data.samples / batchSize), verbose });
+  const steps = stepCount(model.compiled!, data.samples, batchSize);
+  callbacks.configure(model, { epochs: 1, steps, verbose });
   await runTestLoop(model, data, batchSize, callbacks);
   return formatResult(model.compiled!, args.returnDict ?? false);
 }

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList } from './callback-list.js';
 import { currentLogs, resetMetrics } from './compile.js';
 import { type DataInput, identityOrder, splitAt, takeRows } from './data-adapter.js';
-import { checkBatchSize, resolveVerbose, runTestLoop } from './evaluate.js';
+import { checkBatchSize, processVerbose, runTestLoop, stepCount, stepRows } from './evaluate.js';
 import { withHookCallbacks } from './fit-hooks.js';
 import type { Model } from './model.js';
 import { type PreparedData, prepareData } from './prepare.js';
@@ -113,14 +113,14 @@ export async function fitModel(
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   checkBatchSize('fit', batchSize);
-  const verbose = resolveVerbose(args.verbose, 1);
   const all = prepareData(model, 'fit', x, y, {
     sampleWeight: args.sampleWeight,
     classWeight: args.classWeight,
   });
-  const { train, val } = splitValidation(model, all, args);
   const state = model.compiled!;
-  const steps = Math.ceil(train.samples / batchSize);
+  const verbose = processVerbose(state, args.verbose, 1);
+  const { train, val } = splitValidation(model, all, args);
+  const steps = stepCount(state, train.samples, batchSize);
 
   const history = new History();
   const user = withHookCallbacks(model, args.callbacks);
@@ -132,19 +132,21 @@ export async function fitModel(
   model.history = history;
   resumes.delete(model);
   await callbacks.call('onTrainBegin');
-  const resume = resumes.get(model);
+  const restored = resumes.get(model) ?? null;
   resumes.delete(model);
+  const resume = state.strategy ? state.strategy.begin(model, restored) : restored;
   let logs: Logs = {};
   const firstEpoch = resume ? resume.epoch : (args.initialEpoch ?? 0);
   for (let epoch = firstEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     resetMetrics(state);
     await callbacks.callAt('onEpochBegin', epoch);
     const resumed = resume?.order && epoch === resume.epoch ? resume : null;
-    const order = resumed?.order
+    const drawn = resumed?.order
       ? resumed.order
       : args.shuffle === false
         ? identityOrder(train.samples)
         : getRng().permutation(train.samples);
+    const order = state.strategy ? state.strategy.syncOrder(drawn) : drawn;
     if (order.length !== train.samples) {
       throw new Error(
         `fit: the resumed sample order has ${order.length} entries, the training data ${train.samples} samples`,
@@ -153,8 +155,7 @@ export async function fitModel(
     positions.set(model, { epoch, step: 0, order });
     for (let step = resumed ? resumed.step : 0; step < steps; step++) {
       await callbacks.callAt('onTrainBatchBegin', step);
-      const start = step * batchSize;
-      const end = Math.min(train.samples, start + batchSize);
+      const [start, end] = stepRows(state, step, train.samples, batchSize);
       const rows = (t: Tensor) => takeRows(t, order, start, end);
       const sw = train.sampleWeight ? rows(train.sampleWeight) : null;
       trainStep(model, state, train.xs.map(rows), train.ys.map(rows), sw);

@@ -9,4 +9,5 @@ export { GPT, type GPTArgs } from './gpt.js';
 export { Model, type ModelArgs } from './model.js';
 export type { PredictArgs } from './predict.js';
 export { Sequential, type SequentialArgs } from './sequential.js';
+export type { TrainingStrategy } from './strategy.js';
 export type { BatchArgs } from './train-step.js';

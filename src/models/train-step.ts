@@ -87,11 +87,24 @@ export function trainStep(
   ys: readonly Tensor[],
   sampleWeight: Tensor | null,
 ): void {
+  const strategy = state.strategy;
+  const weights = model.trainableWeights;
+  const samples = ys[0]?.shape[0] ?? 0;
+  if (strategy && samples === 0) {
+    // A replica without rows in this global batch still takes part in the gradient allreduce.
+    strategy.beginStep(weights, 0);
+    const grads = strategy.reduceGradients(weights.map(() => null));
+    if (grads.some((g) => g !== null)) {
+      state.optimizer.applyGradients(grads.map((g, i) => [g, weights[i]!] as const));
+    }
+    return;
+  }
   const preds = forward(model, xs, true);
   const loss = model.computeLoss(xs, ys, preds, sampleWeight, true);
-  const weights = model.trainableWeights;
   if (loss.total.requiresGrad && weights.length > 0) {
-    const grads = grad(loss.total, weights);
+    const onLeafGradient = strategy?.beginStep(weights, samples);
+    const local = grad(loss.total, weights, { onLeafGradient });
+    const grads = strategy ? strategy.reduceGradients(local) : local;
     state.optimizer.applyGradients(grads.map((g, i) => [g, weights[i]!] as const));
   }
   track(state, loss, ys, preds, sampleWeight);
@@ -105,6 +118,7 @@ export function testStep(
   ys: readonly Tensor[],
   sampleWeight: Tensor | null,
 ): void {
+  if (state.strategy && ys[0]?.shape[0] === 0) return; // a replica without rows in this batch
   noGrad(() => {
     const preds = forward(model, xs, false);
     track(state, model.computeLoss(xs, ys, preds, sampleWeight, false), ys, preds, sampleWeight);

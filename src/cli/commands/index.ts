@@ -9,6 +9,7 @@ import { registerDashboard } from './dashboard.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInspectData } from './inspect-data.js';
 import { registerKeys } from './keys.js';
+import { registerLaunch } from './launch.js';
 import { registerPredict } from './predict.js';
 import { registerPrune } from './prune.js';
 import { registerRuns } from './runs.js';
@@ -35,4 +36,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerKeys,
   registerUsage,
+  registerLaunch,
 ];

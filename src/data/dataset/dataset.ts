@@ -11,6 +11,7 @@ import {
   mapIterable,
   prefetchIterable,
   repeatIterable,
+  shardIterable,
   shuffleIterable,
   skipIterable,
   takeIterable,
@@ -223,6 +224,22 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
       () => skipIterable(this, count),
       this.size === null ? null : Math.max(0, this.size - count),
     );
+  }
+
+  /**
+   * Every numShards-th element starting at `index` (tf.data's shard): distributed training gives
+   * rank r of N `dataset.shard(N, r)`, before shuffling and batching.
+   */
+  shard(numShards: number, index: number): Dataset<T> {
+    if (!Number.isInteger(numShards) || numShards < 1)
+      throw new RangeError(`Dataset.shard: numShards must be an integer >= 1, got ${numShards}`);
+    if (!Number.isInteger(index) || index < 0 || index >= numShards)
+      throw new RangeError(
+        `Dataset.shard: index must be an integer in [0, ${numShards}), got ${index}`,
+      );
+    const size =
+      this.size === null ? null : Math.max(0, Math.ceil((this.size - index) / numShards));
+    return new Dataset(() => shardIterable(this, numShards, index), size);
   }
 
   /** Reads every element into an array (for small datasets and tests). */

@@ -110,3 +110,16 @@ export async function* zipIterable(
     await Promise.all(its.map((it) => it.return?.()));
   }
 }
+
+/** Elements index, index + n, index + 2n, ... of the source. */
+export async function* shardIterable<T>(
+  source: AsyncIterable<T>,
+  numShards: number,
+  index: number,
+): AsyncGenerator<T> {
+  let i = 0;
+  for await (const x of source) {
+    if (i % numShards === index) yield x;
+    i++;
+  }
+}

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitPosition, resumeFitAt } from '../../models/fit.js';
 import type { Model } from '../../models/model.js';
+import { writesFiles } from '../../models/strategy.js';
 import { Callback, type Logs } from '../../nn/callbacks/callback.js';
 import { getRng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -134,11 +135,13 @@ export class BackupAndRestore extends Callback {
   }
 
   override onTrainEnd(): void {
-    if (this.deleteCheckpoint) rmSync(this.path, { force: true });
+    if (this.deleteCheckpoint && writesFiles(this.attached)) rmSync(this.path, { force: true });
   }
 
   private backup(at: { epoch: number; step: number }, order: Int32Array | null): void {
     const model = this.attached;
+    // The chief writes; the other replicas restore through it (fit's strategy.begin broadcasts).
+    if (!writesFiles(model)) return;
     mkdirSync(this.backupDir, { recursive: true });
     const { entries, metadata } = encodeModel(model, { includeOptimizer: true, inputShapes: [] });
     const state: TrainingState = { ...at, rng: getRng().getState(), hasOrder: order !== null };

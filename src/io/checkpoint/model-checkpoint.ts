@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Model } from '../../models/model.js';
+import { writesFiles } from '../../models/strategy.js';
 import { Callback, type Logs } from '../../nn/callbacks/callback.js';
 import { autoDirection, checkMode, type MonitorMode } from '../../nn/callbacks/monitor.js';
 import { saveModel } from '../keel-format/model-file.js';
@@ -96,6 +97,7 @@ export class ModelCheckpoint extends Callback {
       if (!this.better(current, this.best)) return;
       this.best = current;
     }
+    if (!writesFiles(model)) return; // a distributed run's chief writes for every replica
     const path = formatCheckpointPath(this.filepath, values);
     mkdirSync(dirname(path), { recursive: true });
     if (this.saveWeightsOnly) saveWeights(model, path);

@@ -67,6 +67,17 @@ export abstract class ConfusionMetric extends Metric {
     this.trueNegatives = 0;
   }
 
+  override stateValues(): number[] {
+    return [this.truePositives, this.falsePositives, this.falseNegatives, this.trueNegatives];
+  }
+
+  override setStateValues([tp, fp, fn, tn]: readonly number[]): void {
+    this.truePositives = tp!;
+    this.falsePositives = fp!;
+    this.falseNegatives = fn!;
+    this.trueNegatives = tn!;
+  }
+
   override getConfig(): Record<string, unknown> {
     return { name: this.name, thresholds: this.thresholds, classId: this.classId };
   }

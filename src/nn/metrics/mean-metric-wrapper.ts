@@ -37,4 +37,13 @@ export abstract class MeanMetricWrapper extends Metric {
     this.total = 0;
     this.count = 0;
   }
+
+  override stateValues(): number[] {
+    return [this.total, this.count];
+  }
+
+  override setStateValues([total, count]: readonly number[]): void {
+    this.total = total!;
+    this.count = count!;
+  }
 }
