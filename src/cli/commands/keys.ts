@@ -18,7 +18,11 @@ const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 export function registerKeys(program: Command): void {
   const keys = program
     .command('keys')
-    .description('Create, list and revoke API keys of `keel serve`, and set their quotas.');
+    .description('Create, list and revoke API keys of `keel serve`, and set their quotas.')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keel keys create --db serve.db --customer acme\n  $ keel keys list --db serve.db\n  $ keel keys revoke --db serve.db --id 3',
+    );
   keys
     .command('create')
     .description('Create a key for a customer; the key is printed once, alone on the last line.')

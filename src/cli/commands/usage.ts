@@ -25,6 +25,10 @@ export function registerUsage(program: Command): void {
     .description(
       'Report metered usage of `keel serve` (requests, successes, items, tokens) for billing.',
     )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keel usage --db serve.db --from 2026-12-01 --by customer,model --format csv\n  $ keel usage --db serve.db --format json',
+    )
     .requiredOption('--db <file>', 'the serving database')
     .option('--from <date>', 'start, inclusive (ISO date or time, UTC); default: the beginning')
     .option('--to <date>', 'end, exclusive; default: now')

@@ -26,11 +26,16 @@ const cast: NodeImporter = (c, node) => {
   alias(c, node, 0);
 };
 
-const leakyRelu: NodeImporter = (c, node, index) => {
+/** LeakyRelu(alpha) (ONNX default 0.01) as a LeakyReLU layer with that slope. */
+const leakyRelu: NodeImporter = (c, node) => {
   const alpha = attr(node, 'alpha') ?? 0.01;
-  if (Math.abs((alpha as number) - 0.2) > 1e-6)
-    throw new Error(`LeakyRelu alpha=${alpha}: only 0.2 (Keras's default) is supported`);
-  activation('leaky_relu')(c, node, index);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+    throw new Error(`LeakyRelu alpha must be a number, got ${alpha}`);
+  const x = c.tensor(node.input[0]);
+  c.set(node.output[0]!, {
+    t: c.apply('LeakyReLU', { negativeSlope: Math.fround(alpha) }, [x.t]),
+    perm: x.perm,
+  });
 };
 
 /**

@@ -214,6 +214,66 @@ const layerNorm: NodeImporter = (c, node) => {
   c.set(node.output[0]!, { t: y, perm: x.perm });
 };
 
+/**
+ * ConvTranspose without padding (PyTorch's ConvTranspose1d/2d with padding=0, the upsampling of
+ * U-Nets and decoders): Conv1DTranspose/Conv2DTranspose with the output padding given explicitly,
+ * so the output length is ONNX's (in − 1)·stride + (k − 1)·dilation + 1 + output_padding.
+ */
+const convTranspose: NodeImporter = (c, node) => {
+  const x = c.tensor(node.input[0]);
+  const w = c.constant(node.input[1], 'the kernel');
+  const bias = c.optionalConstant(node, 2);
+  const spatial = w.rank - 2;
+  const r = spatial + 2;
+  if (spatial !== 1 && spatial !== 2)
+    throw new Error(`only 1-D and 2-D transposed convolutions are supported, kernel [${w.shape}]`);
+  if (intAttr(node, 'group', 1) !== 1)
+    throw new Error('grouped transposed convolutions are not supported');
+  const autoPad = attr(node, 'auto_pad');
+  if (autoPad !== undefined && autoPad !== 'NOTSET' && autoPad !== 'VALID')
+    throw new Error(`auto_pad ${autoPad} is not supported (only explicit zero pads)`);
+  if (attr(node, 'output_shape') !== undefined)
+    throw new Error('the output_shape attribute is not supported');
+  const kernelSize = w.shape.slice(2);
+  const ones = kernelSize.map(() => 1);
+  const pads = intsAttr(
+    node,
+    'pads',
+    [...ones, ...ones].map(() => 0),
+  );
+  if (pads.some((p) => p !== 0))
+    throw new Error(`pads [${pads}] are not supported; only padding 0 converts exactly`);
+  const strides = intsAttr(node, 'strides', ones);
+  const dilationRate = intsAttr(node, 'dilations', ones);
+  const outputPadding = intsAttr(
+    node,
+    'output_padding',
+    kernelSize.map(() => 0),
+  );
+  // ONNX [in, out, ...k] → Keel [...k, out (filters), in]
+  const p = permute(w.data as Float32Array, w.shape, [
+    ...Array.from({ length: spatial }, (_, i) => i + 2),
+    1,
+    0,
+  ]);
+  const weights = [new Tensor(p.data, p.shape, 'float32'), ...(bias ? [bias] : [])];
+  const y = c.apply(
+    spatial === 2 ? 'Conv2DTranspose' : 'Conv1DTranspose',
+    {
+      filters: w.shape[1],
+      kernelSize,
+      strides,
+      dilationRate,
+      padding: 'valid',
+      outputPadding,
+      useBias: bias !== null,
+    },
+    [c.inLayout(x, channelsFirst(r))],
+    weights,
+  );
+  c.set(node.output[0]!, { t: y, perm: channelsFirst(r) });
+};
+
 /** ArgMax over a non-batch axis (a classifier's predicted class), int32 instead of ONNX's int64. */
 const argMax: NodeImporter = (c, node) => {
   const x = c.tensor(node.input[0]);
@@ -257,4 +317,5 @@ export const LAYER_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   LayerNormalization: layerNorm,
   Gather: gather,
   ArgMax: argMax,
+  ConvTranspose: convTranspose,
 };
