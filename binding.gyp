@@ -23,7 +23,7 @@
       "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" },
       "dependencies": ["keel_scalar"],
       "conditions": [
-        ["target_arch=='x64'", { "dependencies": ["keel_sse2", "keel_avx2", "keel_avx512", "keel_avx512vnni"] }]
+        ["target_arch=='x64'", { "dependencies": ["keel_sse2", "keel_avx2", "keel_avxvnni", "keel_avx512", "keel_avx512vnni"] }]
       ]
     },
     {
@@ -48,6 +48,15 @@
           "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVX2"] },
           "cflags": ["-mavx2", "-mfma"],
           "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-fno-math-errno"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
+        },
+        {
+          "target_name": "keel_avxvnni",
+          "type": "static_library",
+          "sources": ["native/isa/avxvnni.cc"],
+          "direct_dependent_settings": { "defines": ["KEEL_HAVE_AVXVNNI"] },
+          "cflags": ["-mavx2", "-mfma", "-mavxvnni"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma", "-mavxvnni", "-fno-math-errno"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
         },
         {

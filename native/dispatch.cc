@@ -7,6 +7,7 @@ namespace keel {
 // The tables isa/<name>.cc define; only those compiled in (binding.gyp) are referenced below.
 const Isa* isa_avx512vnni();
 const Isa* isa_avx512();
+const Isa* isa_avxvnni();
 const Isa* isa_avx2();
 const Isa* isa_sse2();
 const Isa* isa_scalar();
@@ -37,6 +38,10 @@ const Candidate kCandidates[] = {
 #endif
 #ifdef KEEL_HAVE_AVX512
     {isa_avx512, [] { return KEEL_CPU_HAS("avx512f"); }},
+#endif
+#ifdef KEEL_HAVE_AVXVNNI
+    {isa_avxvnni,
+     [] { return KEEL_CPU_HAS("avx2") && KEEL_CPU_HAS("fma") && KEEL_CPU_HAS("avxvnni"); }},
 #endif
 #ifdef KEEL_HAVE_AVX2
     {isa_avx2, [] { return KEEL_CPU_HAS("avx2") && KEEL_CPU_HAS("fma"); }},

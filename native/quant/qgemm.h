@@ -10,24 +10,55 @@
 namespace keel {
 
 /**
- * One ISA's integer GEMM building blocks (quant/kernels.h, isa().quant). Packed k is padded with
- * zeros to a multiple of kg; a packed element takes `elem` bytes. Activations arrive as uint8
- * (int8 activations are flipped to uint8 by the caller's pack with flip = 0x80).
+ * Where a micro-kernel reads its QMR rows of x: for each of `segments` segments, one pointer per
+ * row (rows[s * mr + r]); group g of a segment is the kg·elem bytes at rows[..] + g·stride, for
+ * g < groups. A packed panel is one segment with stride mr·kg·elem; x read in place (a `direct`
+ * ISA, uint8 only) has stride kg and one segment per run of contiguous taps.
+ */
+struct QTileSource {
+  const uint8_t* const* rows;
+  int segments;
+  int64_t groups;  // per segment
+  int64_t stride;  // bytes from one group to the next
+};
+
+/**
+ * What a micro-kernel does with its mr x nr tile: with y8 null, stores the raw sums (without
+ * the corrections) into tile; else requantizes the full tile in registers, as
+ * QuantizedMatMulAttrs: y = clamp(nearbyint(clamp(f32(f32(acc + corr[j]) * scale[j]), lo, hi))
+ * + yz), into the bytes at y8 (row stride ldy; uint8 or int8 alike).
+ */
+struct QTileOut {
+  int32_t* tile;
+  uint8_t* y8;
+  int64_t ldy;
+  const int32_t* corr;  // [nr]: bias[j] - zero·colsum[j], wrapping
+  const float* scale;   // [nr]
+  float lo, hi;         // the clamp bounds before adding yz
+  int32_t yz;
+};
+
+/**
+ * One ISA's integer GEMM building blocks (quant/kernels.h, isa().quant). k runs over segments of
+ * L contiguous k each (a convolution's filter rows, or all of K), each padded with zero weights
+ * to a multiple of kg; a packed element takes `elem` bytes. Activations arrive as uint8 (int8
+ * activations are flipped to uint8 by pack_x with flip = 0x80).
  */
 struct QuantIsa {
-  int mr;    // rows of the micro-tile
-  int nr;    // columns of the micro-tile
-  int kg;    // k steps the micro-kernel consumes at once (1 scalar, 2 vpmaddwd, 4 vpdpbusd)
-  int elem;  // bytes per packed element
-  // Packs rows [0, rows) of x (row stride ldx, bytes XOR flip) over k [0, K) into one mr-row
-  // panel of kp = roundup(K, kg) steps; rows past `rows` and k past K are zero.
-  void (*pack_x)(const uint8_t* x, int64_t ldx, uint8_t flip, int rows, int64_t K, void* dst);
-  // Packs columns [0, cols) of w (row stride ldw) over k [0, K) into one nr-column panel.
-  void (*pack_w)(const int8_t* w, int64_t ldw, int cols, int64_t K, void* dst);
-  // tile[mr x nr] = x panel @ w panel over kp packed steps, int32 wrapping.
-  void (*micro)(int64_t kp, const void* xp, const void* wp, int32_t* tile);
+  int mr;       // rows of the micro-tile
+  int nr;       // columns of the micro-tile
+  int kg;       // k steps the micro-kernel consumes at once (1 scalar, 2 vpmaddwd, 4 vpdpbusd)
+  int elem;     // bytes per packed element
+  bool direct;  // the micro-kernel reads uint8 bytes as they are (so x needs no packing)
+  // Packs rows [0, rows) into one mr-row panel from S segments of L bytes each (src[s*mr + r],
+  // bytes XOR flip); k past L in each segment and rows past `rows` are zero.
+  void (*pack_x)(int S, int64_t L, const uint8_t* const* src, int rows, uint8_t flip, void* dst);
+  // Packs columns [0, cols) of w (row stride ldw, S·L rows) into one nr-column panel.
+  void (*pack_w)(const int8_t* w, int64_t ldw, int cols, int S, int64_t L, void* dst);
+  // The mr x nr tile of x (read through src) @ the w panel, int32 wrapping, into out.
+  void (*micro)(const QTileSource& src, const void* wp, const QTileOut& out);
   // y[j] = clamp(nearbyint(clamp(f32(f32(raw[j] + corr[j]) * scale[j]), lo, hi)) + y_zero) for
-  // j < n, as bytes (int8 when y_signed): the requantize epilogue of QuantizedMatMulAttrs.
+  // j < n, as bytes (int8 when y_signed): the requantize epilogue of a partial tile.
   void (*requant)(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
                   float hi, int32_t y_zero, bool y_signed, uint8_t* y);
 };
@@ -58,13 +89,20 @@ struct QGemmArgs {
 void qgemm(const QGemmArgs& a);
 
 /**
- * Weights packed once (for a layer's every call): a header (magic, mr, nr, kg, elem, K, N), the
- * column sums [N] and the nr-column panels of the active ISA. qpacked_bytes gives the size;
- * qpacked_fits says whether a buffer was packed for this ISA and shape (else qgemm packs again).
+ * The segment length of the k axis of a product: for a convolution, one filter row (filterW·inC
+ * contiguous bytes of an NHWC image, or inC with a dilated width), else all of K.
  */
-int64_t qpacked_bytes(int64_t K, int64_t N);
-void qpack_weights(const int8_t* w, int64_t K, int64_t N, uint8_t* dst);
-bool qpacked_fits(const uint8_t* p, int64_t bytes, int64_t K, int64_t N);
+int64_t qsegment(const Conv2DGeom* conv, int64_t K);
+
+/**
+ * Weights packed once (for a layer's every call): a header (magic, mr, nr, kg, elem, K, N, L),
+ * the column sums [N] and the nr-column panels of the active ISA, with k in segments of L
+ * (qsegment). qpacked_bytes gives the size; qpacked_fits says whether a buffer was packed for
+ * this ISA, shape and segment length (else qgemm packs again).
+ */
+int64_t qpacked_bytes(int64_t K, int64_t N, int64_t L);
+void qpack_weights(const int8_t* w, int64_t K, int64_t N, int64_t L, uint8_t* dst);
+bool qpacked_fits(const uint8_t* p, int64_t bytes, int64_t K, int64_t N, int64_t L);
 
 /** q = clamp(nearbyint(f32(x / scale)), -zero, 255 - zero) + zero (NaN to 0): QuantizeLinearAttrs. */
 void quantize_linear(const float* x, int64_t n, float scale, int32_t zero, uint8_t* q);

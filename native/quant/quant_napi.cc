@@ -93,7 +93,8 @@ Napi::Value RunQGemm(const Napi::CallbackInfo& info, const char* fn, const Bytes
   a.w = static_cast<const int8_t*>(w.data);
   // A buffer packed for another ISA or shape is ignored: qgemm packs for this call.
   const auto* p = static_cast<const uint8_t*>(packed.data);
-  a.wpacked = packed.present && keel::qpacked_fits(p, static_cast<int64_t>(packed.length), K, N)
+  a.wpacked = packed.present && keel::qpacked_fits(p, static_cast<int64_t>(packed.length), K, N,
+                                                   keel::qsegment(conv, K))
                   ? p
                   : nullptr;
   a.bias = bias.present && !dequant ? static_cast<const int32_t*>(bias.data) : nullptr;
@@ -162,25 +163,39 @@ Napi::Value QuantizedConv2D(const Napi::CallbackInfo& info) {
                   &g, 2);
 }
 
-// quantizedPackedBytes(K, N): the size of w [K, N] packed for the active ISA.
-Napi::Value QuantizedPackedBytes(const Napi::CallbackInfo& info) {
-  const char* fn = "quantizedPackedBytes";
-  check_args(info, 2, fn);
-  const int64_t K = int_arg(info, 0, fn, "K"), N = int_arg(info, 1, fn, "N");
-  product(info, {K, N}, fn);
-  return Napi::Number::New(info.Env(), static_cast<double>(keel::qpacked_bytes(K, N)));
+/** The segment length L of a packing: K % L == 0, L >= 1 unless K is 0 (then L is ignored). */
+int64_t segment_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, int64_t K) {
+  const int64_t L = int_arg(info, i, fn, "L");
+  if (K > 0 && (L < 1 || L > K || K % L != 0))
+    throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn +
+                                                ": L must divide K (" + std::to_string(K) +
+                                                "), got " + std::to_string(L));
+  return K > 0 ? L : 0;
 }
 
-// quantizedPackWeights(w, K, N, packed): w Int8Array [K, N] into packed (quantizedPackedBytes).
+// quantizedPackedBytes(K, N, L): the size of w [K, N] packed for the active ISA, k in segments
+// of L (K for a matrix product, filterW·inC for a convolution: its filter rows).
+Napi::Value QuantizedPackedBytes(const Napi::CallbackInfo& info) {
+  const char* fn = "quantizedPackedBytes";
+  check_args(info, 3, fn);
+  const int64_t K = int_arg(info, 0, fn, "K"), N = int_arg(info, 1, fn, "N");
+  product(info, {K, N}, fn);
+  const int64_t L = segment_arg(info, 2, fn, K);
+  return Napi::Number::New(info.Env(), static_cast<double>(keel::qpacked_bytes(K, N, L)));
+}
+
+// quantizedPackWeights(w, K, N, L, packed): w Int8Array [K, N] into packed (quantizedPackedBytes).
 Napi::Value QuantizedPackWeights(const Napi::CallbackInfo& info) {
   const char* fn = "quantizedPackWeights";
-  check_args(info, 4, fn);
+  check_args(info, 5, fn);
   Bytes w = typed_arg(info, 0, "w", {napi_int8_array}, "an Int8Array");
   const int64_t K = int_arg(info, 1, fn, "K"), N = int_arg(info, 2, fn, "N");
-  Bytes packed = typed_arg(info, 3, "packed", {napi_uint8_array}, "a Uint8Array");
+  const int64_t L = segment_arg(info, 3, fn, K);
+  Bytes packed = typed_arg(info, 4, "packed", {napi_uint8_array}, "a Uint8Array");
   check_exact(info, w, product(info, {K, N}, fn), "w");
-  check_exact(info, packed, static_cast<double>(keel::qpacked_bytes(K, N)), "packed");
-  keel::qpack_weights(static_cast<const int8_t*>(w.data), K, N, static_cast<uint8_t*>(packed.data));
+  check_exact(info, packed, static_cast<double>(keel::qpacked_bytes(K, N, L)), "packed");
+  keel::qpack_weights(static_cast<const int8_t*>(w.data), K, N, L,
+                      static_cast<uint8_t*>(packed.data));
   return info.Env().Undefined();
 }
 

@@ -60,14 +60,14 @@ export class InferencePlan {
   }
 
   /**
-   * Runs xs through the steps, each twice: into outputs filled with NaN and into zeroed ones. A
-   * kernel that gives the same bits both times wrote every element and needs no fill before it.
+   * Runs xs through the steps, each twice: into outputs whose bytes are all 0xff (NaN for float32)
+   * and into zeroed ones. A kernel that gives the same bits both times wrote every element and
+   * needs no fill before it.
    */
   calibrate(xs: readonly Tensor[]): void {
     for (let i = 0; i < xs.length; i++) this.inputs[i]!.data.set(xs[i]!.data as never);
     for (const s of this.steps) {
-      if (!s.outputs.every((o) => o.dtype === 'float32')) continue;
-      for (const o of s.outputs) o.data.fill(Number.NaN);
+      for (const o of s.outputs) bytesOf(o.data).fill(0xff);
       s.kernel(s.inputs, s.outputs, s.attrs);
       const first = s.outputs.map((o) => o.data.slice());
       for (const o of s.outputs) o.data.fill(0);
@@ -147,7 +147,14 @@ function traceableCall(layer: Layer): boolean {
       layers.Normalization,
     ].map((c) => c.prototype.call),
   );
-  return traceableCalls.has(layer.call);
+  if (traceableCalls.has(layer.call)) return true;
+  // Statically quantized layers: their ranges are calibrated numbers, so their kernels do not
+  // depend on the data; a dynamic one (no inputScale) ranges each batch in JavaScript.
+  return (
+    (layer.call === layers.QuantizedDense.prototype.call ||
+      layer.call === layers.QuantizedConv2D.prototype.call) &&
+    (layer as layers.QuantizedDense | layers.QuantizedConv2D).quant.inputScale !== null
+  );
 }
 
 function traceableLayer(layer: Layer): boolean {

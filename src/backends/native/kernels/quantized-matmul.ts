@@ -22,8 +22,9 @@ export interface QuantBinding {
    * y Float32Array: dequantized (bias Float32Array). */
   quantizedMatMul(...args: [...QGemmTail, M: number, K: number, N: number]): void;
   quantizedConv2d(...args: [...QGemmTail, attrs: Float64Array]): void;
-  quantizedPackedBytes(K: number, N: number): number;
-  quantizedPackWeights(w: Int8Array, K: number, N: number, packed: Uint8Array): void;
+  /** L: the k segment (K for a matrix product, filterW·inC for a convolution's filter rows). */
+  quantizedPackedBytes(K: number, N: number, L: number): number;
+  quantizedPackWeights(w: Int8Array, K: number, N: number, L: number, packed: Uint8Array): void;
   quantizeLinear(x: Float32Array, q: Uint8Array, n: number, scale: number, zero: number): void;
   maxPool2dU8(x: Uint8Array, y: Uint8Array, attrs: Float64Array): void;
   /** params receives [scale, zeroPoint] (NaN, NaN for a non-finite x). */
@@ -57,17 +58,24 @@ function declared(x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor): bo
 
 // Weights packed once per weight array, kept while its bytes are unchanged (a layer's weights
 // are Variables whose storage assign() overwrites in place, so the bytes are compared each call:
-// a memcmp of K·N bytes instead of packing them again).
-const packs = new WeakMap<Int8Array, { copy: Buffer; packed: Uint8Array }>();
+// a memcmp of K·N bytes instead of packing them again). The C++ side checks that a packing fits
+// the active ISA, shape and segment length, and packs for the call where it does not.
+const packs = new WeakMap<Int8Array, { copy: Buffer; packed: Uint8Array; L: number }>();
 
-function packedWeights(native: QuantBinding, w: Int8Array, K: number, N: number): Uint8Array {
+function packedWeights(
+  native: QuantBinding,
+  w: Int8Array,
+  K: number,
+  N: number,
+  L: number,
+): Uint8Array {
   const bytes = Buffer.from(w.buffer, w.byteOffset, w.byteLength);
   const hit = packs.get(w);
-  if (hit?.copy.equals(bytes) && hit.packed.length === native.quantizedPackedBytes(K, N))
-    return hit.packed;
-  const packed = new Uint8Array(native.quantizedPackedBytes(K, N));
-  native.quantizedPackWeights(w, K, N, packed);
-  packs.set(w, { copy: Buffer.from(bytes), packed });
+  const size = native.quantizedPackedBytes(K, N, L);
+  if (hit && hit.L === L && hit.packed.length === size && hit.copy.equals(bytes)) return hit.packed;
+  const packed = new Uint8Array(size);
+  native.quantizedPackWeights(w, K, N, L, packed);
+  packs.set(w, { copy: Buffer.from(bytes), packed, L });
   return packed;
 }
 
@@ -85,6 +93,7 @@ function gemmArgs(
   },
   K: number,
   N: number,
+  L: number,
 ): QGemmTail | null {
   const [x, w, bias] = inputs as [Tensor, Tensor, Tensor | undefined];
   if (!declared(x, w, bias, y)) return null;
@@ -105,7 +114,7 @@ function gemmArgs(
     scale,
     a.outputZeroPoint,
     a.relu,
-    packedWeights(native, w.data as Int8Array, K, N),
+    packedWeights(native, w.data as Int8Array, K, N, L),
   ];
 }
 
@@ -118,7 +127,7 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
   registerKernel(kernel, 'native', (inputs, outputs, a) => {
     const y = outputs[0]!;
     counts(kernel, a, ['M', 'K', 'N']);
-    const args = gemmArgs(kernel, native, inputs, y, a, a.K, a.N);
+    const args = gemmArgs(kernel, native, inputs, y, a, a.K, a.N, a.K);
     if (!args) {
       getKernel(kernel, REFERENCE_BACKEND)(inputs, outputs, a);
       return;
@@ -131,7 +140,9 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
     const y = outputs[0]!;
     counts('quantizedConv2d', a, CONV2D_FIELDS);
     const K = a.filterH * a.filterW * a.inC;
-    const args = gemmArgs('quantizedConv2d', native, inputs, y, a, K, a.outC);
+    // k in filter rows: filterW·inC contiguous bytes of each row of the window (inC when dilated).
+    const L = a.dilationW === 1 ? a.filterW * a.inC : a.inC;
+    const args = gemmArgs('quantizedConv2d', native, inputs, y, a, K, a.outC, L);
     if (!args) {
       getKernel('quantizedConv2d', REFERENCE_BACKEND)(inputs, outputs, a);
       return;
