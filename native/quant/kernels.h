@@ -11,8 +11,8 @@
 //
 // A micro-kernel reads its x operand through row pointers (QTileSource): the rows of a packed
 // panel, or, where the ISA consumes raw uint8 bytes (`direct`), the image itself: one pointer
-// per row and per segment of contiguous taps (a filter row of a convolution), so no im2col
-// matrix and no packing. A full tile with an 8-bit output is requantized in registers (QTileOut).
+// per row (an output pixel's window) and one offset per segment of contiguous taps (a filter
+// row of a convolution), so no im2col matrix and no packing. A full tile with an 8-bit output is requantized in registers (QTileOut).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -107,6 +107,12 @@ static inline int32_t unit(const uint8_t* p) {
   return v;
 }
 
+/** One requantized value, the reference's scalar steps. */
+static inline uint8_t requant1(int32_t v, float scale, float lo, float hi, int32_t yz) {
+  const float c = std::min(std::max(static_cast<float>(v) * scale, lo), hi);
+  return static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + yz);
+}
+
 #if defined(KEEL_QUANT_VNNI)
 // The 16 accumulators are named variables (KEEL_Q_ROWS), not an array: GCC keeps an array that
 // lives across loops of unknown trip count on the stack at the loop boundaries.
@@ -116,15 +122,15 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const int8_t* b = static_cast<const int8_t*>(wp);
   // A fused epilogue starts from the column corrections (bias - zero·colsum): wrapping sums in
   // any order give the reference's bits.
-  const __m512i c0 = o.y8 ? _mm512_loadu_si512(o.corr) : _mm512_setzero_si512();
-  const __m512i c1 = o.y8 ? _mm512_loadu_si512(o.corr + 16) : _mm512_setzero_si512();
+  const __m512i c0 = o.corr ? _mm512_loadu_si512(o.corr) : _mm512_setzero_si512();
+  const __m512i c1 = o.corr ? _mm512_loadu_si512(o.corr + 16) : _mm512_setzero_si512();
 #define KEEL_Q_INIT(r) __m512i acc##r##0 = c0, acc##r##1 = c1;
   KEEL_Q_ROWS(KEEL_Q_INIT)
 #undef KEEL_Q_INIT
   const int64_t stride = x.stride;
   for (int s = 0; s < x.segments; s++) {
-    const uint8_t* const* rows = x.rows + s * QMR;
-#define KEEL_Q_PTR(r) const uint8_t* p##r = rows[r];
+    const int64_t off = x.offsets[s];
+#define KEEL_Q_PTR(r) const uint8_t* p##r = x.rows[r] + off;
     KEEL_Q_ROWS(KEEL_Q_PTR)
 #undef KEEL_Q_PTR
     for (int64_t g = 0; g < x.groups; g++) {
@@ -184,13 +190,13 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const WElem* b = static_cast<const WElem*>(wp);
   __m256i acc[QMR][2];
   const __m256i zero = _mm256_setzero_si256();
-  const __m256i c0 = o.y8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr)) : zero;
+  const __m256i c0 = o.corr ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr)) : zero;
   const __m256i c1 =
-      o.y8 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr + 8)) : zero;
+      o.corr ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr + 8)) : zero;
   for (int r = 0; r < QMR; r++) acc[r][0] = c0, acc[r][1] = c1;
   for (int s = 0; s < x.segments; s++) {
     const uint8_t* p[QMR];
-    for (int r = 0; r < QMR; r++) p[r] = x.rows[s * QMR + r];
+    for (int r = 0; r < QMR; r++) p[r] = x.rows[r] + x.offsets[s];
     for (int64_t g = 0; g < x.groups; g++) {
       const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
       const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 8 * QKG));
@@ -233,10 +239,10 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const int8_t* b = static_cast<const int8_t*>(wp);
   uint32_t acc[QMR][QNR];  // unsigned: wrapping is defined
   for (int r = 0; r < QMR; r++)
-    for (int j = 0; j < QNR; j++) acc[r][j] = o.y8 ? static_cast<uint32_t>(o.corr[j]) : 0u;
+    for (int j = 0; j < QNR; j++) acc[r][j] = o.corr ? static_cast<uint32_t>(o.corr[j]) : 0u;
   for (int s = 0; s < x.segments; s++) {
     const uint8_t* p[QMR];
-    for (int r = 0; r < QMR; r++) p[r] = x.rows[s * QMR + r];
+    for (int r = 0; r < QMR; r++) p[r] = x.rows[r] + x.offsets[s];
     for (int64_t g = 0; g < x.groups; g++) {
       const int64_t at = g * x.stride;
       for (int r = 0; r < QMR; r++) {
@@ -253,8 +259,7 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
         o.tile[r * QNR + j] = v;
         continue;
       }
-      const float c = std::min(std::max(static_cast<float>(v) * o.scale[j], o.lo), o.hi);
-      o.y8[r * o.ldy + j] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + o.yz);
+      o.y8[r * o.ldy + j] = requant1(v, o.scale[j], o.lo, o.hi, o.yz);
     }
 }
 #endif
@@ -283,9 +288,52 @@ static void requant(const int32_t* raw, int n, const int32_t* corr, const float*
   for (; j < n; j++) {
     const int32_t v =
         static_cast<int32_t>(static_cast<uint32_t>(raw[j]) + static_cast<uint32_t>(corr[j]));
-    const float s = static_cast<float>(v) * scale[j];
-    const float c = std::min(std::max(s, lo), hi);
-    y[j] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + yz);
+    y[j] = requant1(v, scale[j], lo, hi, yz);
+  }
+}
+
+// The max-pooling epilogue (QuantIsa::pool_requant): output q is the maximum of tile rows
+// [q·ws, q·ws + ws) (signed int32, after the corrections), requantized. Requantization is
+// non-decreasing in the accumulator when every scale is positive (the caller checks), so this is
+// the maximum of the requantized pixels, bit for bit.
+static void pool_requant(const int32_t* tile, int ws, int n_out, int cols, const float* scale,
+                         float lo, float hi, int32_t yz, uint8_t* y, int64_t ldy) {
+  for (int q = 0; q < n_out; q++) {
+    const int32_t* t = tile + q * ws * QNR;
+    uint8_t* out = y + q * ldy;
+    int j = 0;
+#if defined(KEEL_QUANT_VNNI)
+    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+    const __m512i vz = _mm512_set1_epi32(yz);
+    for (; j < cols; j += 16) {  // the tile is QNR wide, so whole vectors are read
+      __m512i m = _mm512_loadu_si512(t + j);
+      for (int r = 1; r < ws; r++) m = _mm512_max_epi32(m, _mm512_loadu_si512(t + r * QNR + j));
+      const __mmask16 keep = cols - j >= 16 ? 0xffff : (1u << (cols - j)) - 1;
+      __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(m), _mm512_maskz_loadu_ps(keep, scale + j));
+      f = _mm512_min_ps(_mm512_max_ps(f, vlo), vhi);
+      _mm512_mask_cvtepi32_storeu_epi8(out + j, keep, _mm512_add_epi32(_mm512_cvtps_epi32(f), vz));
+    }
+#elif defined(KEEL_QUANT_AVXVNNI) || defined(KEEL_QUANT_MADD16)
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    const __m256i vz = _mm256_set1_epi32(yz);
+    const __m128i low_bytes = _mm_set1_epi16(0xff);
+    for (; j + 8 <= cols; j += 8) {
+      __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + j));
+      for (int r = 1; r < ws; r++)
+        m = _mm256_max_epi32(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + r * QNR + j)));
+      __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(m), _mm256_loadu_ps(scale + j));
+      f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
+      const __m256i v = _mm256_add_epi32(_mm256_cvtps_epi32(f), vz);
+      const __m128i w16 = _mm_and_si128(
+          _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)), low_bytes);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm_packus_epi16(w16, w16));
+    }
+#endif
+    for (; j < cols; j++) {
+      int32_t m = t[j];
+      for (int r = 1; r < ws; r++) m = std::max(m, t[r * QNR + j]);
+      out[j] = requant1(m, scale[j], lo, hi, yz);
+    }
   }
 }
 
@@ -297,4 +345,4 @@ static void requant(const int32_t* raw, int n, const int32_t* corr, const float*
 #define KEEL_QUANT_TABLE(ns)                                                             \
   {ns::quant::QMR,    ns::quant::QNR,    ns::quant::QKG,                                \
    static_cast<int>(sizeof(ns::quant::XElem)), ns::quant::kDirect, ns::quant::pack_x,   \
-   ns::quant::pack_w, ns::quant::micro, ns::quant::requant}
+   ns::quant::pack_w, ns::quant::micro, ns::quant::requant, ns::quant::pool_requant}

@@ -10,21 +10,22 @@
 namespace keel {
 
 /**
- * Where a micro-kernel reads its QMR rows of x: for each of `segments` segments, one pointer per
- * row (rows[s * mr + r]); group g of a segment is the kg·elem bytes at rows[..] + g·stride, for
- * g < groups. A packed panel is one segment with stride mr·kg·elem; x read in place (a `direct`
- * ISA, uint8 only) has stride kg and one segment per run of contiguous taps.
+ * Where a micro-kernel reads its mr rows of x: row r's segment s starts at rows[r] + offsets[s]
+ * (s < segments), and its group g at that + g·stride, g < groups. A packed panel is one segment
+ * with stride mr·kg·elem; x read in place (a `direct` ISA, uint8 only) has stride kg and one
+ * segment per run of contiguous taps (a convolution's filter rows: offsets in the image).
  */
 struct QTileSource {
   const uint8_t* const* rows;
+  const int64_t* offsets;
   int segments;
   int64_t groups;  // per segment
   int64_t stride;  // bytes from one group to the next
 };
 
 /**
- * What a micro-kernel does with its mr x nr tile: with y8 null, stores the raw sums (without
- * the corrections) into tile; else requantizes the full tile in registers, as
+ * What a micro-kernel does with its mr x nr tile. The sums start from corr[j] (null: from 0).
+ * With y8 null they are stored into tile; else the full tile is requantized in registers, as
  * QuantizedMatMulAttrs: y = clamp(nearbyint(clamp(f32(f32(acc + corr[j]) * scale[j]), lo, hi))
  * + yz), into the bytes at y8 (row stride ldy; uint8 or int8 alike).
  */
@@ -61,6 +62,11 @@ struct QuantIsa {
   // j < n, as bytes (int8 when y_signed): the requantize epilogue of a partial tile.
   void (*requant)(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
                   float hi, int32_t y_zero, bool y_signed, uint8_t* y);
+  // The max-pooling epilogue: y[q·ldy + j] = the requantized maximum of tile rows
+  // [q·ws, q·ws + ws) (mr x nr, sums with the corrections) for q < n_out, j < cols; exact only
+  // when every scale is positive (requantization is then non-decreasing).
+  void (*pool_requant)(const int32_t* tile, int ws, int n_out, int cols, const float* scale,
+                       float lo, float hi, int32_t y_zero, uint8_t* y, int64_t ldy);
 };
 
 /** The arguments of qgemm; see the TypeScript contract (QuantizedMatMulAttrs) for the formula. */
@@ -89,6 +95,13 @@ struct QGemmArgs {
 void qgemm(const QGemmArgs& a);
 
 /**
+ * y8 = uint8 max pooling (pool) of the requantized convolution a (a.conv set, a.y8 uint8): the
+ * windows' pixels are computed together and their int32 sums pooled before one requantization,
+ * so the convolution's output is never stored. Equal, bit for bit, to qgemm then max_pool2d_u8.
+ */
+void qconv_max_pool(const QGemmArgs& a, const Pool2DGeom& pool);
+
+/**
  * The segment length of the k axis of a product: for a convolution, one filter row (filterW·inC
  * contiguous bytes of an NHWC image, or inC with a dilated width), else all of K.
  */
@@ -103,6 +116,9 @@ int64_t qsegment(const Conv2DGeom* conv, int64_t K);
 int64_t qpacked_bytes(int64_t K, int64_t N, int64_t L);
 void qpack_weights(const int8_t* w, int64_t K, int64_t N, int64_t L, uint8_t* dst);
 bool qpacked_fits(const uint8_t* p, int64_t bytes, int64_t K, int64_t N, int64_t L);
+/** The column sums [N] and the first nr-column panel of a packing. */
+const int32_t* qpacked_colsum(const uint8_t* packed);
+const uint8_t* qpacked_panels(const uint8_t* packed, int64_t N);
 
 /** q = clamp(nearbyint(f32(x / scale)), -zero, 255 - zero) + zero (NaN to 0): QuantizeLinearAttrs. */
 void quantize_linear(const float* x, int64_t n, float scale, int32_t zero, uint8_t* q);

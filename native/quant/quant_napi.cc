@@ -56,11 +56,13 @@ void check_range(const Napi::CallbackInfo& info, int64_t v, int64_t lo, int64_t 
 
 KEEL_NAPI_ATTRS(qconv2d, keel::Conv2DGeom, KEEL_CONV2D_ATTRS)
 
-// The shared body of quantizedMatMul and quantizedConv2d. Arguments from `at`: bias, y, xZeroPoint,
-// scale, yZeroPoint, relu, packed; x holds xLen elements, y M·N. See QuantizedMatMul below.
+// The shared body of quantizedMatMul, quantizedConv2d and quantizedConv2dMaxPool. Arguments from
+// `at`: bias, y, xZeroPoint, scale, yZeroPoint, relu, packed; x holds xLen elements, y M·N (or
+// the pooled output of `pool`, uint8). See QuantizedMatMul below.
 Napi::Value RunQGemm(const Napi::CallbackInfo& info, const char* fn, const Bytes& x,
                      double xLen, const Bytes& w, int64_t M, int64_t K, int64_t N,
-                     const keel::Conv2DGeom* conv, size_t at) {
+                     const keel::Conv2DGeom* conv, size_t at,
+                     const keel::Pool2DGeom* pool = nullptr) {
   Bytes y = typed_arg(info, at + 1, "y",
                       {napi_int32_array, napi_uint8_array, napi_int8_array, napi_float32_array},
                       "an Int32Array, a Uint8Array, an Int8Array or a Float32Array");
@@ -82,7 +84,13 @@ Napi::Value RunQGemm(const Napi::CallbackInfo& info, const char* fn, const Bytes
   check_exact(info, x, xLen, "x");
   check_exact(info, w, product(info, {K, N}, fn), "w");
   if (bias.present) check_exact(info, bias, static_cast<double>(N), "bias");
-  check_exact(info, y, product(info, {M, N}, fn), "y");
+  if (pool) {
+    if (y.type != napi_uint8_array) fail_type(info, "y", "a Uint8Array (the pooled uint8 output)");
+    check_exact(info, y, product(info, {pool->batch, pool->outH, pool->outW, pool->channels}, fn),
+                "y");
+  } else {
+    check_exact(info, y, product(info, {M, N}, fn), "y");
+  }
 
   keel::QGemmArgs a{};
   a.M = M, a.N = N, a.K = K;
@@ -125,7 +133,8 @@ Napi::Value RunQGemm(const Napi::CallbackInfo& info, const char* fn, const Bytes
     a.y_zero = static_cast<int32_t>(yz);
     a.relu = relu;
   }
-  keel::qgemm(a);
+  if (pool) keel::qconv_max_pool(a, *pool);
+  else keel::qgemm(a);
   return info.Env().Undefined();
 }
 
@@ -145,24 +154,6 @@ Napi::Value QuantizedMatMul(const Napi::CallbackInfo& info) {
   return RunQGemm(info, fn, x, product(info, {M, K}, fn), w, M, K, N, nullptr, 2);
 }
 
-// quantizedConv2d(x, w, bias, y, xZeroPoint, scale, yZeroPoint, relu, packed, attrs): x
-// Uint8Array or Int8Array [batch, inH, inW, inC], w Int8Array [filterH, filterW, inC, outC],
-// y [batch, outH, outW, outC] as quantizedMatMul's; attrs the Conv2D layout (qconv2d).
-Napi::Value QuantizedConv2D(const Napi::CallbackInfo& info) {
-  const char* fn = "quantizedConv2d";
-  check_args(info, 10, fn);
-  Bytes x = typed_arg(info, 0, "x", {napi_uint8_array, napi_int8_array},
-                      "a Uint8Array or an Int8Array");
-  Bytes w = typed_arg(info, 1, "w", {napi_int8_array}, "an Int8Array");
-  const keel::Conv2DGeom g = qconv2d_attrs(info, 9, fn);
-  const double xs = product(info, {g.batch, g.inH, g.inW, g.inC}, fn);
-  const double M = product(info, {g.batch, g.outH, g.outW}, fn);
-  const double K = product(info, {g.filterH, g.filterW, g.inC}, fn);
-  // im2col checks every tap against the image, so any geometry reads only inside x.
-  return RunQGemm(info, fn, x, xs, w, static_cast<int64_t>(M), static_cast<int64_t>(K), g.outC,
-                  &g, 2);
-}
-
 /** The segment length L of a packing: K % L == 0, L >= 1 unless K is 0 (then L is ignored). */
 int64_t segment_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, int64_t K) {
   const int64_t L = int_arg(info, i, fn, "L");
@@ -171,6 +162,47 @@ int64_t segment_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, in
                                                 ": L must divide K (" + std::to_string(K) +
                                                 "), got " + std::to_string(L));
   return K > 0 ? L : 0;
+}
+
+KEEL_NAPI_ATTRS(qpool2d, keel::Pool2DGeom, KEEL_POOL2D_ATTRS)
+
+// The two convolutions: x Uint8Array or Int8Array [batch, inH, inW, inC], w Int8Array [filterH,
+// filterW, inC, outC], then the arguments of RunQGemm, attrs (qconv2d) at 9 and, when pooled,
+// poolAttrs (qpool2d) at 10, whose input must be the convolution's output.
+Napi::Value RunConv(const Napi::CallbackInfo& info, const char* fn, bool pooled) {
+  check_args(info, pooled ? 11 : 10, fn);
+  Bytes x = typed_arg(info, 0, "x", {napi_uint8_array, napi_int8_array},
+                      "a Uint8Array or an Int8Array");
+  Bytes w = typed_arg(info, 1, "w", {napi_int8_array}, "an Int8Array");
+  const keel::Conv2DGeom g = qconv2d_attrs(info, 9, fn);
+  keel::Pool2DGeom p{};
+  if (pooled) {
+    p = qpool2d_attrs(info, 10, fn);
+    if (p.batch != g.batch || p.inH != g.outH || p.inW != g.outW || p.channels != g.outC)
+      throw Napi::RangeError::New(info.Env(), std::string("keel native ") + fn +
+                                                  ": the pooling's input must be the "
+                                                  "convolution's output [batch, outH, outW, outC]");
+    product(info, {p.batch, p.outH, p.outW, p.poolH, p.poolW}, fn);
+  }
+  const double xs = product(info, {g.batch, g.inH, g.inW, g.inC}, fn);
+  const double M = product(info, {g.batch, g.outH, g.outW}, fn);
+  const double K = product(info, {g.filterH, g.filterW, g.inC}, fn);
+  // Every tap is checked against the image, so any geometry reads only inside x.
+  return RunQGemm(info, fn, x, xs, w, static_cast<int64_t>(M), static_cast<int64_t>(K), g.outC,
+                  &g, 2, pooled ? &p : nullptr);
+}
+
+// quantizedConv2d(x, w, bias, y, xZeroPoint, scale, yZeroPoint, relu, packed, attrs): y [batch,
+// outH, outW, outC] as quantizedMatMul's; attrs the Conv2D layout (qconv2d).
+Napi::Value QuantizedConv2D(const Napi::CallbackInfo& info) {
+  return RunConv(info, "quantizedConv2d", false);
+}
+
+// quantizedConv2dMaxPool(x, w, bias, y, xZeroPoint, scale, yZeroPoint, relu, packed, attrs,
+// poolAttrs): quantizedConv2d requantized to uint8, then max pooling (poolAttrs) into y
+// Uint8Array [batch, poolOutH, poolOutW, outC].
+Napi::Value QuantizedConv2DMaxPool(const Napi::CallbackInfo& info) {
+  return RunConv(info, "quantizedConv2dMaxPool", true);
 }
 
 // quantizedPackedBytes(K, N, L): the size of w [K, N] packed for the active ISA, k in segments
@@ -218,7 +250,6 @@ Napi::Value QuantizeLinear(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-KEEL_NAPI_ATTRS(qpool2d, keel::Pool2DGeom, KEEL_POOL2D_ATTRS)
 
 // maxPool2dU8(x, y, attrs): Uint8Array x [batch, inH, inW, C] into y [batch, outH, outW, C].
 Napi::Value MaxPool2dU8(const Napi::CallbackInfo& info) {
@@ -255,6 +286,7 @@ Napi::Value QuantizeUint8(const Napi::CallbackInfo& info) {
 KEEL_NAPI_EXPORT("quantizedMatMul", QuantizedMatMul);
 KEEL_NAPI_EXPORT("quantizeUint8", QuantizeUint8);
 KEEL_NAPI_EXPORT("quantizedConv2d", QuantizedConv2D);
+KEEL_NAPI_EXPORT("quantizedConv2dMaxPool", QuantizedConv2DMaxPool);
 KEEL_NAPI_EXPORT("quantizedPackedBytes", QuantizedPackedBytes);
 KEEL_NAPI_EXPORT("quantizedPackWeights", QuantizedPackWeights);
 KEEL_NAPI_EXPORT("quantizeLinear", QuantizeLinear);

@@ -320,6 +320,16 @@ export interface QuantizedConv2DAttrs extends Conv2DAttrs {
 }
 
 /**
+ * A quantized convolution requantized to uint8 and the max pooling of its output in one kernel
+ * (issue 12; inference plans fuse the two steps): y = maxPool2d(pool, quantizedConv2d(x,
+ * filter, bias)) exactly, where pool's input is the convolution's output [batch, outH, outW,
+ * outC]; y is uint8 [batch, pool.outH, pool.outW, outC].
+ */
+export interface QuantizedConv2DMaxPoolAttrs extends QuantizedConv2DAttrs {
+  pool: Pool2DAttrs;
+}
+
+/**
  * Static per-tensor quantization of x (float32, n elements) to q (uint8, n) with a given scale
  * and zero point (calibrated ahead of time), the second pass of QuantizeUint8Attrs's rule:
  *   v = f32(x / scale); q = roundHalfEven(clamp(v, -zeroPoint, 255 - zeroPoint)) + zeroPoint
@@ -490,6 +500,11 @@ export interface KernelSpecs {
     readonly [x: T, filter: T, ...bias: T[]],
     readonly [y: T],
     QuantizedConv2DAttrs
+  >;
+  quantizedConv2dMaxPool: Spec<
+    readonly [x: T, filter: T, ...bias: T[]],
+    readonly [y: T],
+    QuantizedConv2DMaxPoolAttrs
   >;
   activationGrad: Spec<readonly [dy: T, y: T], readonly [dz: T], BiasActivationAttrs>;
   // Softmax and losses

@@ -62,6 +62,7 @@ export type KernelTracer = (
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: unknown,
+  name: KernelName,
 ) => void;
 
 let tracer: KernelTracer | null = null;
@@ -86,7 +87,7 @@ export function runKernel<K extends KernelName>(
   } finally {
     depth--;
   }
-  if (depth === 0) tracer(kernel, inputs, outputs, attrs);
+  if (depth === 0) tracer(kernel, inputs, outputs, attrs, name);
 }
 
 /** Runs fn with every top-level kernel call reported to onKernel after it ran. */

@@ -1,10 +1,11 @@
 import { noGrad } from '../autograd/tape.js';
-import { type AnyKernel, getBackend, traceKernels } from '../backends/registry.js';
+import { getBackend, traceKernels } from '../backends/registry.js';
 import type { Layer } from '../nn/engine/layer.js';
 import * as layers from '../nn/layers/index.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Model } from './model.js';
+import { fuseSteps, type PlanStep } from './plan-fusion.js';
 
 /**
  * Inference plans: a model's forward pass for one input shape, traced once as the kernel calls it
@@ -20,16 +21,7 @@ import { Model } from './model.js';
  * `KEEL_INFERENCE_PLANS=0` turns plans off.
  */
 
-/** One recorded kernel call. Its tensors are the plan's buffers, the weights or constants. */
-interface Step {
-  kernel: AnyKernel;
-  inputs: readonly Tensor[];
-  outputs: readonly Tensor[];
-  attrs: unknown;
-  /** Kernels get zero-filled outputs from their op; a step whose kernel overwrites every element
-   *  (found by calibrate) skips the fill. */
-  zero: boolean;
-}
+type Step = PlanStep;
 
 /** A traced forward pass for inputs of one shape and dtype each. */
 export class InferencePlan {
@@ -215,10 +207,11 @@ function trace(
 ): { plan: InferencePlan | null; outputs: Tensor | Tensor[] } {
   const inputs = xs.map((t) => new Tensor(t.data.slice() as never, t.shape, t.dtype));
   const firstNew = inputs[0]!.id;
-  const steps: Step[] = [];
+  const traced: Step[] = [];
   const out = noGrad(() =>
     traceKernels(
-      (kernel, i, o, attrs) => steps.push({ kernel, inputs: i, outputs: o, attrs, zero: true }),
+      (kernel, i, o, attrs, name) =>
+        traced.push({ name, kernel, inputs: i, outputs: o, attrs, zero: true }),
       () => model.apply(inputs.length === 1 ? inputs[0]! : inputs, { training: false }),
     ),
   );
@@ -226,6 +219,8 @@ function trace(
   const outs = Array.isArray(out) ? out : [out];
   const copies = outs.map((o) => new Tensor(o.data.slice() as never, o.shape, o.dtype));
   const result = returnsList ? copies : copies[0]!;
+  // Pairs of calls a fused kernel computes in one pass (the replay check below confirms it).
+  const steps = fuseSteps(traced, new Set(outs.map((o) => o.data.buffer)));
   // The buffers a replay fills: the inputs, then each step's outputs. A step must not write into a
   // weight or a tensor from before the call (state), and every output must come from a step.
   const owned = new Set<ArrayBufferLike>(inputs.map((t) => t.data.buffer));

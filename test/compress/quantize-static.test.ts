@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { noGrad } from '../../src/autograd/tape.js';
 import { quantize } from '../../src/compress/index.js';
 import { loadModel } from '../../src/io/keel-format/model-file.js';
+import { inferencePlanFor } from '../../src/models/inference-plan.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
@@ -59,6 +61,22 @@ describe('quantize (static)', () => {
       const diff = maxAbsDiff(y, model.predict(x) as Tensor);
       assert.ok(diff < (calibration === 'minmax' ? 0.02 : 0.08), `${calibration}: ${diff}`);
     }
+  });
+
+  it('predicts from an inference plan equal to the layers bit for bit; dynamic mode is not planned', () => {
+    const model = cnn();
+    const x = randomUniform([7, 12, 12, 1]);
+    const q = quantize(model, { mode: 'static', calibrationData: x });
+    const plan = inferencePlanFor(q, [x]);
+    assert.ok(plan, 'a static int8 model is traced');
+    // quantizeLinear, the convolution fused with its pooling, two dense layers, softmax.
+    assert.equal(plan.kernelCalls, 5);
+    const other = randomUniform([7, 12, 12, 1]);
+    const want = noGrad(() => q.apply(other, { training: false })) as Tensor;
+    assert.deepEqual(Array.from((q.predict(other) as Tensor).data), Array.from(want.data));
+    // Dynamic mode ranges each batch in JavaScript: its kernels depend on the data.
+    const dynamic = quantize(model, { mode: 'dynamic' });
+    assert.equal(inferencePlanFor(dynamic, [x]), null);
   });
 
   it('saves and loads bit-exactly, in under 1/3.5 of the float file', () => {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { Pool2DAttrs, QuantizedConv2DAttrs } from '../../../src/backends/kernels.js';
+import type {
+  Pool2DAttrs,
+  QuantizedConv2DAttrs,
+  QuantizedConv2DMaxPoolAttrs,
+} from '../../../src/backends/kernels.js';
 import { Rng } from '../../../src/random/rng.js';
 import type { DType } from '../../../src/tensor/dtype.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -80,6 +84,89 @@ describe('native quantizedConv2d', () => {
             expectSame(got!, want!, `case ${ci} ${yDtype} ${isa} x${threads}`);
           });
         }
+      });
+    },
+  );
+
+  itNative(
+    'fused with max pooling equals the TS composition bit for bit: windows, padding, every ISA, 1/2/3 threads',
+    () => {
+      // [batch, h, w, inC, outC, filter, convPad, pool, poolStride, poolPad, xDtype, negative scale]
+      const cases = [
+        [3, 28, 28, 1, 32, 3, 0, 2, 2, 0, 'uint8', false], // the seed CNN
+        [2, 11, 9, 3, 33, 3, 1, 2, 2, 0, 'uint8', false], // odd sizes: pooling drops a row
+        [1, 10, 10, 5, 7, 3, 1, 3, 2, 1, 'uint8', false], // 3x3 windows in 'same' padding
+        [2, 7, 7, 2, 9, 3, 1, 2, 2, 1, 'uint8', false], // 2x2 windows clipped by padding
+        [2, 8, 12, 2, 16, 2, 0, 1, 2, 0, 'int8', false], // 1x2 windows, int8 x
+        [1, 9, 9, 4, 40, 1, 0, 2, 1, 0, 'uint8', false], // overlapping windows, 1x1 conv
+        [1, 6, 6, 2, 5, 3, 1, 2, 2, 0, 'uint8', true], // a negative scale: not monotonic
+      ] as const;
+      cases.forEach(([batch, h, w, inC, outC, f, cp, ps, st, pp, xDtype, negative], ci) => {
+        const outH = h + 2 * cp - f + 1;
+        const outW = w + 2 * cp - f + 1;
+        const pooled = (n: number) => Math.floor((n + 2 * pp - ps) / st) + 1;
+        const signed = xDtype === 'int8';
+        const x = ints(xDtype, [batch, h, w, inC], signed ? -128 : 0, signed ? 127 : 255, ci);
+        const wq = ints('int8', [f, f, inC, outC], -128, 127, ci + 30);
+        const bias = ints('int32', [outC], -30000, 30000, ci + 40);
+        const K = f * f * inC;
+        const scale = Float32Array.from(
+          { length: outC },
+          (_, j) => ((negative && j === 1 ? -1 : 1) * (0.5 + j / outC)) / (150 * Math.sqrt(K)),
+        );
+        const pool: Pool2DAttrs = {
+          batch,
+          inH: outH,
+          inW: outW,
+          channels: outC,
+          outH: pooled(outH),
+          outW: pooled(outW),
+          poolH: ps,
+          poolW: ps === 1 ? 2 : ps,
+          strideH: st,
+          strideW: st,
+          padTop: pp,
+          padLeft: pp,
+        };
+        if (ps === 1) pool.outW = Math.floor((outW + 2 * pp - 2) / st) + 1;
+        const attrs: QuantizedConv2DMaxPoolAttrs = {
+          batch,
+          inH: h,
+          inW: w,
+          inC,
+          outH,
+          outW,
+          outC,
+          filterH: f,
+          filterW: f,
+          strideH: 1,
+          strideW: 1,
+          dilationH: 1,
+          dilationW: 1,
+          padTop: cp,
+          padLeft: cp,
+          xZeroPoint: signed ? -3 : 7 + ci,
+          outputScale: scale,
+          outputZeroPoint: 4 + ci,
+          relu: ci % 2 === 0,
+          pool,
+        };
+        const n = batch * pool.outH * pool.outW * outC;
+        const y = new Tensor(new Uint8Array(n), [batch, pool.outH, pool.outW, outC], 'uint8');
+        const [want] = runOn('ts', 'quantizedConv2dMaxPool', [x, wq, bias], [y], attrs);
+        // The specification is the composition of the two kernels.
+        const conv = new Tensor(
+          new Uint8Array(batch * outH * outW * outC),
+          [batch, outH, outW, outC],
+          'uint8',
+        );
+        const [c] = runOn('ts', 'quantizedConv2d', [x, wq, bias], [conv], attrs);
+        const [p] = runOn('ts', 'maxPool2d', [c!], [y], pool);
+        expectSame(want!, p!, `case ${ci} composition`);
+        forEachConfig((isa, threads) => {
+          const [got] = runOn('native', 'quantizedConv2dMaxPool', [x, wq, bias], [y], attrs);
+          expectSame(got!, want!, `case ${ci} ${isa} x${threads}`);
+        });
       });
     },
   );

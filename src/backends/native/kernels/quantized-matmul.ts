@@ -1,5 +1,5 @@
 import type { Tensor } from '../../../tensor/tensor.js';
-import { CONV2D_FIELDS, POOL2D_FIELDS, packAttrs } from '../../kernels.js';
+import { CONV2D_FIELDS, type Conv2DAttrs, POOL2D_FIELDS, packAttrs } from '../../kernels.js';
 import { getKernel, REFERENCE_BACKEND, registerKernel } from '../../registry.js';
 import type { NativeBinding } from '../binding.js';
 import { counts } from '../check.js';
@@ -22,6 +22,10 @@ export interface QuantBinding {
    * y Float32Array: dequantized (bias Float32Array). */
   quantizedMatMul(...args: [...QGemmTail, M: number, K: number, N: number]): void;
   quantizedConv2d(...args: [...QGemmTail, attrs: Float64Array]): void;
+  /** y Uint8Array: the pooled output (poolAttrs' input is the convolution's output). */
+  quantizedConv2dMaxPool(
+    ...args: [...QGemmTail, attrs: Float64Array, poolAttrs: Float64Array]
+  ): void;
   /** L: the k segment (K for a matrix product, filterW·inC for a convolution's filter rows). */
   quantizedPackedBytes(K: number, N: number, L: number): number;
   quantizedPackWeights(w: Int8Array, K: number, N: number, L: number, packed: Uint8Array): void;
@@ -118,6 +122,13 @@ function gemmArgs(
   ];
 }
 
+/** K, N and the k segment of a convolution's GEMM: filterW·inC contiguous bytes of each row of
+ * the window (inC when the width is dilated). */
+function convShape(a: Conv2DAttrs): [K: number, N: number, L: number] {
+  const L = a.dilationW === 1 ? a.filterW * a.inC : a.inC;
+  return [a.filterH * a.filterW * a.inC, a.outC, L];
+}
+
 /**
  * The native int8 GEMM (native/quant/) with its fused requantization, on weights packed once;
  * storage of other types runs on the TypeScript kernel. Every length is checked before crossing.
@@ -139,10 +150,7 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
   registerKernel('quantizedConv2d', 'native', (inputs, outputs, a) => {
     const y = outputs[0]!;
     counts('quantizedConv2d', a, CONV2D_FIELDS);
-    const K = a.filterH * a.filterW * a.inC;
-    // k in filter rows: filterW·inC contiguous bytes of each row of the window (inC when dilated).
-    const L = a.dilationW === 1 ? a.filterW * a.inC : a.inC;
-    const args = gemmArgs('quantizedConv2d', native, inputs, y, a, K, a.outC, L);
+    const args = gemmArgs('quantizedConv2d', native, inputs, y, a, ...convShape(a));
     if (!args) {
       getKernel('quantizedConv2d', REFERENCE_BACKEND)(inputs, outputs, a);
       return;
@@ -150,6 +158,25 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
     exact(inputs[0], a.batch * a.inH * a.inW * a.inC, 'x');
     exact(y, a.batch * a.outH * a.outW * a.outC, 'y');
     native.quantizedConv2d(...args, packAttrs(a, CONV2D_FIELDS));
+  });
+  registerKernel('quantizedConv2dMaxPool', 'native', (inputs, outputs, a) => {
+    const y = outputs[0]!;
+    counts('quantizedConv2dMaxPool', a, CONV2D_FIELDS);
+    counts('quantizedConv2dMaxPool', a.pool, POOL2D_FIELDS);
+    const args =
+      y.dtype === 'uint8' &&
+      gemmArgs('quantizedConv2dMaxPool', native, inputs, y, a, ...convShape(a));
+    if (!args) {
+      getKernel('quantizedConv2dMaxPool', REFERENCE_BACKEND)(inputs, outputs, a);
+      return;
+    }
+    exact(inputs[0], a.batch * a.inH * a.inW * a.inC, 'x');
+    exact(y, a.batch * a.pool.outH * a.pool.outW * a.outC, 'y');
+    native.quantizedConv2dMaxPool(
+      ...args,
+      packAttrs(a, CONV2D_FIELDS),
+      packAttrs(a.pool, POOL2D_FIELDS),
+    );
   });
 }
 

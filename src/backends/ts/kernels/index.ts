@@ -32,7 +32,7 @@ import { matMulKernel } from './matmul.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
 import { oneHotKernel } from './one-hot.js';
 import { padKernel } from './pad.js';
-import { quantizedConv2dKernel } from './quantized-conv2d.js';
+import { quantizedConv2dKernel, quantizedConv2dMaxPoolKernel } from './quantized-conv2d.js';
 import {
   quantizedMatMulKernel,
   quantizeLinearKernel,
@@ -93,6 +93,7 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   quantizeUint8: quantizeUint8Kernel,
   quantizeLinear: quantizeLinearKernel,
   quantizedConv2d: quantizedConv2dKernel,
+  quantizedConv2dMaxPool: quantizedConv2dMaxPoolKernel,
   reduce: reduceKernel,
   reverse: reverseKernel,
   rmspropUpdate: rmspropUpdateKernel,

@@ -1,5 +1,12 @@
-import type { KernelInputs, KernelOutputs, QuantizedConv2DAttrs } from '../../kernels.js';
+import { Tensor } from '../../../tensor/tensor.js';
+import type {
+  KernelInputs,
+  KernelOutputs,
+  QuantizedConv2DAttrs,
+  QuantizedConv2DMaxPoolAttrs,
+} from '../../kernels.js';
 import { chunkRows, im2col } from './im2col.js';
+import { maxPool2dKernel } from './max-pool2d.js';
 import { quantizedMatMulRows } from './quantized-matmul.js';
 
 /**
@@ -31,4 +38,19 @@ export function quantizedConv2dKernel(
       N,
     });
   }
+}
+
+/**
+ * The fused convolution and max pooling, the specification of QuantizedConv2DMaxPoolAttrs: the
+ * convolution into a uint8 buffer, then the pooling of it.
+ */
+export function quantizedConv2dMaxPoolKernel(
+  inputs: KernelInputs<'quantizedConv2dMaxPool'>,
+  outputs: KernelOutputs<'quantizedConv2dMaxPool'>,
+  a: QuantizedConv2DMaxPoolAttrs,
+): void {
+  const shape = [a.batch, a.outH, a.outW, a.outC];
+  const conv = new Tensor(new Uint8Array(a.batch * a.outH * a.outW * a.outC), shape, 'uint8');
+  quantizedConv2dKernel(inputs, [conv], a);
+  maxPool2dKernel([conv], outputs, a.pool);
 }
