@@ -18,6 +18,7 @@ namespace keel {
 namespace {
 
 constexpr int kSpins = 4000;
+constexpr uint64_t kClosed = uint64_t{1} << 31;
 // After a region, workers stay awake this long (spinning, then yielding) before they sleep, as
 // OpenMP runtimes and OpenBLAS do: back-to-back kernels then find them ready, and a busy
 // machine's scheduler does not have to wake them (which can take milliseconds).
@@ -34,7 +35,11 @@ struct Pool {
   RegionFn fn = nullptr;
   void* ctx = nullptr;
   int region_threads = 1;
+  bool elastic = false;  // the region's workers take part only if they claim a seat in time
   std::atomic<int> remaining{0};
+  // An elastic region's seats: (generation << 32) | closed bit (1 << 31) | seats claimed.
+  std::atomic<uint64_t> seats{0};
+  std::atomic<int> finished{0};  // claimed seats whose work is done
   bool stopping = false;
   // A sense-reversing barrier for the threads of the current region.
   std::atomic<int> barrier_count{0};
@@ -65,6 +70,7 @@ void worker_main(int tid, uint64_t seen) {
     RegionFn fn;
     void* ctx;
     int threads;
+    bool elastic;
     {
       // Read the region under the lock its fields were written under, so they are consistent.
       std::unique_lock<std::mutex> lock(p.m);
@@ -76,8 +82,22 @@ void worker_main(int tid, uint64_t seen) {
       fn = p.fn;
       ctx = p.ctx;
       threads = p.region_threads;
+      elastic = p.elastic;
     }
-    if (tid < threads) {
+    if (elastic && tid < threads) {
+      // Claim a seat unless the caller has closed the region (it then no longer waits for us).
+      const uint64_t gen = (seen & 0xffffffffu) << 32;
+      uint64_t v = p.seats.load(std::memory_order_acquire);
+      bool claimed = false;
+      while ((v & ~uint64_t{0xffffffffu}) == gen && (v & kClosed) == 0 && !claimed)
+        claimed = p.seats.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel);
+      if (claimed) {
+        tls_region_threads = threads;
+        fn(ctx, tid, threads);
+        tls_region_threads = 1;
+        p.finished.fetch_add(1, std::memory_order_acq_rel);
+      }
+    } else if (tid < threads) {
       tls_region_threads = threads;
       fn(ctx, tid, threads);
       tls_region_threads = 1;
@@ -128,6 +148,7 @@ void parallel_region(int nthreads, RegionFn fn, void* ctx) {
     p.fn = fn;
     p.ctx = ctx;
     p.region_threads = nthreads;
+    p.elastic = false;
     p.remaining.store(nthreads - 1, std::memory_order_relaxed);
     p.barrier_count.store(0, std::memory_order_relaxed);
     p.generation.fetch_add(1, std::memory_order_release);
@@ -140,6 +161,42 @@ void parallel_region(int nthreads, RegionFn fn, void* ctx) {
     else std::this_thread::yield();
   }
   tls_region_threads = 1;
+}
+
+void parallel_region_elastic(int nthreads, RegionFn fn, void* ctx) {
+  Pool& p = pool();
+  if (nthreads > p.threads) nthreads = p.threads;
+  std::unique_lock<std::mutex> busy(p.busy, std::try_to_lock);
+  if (nthreads <= 1 || !busy.owns_lock()) {
+    tls_region_threads = 1;
+    fn(ctx, 0, 1);
+    return;
+  }
+  while (static_cast<int>(p.workers.size()) < p.threads - 1) {
+    int tid = static_cast<int>(p.workers.size()) + 1;
+    p.workers.emplace_back(worker_main, tid, p.generation.load(std::memory_order_acquire));
+  }
+  {
+    std::lock_guard<std::mutex> lock(p.m);
+    p.fn = fn;
+    p.ctx = ctx;
+    p.region_threads = nthreads;
+    p.elastic = true;
+    p.finished.store(0, std::memory_order_relaxed);
+    const uint64_t gen = p.generation.load(std::memory_order_relaxed) + 1;
+    p.seats.store((gen & 0xffffffffu) << 32, std::memory_order_relaxed);
+    p.generation.fetch_add(1, std::memory_order_release);
+  }
+  p.wake.notify_all();
+  tls_region_threads = 1;  // no barriers in an elastic region
+  fn(ctx, 0, nthreads);
+  // Close the region: workers that have not claimed a seat by now will not run it.
+  const int claimed =
+      static_cast<int>(p.seats.fetch_or(kClosed, std::memory_order_acq_rel) & (kClosed - 1));
+  for (int i = 0; p.finished.load(std::memory_order_acquire) != claimed; i++) {
+    if (i < kSpins) KEEL_PAUSE();
+    else std::this_thread::yield();
+  }
 }
 
 void region_barrier() {

@@ -72,8 +72,8 @@ void qconv_max_pool(const QGemmArgs& a, const Pool2DGeom& pool) {
   const int64_t col_groups = (pool.outW + per - 1) / per, cpanels = (N + q.nr - 1) / q.nr;
   const int64_t units = pool.batch * pool.outH * col_groups * cpanels;
   const int64_t work = int64_t{q.mr} * q.nr * (p.sg.groups() * q.kg + 1);
-  parallel_for(units, std::max<int64_t>(1, qdetail::kWorkPerThread / work), [&](int64_t u0,
-                                                                                 int64_t u1) {
+  const int64_t grain = qdetail::dynamic_grain(units, qdetail::kWorkPerThread / work);
+  parallel_for_dynamic(units, grain, [&](int64_t u0, int64_t u1) {
     qdetail::Workspace w(p, panel_rows.seg_bytes);
     QTileSource src{};
     // The unit u0 as (b, ph, column group, column panel), then stepped without divisions.
@@ -99,10 +99,8 @@ void qconv_max_pool(const QGemmArgs& a, const Pool2DGeom& pool) {
       }
       const int64_t j0 = cp * q.nr;
       const int cols = static_cast<int>(std::min<int64_t>(q.nr, N - j0));
-      const QTileOut out{w.tile.data(), nullptr, 0, p.corr.data() + j0, nullptr, 0.0f, 0.0f, 0};
-      q.micro(src, p.wp + cp * p.wpanel, out);
-      q.pool_requant(w.tile.data(), static_cast<int>(ws), n, cols, p.scale.data() + j0, p.lo,
-                     p.hi, a.y_zero, a.y8 + ((b * pool.outH + ph) * pool.outW + pw0) * N + j0, N);
+      const int64_t at = ((b * pool.outH + ph) * pool.outW + pw0) * N;
+      q.micro(src, p.wp + cp * p.wpanel, p.requantized(at, j0, static_cast<int>(ws), n, cols));
       if (++cp < cpanels) continue;
       cp = 0, filled = false;
       if (++group < col_groups) continue;

@@ -6,9 +6,15 @@
 #include <cstring>
 
 #include "../dispatch.h"
+#include "../threadpool.h"
 
 namespace keel {
 namespace qdetail {
+
+int64_t dynamic_grain(int64_t n, int64_t grain) {
+  const int64_t chunks = int64_t{num_threads()} * 8;
+  return std::max<int64_t>({int64_t{1}, grain, (n + chunks - 1) / chunks});
+}
 
 Segments segments_of(int64_t K, int64_t L) {
   const QuantIsa& q = isa().quant;
@@ -45,9 +51,9 @@ Prepared::Prepared(const QGemmArgs& a)
   hi = static_cast<float>(yhi - a.y_zero);
 }
 
-QTileOut Prepared::fused(int64_t i0, int64_t j0) const {
-  return {nullptr, a.y8 + i0 * a.N + j0, a.N, corr.data() + j0, scale.data() + j0, lo, hi,
-          a.y_zero};
+QTileOut Prepared::requantized(int64_t at, int64_t j0, int pool, int n_out, int cols) const {
+  return {nullptr, a.y8 + at + j0, a.N, corr.data() + j0, scale.data() + j0, lo, hi, a.y_zero,
+          pool, n_out, cols};
 }
 
 PanelRows::PanelRows(const QGemmArgs& a, Segments sg, int mr, int kg, bool direct)

@@ -14,6 +14,13 @@ namespace qdetail {
 // Below this many multiply-adds per thread, more threads cost more than they save.
 constexpr int64_t kWorkPerThread = 64 * 64 * 64;
 
+/**
+ * Chunks for parallel_for_dynamic over n units where `grain` units are worth a thread: about
+ * eight per thread, so late or slow threads are covered by the others, and each chunk sets up
+ * its own workspace only a few times.
+ */
+int64_t dynamic_grain(int64_t n, int64_t grain);
+
 /** The k axis in segments: S segments of L k each, G groups of kg per segment. */
 struct Segments {
   int64_t S, L, G;
@@ -37,10 +44,10 @@ struct Prepared {
   std::vector<float> scale;   // [N]
   float lo, hi;               // the requantization's clamp bounds before adding y_zero
 
-  /** y[i, j0..j0+cols) from the raw sums of one tile row, as the reference defines it. */
+  /** int32 or float32 y[i, j0..j0+cols) from the raw sums of one tile row (the reference's). */
   void row(const int32_t* raw, int64_t i, int64_t j0, int cols) const;
-  /** The tile output that requantizes a full tile in registers, at y8 + i0·N + j0. */
-  QTileOut fused(int64_t i0, int64_t j0) const;
+  /** The tile output that requantizes into y8 + at (row stride N) at columns [j0, j0 + cols). */
+  QTileOut requantized(int64_t at, int64_t j0, int pool, int n_out, int cols) const;
 };
 
 /**

@@ -1,4 +1,4 @@
-// The epilogue of a partial tile (Prepared::row), alone in its file: its float32 dequantization
+// The int32 and float32 epilogues (Prepared::row), alone in their file: the dequantization
 // must round after the multiply and again after the add, as the reference does, so this file
 // turns off floating-point contraction (GCC contracts across statements by default where the
 // target has FMA, e.g. arm64), and a pragma that changes optimization options must not reach
@@ -9,18 +9,12 @@
 #pragma GCC optimize("fp-contract=off")
 #endif
 
-#include "../dispatch.h"
 #include "driver.h"
 
 namespace keel {
 namespace qdetail {
 
 void Prepared::row(const int32_t* raw, int64_t i, int64_t j0, int cols) const {
-  if (a.y8) {
-    isa().quant.requant(raw, cols, corr.data() + j0, scale.data() + j0, lo, hi, a.y_zero,
-                        a.y_signed, a.y8 + i * a.N + j0);
-    return;
-  }
   for (int c = 0; c < cols; c++) {
     const int64_t j = j0 + c;
     const int32_t v =

@@ -113,6 +113,54 @@ static inline uint8_t requant1(int32_t v, float scale, float lo, float hi, int32
   return static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(c)) + yz);
 }
 
+/**
+ * The requantizing epilogue through memory: output q of the tile t (QMR x QNR sums with the
+ * corrections) is the maximum of rows [q·pool, q·pool + pool), requantized into
+ * o.y8 + q·o.ldy, for q < o.n_out and columns j < o.cols. Requantization is non-decreasing in
+ * the sum when every scale is positive (a pooling caller checks), so this is the maximum of the
+ * requantized pixels, bit for bit.
+ */
+static void tile_requant(const int32_t* tile, const QTileOut& o) {
+  for (int q = 0; q < o.n_out; q++) {
+    const int32_t* t = tile + q * o.pool * QNR;
+    uint8_t* out = o.y8 + q * o.ldy;
+    int j = 0;
+#if defined(KEEL_QUANT_VNNI)
+    const __m512 vlo = _mm512_set1_ps(o.lo), vhi = _mm512_set1_ps(o.hi);
+    const __m512i vz = _mm512_set1_epi32(o.yz);
+    for (; j < o.cols; j += 16) {  // the tile is QNR wide, so whole vectors are read
+      __m512i m = _mm512_loadu_si512(t + j);
+      for (int r = 1; r < o.pool; r++) m = _mm512_max_epi32(m, _mm512_loadu_si512(t + r * QNR + j));
+      const __mmask16 keep = o.cols - j >= 16 ? 0xffff : (1u << (o.cols - j)) - 1;
+      __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(m), _mm512_maskz_loadu_ps(keep, o.scale + j));
+      f = _mm512_min_ps(_mm512_max_ps(f, vlo), vhi);
+      _mm512_mask_cvtepi32_storeu_epi8(out + j, keep, _mm512_add_epi32(_mm512_cvtps_epi32(f), vz));
+    }
+#elif defined(KEEL_QUANT_AVXVNNI) || defined(KEEL_QUANT_MADD16)
+    const __m256 vlo = _mm256_set1_ps(o.lo), vhi = _mm256_set1_ps(o.hi);
+    const __m256i vz = _mm256_set1_epi32(o.yz);
+    const __m128i low_bytes = _mm_set1_epi16(0xff);
+    for (; j + 8 <= o.cols; j += 8) {
+      __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + j));
+      for (int r = 1; r < o.pool; r++)
+        m = _mm256_max_epi32(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + r * QNR + j)));
+      __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(m), _mm256_loadu_ps(o.scale + j));
+      f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
+      // In [-128, 255]: the low bytes of the int16 pack are the output's bytes.
+      const __m256i v = _mm256_add_epi32(_mm256_cvtps_epi32(f), vz);
+      const __m128i w16 = _mm_and_si128(
+          _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)), low_bytes);
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm_packus_epi16(w16, w16));
+    }
+#endif
+    for (; j < o.cols; j++) {
+      int32_t m = t[j];
+      for (int r = 1; r < o.pool; r++) m = std::max(m, t[r * QNR + j]);
+      out[j] = requant1(m, o.scale[j], o.lo, o.hi, o.yz);
+    }
+  }
+}
+
 #if defined(KEEL_QUANT_VNNI)
 // The 16 accumulators are named variables (KEEL_Q_ROWS), not an array: GCC keeps an array that
 // lives across loops of unknown trip count on the stack at the loop boundaries.
@@ -122,8 +170,10 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const int8_t* b = static_cast<const int8_t*>(wp);
   // A fused epilogue starts from the column corrections (bias - zero·colsum): wrapping sums in
   // any order give the reference's bits.
-  const __m512i c0 = o.corr ? _mm512_loadu_si512(o.corr) : _mm512_setzero_si512();
-  const __m512i c1 = o.corr ? _mm512_loadu_si512(o.corr + 16) : _mm512_setzero_si512();
+  const __mmask16 k0 = o.cols >= 16 ? 0xffff : (1u << o.cols) - 1;
+  const __mmask16 k1 = o.cols >= 32 ? 0xffff : o.cols > 16 ? (1u << (o.cols - 16)) - 1 : 0;
+  const __m512i c0 = o.corr ? _mm512_maskz_loadu_epi32(k0, o.corr) : _mm512_setzero_si512();
+  const __m512i c1 = o.corr ? _mm512_maskz_loadu_epi32(k1, o.corr + 16) : _mm512_setzero_si512();
 #define KEEL_Q_INIT(r) __m512i acc##r##0 = c0, acc##r##1 = c1;
   KEEL_Q_ROWS(KEEL_Q_INIT)
 #undef KEEL_Q_INIT
@@ -156,21 +206,47 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
 #undef KEEL_Q_STORE
     return;
   }
+  if (o.pool > QMR || (o.pool & (o.pool - 1)) != 0) {  // not 1, 2, 4 or 8 rows: via memory
+    alignas(64) int32_t t[QMR * QNR];
+#define KEEL_Q_STORE(r)                               \
+  _mm512_store_si512(t + r * QNR, acc##r##0);        \
+  _mm512_store_si512(t + r * QNR + 16, acc##r##1);
+    KEEL_Q_ROWS(KEEL_Q_STORE)
+#undef KEEL_Q_STORE
+    tile_requant(t, o);
+    return;
+  }
+  // Pooling: the maximum of each window of rows, by halving (row r keeps max(r, r + h)).
+#define KEEL_Q_MAX(r, h)                                  \
+  acc##r##0 = _mm512_max_epi32(acc##r##0, acc##h##0);    \
+  acc##r##1 = _mm512_max_epi32(acc##r##1, acc##h##1);
+  if (o.pool >= 2) {
+    KEEL_Q_MAX(0, 1) KEEL_Q_MAX(2, 3) KEEL_Q_MAX(4, 5) KEEL_Q_MAX(6, 7)
+  }
+  if (o.pool >= 4) {
+    KEEL_Q_MAX(0, 2) KEEL_Q_MAX(4, 6)
+  }
+  if (o.pool >= 8) {
+    KEEL_Q_MAX(0, 4)
+  }
+#undef KEEL_Q_MAX
   // f32(f32(acc) * scale), clamped, rounded half to even (cvtps2dq in the default MXCSR mode),
   // plus the zero point; the result lies in the output type's range, so truncating to bytes
   // (vpmovdb) stores it exactly for uint8 and int8.
-  const __m512 s0 = _mm512_loadu_ps(o.scale), s1 = _mm512_loadu_ps(o.scale + 16);
+  const __m512 s0 = _mm512_maskz_loadu_ps(k0, o.scale), s1 = _mm512_maskz_loadu_ps(k1, o.scale + 16);
   const __m512 lo = _mm512_set1_ps(o.lo), hi = _mm512_set1_ps(o.hi);
   const __m512i yz = _mm512_set1_epi32(o.yz);
-  const auto requant16 = [&](__m512i acc, __m512 scale, uint8_t* y) {
+  const auto requant16 = [&](__m512i acc, __m512 scale, __mmask16 keep, uint8_t* y) {
     __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(acc), scale);
     f = _mm512_min_ps(_mm512_max_ps(f, lo), hi);
-    const __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(f), yz);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
+    _mm512_mask_cvtepi32_storeu_epi8(y, keep, _mm512_add_epi32(_mm512_cvtps_epi32(f), yz));
   };
-#define KEEL_Q_REQUANT(r)                            \
-  requant16(acc##r##0, s0, o.y8 + r * o.ldy);        \
-  requant16(acc##r##1, s1, o.y8 + r * o.ldy + 16);
+#define KEEL_Q_REQUANT(r)                                          \
+  if (r % o.pool == 0 && r / o.pool < o.n_out) {                   \
+    uint8_t* y = o.y8 + (r / o.pool) * o.ldy;                      \
+    requant16(acc##r##0, s0, k0, y);                               \
+    if (k1) requant16(acc##r##1, s1, k1, y + 16);                  \
+  }
   KEEL_Q_ROWS(KEEL_Q_REQUANT)
 #undef KEEL_Q_REQUANT
 }
@@ -189,10 +265,10 @@ static inline __m256i dot(__m256i acc, __m256i x, __m256i w) {
 static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const WElem* b = static_cast<const WElem*>(wp);
   __m256i acc[QMR][2];
-  const __m256i zero = _mm256_setzero_si256();
-  const __m256i c0 = o.corr ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr)) : zero;
-  const __m256i c1 =
-      o.corr ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o.corr + 8)) : zero;
+  alignas(32) int32_t corr[QNR] = {};
+  if (o.corr) std::memcpy(corr, o.corr, sizeof(int32_t) * o.cols);
+  const __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(corr));
+  const __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(corr + 8));
   for (int r = 0; r < QMR; r++) acc[r][0] = c0, acc[r][1] = c1;
   for (int s = 0; s < x.segments; s++) {
     const uint8_t* p[QMR];
@@ -216,11 +292,20 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
     }
     return;
   }
+  if (o.pool != 1 || o.cols != QNR) {  // pooled or partial: via memory
+    alignas(32) int32_t t[QMR * QNR];
+    for (int r = 0; r < QMR; r++) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(t + r * QNR), acc[r][0]);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(t + r * QNR + 8), acc[r][1]);
+    }
+    tile_requant(t, o);
+    return;
+  }
   const __m256 s0 = _mm256_loadu_ps(o.scale), s1 = _mm256_loadu_ps(o.scale + 8);
   const __m256 lo = _mm256_set1_ps(o.lo), hi = _mm256_set1_ps(o.hi);
   const __m256i yz = _mm256_set1_epi32(o.yz);
   const __m128i low_bytes = _mm_set1_epi16(0xff);
-  for (int r = 0; r < QMR; r++) {
+  for (int r = 0; r < o.n_out; r++) {
     __m256i q[2];
     for (int c = 0; c < 2; c++) {
       __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(acc[r][c]), c ? s1 : s0);
@@ -239,7 +324,8 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
   const int8_t* b = static_cast<const int8_t*>(wp);
   uint32_t acc[QMR][QNR];  // unsigned: wrapping is defined
   for (int r = 0; r < QMR; r++)
-    for (int j = 0; j < QNR; j++) acc[r][j] = o.corr ? static_cast<uint32_t>(o.corr[j]) : 0u;
+    for (int j = 0; j < QNR; j++)
+      acc[r][j] = o.corr && j < o.cols ? static_cast<uint32_t>(o.corr[j]) : 0u;
   for (int s = 0; s < x.segments; s++) {
     const uint8_t* p[QMR];
     for (int r = 0; r < QMR; r++) p[r] = x.rows[r] + x.offsets[s];
@@ -252,90 +338,12 @@ static void micro(const QTileSource& x, const void* wp, const QTileOut& o) {
       b += QNR;
     }
   }
+  int32_t* t = o.y8 ? reinterpret_cast<int32_t*>(acc) : o.tile;
   for (int r = 0; r < QMR; r++)
-    for (int j = 0; j < QNR; j++) {
-      const int32_t v = static_cast<int32_t>(acc[r][j]);
-      if (!o.y8) {
-        o.tile[r * QNR + j] = v;
-        continue;
-      }
-      o.y8[r * o.ldy + j] = requant1(v, o.scale[j], o.lo, o.hi, o.yz);
-    }
+    for (int j = 0; j < QNR; j++) t[r * QNR + j] = static_cast<int32_t>(acc[r][j]);
+  if (o.y8) tile_requant(t, o);
 }
 #endif
-
-// The requantize epilogue of a partial tile (QuantIsa::requant); the scalar steps are the
-// reference's.
-static void requant(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
-                    float hi, int32_t yz, bool y_signed, uint8_t* y) {
-  int j = 0;
-#if defined(KEEL_QUANT_VNNI) || defined(KEEL_QUANT_AVXVNNI) || defined(KEEL_QUANT_MADD16)
-  const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  const __m256i vz = _mm256_set1_epi32(yz);
-  for (; j + 8 <= n; j += 8) {
-    const __m256i v =
-        _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(raw + j)),
-                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(corr + j)));
-    __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(v), _mm256_loadu_ps(scale + j));
-    f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
-    // cvtps2dq rounds half to even (the default MXCSR mode); the sum fits int16 and a byte.
-    const __m256i q = _mm256_add_epi32(_mm256_cvtps_epi32(f), vz);
-    const __m128i w16 = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-    const __m128i b8 = y_signed ? _mm_packs_epi16(w16, w16) : _mm_packus_epi16(w16, w16);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(y + j), b8);
-  }
-#endif
-  for (; j < n; j++) {
-    const int32_t v =
-        static_cast<int32_t>(static_cast<uint32_t>(raw[j]) + static_cast<uint32_t>(corr[j]));
-    y[j] = requant1(v, scale[j], lo, hi, yz);
-  }
-}
-
-// The max-pooling epilogue (QuantIsa::pool_requant): output q is the maximum of tile rows
-// [q·ws, q·ws + ws) (signed int32, after the corrections), requantized. Requantization is
-// non-decreasing in the accumulator when every scale is positive (the caller checks), so this is
-// the maximum of the requantized pixels, bit for bit.
-static void pool_requant(const int32_t* tile, int ws, int n_out, int cols, const float* scale,
-                         float lo, float hi, int32_t yz, uint8_t* y, int64_t ldy) {
-  for (int q = 0; q < n_out; q++) {
-    const int32_t* t = tile + q * ws * QNR;
-    uint8_t* out = y + q * ldy;
-    int j = 0;
-#if defined(KEEL_QUANT_VNNI)
-    const __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-    const __m512i vz = _mm512_set1_epi32(yz);
-    for (; j < cols; j += 16) {  // the tile is QNR wide, so whole vectors are read
-      __m512i m = _mm512_loadu_si512(t + j);
-      for (int r = 1; r < ws; r++) m = _mm512_max_epi32(m, _mm512_loadu_si512(t + r * QNR + j));
-      const __mmask16 keep = cols - j >= 16 ? 0xffff : (1u << (cols - j)) - 1;
-      __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(m), _mm512_maskz_loadu_ps(keep, scale + j));
-      f = _mm512_min_ps(_mm512_max_ps(f, vlo), vhi);
-      _mm512_mask_cvtepi32_storeu_epi8(out + j, keep, _mm512_add_epi32(_mm512_cvtps_epi32(f), vz));
-    }
-#elif defined(KEEL_QUANT_AVXVNNI) || defined(KEEL_QUANT_MADD16)
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    const __m256i vz = _mm256_set1_epi32(yz);
-    const __m128i low_bytes = _mm_set1_epi16(0xff);
-    for (; j + 8 <= cols; j += 8) {
-      __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + j));
-      for (int r = 1; r < ws; r++)
-        m = _mm256_max_epi32(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t + r * QNR + j)));
-      __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(m), _mm256_loadu_ps(scale + j));
-      f = _mm256_min_ps(_mm256_max_ps(f, vlo), vhi);
-      const __m256i v = _mm256_add_epi32(_mm256_cvtps_epi32(f), vz);
-      const __m128i w16 = _mm_and_si128(
-          _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)), low_bytes);
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(out + j), _mm_packus_epi16(w16, w16));
-    }
-#endif
-    for (; j < cols; j++) {
-      int32_t m = t[j];
-      for (int r = 1; r < ws; r++) m = std::max(m, t[r * QNR + j]);
-      out[j] = requant1(m, scale[j], lo, hi, yz);
-    }
-  }
-}
 
 }  // namespace quant
 }  // namespace KEEL_ISA
@@ -345,4 +353,4 @@ static void pool_requant(const int32_t* tile, int ws, int n_out, int cols, const
 #define KEEL_QUANT_TABLE(ns)                                                             \
   {ns::quant::QMR,    ns::quant::QNR,    ns::quant::QKG,                                \
    static_cast<int>(sizeof(ns::quant::XElem)), ns::quant::kDirect, ns::quant::pack_x,   \
-   ns::quant::pack_w, ns::quant::micro, ns::quant::requant, ns::quant::pool_requant}
+   ns::quant::pack_w, ns::quant::micro}

@@ -15,7 +15,7 @@ namespace keel {
 void max_pool2d_u8(const uint8_t* x, uint8_t* y, const Pool2DGeom& a) {
   const int64_t C = a.channels, rows = a.batch * a.outH;
   const int64_t grain = std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(1, a.outW * C));
-  parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
+  parallel_for_dynamic(rows, grain, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       const int64_t b = r / a.outH, oh = r % a.outH;
       const int64_t h0 = std::max<int64_t>(0, oh * a.strideH - a.padTop);

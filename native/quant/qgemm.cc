@@ -103,7 +103,7 @@ void qgemm(const QGemmArgs& a) {
   const int64_t tiles = rpanels * cpanels;
   const int64_t work = int64_t{q.mr} * q.nr * (p.sg.groups() * q.kg + 1);
   const int64_t grain = std::max<int64_t>(1, kWorkPerThread / work);
-  parallel_for(tiles, grain, [&](int64_t t0, int64_t t1) {
+  parallel_for_dynamic(tiles, qdetail::dynamic_grain(tiles, grain), [&](int64_t t0, int64_t t1) {
     qdetail::Workspace ws(p, panel_rows.seg_bytes);
     QTileSource src{};
     int64_t packed_rp = -1;
@@ -117,11 +117,11 @@ void qgemm(const QGemmArgs& a) {
         packed_rp = rp;
       }
       const int cols = static_cast<int>(std::min<int64_t>(q.nr, N - j0));
-      if (a.y8 && rows == q.mr && cols == q.nr) {  // requantized in registers
-        q.micro(src, p.wp + cp * p.wpanel, p.fused(i0, j0));
+      if (a.y8) {  // requantized by the micro-kernel
+        q.micro(src, p.wp + cp * p.wpanel, p.requantized(i0 * N, j0, 1, rows, cols));
         continue;
       }
-      const QTileOut out{ws.tile.data(), nullptr, 0, nullptr, nullptr, 0.0f, 0.0f, 0};
+      const QTileOut out{ws.tile.data(), nullptr, 0, nullptr, nullptr, 0.0f, 0.0f, 0, 1, 0, cols};
       q.micro(src, p.wp + cp * p.wpanel, out);
       for (int r = 0; r < rows; r++) p.row(ws.tile.data() + r * q.nr, i0 + r, j0, cols);
     }

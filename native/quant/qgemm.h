@@ -24,19 +24,24 @@ struct QTileSource {
 };
 
 /**
- * What a micro-kernel does with its mr x nr tile. The sums start from corr[j] (null: from 0).
- * With y8 null they are stored into tile; else the full tile is requantized in registers, as
- * QuantizedMatMulAttrs: y = clamp(nearbyint(clamp(f32(f32(acc + corr[j]) * scale[j]), lo, hi))
- * + yz), into the bytes at y8 (row stride ldy; uint8 or int8 alike).
+ * What a micro-kernel does with its mr x nr tile, whose sums start from corr[j] for j < cols
+ * (null: from 0). With y8 null they are stored into tile. Else output q < n_out is the maximum
+ * of rows [q·pool, q·pool + pool) (pool 1: row q), requantized as QuantizedMatMulAttrs:
+ * y = clamp(nearbyint(clamp(f32(f32(acc) * scale[j]), lo, hi)) + yz), into the bytes at
+ * y8 + q·ldy, columns j < cols (uint8 or int8 alike). Pooling before requantizing is exact only
+ * when every scale is positive (requantization is then non-decreasing).
  */
 struct QTileOut {
   int32_t* tile;
   uint8_t* y8;
   int64_t ldy;
-  const int32_t* corr;  // [nr]: bias[j] - zero·colsum[j], wrapping
-  const float* scale;   // [nr]
+  const int32_t* corr;  // [cols]: bias[j] - zero·colsum[j], wrapping
+  const float* scale;   // [cols]
   float lo, hi;         // the clamp bounds before adding yz
   int32_t yz;
+  int pool;   // rows per output (1, or a pooling window's pixels)
+  int n_out;  // outputs to store
+  int cols;   // columns of the tile that exist (<= nr)
 };
 
 /**
@@ -58,15 +63,6 @@ struct QuantIsa {
   void (*pack_w)(const int8_t* w, int64_t ldw, int cols, int S, int64_t L, void* dst);
   // The mr x nr tile of x (read through src) @ the w panel, int32 wrapping, into out.
   void (*micro)(const QTileSource& src, const void* wp, const QTileOut& out);
-  // y[j] = clamp(nearbyint(clamp(f32(f32(raw[j] + corr[j]) * scale[j]), lo, hi)) + y_zero) for
-  // j < n, as bytes (int8 when y_signed): the requantize epilogue of a partial tile.
-  void (*requant)(const int32_t* raw, int n, const int32_t* corr, const float* scale, float lo,
-                  float hi, int32_t y_zero, bool y_signed, uint8_t* y);
-  // The max-pooling epilogue: y[q·ldy + j] = the requantized maximum of tile rows
-  // [q·ws, q·ws + ws) (mr x nr, sums with the corrections) for q < n_out, j < cols; exact only
-  // when every scale is positive (requantization is then non-decreasing).
-  void (*pool_requant)(const int32_t* tile, int ws, int n_out, int cols, const float* scale,
-                       float lo, float hi, int32_t y_zero, uint8_t* y, int64_t ldy);
 };
 
 /** The arguments of qgemm; see the TypeScript contract (QuantizedMatMulAttrs) for the formula. */

@@ -15,7 +15,8 @@
 namespace keel {
 namespace {
 
-constexpr int64_t kGrain = 1 << 15;
+// Elements per chunk: below about 2^18 a second thread costs more than it saves.
+constexpr int64_t kGrain = 1 << 18;
 
 /**
  * q[i] = nearbyint(clamp(f32(x[i] / scale), -zero, 255 - zero)) + zero for i < n, NaN to the
@@ -49,7 +50,7 @@ void quantize_run(const float* x, int64_t n, float scale, int32_t zero, uint8_t*
 
 /** quantize_run over [0, n) in chunks of kGrain on the pool. */
 void quantize_parallel(const float* x, int64_t n, float scale, int32_t zero, uint8_t* q) {
-  parallel_for((n + kGrain - 1) / kGrain, 1, [&](int64_t c0, int64_t c1) {
+  parallel_for_dynamic((n + kGrain - 1) / kGrain, 1, [&](int64_t c0, int64_t c1) {
     const int64_t b = c0 * kGrain, e = std::min(n, c1 * kGrain);
     quantize_run(x + b, e - b, scale, zero, q + b);
   });
@@ -66,7 +67,7 @@ void quantize_uint8(const float* x, int64_t n, uint8_t* q, float* params) {
   const int64_t chunks = (n + kGrain - 1) / kGrain;
   std::vector<float> lo(static_cast<size_t>(chunks), 0.0f), hi(static_cast<size_t>(chunks), 0.0f);
   std::vector<uint8_t> bad(static_cast<size_t>(chunks), 0);
-  parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+  parallel_for_dynamic(chunks, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; c++) {
       const int64_t e = std::min(n, (c + 1) * kGrain);
       float l = 0.0f, h = 0.0f, nan = 0.0f;
