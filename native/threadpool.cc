@@ -130,40 +130,22 @@ void set_num_threads(int n) {
   p.threads = n;
 }
 
-void parallel_region(int nthreads, RegionFn fn, void* ctx) {
-  Pool& p = pool();
-  if (nthreads > p.threads) nthreads = p.threads;
-  std::unique_lock<std::mutex> busy(p.busy, std::try_to_lock);
-  if (nthreads <= 1 || !busy.owns_lock()) {
-    tls_region_threads = 1;
-    fn(ctx, 0, 1);
-    return;
-  }
-  while (static_cast<int>(p.workers.size()) < p.threads - 1) {
-    int tid = static_cast<int>(p.workers.size()) + 1;
-    p.workers.emplace_back(worker_main, tid, p.generation.load(std::memory_order_acquire));
-  }
-  {
-    std::lock_guard<std::mutex> lock(p.m);
-    p.fn = fn;
-    p.ctx = ctx;
-    p.region_threads = nthreads;
-    p.elastic = false;
-    p.remaining.store(nthreads - 1, std::memory_order_relaxed);
-    p.barrier_count.store(0, std::memory_order_relaxed);
-    p.generation.fetch_add(1, std::memory_order_release);
-  }
-  p.wake.notify_all();
-  tls_region_threads = nthreads;
-  fn(ctx, 0, nthreads);
-  for (int i = 0; p.remaining.load(std::memory_order_acquire) != 0; i++) {
+namespace {
+
+/** Spins (then yields) until done() holds. */
+template <class Done>
+void wait_for(const Done& done) {
+  for (int i = 0; !done(); i++) {
     if (i < kSpins) KEEL_PAUSE();
     else std::this_thread::yield();
   }
-  tls_region_threads = 1;
 }
 
-void parallel_region_elastic(int nthreads, RegionFn fn, void* ctx) {
+/**
+ * Publishes a region of nthreads (capped by the pool) and runs the caller's share, or runs fn
+ * alone (one thread, or the pool busy with another caller's region).
+ */
+void run_region(int nthreads, RegionFn fn, void* ctx, bool elastic) {
   Pool& p = pool();
   if (nthreads > p.threads) nthreads = p.threads;
   std::unique_lock<std::mutex> busy(p.busy, std::try_to_lock);
@@ -181,22 +163,36 @@ void parallel_region_elastic(int nthreads, RegionFn fn, void* ctx) {
     p.fn = fn;
     p.ctx = ctx;
     p.region_threads = nthreads;
-    p.elastic = true;
+    p.elastic = elastic;
+    p.remaining.store(nthreads - 1, std::memory_order_relaxed);
+    p.barrier_count.store(0, std::memory_order_relaxed);
     p.finished.store(0, std::memory_order_relaxed);
     const uint64_t gen = p.generation.load(std::memory_order_relaxed) + 1;
     p.seats.store((gen & 0xffffffffu) << 32, std::memory_order_relaxed);
     p.generation.fetch_add(1, std::memory_order_release);
   }
   p.wake.notify_all();
-  tls_region_threads = 1;  // no barriers in an elastic region
+  tls_region_threads = elastic ? 1 : nthreads;  // no barriers in an elastic region
   fn(ctx, 0, nthreads);
-  // Close the region: workers that have not claimed a seat by now will not run it.
-  const int claimed =
-      static_cast<int>(p.seats.fetch_or(kClosed, std::memory_order_acq_rel) & (kClosed - 1));
-  for (int i = 0; p.finished.load(std::memory_order_acquire) != claimed; i++) {
-    if (i < kSpins) KEEL_PAUSE();
-    else std::this_thread::yield();
+  if (elastic) {
+    // Close the region: workers that have not claimed a seat by now will not run it.
+    const uint64_t seats = p.seats.fetch_or(kClosed, std::memory_order_acq_rel);
+    const int claimed = static_cast<int>(seats & (kClosed - 1));
+    wait_for([&] { return p.finished.load(std::memory_order_acquire) == claimed; });
+  } else {
+    wait_for([&] { return p.remaining.load(std::memory_order_acquire) == 0; });
   }
+  tls_region_threads = 1;
+}
+
+}  // namespace
+
+void parallel_region(int nthreads, RegionFn fn, void* ctx) {
+  run_region(nthreads, fn, ctx, false);
+}
+
+void parallel_region_elastic(int nthreads, RegionFn fn, void* ctx) {
+  run_region(nthreads, fn, ctx, true);
 }
 
 void region_barrier() {
