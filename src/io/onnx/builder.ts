@@ -66,6 +66,26 @@ export class OnnxBuilder {
     return name;
   }
 
+  /** An int8, uint8 or int32 initializer (quantized weights, zero points, int32 biases). */
+  ints(base: string, data: Int8Array | Uint8Array | Int32Array, dims: readonly number[]): string {
+    const name = this.fresh(base);
+    const dataType =
+      data instanceof Int8Array
+        ? ONNX_DTYPE.INT8
+        : data instanceof Uint8Array
+          ? ONNX_DTYPE.UINT8
+          : ONNX_DTYPE.INT32;
+    this.initializers.push({
+      name,
+      dims: [...dims],
+      dataType,
+      rawData: new Uint8Array(
+        data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      ),
+    });
+    return name;
+  }
+
   /** A float32 initializer holding a Keel tensor, optionally permuted (e.g. kernels to ONNX layout). */
   weight(base: string, t: Tensor, perm?: readonly number[]): string {
     if (!perm) return this.floats(base, t.data as Float32Array, t.shape);

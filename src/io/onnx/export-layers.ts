@@ -5,6 +5,7 @@ import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
 import { ACTIVATION_LAYER_EXPORTERS } from './export-activation-layers.js';
 import { CONV_VARIANT_EXPORTERS } from './export-conv-variants.js';
 import { KERAS_LAYER_EXPORTERS } from './export-keras-layers.js';
+import { QUANTIZED_LAYER_EXPORTERS } from './export-quantized.js';
 import { sequenceExporters } from './export-sequence.js';
 import { ONNX_DTYPE } from './schema.js';
 
@@ -433,4 +434,5 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   ...ACTIVATION_LAYER_EXPORTERS,
   ...KERAS_LAYER_EXPORTERS,
   ...CONV_VARIANT_EXPORTERS,
+  ...QUANTIZED_LAYER_EXPORTERS,
 };
