@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt]`:
+ * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt]`:
  * Keel side by side with its peers (numpy, PyTorch, TensorFlow.js, ONNX Runtime) on one machine.
  * Installs the peers (bench/setup.sh) unless --no-setup, runs every contender in its own child
  * process, one at a time, alternating their order over the rounds, prints the medians and Keel/peer
@@ -26,7 +26,7 @@ const option = (name: string) => {
 };
 if (flag('help')) {
   console.log(
-    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt] [--malloc-tuned] [--skip tfjs-cpu,...]',
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt] [--malloc-tuned] [--skip tfjs-cpu,...]',
   );
   process.exit(0);
 }
@@ -153,6 +153,13 @@ if (!existsSync(join(cache, 'cnn.onnx')) || !existsSync(join(cache, 'cnn-weights
   if (out.status !== 0) throw new Error('bench: exporting the ONNX model failed');
 }
 
+// The compress suite's int8 model and its ONNX export, made from the current sources each run.
+if (suites.some((s) => s.name === 'compress')) {
+  const out = spawnSync(...command('keel', 'compress/prepare.ts'), { cwd: root, stdio: 'inherit' });
+  if (out.status !== 0)
+    throw new Error('bench: quantizing the seed CNN for the compress suite failed');
+}
+
 const peers = mustRun('python', 'common/env_info.py');
 const load = loadavg()[0]!;
 console.log(
@@ -264,20 +271,30 @@ for (const [key, info] of Object.entries(runtimes)) {
   if (used !== threads) console.log(`note: ${key} ran on ${used} thread(s), not ${threads}`);
 }
 
-// The inference contenders run the same weights; their outputs on 4 images must agree.
-const probes = new Map(
-  runs
-    .filter((r) => r.suite === 'inference' && r.result?.['probe'])
-    .map((r) => [r.contender, r.result!['probe'] as number[]]),
-);
-const keelProbe = probes.get('keel');
-for (const [name, probe] of probes) {
-  if (name === 'keel' || !keelProbe) continue;
-  const diff = Math.max(...probe.map((v, i) => Math.abs(v - keelProbe[i]!)));
-  console.log(
-    `inference: max |keel - ${name}| over 4 images' probabilities = ${diff.toExponential(1)}${diff > 1e-4 ? '  (MISMATCH: not the same network)' : ''}`,
+/**
+ * Each contender's probe (4 images' probabilities) against keel's in `suite`; a difference above
+ * `limit(name)` is flagged: the contenders were meant to run the same network.
+ */
+function compareProbes(suite: string, what: string, limit: (name: string) => number): void {
+  const probes = new Map(
+    runs
+      .filter((r) => r.suite === suite && r.result?.['probe'])
+      .map((r) => [r.contender, r.result!['probe'] as number[]]),
   );
+  const keelProbe = probes.get('keel');
+  for (const [name, probe] of probes) {
+    if (name === 'keel' || !keelProbe) continue;
+    const diff = Math.max(...probe.map((v, i) => Math.abs(v - keelProbe[i]!)));
+    console.log(
+      `${suite}: max |keel - ${name}| over 4 images' probabilities = ${diff.toExponential(1)}${diff > limit(name) ? `  (MISMATCH: not the same ${what})` : ''}`,
+    );
+  }
 }
+// The inference contenders run the same weights. The compress contenders quantize the same
+// network: ORT runs Keel's own int8 model, so it must agree closely; float32 and PyTorch's own
+// calibration differ by quantization noise.
+compareProbes('inference', 'network', () => 1e-4);
+compareProbes('compress', 'int8 model', (name) => (name === 'ort-int8' ? 1e-3 : 1));
 
 // The gpt contenders must build the same network: equal parameter counts.
 const gptParams = new Map(

@@ -52,6 +52,14 @@ const PEAK_RSS: Metric = {
   digits: 0,
 };
 
+/** Batch-1 latency and batch-256 throughput of the seed CNN (inference and compress). */
+const INFERENCE_METRICS: Metric[] = [
+  { key: 'latencyMedianMs', label: 'batch 1 median (ms)', lowerIsBetter: true, digits: 3 },
+  { key: 'latencyP99Ms', label: 'batch 1 p99 (ms)', lowerIsBetter: true, digits: 3 },
+  { key: 'throughput', label: 'batch 256 (samples/s)', lowerIsBetter: false, digits: 0 },
+  PEAK_RSS,
+];
+
 function gemm(quick: boolean): Suite {
   const sizes = quick ? [256, 512] : [256, 512, 1024, 2048];
   const minSeconds = quick ? '0.3' : '1';
@@ -128,12 +136,7 @@ function inference(quick: boolean): Suite {
   return {
     name: 'inference',
     title: 'inference of the seed CNN, same weights (batch-1 latency; batch-256 throughput)',
-    metrics: [
-      { key: 'latencyMedianMs', label: 'batch 1 median (ms)', lowerIsBetter: true, digits: 3 },
-      { key: 'latencyP99Ms', label: 'batch 1 p99 (ms)', lowerIsBetter: true, digits: 3 },
-      { key: 'throughput', label: 'batch 256 (samples/s)', lowerIsBetter: false, digits: 0 },
-      PEAK_RSS,
-    ],
+    metrics: INFERENCE_METRICS,
     cases: [
       {
         suite: 'inference',
@@ -152,6 +155,58 @@ function inference(quick: boolean): Suite {
       },
     ],
     notes: ['ort runs cnn.onnx exported from the PyTorch network (torch.onnx.export)'],
+  };
+}
+
+function compressSuite(quick: boolean): Suite {
+  const args = ['--latency-calls', quick ? '200' : '1000', '--min-seconds', quick ? '0.5' : '2'];
+  return {
+    name: 'compress',
+    title:
+      'the seed CNN quantized to static int8 (batch-1 latency; batch-256 throughput): Keel int8 as keel, beside Keel float32, ONNX Runtime and PyTorch running int8',
+    metrics: INFERENCE_METRICS,
+    cases: [
+      {
+        suite: 'compress',
+        label: '',
+        contenders: [
+          {
+            name: 'keel',
+            runtime: 'keel',
+            script: 'compress/keel.ts',
+            args: [...args, '--model', 'int8'],
+            tryThreads: true,
+          },
+          {
+            name: 'keel-float',
+            runtime: 'keel',
+            script: 'compress/keel.ts',
+            args: [...args, '--model', 'float'],
+            tryThreads: true,
+          },
+          {
+            name: 'ort-int8',
+            runtime: 'node',
+            script: 'compress/ort.mjs',
+            args,
+            tryThreads: true,
+          },
+          {
+            name: 'torch-int8',
+            runtime: 'python',
+            script: 'compress/pytorch_int8.py',
+            args,
+            tryThreads: true,
+          },
+        ],
+      },
+    ],
+    notes: [
+      'one network, the weights of inference/export_onnx.py; int8 = compress.quantize static, min-max ranges from the first 1024 MNIST training images (PyTorch calibrates its own observers on the same images)',
+      'ratios against keel-float are the int8 speed-up (keel-float time over keel int8 time, keel int8 rate over keel-float rate)',
+      "ort-int8 runs cnn-int8-qdq.onnx, Keel's QDQ export of the same int8 model (ONNX Runtime fuses it into QLinearConv and uint8 pooling)",
+      'torch-int8: eager-mode static quantization (conv+ReLU fused, per-channel int8 weights) on every quantized engine torch has (onednn, qnnpack on Debian 1.13); each metric keeps the faster engine',
+    ],
   };
 }
 
@@ -253,5 +308,12 @@ function gpt(quick: boolean): Suite {
 
 /** The suites, in the order they run. */
 export function allSuites(quick: boolean): Suite[] {
-  return [gemm(quick), cnnEpoch(quick), inference(quick), lstmEpoch(quick), gpt(quick)];
+  return [
+    gemm(quick),
+    cnnEpoch(quick),
+    inference(quick),
+    compressSuite(quick),
+    lstmEpoch(quick),
+    gpt(quick),
+  ];
 }

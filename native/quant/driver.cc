@@ -72,9 +72,16 @@ PanelRows::PanelRows(const QGemmArgs& a, Segments sg, int mr, int kg, bool direc
 void PanelRows::fill(int64_t i0, int rows, Workspace& w) const {
   w.any_own = false;
   for (int r = 0; r < mr; r++) w.own[r] = 0;
-  for (int r = rows; r < mr; r++) w.gathered(r, w.zeros.data());
+  fill_rows(i0, rows, w);
+  // Rows past M repeat row 0: the micro-kernel computes them and nothing stores them (a packed
+  // panel zeroes them instead).
+  for (int r = rows; r < mr; r++) repeat(r, 0, w);
+}
+
+void PanelRows::fill_rows(int64_t i0, int rows, Workspace& w) const {
   if (a.conv) {
     if (sg.S > 0) fill_conv(i0, rows, w);
+    else for (int r = 0; r < rows; r++) w.rows[r] = w.zeros.data();
     return;
   }
   for (int r = 0; r < rows; r++) {

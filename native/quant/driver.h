@@ -84,7 +84,7 @@ class PanelRows {
  public:
   PanelRows(const QGemmArgs& a, Segments sg, int mr, int kg, bool direct);
 
-  /** Rows [i0, i0 + rows) of the product; rows past `rows` read zeros. */
+  /** Rows [i0, i0 + rows) of the product; rows past `rows` repeat row 0. */
   void fill(int64_t i0, int rows, Workspace& w) const;
   /**
    * Rows o·ph·pw + dy·pw + dx for o < per: the convolution pixels (oh0 + dy, ow0 + min(o, n - 1)
@@ -104,6 +104,7 @@ class PanelRows {
   int64_t seg_bytes;  // what a direct read of one segment covers: G·kg bytes
 
  private:
+  void fill_rows(int64_t i0, int rows, Workspace& w) const;
   void fill_conv(int64_t i0, int rows, Workspace& w) const;
   /** The window of one output pixel, segment by segment (seg_bytes each, zero tails). */
   void gather(int64_t b, int64_t h0, int64_t w0, uint8_t* dst) const;

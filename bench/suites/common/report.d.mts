@@ -43,3 +43,12 @@ export declare function loadSpamTrain(): {
 };
 export declare function fillRandom(n: number, seed?: number): Float32Array;
 export declare function report(result: Record<string, unknown>): void;
+export interface InferenceOptions {
+  suite: string;
+  contender: string;
+  /** A call that runs a batch of the first n images; for n = 4 it gives their outputs. */
+  predict(n: number): () => ArrayLike<number> | Promise<ArrayLike<number>>;
+  threads: number;
+  runtime: Record<string, unknown>;
+}
+export declare function timeInference(options: InferenceOptions): Promise<void>;

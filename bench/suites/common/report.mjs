@@ -106,6 +106,38 @@ export async function timeFitEpoch({
   });
 }
 
+/**
+ * The seed-CNN inference measurement (inference and compress suites): `predict(n)` runs a batch
+ * of the first n MNIST training images and returns (a promise of) 4 images' outputs when n is 4.
+ * Times batch 1 (median and p99 over --latency-calls calls) and batch 256 (samples/s from the
+ * median call, at least --min-seconds) and prints the contender's line with the probe.
+ */
+export async function timeInference({ suite, contender, predict, threads, runtime }) {
+  const args = parseArgs();
+  const latencyCalls = Number(args['latency-calls'] ?? 1000);
+  const minSeconds = Number(args['min-seconds'] ?? 2);
+  const latency = await timeCalls(predict(1), {
+    warmup: 50,
+    minReps: latencyCalls,
+    maxReps: latencyCalls,
+    minSeconds: 0,
+  });
+  const batch = await timeCalls(predict(256), { warmup: 2, minReps: 5, minSeconds });
+  const probe = Array.from(await predict(4)());
+  report({
+    suite,
+    contender,
+    latencyMedianMs: median(latency) * 1e3,
+    latencyP99Ms: quantile(latency, 0.99) * 1e3,
+    throughput: 256 / median(batch),
+    latencyCalls: latency.length,
+    throughputCalls: batch.length,
+    probe,
+    threads,
+    runtime,
+  });
+}
+
 /** The canonical MNIST train split exported by cnn-epoch/export-mnist.ts: NHWC images in [0, 1]. */
 export function loadMnistTrain() {
   const images = readFileSync(join(cacheDir, 'mnist-train-images.f32'));

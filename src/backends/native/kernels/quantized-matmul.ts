@@ -44,6 +44,23 @@ function exact(t: Tensor, n: number, name: string): void {
     );
 }
 
+// Packed attrs by attrs object (a replayed inference plan passes the same object every call),
+// checked as counts when packed and reused while their values are unchanged.
+const packedAttrs = new WeakMap<object, Float64Array>();
+
+function attrsOf<A extends object>(
+  kernel: string,
+  a: A,
+  fields: readonly (keyof A)[],
+): Float64Array {
+  const hit = packedAttrs.get(a);
+  if (hit && fields.every((f, i) => hit[i] === a[f])) return hit;
+  counts(kernel, a, fields as readonly string[]);
+  const out = packAttrs(a, fields);
+  packedAttrs.set(a, out);
+  return out;
+}
+
 /** True when the storage types are the ones the C++ entry point takes. */
 function declared(x: Tensor, w: Tensor, bias: Tensor | undefined, y: Tensor): boolean {
   const xOk =
@@ -149,7 +166,7 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
   });
   registerKernel('quantizedConv2d', 'native', (inputs, outputs, a) => {
     const y = outputs[0]!;
-    counts('quantizedConv2d', a, CONV2D_FIELDS);
+    const attrs = attrsOf('quantizedConv2d', a, CONV2D_FIELDS);
     const args = gemmArgs('quantizedConv2d', native, inputs, y, a, ...convShape(a));
     if (!args) {
       getKernel('quantizedConv2d', REFERENCE_BACKEND)(inputs, outputs, a);
@@ -157,12 +174,12 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
     }
     exact(inputs[0], a.batch * a.inH * a.inW * a.inC, 'x');
     exact(y, a.batch * a.outH * a.outW * a.outC, 'y');
-    native.quantizedConv2d(...args, packAttrs(a, CONV2D_FIELDS));
+    native.quantizedConv2d(...args, attrs);
   });
   registerKernel('quantizedConv2dMaxPool', 'native', (inputs, outputs, a) => {
     const y = outputs[0]!;
-    counts('quantizedConv2dMaxPool', a, CONV2D_FIELDS);
-    counts('quantizedConv2dMaxPool', a.pool, POOL2D_FIELDS);
+    const attrs = attrsOf('quantizedConv2dMaxPool', a, CONV2D_FIELDS);
+    const pool = attrsOf('quantizedConv2dMaxPool', a.pool, POOL2D_FIELDS);
     const args =
       y.dtype === 'uint8' &&
       gemmArgs('quantizedConv2dMaxPool', native, inputs, y, a, ...convShape(a));
@@ -172,11 +189,7 @@ export function registerQuantizedMatMul(binding: NativeBinding): void {
     }
     exact(inputs[0], a.batch * a.inH * a.inW * a.inC, 'x');
     exact(y, a.batch * a.pool.outH * a.pool.outW * a.outC, 'y');
-    native.quantizedConv2dMaxPool(
-      ...args,
-      packAttrs(a, CONV2D_FIELDS),
-      packAttrs(a.pool, POOL2D_FIELDS),
-    );
+    native.quantizedConv2dMaxPool(...args, attrs, pool);
   });
 }
 
@@ -220,7 +233,6 @@ export function registerQuantizeLinear(binding: NativeBinding): void {
       floatPool(inputs, outputs, a);
       return;
     }
-    counts('maxPool2d', a, POOL2D_FIELDS);
-    native.maxPool2dU8(x.data, y.data, packAttrs(a, POOL2D_FIELDS));
+    native.maxPool2dU8(x.data, y.data, attrsOf('maxPool2d', a, POOL2D_FIELDS));
   });
 }
