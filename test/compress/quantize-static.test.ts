@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { noGrad } from '../../src/autograd/tape.js';
-import { quantize } from '../../src/compress/index.js';
+import { quantizationReport, quantize } from '../../src/compress/index.js';
 import { loadModel } from '../../src/io/keel-format/model-file.js';
 import { inferencePlanFor } from '../../src/models/inference-plan.js';
 import { Sequential } from '../../src/models/sequential.js';
@@ -51,6 +51,7 @@ describe('quantize (static)', () => {
         QuantizedDense,
       ];
       assert.ok(conv instanceof QuantizedConv2D && fc1 instanceof QuantizedDense);
+      assert.deepEqual(quantizationReport(q).quantized, ['conv', 'fc1', 'fc2']);
       // uint8 between integer layers: each consumer reads its producer's output range.
       assert.equal(conv.quant.outputScale, fc1.quant.inputScale);
       assert.equal(fc1.quant.outputScale, fc2.quant.inputScale);
