@@ -2,8 +2,9 @@
 // the pixels of whole pooling windows, their int32 sums (with the corrections) are pooled in
 // registers and only the pooled values are requantized, so the convolution's output is never
 // written, read back or requantized pixel by pixel. Requantization is non-decreasing when every
-// scale is positive, so max(requant(v)) = requant(max(v)), bit for bit; other cases run the
-// convolution and then the pooling.
+// scale is positive, so max(requant(v)) = requant(max(v)), bit for bit; other cases (a negative
+// scale, windows that do not divide the micro-tile's rows) run the convolution and then the
+// pooling.
 #include <algorithm>
 #include <vector>
 
@@ -19,13 +20,30 @@ bool empty_window(int64_t in, int64_t out, int64_t size, int64_t stride, int64_t
   return out > 0 && (size - pad <= 0 || (out - 1) * stride - pad >= in);
 }
 
-/** The convolution into a buffer, then the pooling: the general case. */
+/**
+ * The general case: the convolution into a buffer, then the pooling, a few images at a time so
+ * the buffer stays about 1 MiB (a fresh buffer of the whole output page-faults on every call).
+ */
 void unfused(const QGemmArgs& a, const Pool2DGeom& pool) {
-  std::vector<uint8_t> conv(static_cast<size_t>(a.M * a.N));
-  QGemmArgs c = a;
-  c.y8 = conv.data();
-  qgemm(c);
-  max_pool2d_u8(conv.data(), a.y8, pool);
+  const Conv2DGeom& g = *a.conv;
+  const int64_t image_out = g.outH * g.outW * g.outC;
+  if (g.batch == 0 || image_out == 0) return;
+  const int64_t images = std::max<int64_t>(1, std::min<int64_t>(g.batch, (1 << 20) / image_out));
+  std::vector<uint8_t> conv(static_cast<size_t>(images * image_out));
+  for (int64_t b0 = 0; b0 < g.batch; b0 += images) {
+    const int64_t n = std::min(images, g.batch - b0);
+    Conv2DGeom gc = g;
+    gc.batch = n;
+    Pool2DGeom pc = pool;
+    pc.batch = n;
+    QGemmArgs c = a;
+    c.conv = &gc;
+    c.M = n * g.outH * g.outW;
+    c.x = a.x + b0 * g.inH * g.inW * g.inC;
+    c.y8 = conv.data();
+    qgemm(c);
+    max_pool2d_u8(conv.data(), a.y8 + b0 * pool.outH * pool.outW * pool.channels, pc);
+  }
 }
 
 /**
@@ -58,7 +76,9 @@ void qconv_max_pool(const QGemmArgs& a, const Pool2DGeom& pool) {
   const int64_t N = a.N, ws = pool.poolH * pool.poolW;
   bool positive = a.scale != nullptr;
   for (int64_t j = 0; positive && j < N; j++) positive = a.scale[j * a.scale_step] > 0.0f;
-  if (!positive || !a.y8 || a.y_signed || ws > q.mr ||
+  // A tile must hold whole windows without spare rows: 2x2 windows fill the 8-row avx512vnni
+  // tile twice, but would waste a third of a 6-row ymm tile (measured slower than unfused there).
+  if (!positive || !a.y8 || a.y_signed || q.mr % ws != 0 ||
       empty_window(pool.inH, pool.outH, pool.poolH, pool.strideH, pool.padTop) ||
       empty_window(pool.inW, pool.outW, pool.poolW, pool.strideW, pool.padLeft)) {
     unfused(a, pool);
