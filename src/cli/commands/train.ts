@@ -122,6 +122,7 @@ Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from
         seed,
         dir: options.track === false ? false : options.trackingDir,
         tags: options.tag ?? [],
+        checkpoints: [backup.path],
       });
       const callbacks: Callback[] = [backup, interrupt, ...tracked.callbacks];
       const verbose = options.verbose ?? (options.json ? 0 : (fit.verbose ?? 'auto'));
