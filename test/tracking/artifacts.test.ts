@@ -5,35 +5,20 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import '../../src/backends/index.js';
 import { ModelCheckpoint } from '../../src/io/checkpoint/model-checkpoint.js';
-import { Model } from '../../src/models/model.js';
-import { Concatenate } from '../../src/nn/layers/concatenate.js';
-import { Dense } from '../../src/nn/layers/dense.js';
-import { Input } from '../../src/nn/layers/input-layer.js';
 import { randomNormal } from '../../src/random/tensors.js';
 import { type ModelGraph, Tracking, TrackingStore } from '../../src/tracking/index.js';
 import { keel, tinyConfig } from '../cli/cli-helpers.js';
+import { branchyModel } from './branchy-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-artifacts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** x -> (left, right) -> concat -> out: a functional model with a branch. */
-function branchy(): Model {
-  const x = Input({ shape: [4], name: 'x' });
-  const left = new Dense(3, { activation: 'relu', name: 'left' }).apply(x);
-  const right = new Dense(2, { activation: 'tanh', name: 'right' }).apply(x);
-  const joined = new Concatenate({ name: 'joined' }).apply([left, right] as never);
-  const out = new Dense(2, { activation: 'softmax', name: 'out' }).apply(joined);
-  const model = new Model({ inputs: x, outputs: out, name: 'branchy' });
-  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-  return model;
-}
 
 describe('run artifacts', () => {
   it('records the layer graph, the summary, checkpoints as they change and logged files', async () => {
     const runs = join(dir, 'api');
     const ckpt = join(dir, 'ckpt.keel');
     const tracking = new Tracking({ dir: runs, checkpoints: [ckpt] });
-    const model = branchy();
+    const model = branchyModel();
     const x = randomNormal([24, 4]);
     const y = randomNormal([24, 2]);
     await model.fit(x, y, {
@@ -79,7 +64,7 @@ describe('run artifacts', () => {
     const report = join(dir, 'report.txt');
     writeFileSync(report, 'hello');
     const late = new Tracking({ store, name: 'late' });
-    await branchy().fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [late] });
+    await branchyModel().fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [late] });
     late.logArtifact(report, 'notes/report.txt');
     assert.equal(
       readFileSync(store.artifactFile(late.runId!, 'notes/report.txt')!, 'utf8'),
