@@ -1,6 +1,8 @@
 /**
  * The cost of experiment tracking on the seed CNN: epochs with and without the Tracking callback,
- * alternating, medians of the repeats. `npx tsx bench/tracking-overhead.ts [samples] [repeats]`
+ * alternating, medians of the repeats, and the ratio within each adjacent pair (which cancels the
+ * slow drifts of a shared machine). The time spent inside the callback's hooks is the measure the
+ * machine's load moves least. `npx tsx bench/tracking-overhead.ts [samples] [repeats]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +88,11 @@ console.log(
 );
 console.log(
   `overhead: ${((100 * (median(on) - median(off))) / median(off)).toFixed(2)}% (median ratio ${(median(on) / median(off)).toFixed(4)})`,
+);
+const pairs = on.map((s, i) => s / off[i]!);
+const sorted = [...pairs].sort((p, q) => p - q);
+console.log(
+  `paired ratios (with / without): ${pairs.map((r) => r.toFixed(3)).join(' ')}; median ${median(pairs).toFixed(4)}, range ${sorted[0]!.toFixed(3)}..${sorted.at(-1)!.toFixed(3)}`,
 );
 console.log(
   `time inside the Tracking callback: ${inside.map((ms) => ms.toFixed(1)).join(' ')} ms, median ${(100 * median(shares)).toFixed(3)}% of its epoch`,

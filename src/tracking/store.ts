@@ -225,19 +225,29 @@ export class TrackingStore {
     return id;
   }
 
+  /** The statements of `appendMetrics`, prepared once: it runs every second of a tracked fit. */
+  private appendStatements: {
+    insert: Database.Statement;
+    heartbeat: Database.Statement;
+    transaction: (runId: string, rows: readonly MetricRow[]) => void;
+  } | null = null;
+
   /** Appends metric rows in one transaction and marks the run alive. */
   appendMetrics(runId: string, rows: readonly MetricRow[]): void {
-    this.run(() =>
-      this.db.transaction(() => {
+    this.run(() => {
+      if (!this.appendStatements) {
         const insert = this.db.prepare(
           'INSERT INTO metrics (run_id, key, scope, step, epoch, wall, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
         );
-        for (const r of rows) insert.run(runId, r.key, r.scope, r.step, r.epoch, r.wall, r.value);
-        this.db
-          .prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?')
-          .run(Date.now() / 1000, runId);
-      })(),
-    );
+        const heartbeat = this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?');
+        const transaction = this.db.transaction((id: string, list: readonly MetricRow[]) => {
+          for (const r of list) insert.run(id, r.key, r.scope, r.step, r.epoch, r.wall, r.value);
+          heartbeat.run(Date.now() / 1000, id);
+        });
+        this.appendStatements = { insert, heartbeat, transaction };
+      }
+      this.appendStatements.transaction(runId, rows);
+    });
   }
 
   /** Merges values into the run's summary (final metrics, test scores). */
