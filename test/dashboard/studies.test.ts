@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { studyView } from '../../src/dashboard/studies.js';
 import { StudyStore } from '../../src/tune/storage.js';
+import { keelAsync } from '../cli/cli-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-dashboard-studies-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const meta = { initialEpoch: 0, epochs: 1 };
 
@@ -64,5 +71,46 @@ describe('dashboard study views', () => {
     assert.deepEqual(studyView(store, 's').front, [0, 1, 3]);
     assert.throws(() => studyView(store, 'nope'), /no study 'nope'/);
     store.close();
+  });
+
+  it('keel dashboard --tuning serves the studies of a tuning folder', async () => {
+    const tuning = join(dir, 'tuning');
+    const store = new StudyStore(join(tuning, 'tuning.db'));
+    store.openStudy('cli-study', [{ name: 'val_accuracy', direction: 'max' }], 'random', {});
+    const n = store.addTrial('cli-study', { units: 4 }, meta);
+    store.finishTrial('cli-study', n, { state: 'complete', values: [0.75] });
+    store.close();
+    const child = keelAsync(
+      ['dashboard', '--dir', join(dir, 'runs'), '--tuning', tuning, '--port', '0'],
+      dir,
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /Keel dashboard on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`keel dashboard exited ${code}`)));
+      });
+      const studies = (await (await fetch(`${url}/api/studies`)).json()) as { name: string }[];
+      assert.deepEqual(
+        studies.map((s) => s.name),
+        ['cli-study'],
+      );
+      const view = (await (await fetch(`${url}/api/studies/cli-study`)).json()) as {
+        best: { best: number }[];
+      };
+      assert.deepEqual(
+        view.best.map((b) => b.best),
+        [0.75],
+      );
+      const missing = await fetch(`${url}/api/studies/nope`);
+      assert.equal(missing.status, 404);
+      assert.match(((await missing.json()) as { error: string }).error, /no study 'nope'/);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
