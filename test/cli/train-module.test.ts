@@ -41,6 +41,11 @@ describe('keel train model.ts', () => {
     assert.equal(result.output, 'compiled.keel', 'named after the module');
     assert.ok(result.test.accuracy > 0.6, `accuracy ${result.test.accuracy}`);
     assert.ok(existsSync(join(dir, 'compiled.keel')));
+    // evaluate reads the module's data section: the same test samples, the same score.
+    const scores = keel(['evaluate', 'compiled.keel', '--config', path, '--json'], dir);
+    assert.equal(scores.status, 0, scores.stderr);
+    assert.equal(JSON.parse(scores.stdout).samples, 200);
+    assert.equal(JSON.parse(scores.stdout).accuracy, result.test.accuracy);
     const text = keel(['train', path, '-o', 'again.keel'], dir);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /Test loss: [\d.]+\nTest accuracy: 0\.\d+\nSaved again\.keel\n$/);
