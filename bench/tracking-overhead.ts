@@ -2,7 +2,8 @@
  * The cost of experiment tracking on the seed CNN: epochs with and without the Tracking callback,
  * alternating, medians of the repeats, and the ratio within each adjacent pair (which cancels the
  * slow drifts of a shared machine). The time spent inside the callback's hooks is the measure the
- * machine's load moves least. `npx tsx bench/tracking-overhead.ts [samples] [repeats]`
+ * machine's load moves least.
+ * `npx tsx bench/tracking-overhead.ts [samples] [repeats] [epochs per fit]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { datasets, layers, Sequential, setSeed, Tensor, tracking } from '../src/
 
 const samples = Number(process.argv[2] ?? 8004);
 const repeats = Number(process.argv[3] ?? 5);
+const epochs = Number(process.argv[4] ?? 1);
 const { xTrain, yTrainOneHot } = datasets.mnist();
 const head = (t: Tensor) =>
   new Tensor(
@@ -60,7 +62,7 @@ async function epoch(track: boolean): Promise<number> {
   const m = model();
   const callbacks = track ? [timed(new tracking.Tracking({ dir }))] : [];
   const t = performance.now();
-  await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0, callbacks });
+  await m.fit(x, y, { epochs, batchSize: 32, verbose: 0, callbacks });
   return (performance.now() - t) / 1000;
 }
 
@@ -79,7 +81,7 @@ for (let i = 0; i < repeats; i++) {
 }
 rmSync(dir, { recursive: true, force: true });
 const shares = inside.map((ms, i) => ms / 1000 / on[i]!);
-console.log(`samples ${samples}, repeats ${repeats}`);
+console.log(`samples ${samples}, repeats ${repeats}, epochs per fit ${epochs}`);
 console.log(
   `without tracking: ${off.map((s) => s.toFixed(3)).join(' ')} s, median ${median(off).toFixed(3)}`,
 );
