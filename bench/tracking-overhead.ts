@@ -1,6 +1,9 @@
 /**
  * The cost of experiment tracking on the seed CNN: epochs with and without the Tracking callback,
- * alternating, medians of the repeats. `npx tsx bench/tracking-overhead.ts [samples] [repeats]`
+ * alternating, medians of the repeats, and the ratio within each adjacent pair (which cancels the
+ * slow drifts of a shared machine). The time spent inside the callback's hooks is the measure the
+ * machine's load moves least.
+ * `npx tsx bench/tracking-overhead.ts [samples] [repeats] [epochs per fit]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +12,7 @@ import { datasets, layers, Sequential, setSeed, Tensor, tracking } from '../src/
 
 const samples = Number(process.argv[2] ?? 8004);
 const repeats = Number(process.argv[3] ?? 5);
+const epochs = Number(process.argv[4] ?? 1);
 const { xTrain, yTrainOneHot } = datasets.mnist();
 const head = (t: Tensor) =>
   new Tensor(
@@ -58,7 +62,7 @@ async function epoch(track: boolean): Promise<number> {
   const m = model();
   const callbacks = track ? [timed(new tracking.Tracking({ dir }))] : [];
   const t = performance.now();
-  await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0, callbacks });
+  await m.fit(x, y, { epochs, batchSize: 32, verbose: 0, callbacks });
   return (performance.now() - t) / 1000;
 }
 
@@ -77,7 +81,7 @@ for (let i = 0; i < repeats; i++) {
 }
 rmSync(dir, { recursive: true, force: true });
 const shares = inside.map((ms, i) => ms / 1000 / on[i]!);
-console.log(`samples ${samples}, repeats ${repeats}`);
+console.log(`samples ${samples}, repeats ${repeats}, epochs per fit ${epochs}`);
 console.log(
   `without tracking: ${off.map((s) => s.toFixed(3)).join(' ')} s, median ${median(off).toFixed(3)}`,
 );
@@ -86,6 +90,11 @@ console.log(
 );
 console.log(
   `overhead: ${((100 * (median(on) - median(off))) / median(off)).toFixed(2)}% (median ratio ${(median(on) / median(off)).toFixed(4)})`,
+);
+const pairs = on.map((s, i) => s / off[i]!);
+const sorted = [...pairs].sort((p, q) => p - q);
+console.log(
+  `paired ratios (with / without): ${pairs.map((r) => r.toFixed(3)).join(' ')}; median ${median(pairs).toFixed(4)}, range ${sorted[0]!.toFixed(3)}..${sorted.at(-1)!.toFixed(3)}`,
 );
 console.log(
   `time inside the Tracking callback: ${inside.map((ms) => ms.toFixed(1)).join(' ')} ms, median ${(100 * median(shares)).toFixed(3)}% of its epoch`,

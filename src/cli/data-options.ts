@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import { intOption } from './options.js';
 import { type DataSpec, readTrainConfig } from './train-config/config.js';
 import { type LoadedData, loadData } from './train-config/load-data.js';
+import { isModelModule, loadModelModule } from './train-config/model-module.js';
 
 export interface DataOptions {
   config?: string;
@@ -24,7 +25,7 @@ export function addDataOptions(command: Command): Command {
   return command
     .option(
       '--config <file>',
-      'the data section of a training config (its test set for evaluation)',
+      'the data section of a training config or model module (its test set for evaluation)',
     )
     .option('--dataset <name>', 'a builtin dataset: mnist, spam or moby-dick')
     .option('--csv <file>', 'a CSV file of numeric features with a label column')
@@ -54,7 +55,10 @@ export async function dataFromOptions(
   }
   let spec: DataSpec;
   if (options.config) {
-    spec = readTrainConfig(options.config).data;
+    const config = isModelModule(options.config)
+      ? (await loadModelModule(options.config)).config
+      : readTrainConfig(options.config);
+    spec = config.data;
   } else if (options.dataset) {
     spec = { dataset: options.dataset };
   } else if (options.csv) {

@@ -1,5 +1,5 @@
 /** `keel train`'s link to experiment tracking: the Tracking callback and what it records after fit. */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Callback } from '../nn/callbacks/callback.js';
 import { dataFingerprint } from '../tracking/run-params.js';
 import { TrackingStore } from '../tracking/store.js';
@@ -13,7 +13,7 @@ export interface TrainTracking {
   readonly runId: string | null;
   /** Ends the run as interrupted (Ctrl-C) or failed. */
   failed(error: unknown): void;
-  /** Adds the test scores, the confusion matrix and the model file to the finished run. */
+  /** Adds the test scores, the confusion matrix and a copy of the model file to the finished run. */
   finished(
     model: unknown,
     data: LoadedData,
@@ -33,6 +33,8 @@ export function trainingCallbacks(args: {
   seed: number | undefined;
   dir: string | undefined | false;
   tags: readonly string[];
+  /** Checkpoint files copied into the run's artifacts as they change. */
+  checkpoints?: readonly string[];
 }): TrainTracking {
   const envDir = process.env['KEEL_TRACKING_DIR'];
   // The CLI records the run itself (with its config and data); the fit hook must not add another.
@@ -46,6 +48,7 @@ export function trainingCallbacks(args: {
     store,
     name: args.config.name,
     tags: args.tags,
+    checkpoints: args.checkpoints,
     params: {
       config: resolve(args.configPath),
       data: {
@@ -77,7 +80,10 @@ export function trainingCallbacks(args: {
         classNames: data.classNames,
         scores,
       });
-      if (tracking.runId) store.updateParams(tracking.runId, { output: resolve(output) });
+      if (tracking.runId) {
+        store.updateParams(tracking.runId, { output: resolve(output) });
+        tracking.logArtifact(output, `model/${basename(output)}`);
+      }
       store.close();
     },
   };

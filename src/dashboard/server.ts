@@ -1,14 +1,16 @@
 /**
  * `keel dashboard`: a fastify server over a tracking store and the static page in web/ (uPlot
  * served from the installed package; nothing is fetched from the internet). Live updates are
- * server-sent events, sent every `intervalMs` (default 500 ms) with the metric rows written since.
+ * server-sent events, sent every `intervalMs` (default 500 ms) with the metric rows written since
+ * and whether the runs or the tuning studies changed.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type MetricScope, TrackingStore } from '../tracking/store.js';
+import { StudyReader, studyDatabase, studyView } from './studies.js';
 
 const require = createRequire(import.meta.url);
 const WEB = join(dirname(fileURLToPath(import.meta.url)), 'web');
@@ -19,6 +21,8 @@ export interface DashboardOptions {
   host?: string;
   port?: number;
   intervalMs?: number;
+  /** A tuning folder (its tuning.db) or study database whose studies the page shows. */
+  tuning?: string;
 }
 
 /** At most `max` points of a series, evenly strided, always keeping the last. */
@@ -41,7 +45,9 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
     (_req: unknown, reply: { type: (t: string) => { send: (b: Buffer) => void } }) =>
       reply.type(type).send(readFileSync(path));
   app.get('/', file(join(WEB, 'index.html'), 'text/html; charset=utf-8'));
-  app.get('/app.js', file(join(WEB, 'app.js'), 'text/javascript; charset=utf-8'));
+  for (const script of ['app.js', 'graph.js', 'studies.js']) {
+    app.get(`/${script}`, file(join(WEB, script), 'text/javascript; charset=utf-8'));
+  }
   app.get('/style.css', file(join(WEB, 'style.css'), 'text/css; charset=utf-8'));
   app.get('/uplot/uPlot.iife.min.js', file(join(UPLOT, 'uPlot.iife.min.js'), 'text/javascript'));
   app.get('/uplot/uPlot.min.css', file(join(UPLOT, 'uPlot.min.css'), 'text/css'));
@@ -74,9 +80,39 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
     if (!a) return reply.code(404).send({ error: `run ${id} has no artifact '${name}'` });
     return a.kind === 'json' ? JSON.parse(a.content) : { text: a.content };
   });
+  app.get('/api/runs/:id/download', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { name } = req.query as { name?: string };
+    try {
+      const run = store.getRun(id);
+      const a = name ? store.artifact(run.id, name) : undefined;
+      if (!name || !a)
+        return reply.code(404).send({ error: `run ${id} has no artifact '${name}'` });
+      const file = store.artifactFile(run.id, name);
+      const fileName = basename(name) + (file ? '' : a.kind === 'json' ? '.json' : '.txt');
+      return reply
+        .header('content-disposition', `attachment; filename="${fileName.replace(/"/g, '')}"`)
+        .type(file ? 'application/octet-stream' : 'text/plain; charset=utf-8')
+        .send(file ? readFileSync(file) : a.content);
+    } catch (e) {
+      return reply.code(404).send({ error: (e as Error).message });
+    }
+  });
   app.get('/api/runs/:id/histograms', async (req) =>
     store.histograms((req.params as { id: string }).id),
   );
+
+  const studies = options.tuning ? new StudyReader(studyDatabase(options.tuning)) : null;
+  app.get('/api/studies', async () => studies?.get()?.listStudies() ?? []);
+  app.get('/api/studies/:name', async (req, reply) => {
+    const s = studies?.get();
+    if (!s) return reply.code(404).send({ error: 'no tuning studies (start with --tuning DIR)' });
+    try {
+      return studyView(s, (req.params as { name: string }).name);
+    } catch (e) {
+      return reply.code(404).send({ error: (e as Error).message });
+    }
+  });
 
   app.get('/api/events', (req, reply) => {
     reply.raw.writeHead(200, {
@@ -86,6 +122,7 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
     });
     let last = store.lastMetricRowid();
     let statuses = '';
+    let trials = '';
     const tick = () => {
       const rows = store.metricsSince(last, 20000);
       if (rows.length) last = rows[rows.length - 1]!.rowid;
@@ -95,13 +132,21 @@ export function buildDashboard(options: DashboardOptions): FastifyInstance {
         .join(',');
       const changed = runs !== statuses;
       statuses = runs;
-      reply.raw.write(`data: ${JSON.stringify({ rows, runsChanged: changed })}\n\n`);
+      const studyState = studies?.fingerprint() ?? '';
+      const studiesChanged = studyState !== trials;
+      trials = studyState;
+      reply.raw.write(
+        `data: ${JSON.stringify({ rows, runsChanged: changed, studiesChanged })}\n\n`,
+      );
     };
     tick();
     const timer = setInterval(tick, interval);
     req.raw.on('close', () => clearInterval(timer));
   });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    store.close();
+    studies?.close();
+  });
   return app;
 }
 

@@ -5,6 +5,7 @@ import { Tracking } from './tracking-callback.js';
 export * from './evaluation.js';
 export * from './export-csv.js';
 export * from './histogram.js';
+export * from './model-graph.js';
 export * from './run-params.js';
 export * from './store.js';
 export * from './tfevents.js';

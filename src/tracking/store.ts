@@ -4,10 +4,11 @@
  * versioned by numbered migrations (migrations.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
@@ -45,6 +46,23 @@ export interface HistogramRecord {
   min: number;
   max: number;
   counts: number[];
+}
+
+export interface ArtifactInfo {
+  name: string;
+  /** 'text' and 'json' live in the database; 'file' is a copy under artifacts/<run>/<name>. */
+  kind: string;
+  bytes: number;
+}
+
+/** Artifact names: path segments of letters, digits, '_', '-' and '.', never '.' or '..'. */
+export function checkArtifactName(name: string): void {
+  const segments = name.split('/');
+  if (!segments.every((s) => /^[\w.-]+$/.test(s) && s !== '.' && s !== '..')) {
+    throw new Error(
+      `tracking: bad artifact name '${name}' (use letters, digits, '_', '-', '.' and '/' between parts)`,
+    );
+  }
 }
 
 export interface RunQuery {
@@ -207,19 +225,29 @@ export class TrackingStore {
     return id;
   }
 
+  /** The statements of `appendMetrics`, prepared once: it runs every second of a tracked fit. */
+  private appendStatements: {
+    insert: Database.Statement;
+    heartbeat: Database.Statement;
+    transaction: (runId: string, rows: readonly MetricRow[]) => void;
+  } | null = null;
+
   /** Appends metric rows in one transaction and marks the run alive. */
   appendMetrics(runId: string, rows: readonly MetricRow[]): void {
-    this.run(() =>
-      this.db.transaction(() => {
+    this.run(() => {
+      if (!this.appendStatements) {
         const insert = this.db.prepare(
           'INSERT INTO metrics (run_id, key, scope, step, epoch, wall, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
         );
-        for (const r of rows) insert.run(runId, r.key, r.scope, r.step, r.epoch, r.wall, r.value);
-        this.db
-          .prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?')
-          .run(Date.now() / 1000, runId);
-      })(),
-    );
+        const heartbeat = this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?');
+        const transaction = this.db.transaction((id: string, list: readonly MetricRow[]) => {
+          for (const r of list) insert.run(id, r.key, r.scope, r.step, r.epoch, r.wall, r.value);
+          heartbeat.run(Date.now() / 1000, id);
+        });
+        this.appendStatements = { insert, heartbeat, transaction };
+      }
+      this.appendStatements.transaction(runId, rows);
+    });
   }
 
   /** Merges values into the run's summary (final metrics, test scores). */
@@ -257,6 +285,7 @@ export class TrackingStore {
 
   /** Stores a named artifact (text or JSON), replacing one of the same name. */
   putArtifact(runId: string, name: string, kind: string, content: string): void {
+    checkArtifactName(name);
     this.run(() =>
       this.db
         .prepare(
@@ -264,6 +293,33 @@ export class TrackingStore {
         )
         .run(runId, name, kind, content),
     );
+  }
+
+  /** The folder holding the run's file artifacts (beside the database). */
+  artifactsDir(runId: string): string {
+    return join(dirname(this.path), 'artifacts', runId);
+  }
+
+  /**
+   * Copies a file (a checkpoint, the final model) into the tracking folder as the run's artifact
+   * `name`, written atomically, replacing one of the same name; returns the copy's path.
+   */
+  putFileArtifact(runId: string, name: string, source: string): string {
+    checkArtifactName(name);
+    if (!existsSync(source)) throw new Error(`tracking: no file ${source} to record as '${name}'`);
+    const target = join(this.artifactsDir(runId), name);
+    mkdirSync(dirname(target), { recursive: true });
+    const bytes = readFileSync(source);
+    writeFileAtomic(target, bytes);
+    this.putArtifact(runId, name, 'file', JSON.stringify({ bytes: bytes.byteLength, source }));
+    return target;
+  }
+
+  /** The stored copy of a file artifact, or undefined when the run has no file of that name. */
+  artifactFile(runId: string, name: string): string | undefined {
+    checkArtifactName(name);
+    const a = this.artifact(runId, name);
+    return a?.kind === 'file' ? join(this.artifactsDir(runId), name) : undefined;
   }
 
   putHistograms(runId: string, histograms: readonly HistogramRecord[]): void {
@@ -408,12 +464,17 @@ export class TrackingStore {
     );
   }
 
-  artifacts(runId: string): { name: string; kind: string }[] {
+  /** The run's artifacts with their sizes (a file's size is its copy's). */
+  artifacts(runId: string): ArtifactInfo[] {
     return this.run(
       () =>
         this.db
-          .prepare('SELECT name, kind FROM artifacts WHERE run_id = ? ORDER BY name')
-          .all(runId) as { name: string; kind: string }[],
+          .prepare(
+            `SELECT name, kind, CASE kind WHEN 'file' THEN json_extract(content, '$.bytes')
+               ELSE length(CAST(content AS BLOB)) END AS bytes
+             FROM artifacts WHERE run_id = ? ORDER BY name`,
+          )
+          .all(runId) as ArtifactInfo[],
     );
   }
 
@@ -456,9 +517,10 @@ export class TrackingStore {
     });
   }
 
-  /** Deletes a run with its metrics, tags, artifacts and histograms. */
+  /** Deletes a run with its metrics, tags, artifacts (their files too) and histograms. */
   deleteRun(runId: string): void {
     this.run(() => this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId));
+    rmSync(this.artifactsDir(runId), { recursive: true, force: true });
   }
 
   close(): void {

@@ -1,8 +1,11 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Model } from '../models/model.js';
 import { Callback, type Logs } from '../nn/callbacks/callback.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Evaluation, evaluateClassifier } from './evaluation.js';
 import { histogram } from './histogram.js';
+import { modelGraph } from './model-graph.js';
 import { gitCommit, modelParams } from './run-params.js';
 import { type MetricRow, type RunStatus, TrackingStore } from './store.js';
 
@@ -20,6 +23,12 @@ export interface TrackingArgs {
   flushSeconds?: number;
   /** Weight histograms at each epoch end (default true). */
   histograms?: boolean;
+  /**
+   * Checkpoint files (a ModelCheckpoint's or BackupAndRestore's path) copied into the tracking
+   * folder as artifacts `checkpoints/<file name>` at each epoch end where they changed, and when
+   * the run ends (an interrupted run keeps its last checkpoint).
+   */
+  checkpoints?: readonly string[];
 }
 
 /** Runs still open in this process, ended as failed if the process exits under them. */
@@ -51,6 +60,8 @@ export class Tracking extends Callback {
   private lastBatchEnd = 0;
   private ownsStore = false;
   private ended = false;
+  /** The size and mtime of each checkpoint file when it was last copied. */
+  private copied = new Map<string, string>();
 
   constructor(args: TrackingArgs = {}) {
     super();
@@ -79,6 +90,8 @@ export class Tracking extends Callback {
       },
     });
     this.store.putArtifact(this.runId, 'summary', 'text', summary);
+    this.store.putArtifact(this.runId, 'graph', 'json', JSON.stringify(modelGraph(model)));
+    this.copied.clear();
     this.step = 0;
     this.buffer = [];
     this.ended = false;
@@ -135,6 +148,31 @@ export class Tracking extends Callback {
     }
     if (this.store && this.runId)
       this.store.updateSummary(this.runId, { ...logs, epochs: epoch + 1 });
+    this.copyCheckpoints();
+  }
+
+  /** Copies the checkpoint files that changed since their last copy. */
+  private copyCheckpoints(): void {
+    if (!this.store || !this.runId) return;
+    for (const path of this.args.checkpoints ?? []) {
+      if (!existsSync(path)) continue;
+      const stat = statSync(path);
+      const stamp = `${stat.size}:${stat.mtimeMs}`;
+      if (this.copied.get(path) === stamp) continue;
+      this.store.putFileArtifact(this.runId, `checkpoints/${basename(path)}`, path);
+      this.copied.set(path, stamp);
+    }
+  }
+
+  /**
+   * Records a file (the saved model, a plot, a report) as an artifact of the run, copied into the
+   * tracking folder: `tracking.logArtifact('model.keel', 'model/model.keel')`.
+   */
+  logArtifact(path: string, name = basename(path)): void {
+    if (!this.store || !this.runId) {
+      throw new Error(`Tracking.logArtifact(${path}): the run has not started (call it after fit)`);
+    }
+    this.store.putFileArtifact(this.runId, name, path);
   }
 
   override onTrainEnd(): void {
@@ -163,6 +201,7 @@ export class Tracking extends Callback {
     open.delete(this);
     try {
       this.flush();
+      this.copyCheckpoints();
     } finally {
       this.store.endRun(this.runId, status, error);
       // A store opened from `dir` is closed with the run; pass `store` to add to it afterwards.

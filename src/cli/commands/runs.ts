@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -56,11 +56,13 @@ function printRuns(runs: readonly RunRecord[], json: boolean | undefined): void 
 
 const STATUSES = ['running', 'finished', 'failed', 'interrupted'];
 
-/** `keel runs list|search|tag|untag|delete|export`: the tracked runs of a tracking folder. */
+/** `keel runs list|search|tag|untag|delete|artifacts|artifact|export`: the runs of a tracking folder. */
 export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
-    .description('List, search, tag, delete and export the runs of a tracking folder.')
+    .description(
+      'List, search, tag, delete and export the runs of a tracking folder, and get their artifacts.',
+    )
     .addHelpText(
       'after',
       `
@@ -70,6 +72,8 @@ Examples:
   $ keel runs tag 1a2b baseline best --dir runs
   $ keel runs export 1a2b -o run.csv --dir runs
   $ keel runs export 1a2b --format tensorboard -o tb-logs --dir runs
+  $ keel runs artifacts 1a2b --dir runs
+  $ keel runs artifact 1a2b model/mnist-cnn.keel -o best.keel --dir runs
   $ keel runs delete 1a2b --dir runs`,
     );
   const common = (c: Command) =>
@@ -119,6 +123,39 @@ Examples:
         const run = s.getRun(id);
         s.deleteRun(run.id);
         if (!o.json) console.log(`Deleted ${run.id} (${run.name})`);
+      }),
+    );
+  common(runs.command('artifacts').description("List a run's artifacts (name, kind, bytes)."))
+    .argument('<run>')
+    .action((id: string, o: StoreOptions) =>
+      withStore(o, (s) => {
+        const list = s.artifacts(s.getRun(id).id);
+        if (o.json) console.log(JSON.stringify(list));
+        else for (const a of list) console.log(`${a.name}\t${a.kind}\t${a.bytes}`);
+      }),
+    );
+  common(
+    runs
+      .command('artifact')
+      .description("Write one of a run's artifacts (a checkpoint, the model, the summary)."),
+  )
+    .argument('<run>')
+    .argument('<name>', 'the artifact name, as `keel runs artifacts` lists it')
+    .option('-o, --output <file>', 'the file to write (default standard output)')
+    .action((id: string, name: string, o: StoreOptions & { output?: string }) =>
+      withStore(o, (s) => {
+        const run = s.getRun(id);
+        const a = s.artifact(run.id, name);
+        if (!a) {
+          const names = s.artifacts(run.id).map((x) => x.name);
+          throw new UsageError(
+            `run ${run.id} has no artifact '${name}' (it has: ${names.join(', ') || 'none'})`,
+          );
+        }
+        const file = s.artifactFile(run.id, name);
+        const bytes = file ? readFileSync(file) : Buffer.from(a.content);
+        if (o.output) writeFileAtomic(o.output, bytes);
+        else process.stdout.write(bytes);
       }),
     );
   common(runs.command('export').description("Export a run's metrics as CSV or TensorBoard events."))

@@ -13,6 +13,7 @@ import { trainingCallbacks } from '../tracking-hooks.js';
 import { buildSequential } from '../train-config/build-model.js';
 import { readTrainConfig, type TrainConfig } from '../train-config/config.js';
 import { loadData } from '../train-config/load-data.js';
+import { isModelModule, loadModelModule } from '../train-config/model-module.js';
 
 /** Removes the backup folder once its checkpoint is gone (a finished run), if nothing else is in it. */
 function removeEmptyDir(dir: string): void {
@@ -50,9 +51,12 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'Train the model a JSON/YAML config describes, evaluate it on the test set and save it.',
+      'Train the model a JSON/YAML config or a model module describes, evaluate it on the test set and save it.',
     )
-    .argument('<config>', 'a training config (.json, .yaml or .yml)')
+    .argument(
+      '<config>',
+      'a training config (.json, .yaml or .yml) or a module (.ts, .js, .mjs) exporting model and config',
+    )
     .option('--epochs <n>', 'override fit.epochs', intOption('--epochs'))
     .option('--batch-size <n>', 'override fit.batchSize', intOption('--batch-size', 1))
     .option(
@@ -81,22 +85,30 @@ Examples:
   $ keel train examples/configs/mnist-cnn.json
   $ keel train examples/configs/mnist-cnn.json --epochs 1 --limit 2000 -o quick.keel
   $ keel train my-config.yaml --tracking-dir runs --tag baseline
+  $ keel train examples/configs/mnist-cnn.model.ts --epochs 1 --limit 2000
 
 Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from it.`,
     )
     .action(async (file: string, options: TrainOptions) => {
-      const config = readTrainConfig(file);
+      const module = isModelModule(file) ? await loadModelModule(file) : null;
+      const config = module ? module.config : readTrainConfig(file);
       const name = config.name ?? basename(file, extname(file));
       const output = options.output ?? config.output ?? `${name}.keel`;
       const seed = options.seed ?? config.seed;
       if (seed !== undefined) setSeed(seed);
+      const model = module
+        ? module.model()
+        : buildSequential(config.model.layers, file, config.model.name);
+      // A module that compiles its model names the loss there (the labels' encoding follows it).
+      const loss = module?.compiledInModule
+        ? (model.compiled!.losses.find((l) => l !== null)?.name ?? '')
+        : config.compile.loss;
       const data = await loadData(
         { ...config.data, limit: options.limit ?? config.data.limit },
-        config.compile.loss,
+        loss,
       );
-      const model = buildSequential(config.model.layers, file, config.model.name);
       checkInputShape(model, data.xTrain, file);
-      compileFromConfig(model, config, file);
+      if (!module?.compiledInModule) compileFromConfig(model, config, file);
       const fit = config.fit ?? {};
       const epochs = options.epochs ?? fit.epochs ?? 1;
       const batchSize = options.batchSize ?? fit.batchSize ?? 32;
@@ -110,6 +122,7 @@ Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from
         seed,
         dir: options.track === false ? false : options.trackingDir,
         tags: options.tag ?? [],
+        checkpoints: [backup.path],
       });
       const callbacks: Callback[] = [backup, interrupt, ...tracked.callbacks];
       const verbose = options.verbose ?? (options.json ? 0 : (fit.verbose ?? 'auto'));

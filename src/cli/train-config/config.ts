@@ -59,7 +59,8 @@ export interface TrainConfig {
   output?: string;
 }
 
-const KEYS: Record<string, readonly string[]> = {
+/** The keys each section of a training config may have ('' is the top level). */
+export const CONFIG_KEYS = {
   '': ['name', 'seed', 'model', 'data', 'compile', 'fit', 'output'],
   model: ['layers', 'name'],
   data: [
@@ -80,7 +81,7 @@ const KEYS: Record<string, readonly string[]> = {
   ],
   compile: ['optimizer', 'loss', 'metrics'],
   fit: ['epochs', 'batchSize', 'validationSplit', 'shuffle', 'verbose'],
-};
+} as const satisfies Record<string, readonly string[]>;
 
 /** Throws a UsageError naming `where.key` (with a suggestion) for each key not in `known`. */
 export function checkKeys(
@@ -118,14 +119,14 @@ export function readTrainConfig(path: string): TrainConfig {
 
 /** Checks a parsed config: known keys only, the required sections present, layers well formed. */
 export function checkTrainConfig(raw: unknown, source: string): TrainConfig {
-  checkKeys(source, '', raw, KEYS['']!);
+  checkKeys(source, '', raw, CONFIG_KEYS['']);
   const config = raw as Record<string, unknown>;
   for (const section of ['model', 'data', 'compile', 'fit']) {
     if (config[section] === undefined) {
       if (section === 'fit') continue;
       throw new UsageError(`${source}: the config needs a '${section}' section`);
     }
-    checkKeys(source, section, config[section], KEYS[section]!);
+    checkKeys(source, section, config[section], CONFIG_KEYS[section as keyof typeof CONFIG_KEYS]);
   }
   const layers = (config['model'] as Record<string, unknown>)['layers'];
   if (!Array.isArray(layers) || layers.length === 0) {

@@ -1,4 +1,5 @@
-// The Keel dashboard page: runs table, comparison chart (uPlot), run details, live updates (SSE).
+// The Keel dashboard page: runs table, comparison chart (uPlot), run details (artifacts, summary,
+// layer graph, evaluation, histograms), live updates (SSE); graph.js and studies.js draw the rest.
 
 const state = {
   runs: [],
@@ -150,9 +151,23 @@ async function showDetail(id) {
     metric.value = keys.includes('loss') ? 'loss' : (keys[0] ?? '');
   }
   const names = d.artifacts.map((a) => a.name);
+  $('artifacts').innerHTML = d.artifacts.length
+    ? `<h3>Artifacts</h3><ul>${d.artifacts
+        .map(
+          (a) =>
+            `<li><a download href="/api/runs/${id}/download?name=${encodeURIComponent(a.name)}">${a.name}</a> (${a.kind}, ${a.bytes.toLocaleString('en-US')} bytes)</li>`,
+        )
+        .join('')}</ul>`
+    : '';
   $('summary').textContent = names.includes('summary')
     ? (await getJson(`/api/runs/${id}/artifacts/summary`)).text
     : '';
+  $('summary-title').hidden = !names.includes('summary');
+  $('graph-title').hidden = !names.includes('graph');
+  window.keelGraph.drawLayerGraph(
+    $('graph'),
+    names.includes('graph') ? await getJson(`/api/runs/${id}/artifacts/graph`) : null,
+  );
   $('confusion').innerHTML = '';
   $('worst').innerHTML = '';
   if (names.includes('evaluation')) {
@@ -221,10 +236,11 @@ function connect() {
       window.__keel.lastUpdateMs = performance.now() - t;
     }
     if (msg.runsChanged) loadRuns();
+    if (msg.studiesChanged) window.keelStudies.loadStudies();
   };
 }
 
-window.__keel = { updates: 0, events: 0, chartPoints: [], lastUpdateMs: 0 };
+window.__keel = { updates: 0, events: 0, chartPoints: [], lastUpdateMs: 0, studyUpdates: 0 };
 $('filter').oninput = renderRuns;
 for (const th of document.querySelectorAll('th[data-key]')) {
   th.onclick = () => {
