@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadTuneConfig, runTuneConfig } from '../../tune/config.js';
+import { TUNERS } from '../../tune/tuners.js';
 import { UsageError } from '../errors.js';
 
 interface TuneOptions {
@@ -36,7 +37,7 @@ export function registerTune(program: Command): void {
     .option('--max-total-epochs <n>', 'the budget: epochs trained over all trials')
     .option('--workers <n>', 'trials trained at once on worker processes (maxConcurrentTrials)')
     .option('--seed <n>', 'the tuner seed')
-    .option('--algorithm <name>', 'random, hyperband, asha or bayesian')
+    .option('--algorithm <name>', 'random, hyperband, asha, bayesian or tpe')
     .option(
       '--directory <dir>',
       'where the study database and checkpoints live (default ./keel-tuning)',
@@ -66,9 +67,9 @@ export function registerTune(program: Command): void {
       };
       for (const [k, v] of Object.entries(overrides))
         if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
-      if (o.algorithm && !['random', 'hyperband', 'asha', 'bayesian'].includes(o.algorithm))
+      if (o.algorithm && !Object.hasOwn(TUNERS, o.algorithm))
         throw new UsageError(
-          `--algorithm must be random, hyperband, asha or bayesian, got '${o.algorithm}'`,
+          `--algorithm must be one of ${Object.keys(TUNERS).join(', ')}, got '${o.algorithm}'`,
         );
       const result = await runTuneConfig(config);
       const counts: Record<string, number> = {};
