@@ -25,6 +25,7 @@ export interface TuneConfig {
   maxTrials?: number;
   maxTotalEpochs?: number;
   maxConcurrentTrials?: number;
+  executionsPerTrial?: number;
   epochs?: number;
   batchSize?: number;
   samplesPerEpoch?: number;
@@ -51,7 +52,7 @@ export interface TuneResult {
   test: Record<string, number> | null;
   paretoFront: TrialRecord[];
   trials: TrialRecord[];
-  /** Epochs trained over all trials. */
+  /** Epochs trained over all trials (and their executions). */
   epochsTrained: number;
 }
 
@@ -66,6 +67,7 @@ const KEYS = new Set([
   'maxTrials',
   'maxTotalEpochs',
   'maxConcurrentTrials',
+  'executionsPerTrial',
   'epochs',
   'batchSize',
   'samplesPerEpoch',
@@ -112,6 +114,7 @@ export function loadTuneConfig(path: string): TuneConfig {
     'maxTrials',
     'maxTotalEpochs',
     'maxConcurrentTrials',
+    'executionsPerTrial',
     'epochs',
     'batchSize',
     'samplesPerEpoch',
@@ -146,6 +149,7 @@ export async function runTuneConfig(
     maxTrials: config.maxTrials,
     maxTotalEpochs: config.maxTotalEpochs,
     maxConcurrentTrials: config.maxConcurrentTrials,
+    executionsPerTrial: config.executionsPerTrial,
     seed: config.seed,
     directory: resolve(config.directory ?? 'keel-tuning'),
     projectName: config.projectName,
@@ -178,7 +182,8 @@ export async function runTuneConfig(
       test,
       paretoFront: tuner.objectives.length > 1 ? tuner.paretoFront() : [],
       trials,
-      epochsTrained: trials.reduce((s, t) => s + t.intermediate.length, 0),
+      epochsTrained:
+        (config.executionsPerTrial ?? 1) * trials.reduce((s, t) => s + t.intermediate.length, 0),
     };
   } finally {
     tuner.close();

@@ -7,6 +7,7 @@ interface TuneOptions {
   maxTrials?: string;
   maxTotalEpochs?: string;
   workers?: string;
+  executionsPerTrial?: string;
   seed?: string;
   algorithm?: string;
   directory?: string;
@@ -36,6 +37,10 @@ export function registerTune(program: Command): void {
     .option('--max-trials <n>', 'stop after this many trials')
     .option('--max-total-epochs <n>', 'the budget: epochs trained over all trials')
     .option('--workers <n>', 'trials trained at once on worker processes (maxConcurrentTrials)')
+    .option(
+      '--executions-per-trial <n>',
+      'train each configuration n times from different seeds and score the mean',
+    )
     .option('--seed <n>', 'the tuner seed')
     .option('--algorithm <name>', 'random, hyperband, asha, bayesian or tpe')
     .option(
@@ -59,6 +64,7 @@ export function registerTune(program: Command): void {
         maxTrials: positiveInt('--max-trials', o.maxTrials),
         maxTotalEpochs: positiveInt('--max-total-epochs', o.maxTotalEpochs),
         maxConcurrentTrials: positiveInt('--workers', o.workers),
+        executionsPerTrial: positiveInt('--executions-per-trial', o.executionsPerTrial),
         seed: positiveInt('--seed', o.seed, 0),
         algorithm: o.algorithm as never,
         directory: o.directory,
