@@ -10,7 +10,7 @@ import type { DataInput } from '../models/data-adapter.js';
 import type { Model } from '../models/model.js';
 import { type BuildRef, isBuildRef, loadFunction } from './build-ref.js';
 import type { Params } from './hyperparameters.js';
-import type { Constraint, ObjectiveLike } from './objective.js';
+import type { Constraint, Objective, ObjectiveLike } from './objective.js';
 import type { TrialRecord } from './trial.js';
 import { type AlgorithmName, TUNERS } from './tuners.js';
 
@@ -45,6 +45,8 @@ export interface TuneData {
 
 export interface TuneResult {
   objective: string;
+  /** Every objective, in order (the Pareto front's values follow it). */
+  objectives: Objective[];
   best: TrialRecord | null;
   bestValue: number | null;
   bestParams: Params | null;
@@ -176,6 +178,7 @@ export async function runTuneConfig(
     const trials = tuner.results();
     return {
       objective: tuner.objectives[0]!.name,
+      objectives: tuner.objectives,
       best: best ?? null,
       bestValue: best?.values?.[0] ?? null,
       bestParams: best?.params ?? null,

@@ -81,10 +81,14 @@ export function registerTune(program: Command): void {
       const counts: Record<string, number> = {};
       for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
       console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
-      for (const t of result.paretoFront)
-        console.log(
-          `Pareto front: trial ${t.number} ${JSON.stringify(t.values)} ${JSON.stringify(t.params)}`,
-        );
+      if (result.paretoFront.length) {
+        const names = result.objectives.map((o) => `${o.name} ${o.direction}`).join(', ');
+        console.log(`Pareto front (${names}): ${result.paretoFront.length} trials`);
+        for (const t of result.paretoFront) {
+          const values = result.objectives.map((o, i) => `${o.name}=${t.values![i]}`).join(' ');
+          console.log(`  trial ${t.number}: ${values} ${JSON.stringify(t.params)}`);
+        }
+      }
       if (result.test) console.log(`Best model on the test data: ${JSON.stringify(result.test)}`);
       if (!result.best)
         throw new Error('tune: no trial completed, so there is no best configuration');
