@@ -10,7 +10,7 @@ import type { DataInput } from '../models/data-adapter.js';
 import type { Model } from '../models/model.js';
 import { type BuildRef, isBuildRef, loadFunction } from './build-ref.js';
 import type { Params } from './hyperparameters.js';
-import type { Constraint, ObjectiveLike } from './objective.js';
+import type { Constraint, Objective, ObjectiveLike } from './objective.js';
 import type { TrialRecord } from './trial.js';
 import { type AlgorithmName, TUNERS } from './tuners.js';
 
@@ -25,6 +25,7 @@ export interface TuneConfig {
   maxTrials?: number;
   maxTotalEpochs?: number;
   maxConcurrentTrials?: number;
+  executionsPerTrial?: number;
   epochs?: number;
   batchSize?: number;
   samplesPerEpoch?: number;
@@ -44,6 +45,8 @@ export interface TuneData {
 
 export interface TuneResult {
   objective: string;
+  /** Every objective, in order (the Pareto front's values follow it). */
+  objectives: Objective[];
   best: TrialRecord | null;
   bestValue: number | null;
   bestParams: Params | null;
@@ -51,7 +54,7 @@ export interface TuneResult {
   test: Record<string, number> | null;
   paretoFront: TrialRecord[];
   trials: TrialRecord[];
-  /** Epochs trained over all trials. */
+  /** Epochs trained over all trials (and their executions). */
   epochsTrained: number;
 }
 
@@ -66,6 +69,7 @@ const KEYS = new Set([
   'maxTrials',
   'maxTotalEpochs',
   'maxConcurrentTrials',
+  'executionsPerTrial',
   'epochs',
   'batchSize',
   'samplesPerEpoch',
@@ -112,6 +116,7 @@ export function loadTuneConfig(path: string): TuneConfig {
     'maxTrials',
     'maxTotalEpochs',
     'maxConcurrentTrials',
+    'executionsPerTrial',
     'epochs',
     'batchSize',
     'samplesPerEpoch',
@@ -146,6 +151,7 @@ export async function runTuneConfig(
     maxTrials: config.maxTrials,
     maxTotalEpochs: config.maxTotalEpochs,
     maxConcurrentTrials: config.maxConcurrentTrials,
+    executionsPerTrial: config.executionsPerTrial,
     seed: config.seed,
     directory: resolve(config.directory ?? 'keel-tuning'),
     projectName: config.projectName,
@@ -172,13 +178,15 @@ export async function runTuneConfig(
     const trials = tuner.results();
     return {
       objective: tuner.objectives[0]!.name,
+      objectives: tuner.objectives,
       best: best ?? null,
       bestValue: best?.values?.[0] ?? null,
       bestParams: best?.params ?? null,
       test,
       paretoFront: tuner.objectives.length > 1 ? tuner.paretoFront() : [],
       trials,
-      epochsTrained: trials.reduce((s, t) => s + t.intermediate.length, 0),
+      epochsTrained:
+        (config.executionsPerTrial ?? 1) * trials.reduce((s, t) => s + t.intermediate.length, 0),
     };
   } finally {
     tuner.close();

@@ -5,6 +5,7 @@ export { BayesianAlgorithm, type BayesianOptions } from './algorithms/bayesian.j
 export { expectedImprovement, GaussianProcess } from './algorithms/gaussian-process.js';
 export { HyperbandAlgorithm, type HyperbandOptions } from './algorithms/hyperband.js';
 export { RandomSearchAlgorithm } from './algorithms/random.js';
+export { ParzenEstimator, TpeAlgorithm, type TpeOptions } from './algorithms/tpe.js';
 export { type BuildRef, loadBuild } from './build-ref.js';
 export * from './hyperparameters.js';
 export { type MedianPrunerOptions, MedianStoppingPruner } from './median-pruner.js';

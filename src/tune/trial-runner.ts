@@ -2,7 +2,10 @@
  * Trains one trial: builds the model from its hyperparameters, continues its parent's weights
  * for a promotion, fits epochs [initialEpoch, epochs) reporting each epoch's logs (the reply may
  * stop it: pruning), and saves its weights. The same function runs in the search's process and
- * in worker processes (worker.ts).
+ * in worker processes (worker.ts). With `executions` > 1 (KerasTuner's executions_per_trial) the
+ * same hyperparameters train that many times from differently seeded weights, one after another;
+ * each epoch's logs are the mean over the executions, and execution e keeps its own checkpoint
+ * (`executionPath`), so a promotion continues every execution of its parent.
  */
 import { Dataset } from '../data/dataset/dataset.js';
 import type { DataInput } from '../models/data-adapter.js';
@@ -37,6 +40,8 @@ export interface TrialJob {
   /** Weights to start from (the parent trial's), and where to save this trial's. */
   parentCheckpoint?: string;
   checkpoint?: string;
+  /** Trainings of the same hyperparameters whose logs are averaged (default 1). */
+  executions?: number;
 }
 
 export interface TrialOutcome {
@@ -110,8 +115,76 @@ function subsampled(
   });
 }
 
-/** Runs one trial to the end (or until `onEpoch` stops it). */
+/** Where execution `e` of a trial keeps its weights: the trial's path for the first. */
+export function executionPath(path: string, e: number): string {
+  return e === 0 ? path : `${path.replace(/\.weights$/, '')}.execution-${e}.weights`;
+}
+
+/** Each metric's mean over the logs that have it. */
+function meanLogs(logs: readonly Logs[]): Logs {
+  const sums: Record<string, [number, number]> = {};
+  for (const l of logs)
+    for (const [k, v] of Object.entries(l)) {
+      const s = (sums[k] ??= [0, 0]);
+      s[0] += v;
+      s[1]++;
+    }
+  return Object.fromEntries(Object.entries(sums).map(([k, [sum, n]]) => [k, sum / n]));
+}
+
+/**
+ * Runs one trial to the end (or until `onEpoch` stops it). With several executions, the earlier
+ * ones run to the end and `onEpoch` (pruning) sees the last one's epochs, each averaged with the
+ * same epoch of the earlier executions.
+ */
 export async function runTrial(
+  build: BuildFn,
+  job: TrialJob,
+  x: DataInput,
+  y: DataInput,
+  fit: TrialFitArgs,
+  onEpoch: EpochHook,
+): Promise<TrialOutcome> {
+  const executions = job.executions ?? 1;
+  if (!Number.isInteger(executions) || executions < 1)
+    throw new RangeError(`Tuner: executionsPerTrial must be a positive integer, got ${executions}`);
+  if (executions === 1) return runExecution(build, job, x, y, fit, onEpoch);
+  const history: Logs[][] = [];
+  let outcome: TrialOutcome | null = null;
+  for (let e = 0; e < executions; e++) {
+    const mine: Logs[] = [];
+    history.push(mine);
+    const last = e === executions - 1;
+    const hook: EpochHook = (_step, logs) => {
+      mine.push(logs);
+      const i = mine.length - 1;
+      return last ? onEpoch(_step, meanLogs(history.flatMap((h) => (h[i] ? [h[i]!] : [])))) : false;
+    };
+    outcome = await runExecution(
+      build,
+      {
+        ...job,
+        seed: (job.seed + Math.imul(e, 0x9e3779b1)) >>> 0,
+        ...(job.parentCheckpoint
+          ? { parentCheckpoint: executionPath(job.parentCheckpoint, e) }
+          : {}),
+        ...(job.checkpoint ? { checkpoint: executionPath(job.checkpoint, e) } : {}),
+      },
+      x,
+      y,
+      fit,
+      hook,
+    );
+  }
+  const end = history.at(-1)!.length - 1;
+  return {
+    params: outcome!.params,
+    stopped: outcome!.stopped,
+    logs: meanLogs(history.flatMap((h) => (h[end] ? [h[end]!] : []))),
+  };
+}
+
+async function runExecution(
   build: BuildFn,
   job: TrialJob,
   x: DataInput,

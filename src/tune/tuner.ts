@@ -36,6 +36,7 @@ import {
   buildModel,
   countParams,
   type EpochHook,
+  executionPath,
   runTrial,
   type TrialFitArgs,
   type TrialJob,
@@ -56,6 +57,11 @@ export interface TunerOptions {
   maxTotalEpochs?: number;
   /** Trials trained at once, each on its own worker process (default 1: in this process). */
   maxConcurrentTrials?: number;
+  /**
+   * Trainings of each trial's hyperparameters from differently seeded weights (default 1); the
+   * objective is scored on their mean logs, and each counts against maxTotalEpochs.
+   */
+  executionsPerTrial?: number;
   /** Stops trials whose intermediate values lag (median stopping rule). */
   pruner?: MedianStoppingPruner;
   /** Seeds sampling and every trial's weights (default 0). */
@@ -116,6 +122,7 @@ export class Tuner {
   private buildFn: BuildFn | null;
   private readonly buildRef: BuildRef | null;
   private space: ParamSpec[];
+  private readonly executions: number;
 
   constructor(
     private readonly options: TunerOptions,
@@ -129,10 +136,12 @@ export class Tuner {
       maxTrials: options.maxTrials,
       maxTotalEpochs: options.maxTotalEpochs,
       maxConcurrentTrials: options.maxConcurrentTrials,
+      executionsPerTrial: options.executionsPerTrial,
     }))
       if (v !== undefined && (!Number.isInteger(v) || v < 1))
         throw new RangeError(`Tuner: ${k} must be a positive integer, got ${v}`);
     this.seed = options.seed ?? 0;
+    this.executions = options.executionsPerTrial ?? 1;
     this.buildFn = typeof options.build === 'function' ? options.build : null;
     this.buildRef = isBuildRef(options.build) ? absoluteRef(options.build) : null;
     this.directory = options.directory ?? mkdtempSync(join(tmpdir(), 'keel-tune-'));
@@ -147,6 +156,7 @@ export class Tuner {
       ...algorithm.config(),
       seed: this.seed,
       constraints: this.constraints,
+      ...(this.executions > 1 ? { executionsPerTrial: this.executions } : {}),
     });
     this.space = info.space;
   }
@@ -265,9 +275,9 @@ export class Tuner {
     const ctx = this.context(trials, epochs);
     const job: Job | 'wait' | 'done' = this.algorithm.next(ctx);
     if (job === 'wait' || job === 'done') return job;
-    const used = trials.reduce((s, t) => s + trialEpochs(t), 0);
-    if (maxTotalEpochs !== undefined && used + job.epochs - job.initialEpoch > maxTotalEpochs)
-      return busy ? 'wait' : 'done';
+    const used = this.executions * trials.reduce((s, t) => s + trialEpochs(t), 0);
+    const cost = this.executions * (job.epochs - job.initialEpoch);
+    if (maxTotalEpochs !== undefined && used + cost > maxTotalEpochs) return busy ? 'wait' : 'done';
     const meta: TrialMeta = { initialEpoch: job.initialEpoch, epochs: job.epochs };
     for (const k of ['parent', 'bracket', 'rung'] as const)
       if (job[k] !== undefined) meta[k] = job[k];
@@ -350,6 +360,7 @@ export class Tuner {
       epochs: meta.epochs,
       seed: (Math.imul(this.seed, 1_000_003) + number) >>> 0,
       checkpoint: this.checkpointPath(number),
+      ...(this.executions > 1 ? { executions: this.executions } : {}),
       ...(meta.parent !== undefined ? { parentCheckpoint: this.checkpointPath(meta.parent) } : {}),
     };
     mkdirSync(this.checkpointDir(), { recursive: true });
@@ -424,7 +435,7 @@ export class Tuner {
     });
   }
 
-  /** The best n models, rebuilt and loaded with the weights their trials ended with. */
+  /** The best n models, rebuilt and loaded with the weights their trials (first execution) ended with. */
   async getBestModels(n = 1): Promise<Model[]> {
     const build = await this.build();
     const models: Model[] = [];
@@ -452,7 +463,8 @@ export class Tuner {
     ]);
     for (const t of this.results())
       if (!keep.has(t.number) && isFinished(t))
-        rmSync(this.checkpointPath(t.number), { force: true });
+        for (let e = 0; e < this.executions; e++)
+          rmSync(executionPath(this.checkpointPath(t.number), e), { force: true });
   }
 
   /** Closes the study's database. */

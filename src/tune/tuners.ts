@@ -2,12 +2,14 @@
  * The tuners by algorithm, KerasTuner's names and options:
  * `new Hyperband({ build, objective: 'val_accuracy', maxEpochs: 9, factor: 3 })`,
  * `new BayesianOptimization({ build, objective: 'val_loss', maxTrials: 20 })`,
- * `new RandomSearch({...})`, `new ASHA({ maxEpochs: 27, minEpochs: 1 })`.
+ * `new RandomSearch({...})`, `new ASHA({ maxEpochs: 27, minEpochs: 1 })`,
+ * `new TPE({ build, objective: 'val_accuracy', maxTrials: 30, numInitialPoints: 10 })`.
  */
 import { AshaAlgorithm, type AshaOptions } from './algorithms/asha.js';
 import { BayesianAlgorithm, type BayesianOptions } from './algorithms/bayesian.js';
 import { HyperbandAlgorithm, type HyperbandOptions } from './algorithms/hyperband.js';
 import { RandomSearchAlgorithm } from './algorithms/random.js';
+import { TpeAlgorithm, type TpeOptions } from './algorithms/tpe.js';
 import { Tuner, type TunerOptions } from './tuner.js';
 
 export class RandomSearch extends Tuner {
@@ -34,11 +36,19 @@ export class BayesianOptimization extends Tuner {
   }
 }
 
+/** Optuna's default: tree-structured Parzen estimators after a random start. */
+export class TPE extends Tuner {
+  constructor(options: TunerOptions & TpeOptions) {
+    super(options, new TpeAlgorithm(options));
+  }
+}
+
 /** The tuner classes by algorithm name (configs and the CLI choose by name). */
 export const TUNERS = {
   random: RandomSearch,
   hyperband: Hyperband,
   asha: ASHA,
   bayesian: BayesianOptimization,
+  tpe: TPE,
 } as const;
 export type AlgorithmName = keyof typeof TUNERS;

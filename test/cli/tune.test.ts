@@ -32,6 +32,31 @@ describe('keel tune', () => {
     assert.match(again.stdout, /Trial 2 complete/);
   });
 
+  it('prints the Pareto front of a multi-objective search (TPE from the command line)', () => {
+    const fixture = join(process.cwd(), 'test', 'tune', 'fixtures', 'tiny-space.ts');
+    const pareto = join(dir, 'pareto.json');
+    writeFileSync(
+      pareto,
+      JSON.stringify({
+        build: fixture,
+        data: { module: fixture, export: 'data' },
+        objective: ['val_accuracy', 'params'],
+        epochs: 1,
+        projectName: 'pareto',
+      }),
+    );
+    const r = run(pareto, '--max-trials', '4', '--algorithm', 'tpe', '--directory', dir);
+    assert.equal(r.status, 0, r.stderr);
+    const head = /^Pareto front \(val_accuracy max, params min\): (\d+) trials$/m.exec(r.stdout);
+    assert.ok(head, r.stdout);
+    const rows = [...r.stdout.matchAll(/^ {2}trial \d+: val_accuracy=([0-9.]+) params=(\d+) \{/gm)];
+    assert.equal(rows.length, Number(head[1]));
+    // no row dominates another: sorted by size, accuracy strictly rises
+    const points = rows.map((m) => [Number(m[1]), Number(m[2])]).sort((a, b) => a[1]! - b[1]!);
+    for (let i = 1; i < points.length; i++)
+      assert.ok(points[i]![0]! > points[i - 1]![0]! || points[i]![1] === points[i - 1]![1]);
+  });
+
   it('exits 2 naming the problem for a bad config or option', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(

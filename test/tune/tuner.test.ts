@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import { Sequential } from '../../src/models/sequential.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import type { HyperParameters } from '../../src/tune/hyperparameters.js';
 import { MedianStoppingPruner } from '../../src/tune/median-pruner.js';
+import { executionPath, runTrial } from '../../src/tune/trial-runner.js';
 import { ASHA, BayesianOptimization, Hyperband, RandomSearch } from '../../src/tune/tuners.js';
 import { build, data } from './fixtures/tiny-space.js';
 import '../../src/backends/index.js';
@@ -251,5 +252,65 @@ describe('Tuner', () => {
       assert.equal(t.params['lr'], 1e-6);
       assert.ok(t.intermediate.length < 4);
     }
+  });
+});
+
+describe('executionsPerTrial', () => {
+  it('trains each configuration N times from different seeds and scores the mean', async () => {
+    const job = { number: 0, params: { units: 5, learningRate: 0.05 }, initialEpoch: 0, epochs: 2 };
+    const curve = async (seed: number, executions?: number, checkpoint?: string) => {
+      const logs: Record<string, number>[] = [];
+      const outcome = await runTrial(
+        build,
+        {
+          ...job,
+          seed,
+          ...(executions ? { executions } : {}),
+          ...(checkpoint ? { checkpoint } : {}),
+        },
+        x,
+        y,
+        quiet,
+        (_s, l) => {
+          logs.push(l);
+          return false;
+        },
+      );
+      return { logs, outcome };
+    };
+    const a = await curve(11);
+    const b = await curve((11 + 0x9e3779b1) >>> 0);
+    const checkpoint = join(root, 'exec', 'trial-0.weights');
+    mkdirSync(join(root, 'exec'));
+    const mean = await curve(11, 2, checkpoint);
+    assert.equal(mean.logs.length, 2);
+    for (let i = 0; i < 2; i++)
+      for (const k of ['loss', 'val_accuracy', 'val_loss'])
+        assert.ok(
+          Math.abs(mean.logs[i]![k]! - (a.logs[i]![k]! + b.logs[i]![k]!) / 2) < 1e-12,
+          `epoch ${i} ${k}`,
+        );
+    assert.notEqual(a.logs[1]!['loss'], b.logs[1]!['loss']); // the seeds differ
+    assert.deepEqual(mean.outcome.logs, mean.logs[1]);
+    assert.ok(existsSync(checkpoint) && existsSync(executionPath(checkpoint, 1)));
+    assert.equal(executionPath(checkpoint, 1), join(root, 'exec', 'trial-0.execution-1.weights'));
+
+    // the tuner counts every execution against the budget and stores the mean curve
+    const tuner = new RandomSearch({
+      build,
+      objective: 'val_accuracy',
+      executionsPerTrial: 2,
+      maxTotalEpochs: 9,
+      seed: 2,
+      ...place(),
+    });
+    await tuner.search(x, y, { ...quiet, epochs: 2 });
+    const trials = tuner.results();
+    assert.equal(trials.length, 2); // 2 trials x 2 executions x 2 epochs = 8; a third would be 12
+    assert.equal(trials[0]!.intermediate.length, 2);
+    assert.throws(
+      () => new RandomSearch({ build, objective: 'loss', executionsPerTrial: 0, ...place() }),
+      /executionsPerTrial must be a positive integer, got 0/,
+    );
   });
 });

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { loadTuneConfig, runTuneConfig } from '../../tune/config.js';
+import { TUNERS } from '../../tune/tuners.js';
 import { UsageError } from '../errors.js';
 
 interface TuneOptions {
   maxTrials?: string;
   maxTotalEpochs?: string;
   workers?: string;
+  executionsPerTrial?: string;
   seed?: string;
   algorithm?: string;
   directory?: string;
@@ -35,8 +37,12 @@ export function registerTune(program: Command): void {
     .option('--max-trials <n>', 'stop after this many trials')
     .option('--max-total-epochs <n>', 'the budget: epochs trained over all trials')
     .option('--workers <n>', 'trials trained at once on worker processes (maxConcurrentTrials)')
+    .option(
+      '--executions-per-trial <n>',
+      'train each configuration n times from different seeds and score the mean',
+    )
     .option('--seed <n>', 'the tuner seed')
-    .option('--algorithm <name>', 'random, hyperband, asha or bayesian')
+    .option('--algorithm <name>', 'random, hyperband, asha, bayesian or tpe')
     .option(
       '--directory <dir>',
       'where the study database and checkpoints live (default ./keel-tuning)',
@@ -58,6 +64,7 @@ export function registerTune(program: Command): void {
         maxTrials: positiveInt('--max-trials', o.maxTrials),
         maxTotalEpochs: positiveInt('--max-total-epochs', o.maxTotalEpochs),
         maxConcurrentTrials: positiveInt('--workers', o.workers),
+        executionsPerTrial: positiveInt('--executions-per-trial', o.executionsPerTrial),
         seed: positiveInt('--seed', o.seed, 0),
         algorithm: o.algorithm as never,
         directory: o.directory,
@@ -66,18 +73,22 @@ export function registerTune(program: Command): void {
       };
       for (const [k, v] of Object.entries(overrides))
         if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
-      if (o.algorithm && !['random', 'hyperband', 'asha', 'bayesian'].includes(o.algorithm))
+      if (o.algorithm && !Object.hasOwn(TUNERS, o.algorithm))
         throw new UsageError(
-          `--algorithm must be random, hyperband, asha or bayesian, got '${o.algorithm}'`,
+          `--algorithm must be one of ${Object.keys(TUNERS).join(', ')}, got '${o.algorithm}'`,
         );
       const result = await runTuneConfig(config);
       const counts: Record<string, number> = {};
       for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
       console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
-      for (const t of result.paretoFront)
-        console.log(
-          `Pareto front: trial ${t.number} ${JSON.stringify(t.values)} ${JSON.stringify(t.params)}`,
-        );
+      if (result.paretoFront.length) {
+        const names = result.objectives.map((o) => `${o.name} ${o.direction}`).join(', ');
+        console.log(`Pareto front (${names}): ${result.paretoFront.length} trials`);
+        for (const t of result.paretoFront) {
+          const values = result.objectives.map((o, i) => `${o.name}=${t.values![i]}`).join(' ');
+          console.log(`  trial ${t.number}: ${values} ${JSON.stringify(t.params)}`);
+        }
+      }
       if (result.test) console.log(`Best model on the test data: ${JSON.stringify(result.test)}`);
       if (!result.best)
         throw new Error('tune: no trial completed, so there is no best configuration');
