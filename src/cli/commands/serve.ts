@@ -56,7 +56,7 @@ export function registerServe(program: Command): void {
     .option('--max-batch-size <n>', 'most rows per batch', int('--max-batch-size', 1), 64)
     .option(
       '--max-queue-delay-us <n>',
-      'longest wait for a batch to fill, µs',
+      'longest wait for a batch to fill while another runs, µs',
       int('--max-queue-delay-us', 0),
       1000,
     )

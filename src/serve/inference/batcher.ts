@@ -1,7 +1,10 @@
 /**
  * Dynamic batching for one model version (TF Serving's batching parameters): requests queue;
- * a batch leaves when a worker is free and either `maxBatchSize` rows wait or the oldest
- * request has waited `maxQueueDelayMicros`. Requests whose inputs differ in a non-batch axis go
+ * when no batch is running, the queue leaves at once (a lone request never waits for a batch
+ * window); while batches run, requests gather and leave together when a worker frees up, once
+ * `maxBatchSize` rows wait or the oldest request has waited `maxQueueDelayMicros` (with one
+ * worker a worker is free only when nothing runs, so batches grow with the load and only with
+ * it). Requests whose inputs differ in a non-batch axis go
  * into separate batches. The queue is bounded (`maxQueueSize` rows): beyond it a request is
  * refused at once (QueueFullError, 503 + Retry-After) rather than held in memory; a request
  * still waiting at its deadline gets a TimeoutError.
@@ -105,7 +108,12 @@ export class Batcher {
     const { maxBatchSize, maxQueueDelayMicros, maxInFlight } = this.options;
     while (this.inFlight < maxInFlight && this.queue.length > 0) {
       const waitedMicros = (performance.now() - this.queue[0]!.enqueuedAt) * 1000;
-      if (this.queuedRows < maxBatchSize && waitedMicros < maxQueueDelayMicros) {
+      // Idle: go now. Busy elsewhere: a spare worker waits (bounded) for a fuller batch.
+      if (
+        this.inFlight > 0 &&
+        this.queuedRows < maxBatchSize &&
+        waitedMicros < maxQueueDelayMicros
+      ) {
         this.wake = setTimeout(
           () => this.pump(),
           Math.max(0, (maxQueueDelayMicros - waitedMicros) / 1000),

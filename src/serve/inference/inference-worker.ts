@@ -8,7 +8,6 @@ import { noGrad } from '../../autograd/tape.js';
 import { type CausalLM, generate } from '../../models/generate.js';
 import type { Model } from '../../models/model.js';
 import { tensor } from '../../tensor/create.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import { loadModelFile } from '../repository/model-files.js';
 import { Tokenizer } from '../repository/tokenizer.js';
 import { StopSequences } from './stop-sequences.js';
@@ -38,23 +37,56 @@ function modelFor(task: PredictTask | GenerateTask): Model {
   return model;
 }
 
-function wire(t: Tensor): WireTensor {
-  const data = t.dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data);
-  return { data, shape: [...t.shape] };
+/**
+ * The batch sizes a worker runs: any batch is cut greedily into these. Keel traces an inference
+ * plan per input shape and keeps 4 per model, so batches of every size from 1 to 64 would trace
+ * again and again; four sizes keep one plan each, and past a few rows a row costs the same in
+ * any of them.
+ */
+export const CHUNK_SIZES = [64, 16, 4, 1] as const;
+
+/** The chunk sizes, in order, that `rows` is run as. */
+export function chunksOf(rows: number): number[] {
+  const out: number[] = [];
+  let left = rows;
+  for (const size of CHUNK_SIZES) {
+    while (left >= size) {
+      out.push(size);
+      left -= size;
+    }
+  }
+  return out;
 }
 
 function predict(task: PredictTask): PredictResult {
   const start = performance.now();
   const model = modelFor(task);
-  const inputs = task.inputs.map((w) =>
-    tensor(w.data, w.shape, w.data instanceof Int32Array ? 'int32' : 'float32'),
-  );
   const rows = task.inputs[0]!.shape[0]!;
-  const out = noGrad(() =>
-    model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: Math.max(1, rows) }),
-  );
-  const outputs = (Array.isArray(out) ? out : [out]).map(wire);
-  return { outputs, inferenceMs: performance.now() - start };
+  const dtypes = task.inputs.map((w) => (w.data instanceof Int32Array ? 'int32' : 'float32'));
+  let outputs: WireTensor[] | null = null;
+  let at = 0;
+  for (const n of rows === 0 ? [0] : chunksOf(rows)) {
+    const inputs = task.inputs.map((w, k) => {
+      const per = rows === 0 ? 0 : w.data.length / rows;
+      return tensor(w.data.subarray(at * per, (at + n) * per), [n, ...w.shape.slice(1)], dtypes[k]);
+    });
+    const out = noGrad(() =>
+      model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: Math.max(1, n) }),
+    );
+    const ys = Array.isArray(out) ? out : [out];
+    // The full outputs are allocated once the first chunk shows their shapes and dtypes.
+    outputs ??= ys.map((y) => {
+      const per = n === 0 ? 0 : y.size / n;
+      const data = y.dtype === 'int32' ? new Int32Array(rows * per) : new Float32Array(rows * per);
+      return { data, shape: [rows, ...y.shape.slice(1)] };
+    });
+    ys.forEach((y, i) => {
+      const per = n === 0 ? 0 : y.size / n;
+      outputs![i]!.data.set(y.data as ArrayLike<number>, at * per);
+    });
+    at += n;
+  }
+  return { outputs: outputs!, inferenceMs: performance.now() - start };
 }
 
 function runGenerate(task: GenerateTask): GenerateResult {

@@ -32,17 +32,35 @@ export class InferenceError extends Error {
   }
 }
 
+/**
+ * Native kernel threads per inference worker: the cores left once the event loop has one, shared
+ * among the workers. The event loop (HTTP, JSON) is a serving process's busiest thread; kernels
+ * that spread over every core would fight it (on 2 cores, 2 kernel threads served the seed CNN
+ * at a third less throughput than 1).
+ */
+export function kernelThreadsPerWorker(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor((cores - 1) / workers));
+}
+
 export class WorkerPool {
   private readonly pool: Piscina;
   readonly size: number;
 
-  constructor(size = Math.max(1, Math.floor(availableParallelism() / 2))) {
+  /** `threads`: native kernel threads per worker (default: KEEL_NUM_THREADS, else kernelThreadsPerWorker). */
+  constructor(size = Math.max(1, Math.floor(availableParallelism() / 2)), threads?: number) {
     this.size = size;
+    const env = process.env['KEEL_NUM_THREADS'];
+    const kernelThreads = threads ?? (env ? undefined : kernelThreadsPerWorker(size));
     this.pool = new Piscina({
       filename: ENTRY,
       minThreads: size,
       maxThreads: size,
       idleTimeout: Number.POSITIVE_INFINITY,
+      recordTiming: false,
+      env: {
+        ...process.env,
+        ...(kernelThreads ? { KEEL_NUM_THREADS: String(kernelThreads) } : {}),
+      },
     });
   }
 

@@ -75,8 +75,10 @@ export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[])
   checkShape(spec, shape);
   const per = inner.reduce((a, b) => a * b, 1);
   const data = allocate(spec, items.length * per);
+  // Walks the nested lists with one index per axis (reused: nothing allocated per element).
+  const where = new Array<number>(inner.length + 1).fill(0);
   let at = 0;
-  const fill = (v: unknown, depth: number, where: number[]) => {
+  const fill = (v: unknown, depth: number): void => {
     if (depth === inner.length) {
       data[at++] = checkValue(spec, v);
       return;
@@ -85,12 +87,23 @@ export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[])
       const got = Array.isArray(v) ? `length ${v.length}` : typeof v;
       throw new HttpError(
         400,
-        `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.join(', ')}] has ${got} where ${inner[depth]} values were expected (ragged or mixed lists)`,
+        `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.slice(0, depth + 1).join(', ')}] has ${got} where ${inner[depth]} values were expected (ragged or mixed lists)`,
       );
     }
-    for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, [...where, i]);
+    if (depth === inner.length - 1) {
+      // The innermost lists: numbers, checked in place.
+      for (let i = 0; i < v.length; i++) data[at++] = checkValue(spec, v[i]);
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      where[depth + 1] = i;
+      fill(v[i], depth + 1);
+    }
   };
-  for (let i = 0; i < items.length; i++) fill(items[i], 0, [i]);
+  for (let i = 0; i < items.length; i++) {
+    where[0] = i;
+    fill(items[i], 0);
+  }
   return { data, shape };
 }
 
