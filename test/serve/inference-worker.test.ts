@@ -1,10 +1,12 @@
-/** The worker's predict: batches cut into the plan sizes give exactly model.predict's rows. */
+/** The worker's predict: raw bodies parsed and checked one by one, good ones batched, cut into the plan sizes, giving exactly model.predict's rows. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadModel } from '../../src/io/index.js';
 import handle, { CHUNK_SIZES, chunksOf } from '../../src/serve/inference/inference-worker.js';
-import type { PredictResult } from '../../src/serve/inference/wire.js';
+import type { PredictBodiesResult } from '../../src/serve/inference/wire.js';
 import { kernelThreadsPerWorker } from '../../src/serve/inference/worker-pool.js';
+import { signatureOf } from '../../src/serve/repository/signature.js';
 import { tensor } from '../../src/tensor/create.js';
 import { saveMlp, saveTwoInOut, tempDir } from './helpers.js';
 
@@ -27,43 +29,92 @@ describe('inference worker', () => {
     assert.ok(CHUNK_SIZES.length <= 4, 'Keel keeps 4 inference plans per model');
   });
 
-  it('predicts odd batch sizes bit for bit as model.predict does, one or several inputs', () => {
+  it('answers each body of a batch on its own: rows bit for bit as model.predict, bad bodies 400, shapes grouped', () => {
     const { dir, cleanup } = tempDir();
     try {
       const mlp = saveMlp(dir);
       const two = saveTwoInOut(dir);
-      for (const rows of [1, 3, 37, 70]) {
-        const x = Float32Array.from({ length: rows * 4 }, (_, i) => Math.sin(i * 1.7));
-        const out = handle({
-          kind: 'predict',
-          file: join(dir, 'mlp', '1', 'model.keel'),
+      const enc = new TextEncoder();
+      const task = (protocol: 'tfserving' | 'kserve', file: string, bodies: string[]) => {
+        const parts = bodies.map((b) => enc.encode(b));
+        const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        const ends: number[] = [];
+        let at = 0;
+        for (const p of parts) {
+          all.set(p, at);
+          ends.push((at += p.length));
+        }
+        return handle({
+          kind: 'predictBodies',
+          file: join(dir, file, '1', 'model.keel'),
           format: 'keel',
-          inputs: [{ data: x.slice(), shape: [rows, 4] }],
-        }) as PredictResult;
-        const want = mlp.predict(tensor(x, [rows, 4]), { batchSize: 1000 }) as never as {
+          protocol,
+          signature: signatureOf(loadModel(join(dir, file, '1', 'model.keel')), file),
+          maxDepth: 8,
+          bodies: all,
+          ends,
+        }) as PredictBodiesResult;
+      };
+      const rowsOf = (n: number, seed: number) =>
+        Array.from({ length: n }, (_, r) =>
+          Array.from({ length: 4 }, (_, c) => Math.fround(Math.sin(seed + r * 4 + c))),
+        );
+      const sizes = [1, 3, 37, 70];
+      const bodies = sizes.map((n, i) => JSON.stringify({ instances: rowsOf(n, i) }));
+      bodies.splice(
+        2,
+        0,
+        '{"instances": [[1, 2, 3]]}',
+        '{"instances": [[1, 2, 3, 4]]',
+        '[[[[[[[[[[1]]]]]]]]]]',
+      );
+      const out = task('tfserving', 'mlp', bodies);
+      assert.equal(out.results.length, sizes.length + 3);
+      const bad = out.results.slice(2, 5);
+      assert.ok(
+        bad.every((r) => 'error' in r && r.status === 400),
+        JSON.stringify(bad),
+      );
+      assert.match((bad[0] as { error: string }).error, /expected shape \[-1, 4\], got \[1, 3\]/);
+      assert.match((bad[1] as { error: string }).error, /invalid JSON/);
+      assert.match((bad[2] as { error: string }).error, /nested deeper than 8/);
+      // The good ones ran as one batch of 111 rows.
+      assert.deepEqual(
+        out.batches.map((b) => b.rows),
+        [111],
+      );
+      const good = out.results.filter((r) => !('error' in r));
+      sizes.forEach((n, i) => {
+        const r = good[i] as { outputs: { data: Float32Array; shape: number[] }[]; rows: number };
+        const want = mlp.predict(tensor(rowsOf(n, i)), { batchSize: 1000 }) as never as {
           data: Float32Array;
         };
-        assert.deepEqual(out.outputs[0]!.shape, [rows, 2]);
-        assert.deepEqual(Array.from(out.outputs[0]!.data), Array.from(want.data), `rows ${rows}`);
+        assert.equal(r.rows, n);
+        assert.deepEqual(r.outputs[0]!.shape, [n, 2]);
+        assert.deepEqual(Array.from(r.outputs[0]!.data), Array.from(want.data), `rows ${n}`);
+      });
 
-        const a = Float32Array.from({ length: rows * 2 }, (_, i) => i / 7);
-        const b = Float32Array.from({ length: rows * 3 }, (_, i) => -i / 5);
-        const both = handle({
-          kind: 'predict',
-          file: join(dir, 'two', '1', 'model.keel'),
-          format: 'keel',
+      // Two inputs and two outputs, KServe's typed tensors.
+      const a = [0.5, -1, 2, 0.25];
+      const b = [1, 2, 3, -4, 5, 6];
+      const kserve = task('kserve', 'two', [
+        JSON.stringify({
+          id: 'r1',
           inputs: [
-            { data: a.slice(), shape: [rows, 2] },
-            { data: b.slice(), shape: [rows, 3] },
+            { name: 'a', shape: [2, 2], datatype: 'FP32', data: a },
+            { name: 'b', shape: [2, 3], datatype: 'FP32', data: b },
           ],
-        }) as PredictResult;
-        const expected = two.predict([tensor(a, [rows, 2]), tensor(b, [rows, 3])], {
-          batchSize: 1000,
-        }) as never as { data: Float32Array }[];
-        assert.equal(both.outputs.length, 2);
-        for (let k = 0; k < 2; k++)
-          assert.deepEqual(Array.from(both.outputs[k]!.data), Array.from(expected[k]!.data));
-      }
+        }),
+        JSON.stringify({ inputs: [{ name: 'a', shape: [1, 2], datatype: 'INT32', data: [1, 2] }] }),
+      ]);
+      const expected = two.predict([tensor(a, [2, 2]), tensor(b, [2, 3])]) as never as {
+        data: Float32Array;
+      }[];
+      const first = kserve.results[0] as { outputs: { data: Float32Array }[]; info: unknown };
+      assert.deepEqual(first.info, { protocol: 'kserve', id: 'r1', wanted: ['sum', 'diff'] });
+      for (let k = 0; k < 2; k++)
+        assert.deepEqual(Array.from(first.outputs[k]!.data), Array.from(expected[k]!.data));
+      assert.match((kserve.results[1] as { error: string }).error, /expected datatype FP32/);
     } finally {
       cleanup();
     }

@@ -12,8 +12,8 @@ import { Piscina } from 'piscina';
 import type {
   GenerateResult,
   GenerateTask,
-  PredictResult,
-  PredictTask,
+  PredictBodiesResult,
+  PredictBodiesTask,
   TaskFailure,
 } from './wire.js';
 
@@ -64,11 +64,9 @@ export class WorkerPool {
     });
   }
 
-  predict(task: PredictTask): Promise<PredictResult> {
-    return this.run(
-      task,
-      task.inputs.map((t) => t.data.buffer as ArrayBuffer),
-    ) as Promise<PredictResult>;
+  /** `task.bodies` is transferred (it must own its whole buffer). */
+  predictBodies(task: PredictBodiesTask): Promise<PredictBodiesResult> {
+    return this.run(task, [task.bodies.buffer as ArrayBuffer]) as Promise<PredictBodiesResult>;
   }
 
   generate(task: GenerateTask): Promise<GenerateResult> {
@@ -76,17 +74,20 @@ export class WorkerPool {
   }
 
   private async run(
-    task: PredictTask | GenerateTask,
+    task: PredictBodiesTask | GenerateTask,
     transferList: (ArrayBuffer | MessagePort)[],
-  ): Promise<PredictResult | GenerateResult> {
-    let result: PredictResult | GenerateResult | TaskFailure;
+  ): Promise<PredictBodiesResult | GenerateResult> {
+    let result: PredictBodiesResult | GenerateResult | TaskFailure;
     try {
       result = await this.pool.run(task, { transferList: transferList as never });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new InferenceError(`inference worker failed: ${why}`, 500);
     }
-    if ('error' in result) throw new InferenceError(result.error, result.status);
+    if ('error' in result) {
+      const failure = result as TaskFailure;
+      throw new InferenceError(failure.error, failure.status);
+    }
     return result;
   }
 
