@@ -4,11 +4,11 @@
  * for a request served at once, the inference workers for batched ones, where the JSON is parsed
  * too. Errors are HttpErrors naming the field or input, expected and got.
  */
-import { parseJsonGuarded } from '../../io/json-guard.js';
 import type { WireTensor } from '../inference/wire.js';
 import type { ModelSignature, TensorSpec } from '../repository/signature.js';
 import { HttpError } from './http-error.js';
 import { fromFlat, fromNested } from './tensor-json.js';
+import { NumericBlock, parseTensorJson } from './tensor-json-parser.js';
 
 export type PredictProtocol = 'tfserving' | 'kserve';
 
@@ -26,13 +26,8 @@ export function parsePredictRequest(
   text: string,
   maxDepth: number,
 ): { inputs: WireTensor[]; info: PredictInfo } {
-  let json: unknown;
-  try {
-    json = parseJsonGuarded(text, 'request body', { maxDepth });
-  } catch (e) {
-    throw new HttpError(400, (e as Error).message);
-  }
-  return parsePredictJson(protocol, signature, json);
+  const float32 = signature.inputs.every((s) => s.dtype === 'float32');
+  return parsePredictJson(protocol, signature, parseTensorJson(text, { maxDepth, float32 }));
 }
 
 /** A parsed predict body, checked; its batch not empty. */
@@ -70,15 +65,18 @@ export function parseTfServingPredict(
     );
   if ('instances' in b) {
     const instances = b['instances'];
+    if (instances instanceof NumericBlock) {
+      if (specs.length > 1) throw new HttpError(400, namedInstances(specs));
+      return {
+        inputs: [fromNested(specs[0]!, instances)],
+        info: { protocol: 'tfserving', rowFormat: true },
+      };
+    }
     if (!Array.isArray(instances)) throw new HttpError(400, "'instances' must be a list");
     const named = instances.length > 0 && isObject(instances[0]);
     const inputs = specs.map((spec) => {
       if (!named) {
-        if (specs.length > 1)
-          throw new HttpError(
-            400,
-            `the model has ${specs.length} inputs (${specs.map((s) => s.name).join(', ')}): each instance must be an object naming them`,
-          );
+        if (specs.length > 1) throw new HttpError(400, namedInstances(specs));
         return fromNested(spec, instances, instances);
       }
       const rows = instances.map((inst, i) => {
@@ -110,6 +108,9 @@ export function parseTfServingPredict(
   };
 }
 
+const namedInstances = (specs: TensorSpec[]) =>
+  `the model has ${specs.length} inputs (${specs.map((s) => s.name).join(', ')}): each instance must be an object naming them`;
+
 function checkNames(obj: Record<string, unknown>, specs: TensorSpec[]): void {
   for (const spec of specs)
     if (!(spec.name in obj)) throw new HttpError(400, `input '${spec.name}' is missing`);
@@ -122,7 +123,7 @@ function checkNames(obj: Record<string, unknown>, specs: TensorSpec[]): void {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof NumericBlock);
 
 interface InferInput {
   name: string;
@@ -196,7 +197,12 @@ export function parseKserveInfer(
 
 /** Checks that a parsed JSON body is an object with only the fields listed. */
 export function bodyObject(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    body instanceof NumericBlock
+  )
     throw new HttpError(400, 'the request body must be a JSON object');
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key))

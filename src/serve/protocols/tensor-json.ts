@@ -1,12 +1,14 @@
 /**
  * Tensors in JSON requests, checked against the model's input signature before anything is
- * allocated for them: nested arrays (TF Serving) or flat data with a shape (KServe v2). Errors
- * name the input, the expected and the received shape or dtype.
+ * allocated for them: nested arrays (TF Serving) or flat data with a shape (KServe v2), either as
+ * JS arrays or as the NumericBlocks of tensor-json-parser.ts. Errors name the input, the expected
+ * and the received shape or dtype.
  */
 
 import type { WireTensor } from '../inference/wire.js';
 import type { TensorSpec } from '../repository/signature.js';
 import { HttpError } from './http-error.js';
+import { NumericBlock } from './tensor-json-parser.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -36,7 +38,20 @@ function nestedShape(value: unknown): number[] {
     if (v.length === 0) break;
     v = v[0];
   }
+  if (v instanceof NumericBlock) shape.push(...v.shape);
   return shape;
+}
+
+/** A block's values in the spec's dtype, every one checked as checkValue checks it. */
+function blockData(spec: TensorSpec, block: NumericBlock): Float32Array | Int32Array {
+  if (spec.dtype !== 'int32' && block.values instanceof Float32Array) {
+    // Parsed for float32: rounded already, and its first bad value kept.
+    if (block.bad !== undefined) checkValue(spec, block.bad);
+    return block.values;
+  }
+  const out = allocate(spec, block.values.length);
+  for (let i = 0; i < out.length; i++) out[i] = checkValue(spec, block.values[i]);
+  return out;
 }
 
 /** Writes one value after checking it for the dtype. */
@@ -66,6 +81,10 @@ function allocate(spec: TensorSpec, size: number): Float32Array | Int32Array {
  * instance each) or one nested array with the batch axis first (`rows` undefined: columnar).
  */
 export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[]): WireTensor {
+  if (value instanceof NumericBlock && !asRows) {
+    checkShape(spec, value.shape);
+    return { data: blockData(spec, value), shape: value.shape.slice() };
+  }
   const items = asRows ?? (Array.isArray(value) ? value : null);
   if (!items) {
     throw new HttpError(400, `input '${spec.name}': expected a list, got ${typeof value}`);
@@ -81,6 +100,18 @@ export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[])
   const fill = (v: unknown, depth: number): void => {
     if (depth === inner.length) {
       data[at++] = checkValue(spec, v);
+      return;
+    }
+    if (v instanceof NumericBlock) {
+      const want = inner.slice(depth);
+      if (v.shape.join() !== want.join())
+        throw new HttpError(
+          400,
+          `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.slice(0, depth + 1).join(', ')}] has shape ${formatShape(v.shape)} where ${formatShape(want)} was expected (ragged or mixed lists)`,
+        );
+      const values = blockData(spec, v);
+      data.set(values, at);
+      at += values.length;
       return;
     }
     if (!Array.isArray(v) || v.length !== inner[depth]) {
@@ -118,14 +149,17 @@ export function fromFlat(spec: TensorSpec, shape: unknown, data: unknown): WireT
   }
   checkShape(spec, shape as number[]);
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (!Array.isArray(data)) throw new HttpError(400, `input '${spec.name}': data must be a list`);
-  const flat = data.flat(32);
+  const block = data instanceof NumericBlock ? data : null;
+  if (!block && !Array.isArray(data))
+    throw new HttpError(400, `input '${spec.name}': data must be a list`);
+  const flat = block ? block.values : (data as unknown[]).flat(32);
   if (flat.length !== size) {
     throw new HttpError(
       400,
       `input '${spec.name}': shape ${formatShape(shape as number[])} needs ${size} values, data has ${flat.length}`,
     );
   }
+  if (block) return { data: blockData(spec, block), shape: shape as number[] };
   const out = allocate(spec, size);
   for (let i = 0; i < size; i++) out[i] = checkValue(spec, flat[i]);
   return { data: out, shape: shape as number[] };
