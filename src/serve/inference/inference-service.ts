@@ -59,7 +59,7 @@ const INLINE_MAX_BYTES = 64 * 1024;
 
 export class InferenceService {
   private readonly batchers = new Map<ModelVersion, Batcher<Pending, PredictAnswer>>();
-  /** Per version, the predict time per byte of JSON of its latest batch, ms. */
+  /** Per version, the predict time per byte of JSON (a moving average over its batches), ms. */
   private readonly msPerByte = new Map<ModelVersion, number>();
   readonly timeoutMs: number;
 
@@ -137,9 +137,12 @@ export class InferenceService {
 
   private observe(v: ModelVersion, batch: { rows: number; bytes: number; ms: number }): void {
     this.hooks.onBatch?.(v, batch.rows, batch.ms);
-    // A request's predict time, estimated from its size, decides inlining; it follows the latest
-    // batch, so a model that turns out slower (or a loaded machine) leaves the event loop.
-    this.msPerByte.set(v, batch.ms / Math.max(1, batch.bytes));
+    // A request's predict time, estimated from its size, decides inlining: a moving average of
+    // the batches' time per byte, so one slow batch (a GC pause) does not send requests away
+    // while a model that is slower than thought soon leaves the event loop.
+    const perByte = batch.ms / Math.max(1, batch.bytes);
+    const before = this.msPerByte.get(v);
+    this.msPerByte.set(v, before === undefined ? perByte : 0.8 * before + 0.2 * perByte);
   }
 
   /**
