@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt]`:
+ * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt,serve]`:
  * Keel side by side with its peers (numpy, PyTorch, TensorFlow.js, ONNX Runtime) on one machine.
  * Installs the peers (bench/setup.sh) unless --no-setup, runs every contender in its own child
  * process, one at a time, alternating their order over the rounds, prints the medians and Keel/peer
@@ -27,6 +28,7 @@ const option = (name: string) => {
 if (flag('help')) {
   console.log(
     'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt] [--malloc-tuned] [--skip tfjs-cpu,...]',
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt,serve] [--malloc-tuned] [--skip tfjs-cpu,...]',
   );
   process.exit(0);
 }
@@ -117,41 +119,37 @@ function mustRun(runtime: Runtime, script: string, args: string[] = []): Record<
   return result;
 }
 
-if (!flag('no-setup')) {
+// Suites that need the peers and shared data (all but the self-contained `serve`).
+const needsPeers = suites.some((s) => !s.selfContained);
+if (needsPeers && !flag('no-setup')) {
   const setup = spawnSync('bash', [join(here, 'setup.sh')], { cwd: root, stdio: 'inherit' });
   if (setup.status !== 0) throw new Error('bench: bench/setup.sh failed; run it alone to see why');
 }
 
 // The data and the network every contender shares, made once.
-if (!existsSync(join(cache, 'mnist-train-labels.u8'))) {
-  const out = spawnSync(...command('keel', 'cnn-epoch/export-mnist.ts'), {
+function prepare(files: string[], runtime: Runtime, script: string, what: string): void {
+  if (!needsPeers || files.every((f) => existsSync(join(cache, f)))) return;
+  const out = spawnSync(...command(runtime, script), {
     cwd: root,
     stdio: 'inherit',
+    ...(runtime === 'python' ? { env: childEnv('python') } : {}),
   });
-  if (out.status !== 0) throw new Error('bench: exporting MNIST failed');
+  if (out.status !== 0) throw new Error(`bench: ${what} failed`);
 }
-if (!existsSync(join(cache, 'spam-train-labels.u8'))) {
-  const out = spawnSync(...command('keel', 'lstm-epoch/export-spam.ts'), {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (out.status !== 0) throw new Error('bench: exporting the SpamAssassin split failed');
-}
-if (!existsSync(join(cache, 'moby-dick-vocab.json'))) {
-  const out = spawnSync(...command('keel', 'gpt/export-moby-dick.ts'), {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (out.status !== 0) throw new Error('bench: exporting Moby-Dick failed');
-}
-if (!existsSync(join(cache, 'cnn.onnx')) || !existsSync(join(cache, 'cnn-weights.bin'))) {
-  const out = spawnSync(...command('python', 'inference/export_onnx.py'), {
-    cwd: root,
-    stdio: 'inherit',
-    env: childEnv('python'),
-  });
-  if (out.status !== 0) throw new Error('bench: exporting the ONNX model failed');
-}
+prepare(['mnist-train-labels.u8'], 'keel', 'cnn-epoch/export-mnist.ts', 'exporting MNIST');
+prepare(
+  ['spam-train-labels.u8'],
+  'keel',
+  'lstm-epoch/export-spam.ts',
+  'exporting the SpamAssassin split',
+);
+prepare(['moby-dick-vocab.json'], 'keel', 'gpt/export-moby-dick.ts', 'exporting Moby-Dick');
+prepare(
+  ['cnn.onnx', 'cnn-weights.bin'],
+  'python',
+  'inference/export_onnx.py',
+  'exporting the ONNX model',
+);
 
 // The compress suite's int8 model and its ONNX export, made from the current sources each run.
 if (suites.some((s) => s.name === 'compress')) {
@@ -161,22 +159,25 @@ if (suites.some((s) => s.name === 'compress')) {
 }
 
 const peers = mustRun('python', 'common/env_info.py');
+const peers = needsPeers ? mustRun('python', 'common/env_info.py') : {};
 const load = loadavg()[0]!;
 console.log(
   `\nmachine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, load ${load.toFixed(1)}; every contender uses ${threads} thread(s) (KEEL_NUM_THREADS)`,
 );
 if (load > availableParallelism())
   console.log('warning: the machine is busy (load above the core count); expect noisy numbers');
-console.log(`numpy ${peers['numpy']}: BLAS ${peers['numpyBlas']}`);
-console.log(`torch ${peers['torch']}: ${peers['torchBlas']}; loaded BLAS ${peers['loadedBlas']}`);
-for (const name of ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE']) {
-  if (process.env[name] !== undefined)
-    console.log(`${name}=${process.env[name]} is unset for numpy and torch`);
-}
-if (!`${peers['numpyBlas']} ${peers['loadedBlas']}`.toLowerCase().includes('openblas')) {
-  console.log(
-    'warning: numpy/torch are not using OpenBLAS; their numbers understate them (run bench/setup.sh)',
-  );
+if (needsPeers) {
+  console.log(`numpy ${peers['numpy']}: BLAS ${peers['numpyBlas']}`);
+  console.log(`torch ${peers['torch']}: ${peers['torchBlas']}; loaded BLAS ${peers['loadedBlas']}`);
+  for (const name of ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE']) {
+    if (process.env[name] !== undefined)
+      console.log(`${name}=${process.env[name]} is unset for numpy and torch`);
+  }
+  if (!`${peers['numpyBlas']} ${peers['loadedBlas']}`.toLowerCase().includes('openblas')) {
+    console.log(
+      'warning: numpy/torch are not using OpenBLAS; their numbers understate them (run bench/setup.sh)',
+    );
+  }
 }
 
 /**
@@ -268,7 +269,8 @@ for (const [key, info] of Object.entries(runtimes))
   console.log(`  ${key}: ${JSON.stringify(info)}`);
 for (const [key, info] of Object.entries(runtimes)) {
   const used = (info as { threads?: unknown }).threads;
-  if (used !== threads) console.log(`note: ${key} ran on ${used} thread(s), not ${threads}`);
+  if (typeof used === 'number' && used !== threads)
+    console.log(`note: ${key} ran on ${used} thread(s), not ${threads}`);
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Suite {
   cases: Case[];
   /** Per contender, a note printed under the suite's table. */
   notes: string[];
+  /** Needs neither the peers of bench/setup.sh nor the shared data in bench/.cache. */
+  selfContained?: boolean;
 }
 
 const PEAK_RSS: Metric = {
@@ -306,6 +308,51 @@ function gpt(quick: boolean): Suite {
   };
 }
 
+function serve(quick: boolean): Suite {
+  const seconds = quick ? '2' : '5';
+  const contenders = (connections: number): Contender[] => {
+    const args = ['--connections', `${connections}`, '--seconds', seconds];
+    return [
+      { name: 'keel', runtime: 'keel', script: 'serve/keel.ts', args },
+      { name: 'ort', runtime: 'keel', script: 'serve/ort.ts', args },
+      {
+        name: 'keel-no-auth',
+        runtime: 'keel',
+        script: 'serve/keel.ts',
+        args: [...args, '--no-auth'],
+      },
+    ];
+  };
+  return {
+    name: 'serve',
+    title:
+      'the seed CNN over HTTP: keel serve vs a minimal fastify + onnxruntime-node server, batch-1 TF Serving requests from autocannon on loopback',
+    metrics: [
+      { key: 'throughput', label: 'requests/s', lowerIsBetter: false, digits: 0 },
+      { key: 'p99Ms', label: 'p99 latency (ms)', lowerIsBetter: true, digits: 0 },
+      { key: 'p50Ms', label: 'p50 latency (ms)', lowerIsBetter: true, digits: 0 },
+      {
+        key: 'serverCpuUsPerRequest',
+        label: 'server CPU/request (µs)',
+        lowerIsBetter: true,
+        digits: 0,
+      },
+    ],
+    cases: [1, 16, 64].map((c) => ({
+      suite: 'serve',
+      label: `${c} conn`,
+      contenders: contenders(c),
+    })),
+    notes: [
+      `each contender starts its own server (default threading: the harness's thread variables are removed), warms up 1 s, then autocannon runs ${seconds} s; autocannon shares the machine`,
+      'keel: 1 worker thread, batches of up to 64, API key + SQLite usage metering; keel-no-auth: the same with --no-auth, so keel/keel-no-auth requests/s is the cost of auth + metering (1.05 = 5%)',
+      'ort: fastify + onnxruntime-node, one session.run per request (serve/ort-server.mjs), the ONNX export of the same weights',
+      'latencies are whole milliseconds (autocannon); a ratio is "-" where a median is 0 ms',
+    ],
+    selfContained: true,
+  };
+}
+
 /** The suites, in the order they run. */
 export function allSuites(quick: boolean): Suite[] {
   return [
@@ -315,5 +362,8 @@ export function allSuites(quick: boolean): Suite[] {
     compressSuite(quick),
     lstmEpoch(quick),
     gpt(quick),
+    lstmEpoch(quick),
+    gpt(quick),
+    serve(quick),
   ];
 }

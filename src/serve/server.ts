@@ -61,6 +61,11 @@ export interface ServeOptions {
   /** fastify's logger: false, true (JSON lines at info) or pino options. */
   logger?: boolean | { level: string };
   usageFlushMs?: number;
+  /**
+   * A predict request alone on the server runs on the event loop, sparing the worker round trip,
+   * when its model should answer it within this many ms (default 1; 0: always on a worker).
+   */
+  inlineBelowMs?: number;
 }
 
 export const DEFAULT_BATCHING: BatchingConfig = {
@@ -110,11 +115,19 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
     queueDepths: () => inference.queueDepths(),
     usage: () => ({ committed: usage.committed, dropped: usage.dropped, pending: usage.pending }),
   });
+  const maxDepth = options.maxJsonDepth ?? 64;
+  // Requests between arrival and the end of their response (aborted ones included).
+  let inProgress = 0;
   const inference: InferenceService = new InferenceService(
     repository,
     pool,
     { ...DEFAULT_BATCHING, ...options.batching },
-    options.requestTimeoutMs ?? 30_000,
+    {
+      timeoutMs: options.requestTimeoutMs ?? 30_000,
+      maxJsonDepth: maxDepth,
+      inlineBelowMs: options.inlineBelowMs,
+      requestsInProgress: () => inProgress,
+    },
     {
       onBatch: (v, rows, ms) => {
         metrics.batchSize.observe({ model: v.name }, rows);
@@ -125,15 +138,17 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
   repository.start(options.pollMs ?? 1000);
   await pool.ready();
 
-  const maxDepth = options.maxJsonDepth ?? 64;
   app.removeAllContentTypeParsers();
   // TF Serving reads any body as JSON; curl -d sends x-www-form-urlencoded, so both are JSON here.
+  // Predict routes (rawBody) get the bytes: a worker parses them, beside the event loop.
   app.addContentTypeParser(
     ['application/json', 'application/x-www-form-urlencoded'],
-    { parseAs: 'string' },
-    (_request, body, done) => {
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      if (request.routeOptions.config.rawBody) return done(null, body);
       try {
-        done(null, parseJsonGuarded(body as string, 'request body', { maxDepth }));
+        const text = (body as Buffer).toString('utf8');
+        done(null, parseJsonGuarded(text, 'request body', { maxDepth }));
       } catch (e) {
         done(new HttpError(400, (e as Error).message), undefined);
       }
@@ -154,6 +169,10 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
     ),
   );
 
+  app.addHook('onRequest', async (_request, reply) => {
+    inProgress++;
+    reply.raw.once('close', () => inProgress--);
+  });
   const ctx: ServeContext = { repository, inference };
   metrics.install(app);
   authPlugin(app, store, auth);

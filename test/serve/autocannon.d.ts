@@ -1,6 +1,6 @@
 // autocannon 8 ships no types; the soak test and the bench use this much of its result.
 declare module 'autocannon' {
-  interface Result {
+  export interface Result {
     '2xx': number;
     '5xx': number;
     non2xx: number;

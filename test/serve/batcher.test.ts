@@ -1,105 +1,151 @@
-/** Dynamic batching: batches fill to maxBatchSize, wait at most the queue delay, shed when full, time out. */
+/** Dynamic batching: batches fill to maxBatchSize while work runs, idle means now, shed when full, time out. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Batcher, QueueFullError, TimeoutError } from '../../src/serve/inference/batcher.js';
-import type { WireTensor } from '../../src/serve/inference/wire.js';
+import {
+  Batcher,
+  type BatcherOptions,
+  QueueFullError,
+  TimeoutError,
+} from '../../src/serve/inference/batcher.js';
 
-const rows = (values: number[]): WireTensor => ({
-  data: Float32Array.from(values),
-  shape: [values.length, 1],
-});
-
-/** A runner that doubles its input after `ms`, recording every batch's rows. */
-function doubler(ms: number, seen: number[]) {
-  return async (inputs: WireTensor[]) => {
-    seen.push(inputs[0]!.shape[0]!);
-    await new Promise((r) => setTimeout(r, ms));
-    const x = inputs[0]!;
-    return [{ data: x.data.map((v) => 2 * v), shape: x.shape }];
-  };
+/** A batcher of numbers that doubles each after `ms`, recording every batch's payloads. */
+function doubler(
+  ms: number,
+  seen: number[][],
+  options: Partial<BatcherOptions<number, number>> = {},
+) {
+  return new Batcher<number, number>(
+    async (xs) => {
+      seen.push(xs);
+      await new Promise((r) => setTimeout(r, ms));
+      return xs.map((x) => (x < 0 ? new Error(`bad ${x}`) : 2 * x));
+    },
+    {
+      maxBatchSize: 64,
+      maxQueueDelayMicros: 0,
+      maxQueueSize: 100,
+      maxInFlight: 1,
+      ...options,
+    },
+  );
 }
 
 describe('Batcher', () => {
-  it('merges concurrent requests into batches of at most maxBatchSize and splits the answers', async () => {
-    const seen: number[] = [];
-    const b = new Batcher(doubler(20, seen), {
-      maxBatchSize: 4,
-      maxQueueDelayMicros: 50_000,
-      maxQueueSize: 100,
-      maxInFlight: 1,
-    });
+  it('merges requests queued behind a running batch into batches of at most maxBatchSize rows', async () => {
+    const seen: number[][] = [];
+    const b = doubler(20, seen, { maxBatchSize: 4 });
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => b.submit([rows([i])], 5000)),
+      Array.from({ length: 10 }, (_, i) => b.submit(i, { rows: 1 }, 5000)),
     );
-    for (let i = 0; i < answers.length; i++)
-      assert.deepEqual(Array.from(answers[i]![0]!.data), [2 * i]);
-    assert.ok(
-      seen.every((n) => n <= 4),
-      `batches ${seen}`,
-    );
-    assert.equal(
-      seen.reduce((s, n) => s + n, 0),
-      10,
-    );
-    assert.ok(seen.length <= 4, `10 requests should need at most 4 batches, got ${seen}`);
-  });
-
-  it('sends a lone request after the queue delay, not later', async () => {
-    const seen: number[] = [];
-    const b = new Batcher(doubler(0, seen), {
-      maxBatchSize: 64,
-      maxQueueDelayMicros: 20_000,
-      maxQueueSize: 100,
-      maxInFlight: 1,
-    });
-    const start = performance.now();
-    await b.submit([rows([1, 2])], 5000);
-    const ms = performance.now() - start;
-    assert.ok(ms >= 15 && ms < 1000, `waited ${ms} ms`);
-    assert.deepEqual(seen, [2]);
-  });
-
-  it('refuses requests beyond maxQueueSize at once (load shedding) and times out waiting ones', async () => {
-    const seen: number[] = [];
-    const b = new Batcher(doubler(200, seen), {
-      maxBatchSize: 1,
-      maxQueueDelayMicros: 0,
-      maxQueueSize: 2,
-      maxInFlight: 1,
-    });
-    const running = b.submit([rows([1])], 5000);
-    const queued = [b.submit([rows([2])], 5000), b.submit([rows([3])], 50)];
-    await assert.rejects(b.submit([rows([4])], 5000), QueueFullError);
-    await assert.rejects(queued[1]!, TimeoutError);
-    assert.deepEqual(Array.from((await running)[0]!.data), [2]);
-    assert.deepEqual(Array.from((await queued[0]!)[0]!.data), [4]);
-  });
-
-  it('keeps requests of different non-batch shapes in separate batches; a failed batch fails its requests', async () => {
-    const seen: number[] = [];
-    let fail = false;
-    const b = new Batcher(
-      async (inputs) => {
-        seen.push(inputs[0]!.shape[0]!);
-        if (fail) throw new Error('worker died');
-        return inputs;
-      },
-      { maxBatchSize: 8, maxQueueDelayMicros: 10_000, maxQueueSize: 100, maxInFlight: 1 },
-    );
-    const a = b.submit([{ data: new Float32Array(2), shape: [1, 2] }], 5000);
-    const c = b.submit([{ data: new Float32Array(3), shape: [1, 3] }], 5000);
-    const d = b.submit([{ data: new Float32Array(2), shape: [1, 2] }], 5000);
-    const out = await Promise.all([a, c, d]);
     assert.deepEqual(
-      out.map((o) => o[0]!.shape),
-      [
-        [1, 2],
-        [1, 3],
-        [1, 2],
-      ],
+      answers,
+      Array.from({ length: 10 }, (_, i) => 2 * i),
     );
-    assert.deepEqual(seen, [2, 1]);
-    fail = true;
-    await assert.rejects(b.submit([rows([1])], 5000), /worker died/);
+    // The first runs alone at once; the other nine wait behind it in batches of 4, 4, 1.
+    assert.deepEqual(
+      seen.map((s) => s.length),
+      [1, 4, 4, 1],
+    );
+    assert.deepEqual(seen.flat(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('counts rows, not requests, against maxBatchSize', async () => {
+    const seen: number[][] = [];
+    const b = doubler(20, seen, { maxBatchSize: 5 });
+    await Promise.all([
+      b.submit(1, { rows: 1 }, 5000),
+      b.submit(2, { rows: 3 }, 5000),
+      b.submit(3, { rows: 3 }, 5000),
+      b.submit(4, { rows: 2 }, 5000),
+    ]);
+    assert.deepEqual(seen, [[1], [2], [3, 4]]);
+  });
+
+  it('runs a lone request at once when nothing runs, without waiting for the queue delay', async () => {
+    const seen: number[][] = [];
+    const b = doubler(0, seen, { maxQueueDelayMicros: 2_000_000 });
+    const start = performance.now();
+    assert.equal(await b.submit(1, { rows: 2 }, 5000), 2);
+    const ms = performance.now() - start;
+    assert.ok(ms < 1000, `a lone request waited ${ms} ms for a 2 s batch window`);
+    assert.deepEqual(seen, [[1]]);
+  });
+
+  it('while a batch runs, a spare worker waits up to the queue delay for a fuller batch, not later', async () => {
+    const seen: number[][] = [];
+    const b = doubler(300, seen, { maxQueueDelayMicros: 30_000, maxInFlight: 2 });
+    const first = b.submit(1, { rows: 1 }, 5000);
+    const start = performance.now();
+    const second = b.submit(2, { rows: 1 }, 5000);
+    await new Promise((r) => setTimeout(r, 5));
+    const third = b.submit(3, { rows: 1 }, 5000);
+    assert.equal(await second, 4);
+    const ms = performance.now() - start;
+    // The second and third leave together after ~30 ms (then run 300 ms), before the first ends.
+    assert.deepEqual(seen, [[1], [2, 3]]);
+    assert.ok(ms >= 300 && ms < 600, `second request answered after ${ms} ms`);
+    assert.equal(await third, 6);
+    assert.equal(await first, 2);
+  });
+
+  it('refuses requests beyond maxQueueSize rows or maxQueueBytes at once (load shedding) and times out waiting ones', async () => {
+    const seen: number[][] = [];
+    const b = doubler(200, seen, { maxBatchSize: 1, maxQueueSize: 2, maxQueueBytes: 1000 });
+    const running = b.submit(1, { rows: 1 }, 5000);
+    const queued = [b.submit(2, { rows: 1 }, 5000), b.submit(3, { rows: 1 }, 50)];
+    await assert.rejects(b.submit(4, { rows: 1 }, 5000), QueueFullError);
+    await assert.rejects(queued[1]!, TimeoutError);
+    assert.equal(await running, 2);
+    assert.equal(await queued[0]!, 4);
+    assert.equal(b.depth, 0);
+    const big = doubler(200, [], { maxQueueBytes: 1000 });
+    const first = big.submit(1, { rows: 1, bytes: 900 }, 5000);
+    const second = big.submit(2, { rows: 1, bytes: 900 }, 5000);
+    await assert.rejects(
+      big.submit(3, { rows: 1, bytes: 200 }, 5000),
+      /queue of this model is full/,
+    );
+    assert.deepEqual(await Promise.all([first, second]), [2, 4]);
+  });
+
+  it('keeps requests with different keys in separate batches; errors reach their own request, a failed batch fails all of it', async () => {
+    const seen: number[][] = [];
+    const b = doubler(20, seen, { maxBatchSize: 8 });
+    const running = b.submit(0, { rows: 1, key: 'a' }, 5000);
+    const x = b.submit(1, { rows: 1, key: 'a' }, 5000);
+    const y = b.submit(2, { rows: 1, key: 'b' }, 5000);
+    const bad = b.submit(-3, { rows: 1, key: 'a' }, 5000);
+    await assert.rejects(bad, /bad -3/);
+    assert.deepEqual(await Promise.all([running, x, y]), [0, 2, 4]);
+    assert.deepEqual(seen, [[0], [1, -3], [2]]);
+    const failing = new Batcher<number, number>(
+      async () => {
+        throw new Error('worker died');
+      },
+      { maxBatchSize: 8, maxQueueDelayMicros: 0, maxQueueSize: 10, maxInFlight: 1 },
+    );
+    await assert.rejects(failing.submit(1, { rows: 1 }, 5000), /worker died/);
+  });
+
+  it('inline: a request alone in an idle turn runs on the calling thread; requests arriving together go to a worker', async () => {
+    const seen: number[][] = [];
+    const inlined: number[] = [];
+    const b = doubler(10, seen, {
+      inline: (x) => {
+        if (x === 99) return undefined; // declined: to a worker
+        inlined.push(x);
+        return x < 0 ? new Error(`bad ${x}`) : 10 * x;
+      },
+    });
+    assert.equal(await b.submit(1, { rows: 1 }, 5000), 10);
+    await assert.rejects(b.submit(-1, { rows: 1 }, 5000), /bad -1/);
+    assert.equal(await b.submit(99, { rows: 1 }, 5000), 198);
+    // Three in the same turn: none inline, one batch.
+    assert.deepEqual(
+      await Promise.all([2, 3, 4].map((x) => b.submit(x, { rows: 1 }, 5000))),
+      [4, 6, 8],
+    );
+    assert.deepEqual(inlined, [1, -1]);
+    assert.deepEqual(seen, [[99], [2, 3, 4]]);
   });
 });

@@ -1,6 +1,6 @@
 /** Faults: a worker thread that dies mid-request, and new versions arriving while serving. */
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Sequential } from '../../src/models/sequential.js';
@@ -93,6 +93,63 @@ describe('faults', () => {
         versions.map((v) => [v.version, v.state]),
         [['2', 'AVAILABLE']],
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a model file overwritten in place while requests run (half written, then whole): answers are old or new, never an error', async () => {
+    const models = join(dir, 'overwrite-models');
+    saveHalfPlusTwo(models, 1);
+    const server = await testServer(dir, {
+      modelDir: models,
+      db: join(dir, 'overwrite.db'),
+      pollMs: 30,
+    });
+    try {
+      const { key } = server.store.createKey('acme');
+      const staging = join(dir, 'overwrite-staging');
+      saveHalfPlusTwo(staging, 1, 1);
+      const next = readFileSync(join(staging, 'half_plus_two', '1', 'model.keel'));
+      const served = join(models, 'half_plus_two', '1', 'model.keel');
+      const answers = new Map<string, number>();
+      let stop = false;
+      const clients = Array.from({ length: 4 }, async () => {
+        while (!stop) {
+          const r = await call(
+            server.url,
+            'POST',
+            '/v1/models/half_plus_two:predict',
+            { instances: [2] },
+            bearer(key),
+          );
+          const answer =
+            r.status === 200
+              ? String((r.body as { predictions: number[] }).predictions[0])
+              : `${r.status} ${r.text}`;
+          answers.set(answer, (answers.get(answer) ?? 0) + 1);
+        }
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      // Overwritten in place, not renamed: the first half, a pause longer than a poll, the rest.
+      const fd = openSync(served, 'w');
+      writeSync(fd, next, 0, next.length >> 1);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.match(
+        server.repository.errors.get('half_plus_two/1') ?? '',
+        /./,
+        'the half-written file was polled and refused',
+      );
+      writeSync(fd, next, next.length >> 1);
+      closeSync(fd);
+      for (let i = 0; i < 100 && !answers.has('4'); i++)
+        await new Promise((r) => setTimeout(r, 30));
+      await new Promise((r) => setTimeout(r, 100));
+      stop = true;
+      await Promise.all(clients);
+      assert.deepEqual([...answers.keys()].sort(), ['3', '4'], JSON.stringify([...answers]));
+      assert.equal(server.repository.errors.size, 0, 'the whole file loaded');
+      assert.ok(answers.get('3')! > 0 && answers.get('4')! > 0);
     } finally {
       await server.close();
     }

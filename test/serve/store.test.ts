@@ -40,6 +40,28 @@ describe('ServeStore', () => {
     assert.throws(() => openDatabase(path), /newer than this Keel/);
   });
 
+  it('caches key lookups: a revocation here applies at once, one by another process within 200 ms', () => {
+    const path = join(dir, 'key-cache.db');
+    const store = ServeStore.open(path);
+    const a = store.createKey('acme');
+    const hash = hashApiKey(a.key);
+    const t = 1_000_000;
+    assert.equal(store.lookupKey(hash, t)?.revokedAt, null);
+    assert.equal(store.lookupKey(hashApiKey('keel_nope'), t), undefined);
+    store.revokeKey(a.id);
+    assert.notEqual(store.lookupKey(hash, t + 1)?.revokedAt, null, 'revoked through this store');
+    const b = store.createKey('acme');
+    const bHash = hashApiKey(b.key);
+    assert.equal(store.lookupKey(bHash, t + 2)?.revokedAt, null);
+    // Another process (its own connection) revokes b: seen once data_version is read again.
+    const other = ServeStore.open(path);
+    other.revokeKey(b.key);
+    other.close();
+    assert.equal(store.lookupKey(bHash, t + 100)?.revokedAt, null, 'cached for up to 200 ms');
+    assert.notEqual(store.lookupKey(bHash, t + 250)?.revokedAt, null);
+    store.close();
+  });
+
   it('stores only the hash of a key; revocation is by id or by key', () => {
     const store = ServeStore.open(join(dir, 'keys.db'));
     const a = store.createKey('acme');

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseVersionPolicy, type VersionPolicy } from '../../serve/repository/version-policy.js';
 import { startServer } from '../../serve/server.js';
 import { UsageError } from '../errors.js';
+import { numberOption } from '../options.js';
 
 const int = (name: string, min: number) => (value: string) => {
   const n = Number(value);
@@ -56,9 +57,15 @@ export function registerServe(program: Command): void {
     .option('--max-batch-size <n>', 'most rows per batch', int('--max-batch-size', 1), 64)
     .option(
       '--max-queue-delay-us <n>',
-      'longest wait for a batch to fill, µs',
+      'longest wait for a batch to fill while another runs, µs',
       int('--max-queue-delay-us', 0),
       1000,
+    )
+    .option(
+      '--inline-below-ms <ms>',
+      'a request alone on the server runs on the event loop if it should take under this (0: never)',
+      numberOption('--inline-below-ms', 0, 60_000),
+      1,
     )
     .option(
       '--max-queue-size <n>',
@@ -127,6 +134,7 @@ export function registerServe(program: Command): void {
           maxQueueSize: o['maxQueueSize'] as number,
         },
         requestTimeoutMs: o['requestTimeoutMs'] as number,
+        inlineBelowMs: o['inlineBelowMs'] as number,
         maxBodyBytes: o['maxBodyBytes'] as number,
         versionPolicy,
         pollMs: o['pollMs'] as number,

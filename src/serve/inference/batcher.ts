@@ -1,13 +1,18 @@
 /**
  * Dynamic batching for one model version (TF Serving's batching parameters): requests queue;
- * a batch leaves when a worker is free and either `maxBatchSize` rows wait or the oldest
- * request has waited `maxQueueDelayMicros`. Requests whose inputs differ in a non-batch axis go
- * into separate batches. The queue is bounded (`maxQueueSize` rows): beyond it a request is
+ * when no batch is running, the queue leaves at once (a lone request never waits for a batch
+ * window); while batches run, requests gather and leave together when a worker frees up, once
+ * `maxBatchSize` rows wait or the oldest request has waited `maxQueueDelayMicros` (with one
+ * worker a worker is free only when nothing runs, so batches grow with the load and only with
+ * it). With an `inline` runner, an idle batcher first lets the event loop finish its turn: a
+ * request that is still alone then (and that `inline` accepts) runs at once on the calling
+ * thread, sparing a lone request the round trip to a worker; two or more go to a worker together.
+ * Requests with different keys (inputs that differ in a non-batch axis) go into separate
+ * batches. The queue is bounded (`maxQueueSize` rows, `maxQueueBytes`): beyond it a request is
  * refused at once (QueueFullError, 503 + Retry-After) rather than held in memory; a request
  * still waiting at its deadline gets a TimeoutError.
  */
 import type { BatchingConfig } from '../repository/model-config.js';
-import type { WireTensor } from './wire.js';
 
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
@@ -17,36 +22,52 @@ export class TimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-/** Runs one batch: inputs with `rows` on their first axis, outputs likewise. */
-export type RunBatch = (inputs: WireTensor[]) => Promise<WireTensor[]>;
+/** Runs one batch: a result (or the error of that request alone) per payload, in order. */
+export type RunBatch<P, R> = (payloads: P[]) => Promise<(R | Error)[]>;
 
-export interface BatcherOptions extends BatchingConfig {
+export interface BatcherOptions<P = unknown, R = unknown> extends BatchingConfig {
   /** Batches running at once (the worker count). */
   maxInFlight: number;
-  /** Called for every batch that ran: its rows and its time, ms. */
-  onBatch?: (rows: number, ms: number) => void;
+  /** Most bytes of payload waiting (default unbounded): beyond it QueueFullError. */
+  maxQueueBytes?: number;
+  /**
+   * Runs a request that is alone in an idle batcher on the calling thread, synchronously; returns
+   * undefined to decline (it then goes to a worker as usual).
+   */
+  inline?: (payload: P) => R | Error | undefined;
 }
 
-interface Item {
-  inputs: WireTensor[];
+/** How much of the queue a request takes and what it may share a batch with. */
+export interface ItemSize {
   rows: number;
-  shapeKey: string;
+  bytes?: number;
+  /** Requests batch together only with the same key (default ''). */
+  key?: string;
+}
+
+interface Item<P, R> {
+  payload: P;
+  rows: number;
+  bytes: number;
+  key: string;
   enqueuedAt: number;
   settled: boolean;
   timer: NodeJS.Timeout | null;
-  resolve: (outputs: WireTensor[]) => void;
+  resolve: (result: R) => void;
   reject: (e: Error) => void;
 }
 
-export class Batcher {
-  private queue: Item[] = [];
+export class Batcher<P, R> {
+  private queue: Item<P, R>[] = [];
   private queuedRows = 0;
+  private queuedBytes = 0;
   private inFlight = 0;
   private wake: NodeJS.Timeout | null = null;
+  private turn: NodeJS.Immediate | null = null;
 
   constructor(
-    private readonly run: RunBatch,
-    readonly options: BatcherOptions,
+    private readonly run: RunBatch<P, R>,
+    readonly options: BatcherOptions<P, R>,
   ) {}
 
   /** Rows waiting. */
@@ -54,10 +75,15 @@ export class Batcher {
     return this.queuedRows;
   }
 
-  /** Queues a request of `inputs` (same rows on axis 0); resolves with its rows of the outputs. */
-  submit(inputs: WireTensor[], timeoutMs: number): Promise<WireTensor[]> {
-    const rows = inputs[0]!.shape[0]!;
-    if (this.queuedRows > 0 && this.queuedRows + rows > this.options.maxQueueSize) {
+  /** Queues a request; resolves with its result once its batch ran. */
+  submit(payload: P, size: ItemSize, timeoutMs: number): Promise<R> {
+    const { rows } = size;
+    const bytes = size.bytes ?? 0;
+    const maxBytes = this.options.maxQueueBytes ?? Number.POSITIVE_INFINITY;
+    if (
+      this.queue.length > 0 &&
+      (this.queuedRows + rows > this.options.maxQueueSize || this.queuedBytes + bytes > maxBytes)
+    ) {
       return Promise.reject(
         new QueueFullError(
           `the queue of this model is full (${this.queuedRows} rows waiting, limit ${this.options.maxQueueSize}); retry later`,
@@ -65,10 +91,11 @@ export class Batcher {
       );
     }
     return new Promise((resolve, reject) => {
-      const item: Item = {
-        inputs,
+      const item: Item<P, R> = {
+        payload,
         rows,
-        shapeKey: inputs.map((t) => t.shape.slice(1).join(',')).join(';'),
+        bytes,
+        key: size.key ?? '',
         enqueuedAt: performance.now(),
         settled: false,
         timer: null,
@@ -78,20 +105,26 @@ export class Batcher {
       item.timer = setTimeout(() => this.expire(item, timeoutMs), timeoutMs);
       this.queue.push(item);
       this.queuedRows += rows;
+      this.queuedBytes += bytes;
       this.pump();
     });
   }
 
-  private expire(item: Item, timeoutMs: number): void {
+  private unqueue(item: Item<P, R>): void {
+    this.queuedRows -= item.rows;
+    this.queuedBytes -= item.bytes;
+  }
+
+  private expire(item: Item<P, R>, timeoutMs: number): void {
     const i = this.queue.indexOf(item);
     if (i >= 0) {
       this.queue.splice(i, 1);
-      this.queuedRows -= item.rows;
+      this.unqueue(item);
     }
     this.settle(item, new TimeoutError(`the request did not finish within ${timeoutMs} ms`));
   }
 
-  private settle(item: Item, result: WireTensor[] | Error): void {
+  private settle(item: Item<P, R>, result: R | Error): void {
     if (item.settled) return;
     item.settled = true;
     if (item.timer) clearTimeout(item.timer);
@@ -102,12 +135,47 @@ export class Batcher {
   private pump(): void {
     if (this.wake) clearTimeout(this.wake);
     this.wake = null;
+    const { inline } = this.options;
+    if (inline && this.inFlight === 0 && this.queue.length > 0) {
+      // Idle: see what else this turn of the event loop brings before choosing.
+      this.turn ??= setImmediate(() => {
+        this.turn = null;
+        if (this.inFlight === 0 && this.queue.length === 1 && this.runInline(inline)) return;
+        this.dispatchReady();
+      });
+      return;
+    }
+    this.dispatchReady();
+  }
+
+  /** Runs the lone queued request inline; false when `inline` declined it. */
+  private runInline(inline: (payload: P) => R | Error | undefined): boolean {
+    const item = this.queue[0]!;
+    let result: R | Error | undefined;
+    try {
+      result = inline(item.payload);
+    } catch (e) {
+      result = e instanceof Error ? e : new Error(String(e));
+    }
+    if (result === undefined) return false;
+    this.queue.shift();
+    this.unqueue(item);
+    this.settle(item, result);
+    return true;
+  }
+
+  private dispatchReady(): void {
     const { maxBatchSize, maxQueueDelayMicros, maxInFlight } = this.options;
     while (this.inFlight < maxInFlight && this.queue.length > 0) {
       const waitedMicros = (performance.now() - this.queue[0]!.enqueuedAt) * 1000;
-      if (this.queuedRows < maxBatchSize && waitedMicros < maxQueueDelayMicros) {
+      // Idle: go now. Busy elsewhere: a spare worker waits (bounded) for a fuller batch.
+      if (
+        this.inFlight > 0 &&
+        this.queuedRows < maxBatchSize &&
+        waitedMicros < maxQueueDelayMicros
+      ) {
         this.wake = setTimeout(
-          () => this.pump(),
+          () => this.dispatchReady(),
           Math.max(0, (maxQueueDelayMicros - waitedMicros) / 1000),
         );
         return;
@@ -116,47 +184,35 @@ export class Batcher {
     }
   }
 
-  /** The head of the queue and the requests after it that fit and have the same shapes. */
-  private take(): Item[] {
+  /** The head of the queue and the requests after it that fit and have the same key. */
+  private take(): Item<P, R>[] {
     const head = this.queue[0]!;
-    const batch: Item[] = [];
+    const batch: Item<P, R>[] = [];
     let rows = 0;
     for (let i = 0; i < this.queue.length; ) {
       const item = this.queue[i]!;
       if (batch.length > 0 && rows + item.rows > this.options.maxBatchSize) break;
-      if (item.shapeKey === head.shapeKey) {
+      if (item.key === head.key) {
         batch.push(item);
         rows += item.rows;
         this.queue.splice(i, 1);
-        this.queuedRows -= item.rows;
+        this.unqueue(item);
       } else i++;
     }
     return batch;
   }
 
-  private dispatch(batch: Item[]): void {
+  private dispatch(batch: Item<P, R>[]): void {
     this.inFlight++;
-    const rows = batch.reduce((s, b) => s + b.rows, 0);
-    const inputs = batch[0]!.inputs.map((first, k) =>
-      batch.length === 1
-        ? first
-        : concatRows(
-            batch.map((b) => b.inputs[k]!),
-            rows,
-          ),
-    );
-    const start = performance.now();
-    this.run(inputs)
+    this.run(batch.map((b) => b.payload))
       .then(
-        (outputs) => {
-          this.options.onBatch?.(rows, performance.now() - start);
-          let at = 0;
-          for (const item of batch) {
+        (results) => {
+          for (let i = 0; i < batch.length; i++) {
+            const result = results[i];
             this.settle(
-              item,
-              outputs.map((o) => sliceRows(o, at, item.rows)),
+              batch[i]!,
+              result === undefined ? new Error('the batch returned no result') : result,
             );
-            at += item.rows;
           }
         },
         (e: Error) => {
@@ -171,29 +227,10 @@ export class Batcher {
 
   /** Refuses everything still queued (shutdown of a drained version). */
   rejectQueued(reason: string): void {
+    if (this.turn) clearImmediate(this.turn);
+    this.turn = null;
     for (const item of this.queue.splice(0)) this.settle(item, new QueueFullError(reason));
     this.queuedRows = 0;
+    this.queuedBytes = 0;
   }
-}
-
-function concatRows(parts: WireTensor[], rows: number): WireTensor {
-  const first = parts[0]!;
-  const data = new (first.data.constructor as typeof Float32Array)(
-    parts.reduce((s, p) => s + p.data.length, 0),
-  );
-  let at = 0;
-  for (const p of parts) {
-    data.set(p.data, at);
-    at += p.data.length;
-  }
-  return { data, shape: [rows, ...first.shape.slice(1)] };
-}
-
-function sliceRows(t: WireTensor, from: number, rows: number): WireTensor {
-  const total = t.shape[0]!;
-  const per = total === 0 ? 0 : t.data.length / total;
-  return {
-    data: t.data.subarray(from * per, (from + rows) * per),
-    shape: [rows, ...t.shape.slice(1)],
-  };
 }

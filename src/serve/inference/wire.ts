@@ -1,6 +1,8 @@
 /** What crosses between the server and its inference workers (structured clone). */
 import type { MessagePort } from 'node:worker_threads';
+import type { PredictInfo, PredictProtocol } from '../protocols/request-bodies.js';
 import type { ModelFormat } from '../repository/model-files.js';
+import type { ModelSignature } from '../repository/signature.js';
 
 /** A tensor as plain data: row-major values and a shape. */
 export interface WireTensor {
@@ -8,18 +10,34 @@ export interface WireTensor {
   shape: number[];
 }
 
-export interface PredictTask {
-  kind: 'predict';
+/**
+ * Predict requests as they came (raw JSON bodies): the worker parses and checks each against the
+ * signature, stacks the valid ones that share shapes, predicts, and answers each on its own.
+ */
+export interface PredictBodiesTask {
+  kind: 'predictBodies';
   /** The snapshot file: also the workers' cache key. */
   file: string;
   format: ModelFormat;
-  inputs: WireTensor[];
+  protocol: PredictProtocol;
+  signature: ModelSignature;
+  /** Deepest JSON nesting accepted. */
+  maxDepth: number;
+  /** The bodies end to end (UTF-8), transferred. */
+  bodies: Uint8Array;
+  /** Where each body ends in `bodies`. */
+  ends: number[];
 }
 
-export interface PredictResult {
-  outputs: WireTensor[];
-  /** Time inside the worker, ms. */
-  inferenceMs: number;
+/** One request's answer: its rows of the outputs, or the error it gets. */
+export type BodyResult =
+  | { outputs: WireTensor[]; info: PredictInfo; rows: number }
+  | { error: string; status: number };
+
+export interface PredictBodiesResult {
+  results: BodyResult[];
+  /** The batches predicted (one per shape): rows, bytes of their bodies, time (parsing excluded), ms. */
+  batches: { rows: number; bytes: number; ms: number }[];
 }
 
 export interface GenerateTask {

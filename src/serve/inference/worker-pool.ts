@@ -12,8 +12,8 @@ import { Piscina } from 'piscina';
 import type {
   GenerateResult,
   GenerateTask,
-  PredictResult,
-  PredictTask,
+  PredictBodiesResult,
+  PredictBodiesTask,
   TaskFailure,
 } from './wire.js';
 
@@ -32,25 +32,41 @@ export class InferenceError extends Error {
   }
 }
 
+/**
+ * Native kernel threads per inference worker: the cores left once the event loop has one, shared
+ * among the workers. The event loop (HTTP, JSON) is a serving process's busiest thread; kernels
+ * that spread over every core would fight it (on 2 cores, 2 kernel threads served the seed CNN
+ * at a third less throughput than 1).
+ */
+export function kernelThreadsPerWorker(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor((cores - 1) / workers));
+}
+
 export class WorkerPool {
   private readonly pool: Piscina;
   readonly size: number;
 
-  constructor(size = Math.max(1, Math.floor(availableParallelism() / 2))) {
+  /** `threads`: native kernel threads per worker (default: KEEL_NUM_THREADS, else kernelThreadsPerWorker). */
+  constructor(size = Math.max(1, Math.floor(availableParallelism() / 2)), threads?: number) {
     this.size = size;
+    const env = process.env['KEEL_NUM_THREADS'];
+    const kernelThreads = threads ?? (env ? undefined : kernelThreadsPerWorker(size));
     this.pool = new Piscina({
       filename: ENTRY,
       minThreads: size,
       maxThreads: size,
       idleTimeout: Number.POSITIVE_INFINITY,
+      recordTiming: false,
+      env: {
+        ...process.env,
+        ...(kernelThreads ? { KEEL_NUM_THREADS: String(kernelThreads) } : {}),
+      },
     });
   }
 
-  predict(task: PredictTask): Promise<PredictResult> {
-    return this.run(
-      task,
-      task.inputs.map((t) => t.data.buffer as ArrayBuffer),
-    ) as Promise<PredictResult>;
+  /** `task.bodies` is transferred (it must own its whole buffer). */
+  predictBodies(task: PredictBodiesTask): Promise<PredictBodiesResult> {
+    return this.run(task, [task.bodies.buffer as ArrayBuffer]) as Promise<PredictBodiesResult>;
   }
 
   generate(task: GenerateTask): Promise<GenerateResult> {
@@ -58,17 +74,20 @@ export class WorkerPool {
   }
 
   private async run(
-    task: PredictTask | GenerateTask,
+    task: PredictBodiesTask | GenerateTask,
     transferList: (ArrayBuffer | MessagePort)[],
-  ): Promise<PredictResult | GenerateResult> {
-    let result: PredictResult | GenerateResult | TaskFailure;
+  ): Promise<PredictBodiesResult | GenerateResult> {
+    let result: PredictBodiesResult | GenerateResult | TaskFailure;
     try {
       result = await this.pool.run(task, { transferList: transferList as never });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       throw new InferenceError(`inference worker failed: ${why}`, 500);
     }
-    if ('error' in result) throw new InferenceError(result.error, result.status);
+    if ('error' in result) {
+      const failure = result as TaskFailure;
+      throw new InferenceError(failure.error, failure.status);
+    }
     return result;
   }
 

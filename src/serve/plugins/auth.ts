@@ -1,6 +1,7 @@
 /**
  * API-key authentication of billable routes: `Authorization: Bearer <key>` or `x-api-key: <key>`,
- * looked up by hash, so a revoked key fails at its next request. With auth off (--no-auth)
+ * looked up by hash (cached: ServeStore.lookupKey), so a key revoked through the admin API fails
+ * at its next request, one revoked by another process within 200 ms. With auth off (--no-auth)
  * every caller is the customer 'anonymous'.
  */
 import type { FastifyInstance } from 'fastify';
@@ -39,7 +40,7 @@ export function authPlugin(app: FastifyInstance, store: ServeStore, enabled: boo
         ),
       );
     }
-    const record = looksLikeApiKey(key) ? store.findKeyByHash(hashApiKey(key)) : undefined;
+    const record = looksLikeApiKey(key) ? store.lookupKey(hashApiKey(key)) : undefined;
     if (!record) return sendError(request, reply, new HttpError(401, 'invalid API key'));
     if (record.revokedAt !== null)
       return sendError(request, reply, new HttpError(401, 'API key revoked'));

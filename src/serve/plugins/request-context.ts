@@ -1,6 +1,7 @@
 /**
  * What the plugins attach to a request, and the route options they read: `billable` routes need
- * a key, pass quotas and are metered; `protocol` chooses the error body's shape.
+ * a key, pass quotas and are metered; `protocol` chooses the error body's shape; `rawBody` routes
+ * get their body unparsed.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../protocols/http-error.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     billable?: boolean;
     protocol?: Protocol;
+    /** The handler gets the body's raw bytes (a Buffer), parsed later off the event loop. */
+    rawBody?: boolean;
   }
 }
 

@@ -1,13 +1,13 @@
 /** What every protocol plugin is given: the models, inference, and the shared predict path. */
 import type { FastifyRequest } from 'fastify';
-import type { InferenceService } from '../inference/inference-service.js';
-import type { WireTensor } from '../inference/wire.js';
+import type { InferenceService, PredictAnswer } from '../inference/inference-service.js';
 import {
   ModelLookupError,
   type ModelRepository,
   type ModelVersion,
 } from '../repository/model-repository.js';
 import { HttpError } from './http-error.js';
+import { bodyObject, type PredictProtocol } from './request-bodies.js';
 
 export interface ServeContext {
   repository: ModelRepository;
@@ -49,31 +49,24 @@ export function lookupVersion(
   }
 }
 
-/** Runs a validated batch through the batcher and notes its rows for metering. */
-export async function predictRows(
+/**
+ * Runs a predict request's body (raw JSON bytes from the content-type parser) through the
+ * batcher, where a worker parses and checks it, and notes its rows for metering.
+ */
+export async function predictBody(
   ctx: ServeContext,
   request: FastifyRequest,
   v: ModelVersion,
-  inputs: WireTensor[],
-): Promise<WireTensor[]> {
-  const rows = inputs[0]?.shape[0] ?? 0;
-  if (request.usage) request.usage.items = rows;
+  protocol: PredictProtocol,
+): Promise<PredictAnswer> {
   if (v.signature.languageModel)
     throw new HttpError(400, `model '${v.name}' is a language model: use POST /v1/completions`);
-  if (rows === 0) throw new HttpError(400, 'the request holds no rows (an empty batch)');
-  return ctx.inference.predict(v, inputs);
+  const raw = request.body;
+  // A request without a body (no content type) is refused by the worker like any bad body.
+  const body = raw instanceof Uint8Array ? raw : Buffer.from(JSON.stringify(raw) ?? 'null');
+  const answer = await ctx.inference.predictBody(v, protocol, body);
+  if (request.usage) request.usage.items = answer.rows;
+  return answer;
 }
 
-/** Checks that a parsed JSON body is an object with only the fields listed. */
-export function bodyObject(body: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new HttpError(400, 'the request body must be a JSON object');
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key))
-      throw new HttpError(
-        400,
-        `unknown field '${key.slice(0, 64)}' in the request body (accepted: ${allowed.join(', ')})`,
-      );
-  }
-  return body as Record<string, unknown>;
-}
+export { bodyObject };

@@ -1,12 +1,14 @@
 /**
  * Tensors in JSON requests, checked against the model's input signature before anything is
- * allocated for them: nested arrays (TF Serving) or flat data with a shape (KServe v2). Errors
- * name the input, the expected and the received shape or dtype.
+ * allocated for them: nested arrays (TF Serving) or flat data with a shape (KServe v2), either as
+ * JS arrays or as the NumericBlocks of tensor-json-parser.ts. Errors name the input, the expected
+ * and the received shape or dtype.
  */
 
 import type { WireTensor } from '../inference/wire.js';
 import type { TensorSpec } from '../repository/signature.js';
 import { HttpError } from './http-error.js';
+import { NumericBlock } from './tensor-json-parser.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -36,7 +38,20 @@ function nestedShape(value: unknown): number[] {
     if (v.length === 0) break;
     v = v[0];
   }
+  if (v instanceof NumericBlock) shape.push(...v.shape);
   return shape;
+}
+
+/** A block's values in the spec's dtype, every one checked as checkValue checks it. */
+function blockData(spec: TensorSpec, block: NumericBlock): Float32Array | Int32Array {
+  if (spec.dtype !== 'int32' && block.values instanceof Float32Array) {
+    // Parsed for float32: rounded already, and its first bad value kept.
+    if (block.bad !== undefined) checkValue(spec, block.bad);
+    return block.values;
+  }
+  const out = allocate(spec, block.values.length);
+  for (let i = 0; i < out.length; i++) out[i] = checkValue(spec, block.values[i]);
+  return out;
 }
 
 /** Writes one value after checking it for the dtype. */
@@ -66,6 +81,10 @@ function allocate(spec: TensorSpec, size: number): Float32Array | Int32Array {
  * instance each) or one nested array with the batch axis first (`rows` undefined: columnar).
  */
 export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[]): WireTensor {
+  if (value instanceof NumericBlock && !asRows) {
+    checkShape(spec, value.shape);
+    return { data: blockData(spec, value), shape: value.shape.slice() };
+  }
   const items = asRows ?? (Array.isArray(value) ? value : null);
   if (!items) {
     throw new HttpError(400, `input '${spec.name}': expected a list, got ${typeof value}`);
@@ -75,22 +94,47 @@ export function fromNested(spec: TensorSpec, value: unknown, asRows?: unknown[])
   checkShape(spec, shape);
   const per = inner.reduce((a, b) => a * b, 1);
   const data = allocate(spec, items.length * per);
+  // Walks the nested lists with one index per axis (reused: nothing allocated per element).
+  const where = new Array<number>(inner.length + 1).fill(0);
   let at = 0;
-  const fill = (v: unknown, depth: number, where: number[]) => {
+  const fill = (v: unknown, depth: number): void => {
     if (depth === inner.length) {
       data[at++] = checkValue(spec, v);
+      return;
+    }
+    if (v instanceof NumericBlock) {
+      const want = inner.slice(depth);
+      if (v.shape.join() !== want.join())
+        throw new HttpError(
+          400,
+          `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.slice(0, depth + 1).join(', ')}] has shape ${formatShape(v.shape)} where ${formatShape(want)} was expected (ragged or mixed lists)`,
+        );
+      const values = blockData(spec, v);
+      data.set(values, at);
+      at += values.length;
       return;
     }
     if (!Array.isArray(v) || v.length !== inner[depth]) {
       const got = Array.isArray(v) ? `length ${v.length}` : typeof v;
       throw new HttpError(
         400,
-        `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.join(', ')}] has ${got} where ${inner[depth]} values were expected (ragged or mixed lists)`,
+        `input '${spec.name}': expected shape ${formatShape(spec.shape)}; element [${where.slice(0, depth + 1).join(', ')}] has ${got} where ${inner[depth]} values were expected (ragged or mixed lists)`,
       );
     }
-    for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, [...where, i]);
+    if (depth === inner.length - 1) {
+      // The innermost lists: numbers, checked in place.
+      for (let i = 0; i < v.length; i++) data[at++] = checkValue(spec, v[i]);
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      where[depth + 1] = i;
+      fill(v[i], depth + 1);
+    }
   };
-  for (let i = 0; i < items.length; i++) fill(items[i], 0, [i]);
+  for (let i = 0; i < items.length; i++) {
+    where[0] = i;
+    fill(items[i], 0);
+  }
   return { data, shape };
 }
 
@@ -105,14 +149,17 @@ export function fromFlat(spec: TensorSpec, shape: unknown, data: unknown): WireT
   }
   checkShape(spec, shape as number[]);
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (!Array.isArray(data)) throw new HttpError(400, `input '${spec.name}': data must be a list`);
-  const flat = data.flat(32);
+  const block = data instanceof NumericBlock ? data : null;
+  if (!block && !Array.isArray(data))
+    throw new HttpError(400, `input '${spec.name}': data must be a list`);
+  const flat = block ? block.values : (data as unknown[]).flat(32);
   if (flat.length !== size) {
     throw new HttpError(
       400,
       `input '${spec.name}': shape ${formatShape(shape as number[])} needs ${size} values, data has ${flat.length}`,
     );
   }
+  if (block) return { data: blockData(spec, block), shape: shape as number[] };
   const out = allocate(spec, size);
   for (let i = 0; i < size; i++) out[i] = checkValue(spec, flat[i]);
   return { data: out, shape: shape as number[] };

@@ -8,15 +8,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WireTensor } from '../inference/wire.js';
 import type { ModelVersion } from '../repository/model-repository.js';
 import type { TensorSpec } from '../repository/signature.js';
-import {
-  bodyObject,
-  lookupVersion,
-  predictRows,
-  type ServeContext,
-  withVersion,
-} from './context.js';
+import { lookupVersion, predictBody, type ServeContext, withVersion } from './context.js';
 import { HttpError } from './http-error.js';
-import { fromNested, toNested } from './tensor-json.js';
+import { toNested } from './tensor-json.js';
 
 const DTYPES: Record<string, string> = { float32: 'DT_FLOAT', int32: 'DT_INT32' };
 
@@ -79,74 +73,6 @@ function status(ctx: ServeContext, ref: Ref) {
   };
 }
 
-/** The inputs of a request in either format, validated against the signature. */
-export function parsePredictBody(
-  v: ModelVersion,
-  body: unknown,
-): { inputs: WireTensor[]; rowFormat: boolean } {
-  const b = bodyObject(body, ['signature_name', 'instances', 'inputs']);
-  const sig = b['signature_name'];
-  if (sig !== undefined && sig !== 'serving_default' && sig !== '')
-    throw new HttpError(
-      400,
-      `Serving signature name: "${String(sig).slice(0, 64)}" not found in signature def`,
-    );
-  const specs = v.signature.inputs;
-  if ('instances' in b === 'inputs' in b)
-    throw new HttpError(
-      400,
-      "Missing 'inputs' or 'instances' key (exactly one of them is required)",
-    );
-  if ('instances' in b) {
-    const instances = b['instances'];
-    if (!Array.isArray(instances)) throw new HttpError(400, "'instances' must be a list");
-    const named = instances.length > 0 && isObject(instances[0]);
-    const inputs = specs.map((spec) => {
-      if (!named) {
-        if (specs.length > 1)
-          throw new HttpError(
-            400,
-            `the model has ${specs.length} inputs (${specs.map((s) => s.name).join(', ')}): each instance must be an object naming them`,
-          );
-        return fromNested(spec, instances, instances);
-      }
-      const rows = instances.map((inst, i) => {
-        if (!isObject(inst))
-          throw new HttpError(400, `instance ${i} is not an object like instance 0`);
-        checkNames(inst, specs);
-        return inst[spec.name];
-      });
-      return fromNested(spec, rows, rows);
-    });
-    return { inputs, rowFormat: true };
-  }
-  const columns = b['inputs'];
-  if (isObject(columns)) {
-    checkNames(columns, specs);
-    return { inputs: specs.map((spec) => fromNested(spec, columns[spec.name])), rowFormat: false };
-  }
-  if (specs.length > 1)
-    throw new HttpError(
-      400,
-      `the model has ${specs.length} inputs: 'inputs' must be an object naming them`,
-    );
-  return { inputs: [fromNested(specs[0]!, columns)], rowFormat: false };
-}
-
-function checkNames(obj: Record<string, unknown>, specs: TensorSpec[]): void {
-  for (const spec of specs)
-    if (!(spec.name in obj)) throw new HttpError(400, `input '${spec.name}' is missing`);
-  for (const key of Object.keys(obj))
-    if (!specs.some((s) => s.name === key))
-      throw new HttpError(
-        400,
-        `unknown input '${key.slice(0, 64)}' (the model's inputs: ${specs.map((s) => s.name).join(', ')})`,
-      );
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function predictResponse(v: ModelVersion, outputs: WireTensor[], rowFormat: boolean) {
   const names = v.signature.outputs.map((o) => o.name);
   const nested = outputs.map(toNested);
@@ -176,27 +102,31 @@ export function tfServingPlugin(app: FastifyInstance, ctx: ServeContext): void {
     );
     // ':predict' is part of the last path segment ('/v1/models/mlp:predict').
     const verbBase = base.replace(/\/:(\w+)$/, '/:$1Verb');
-    app.post(verbBase, { config: { ...config, billable: true } }, async (request) => {
-      const params = request.params as Record<string, string>;
-      const last = Object.keys(params).find((k) => k.endsWith('Verb'))!;
-      const at = params[last]!.lastIndexOf(':');
-      const verb = at < 0 ? '' : params[last]!.slice(at + 1);
-      const ref = {
-        ...params,
-        [last.slice(0, -4)]: at < 0 ? params[last]! : params[last]!.slice(0, at),
-      } as unknown as Ref;
-      if (verb !== 'predict') {
-        throw new HttpError(
-          verb === 'classify' || verb === 'regress' ? 400 : 404,
-          verb === 'classify' || verb === 'regress'
-            ? `:${verb} is not supported; use :predict`
-            : `no route POST ${request.url.slice(0, 200)} (expected ...:predict)`,
-        );
-      }
-      return withVersion(ctx, request, ref, async (v) => {
-        const { inputs, rowFormat } = parsePredictBody(v, request.body);
-        return predictResponse(v, await predictRows(ctx, request, v, inputs), rowFormat);
-      });
-    });
+    app.post(
+      verbBase,
+      { config: { ...config, billable: true, rawBody: true } },
+      async (request) => {
+        const params = request.params as Record<string, string>;
+        const last = Object.keys(params).find((k) => k.endsWith('Verb'))!;
+        const at = params[last]!.lastIndexOf(':');
+        const verb = at < 0 ? '' : params[last]!.slice(at + 1);
+        const ref = {
+          ...params,
+          [last.slice(0, -4)]: at < 0 ? params[last]! : params[last]!.slice(0, at),
+        } as unknown as Ref;
+        if (verb !== 'predict') {
+          throw new HttpError(
+            verb === 'classify' || verb === 'regress' ? 400 : 404,
+            verb === 'classify' || verb === 'regress'
+              ? `:${verb} is not supported; use :predict`
+              : `no route POST ${request.url.slice(0, 200)} (expected ...:predict)`,
+          );
+        }
+        return withVersion(ctx, request, ref, async (v) => {
+          const { outputs, info } = await predictBody(ctx, request, v, 'tfserving');
+          return predictResponse(v, outputs, info.protocol === 'tfserving' && info.rowFormat);
+        });
+      },
+    );
   }
 }

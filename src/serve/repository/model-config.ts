@@ -10,7 +10,8 @@ import { type VersionPolicy, versionPolicyFromJson } from './version-policy.js';
 export interface BatchingConfig {
   /** Most rows in one batch (TF Serving's max_batch_size). */
   maxBatchSize: number;
-  /** How long the first request of a batch may wait for others, µs (batch_timeout_micros). */
+  /** How long a partial batch may wait for more rows while another batch runs, µs
+   *  (batch_timeout_micros); with nothing running a batch leaves at once. */
   maxQueueDelayMicros: number;
   /** Most rows waiting per model version before requests are shed with 503. */
   maxQueueSize: number;

@@ -68,8 +68,16 @@ export function openDatabase(path: string): SqliteDatabase {
   return db;
 }
 
+/** How often the key cache asks SQLite whether another process changed the file, ms. */
+const KEY_CACHE_CHECK_MS = 200;
+const KEY_CACHE_MAX = 10_000;
+
 export class ServeStore {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Keys found by hash: the per-request lookup without a query (see `lookupKey`). */
+  private readonly keyCache = new Map<string, KeyRecord>();
+  private keyCacheVersion = -1;
+  private keyCacheCheckedAt = 0;
   private constructor(readonly db: SqliteDatabase) {}
 
   /** A prepared statement, prepared once (the hot paths run per request). */
@@ -115,7 +123,31 @@ export class ServeStore {
         ? 'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'
         : 'UPDATE api_keys SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL';
     const arg = typeof idOrKey === 'number' ? idOrKey : hashApiKey(idOrKey);
+    this.keyCache.clear();
     return this.sql(sql).run(now, arg).changes === 1;
+  }
+
+  /**
+   * `findKeyByHash` for the request path: found keys are cached, and the cache is dropped when
+   * this store revokes a key (at once) or when another process (`keel keys revoke`) changed the
+   * database (SQLite's data_version, read at most every 200 ms). A query per request was the
+   * largest cost of authentication.
+   */
+  lookupKey(hash: string, now = Date.now()): KeyRecord | undefined {
+    if (now - this.keyCacheCheckedAt >= KEY_CACHE_CHECK_MS || now < this.keyCacheCheckedAt) {
+      this.keyCacheCheckedAt = now;
+      const version = this.db.pragma('data_version', { simple: true }) as number;
+      if (version !== this.keyCacheVersion) this.keyCache.clear();
+      this.keyCacheVersion = version;
+    }
+    const cached = this.keyCache.get(hash);
+    if (cached) return cached;
+    const record = this.findKeyByHash(hash);
+    if (record) {
+      if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
+      this.keyCache.set(hash, record);
+    }
+    return record;
   }
 
   /** Every key, newest first (prefixes only: the keys themselves are not stored). */
