@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,14 +116,29 @@ export type LoadResult =
   | { binding: null; reason: string };
 
 /**
+ * The prebuilt Node-API addon shipped in the package for this platform, prebuildify's layout
+ * (prebuilds/<platform>-<arch>/*.node), or null when the package has none for it.
+ */
+function prebuilt(root: string): string | null {
+  const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (!existsSync(dir)) return null;
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.node'))
+    .sort()[0];
+  return file ? join(dir, file) : null;
+}
+
+/**
  * Loads the addon: `KEEL_NATIVE_PATH` when set (the ASan build uses it), else build/Release/keel.node
- * at the package root (three levels up from src/backends/native and from dist/backends/native).
+ * at the package root (three levels up from src/backends/native and from dist/backends/native) when
+ * built from source, else the prebuilt binary in prebuilds/<platform>-<arch>/.
  */
 export function loadBinding(): LoadResult {
   const here = dirname(fileURLToPath(import.meta.url));
+  const root = join(here, '..', '..', '..');
+  const built = join(root, 'build', 'Release', 'keel.node');
   const path =
-    process.env['KEEL_NATIVE_PATH'] ||
-    join(here, '..', '..', '..', 'build', 'Release', 'keel.node');
+    process.env['KEEL_NATIVE_PATH'] || (existsSync(built) ? built : prebuilt(root) || built);
   if (!existsSync(path)) return { binding: null, reason: `${path} was not built` };
   try {
     const binding = createRequire(import.meta.url)(path) as NativeBinding;
