@@ -1,6 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt]`:
- * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt,serve]`:
+ * `npm run bench [-- --quick] [--no-setup] [--rounds 5] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt,serve]`:
  * Keel side by side with its peers (numpy, PyTorch, TensorFlow.js, ONNX Runtime) on one machine.
  * Installs the peers (bench/setup.sh) unless --no-setup, runs every contender in its own child
  * process, one at a time, alternating their order over the rounds, prints the medians and Keel/peer
@@ -27,8 +26,7 @@ const option = (name: string) => {
 };
 if (flag('help')) {
   console.log(
-    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt] [--malloc-tuned] [--skip tfjs-cpu,...]',
-    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,lstm-epoch,gpt,serve] [--malloc-tuned] [--skip tfjs-cpu,...]',
+    'Usage: npm run bench -- [--quick] [--no-setup] [--rounds R] [--suites gemm,cnn-epoch,inference,compress,lstm-epoch,gpt,serve] [--malloc-tuned] [--skip tfjs-cpu,...]',
   );
   process.exit(0);
 }
@@ -158,7 +156,6 @@ if (suites.some((s) => s.name === 'compress')) {
     throw new Error('bench: quantizing the seed CNN for the compress suite failed');
 }
 
-const peers = mustRun('python', 'common/env_info.py');
 const peers = needsPeers ? mustRun('python', 'common/env_info.py') : {};
 const load = loadavg()[0]!;
 console.log(
