@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../utils/sqlite.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
@@ -145,7 +145,7 @@ function toRecord(row: RunRow): RunRecord {
 export class TrackingStore {
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
   ) {}
 
   /** Opens the store in `dir` (created when missing); errors say whether it is corrupt or locked. */
@@ -160,9 +160,9 @@ export class TrackingStore {
       );
     }
     if (!dir.endsWith('.sqlite')) mkdirSync(dir, { recursive: true });
-    let db: Database.Database | undefined;
+    let db: SqliteDatabase | undefined;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, timeout: 5000 });
+      db = openSqlite(path, { readonly: options.readonly ?? false, timeout: 5000 }, 'tracking');
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
@@ -227,8 +227,8 @@ export class TrackingStore {
 
   /** The statements of `appendMetrics`, prepared once: it runs every second of a tracked fit. */
   private appendStatements: {
-    insert: Database.Statement;
-    heartbeat: Database.Statement;
+    insert: SqliteStatement;
+    heartbeat: SqliteStatement;
     transaction: (runId: string, rows: readonly MetricRow[]) => void;
   } | null = null;
 

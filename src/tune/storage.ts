@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../utils/sqlite.js';
 import type { ParamSpec, Params } from './hyperparameters.js';
 import type { Objective } from './objective.js';
 import type { IntermediateValue, TrialMeta, TrialRecord, TrialState } from './trial.js';
@@ -85,11 +85,12 @@ const now = () => new Date().toISOString();
 
 /** Opens (creating if needed) a study database. ':memory:' keeps it in memory. */
 export class StudyStore {
-  readonly db: Database.Database;
+  /** @internal The connection (tests read its pragmas); not part of the published types. */
+  readonly db: SqliteDatabase;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    this.db = openSqlite(path, undefined, 'tune.StudyStore');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
