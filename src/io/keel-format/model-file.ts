@@ -1,4 +1,5 @@
 import { noGrad } from '../../autograd/tape.js';
+import type { LossName, MetricName } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
@@ -178,8 +179,9 @@ export function decodeModel(
     const optimizer = optimizerFromRecord(record, source);
     const compileConfig = parseMeta(meta, 'compile', source);
     if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
-      const losses = compileConfig['losses'] as (string | null)[];
-      const metrics = (compileConfig['metrics'] ?? []) as string[][];
+      // Names from the file: compile validates them and throws for an unknown one (caught below).
+      const losses = compileConfig['losses'] as (LossName | null)[];
+      const metrics = (compileConfig['metrics'] ?? []) as MetricName[][];
       try {
         model.compile({
           optimizer,
