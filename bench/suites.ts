@@ -314,7 +314,7 @@ function serve(quick: boolean): Suite {
     const args = ['--connections', `${connections}`, '--seconds', seconds];
     return [
       { name: 'keel', runtime: 'keel', script: 'serve/keel.ts', args },
-      { name: 'ort', runtime: 'keel', script: 'serve/ort.ts', args },
+      { name: 'ort', runtime: 'keel', script: 'serve/ort.ts', args, tryThreads: true },
       {
         name: 'keel-no-auth',
         runtime: 'keel',
