@@ -42,6 +42,20 @@ describe('data parallel training', { skip }, () => {
     });
   }
 
+  it('2 processes train on their own shard files', () => {
+    const shards = join(dir, 'shards');
+    const save = single('train-small.ts', ['--save-shards', shards]);
+    assert.equal(save.status, 0, save.stderr);
+    assert.match(save.stdout, /(\d+) shards/);
+    const out = join(dir, 'shards.json');
+    const run = mpirun(2, 'train-small.ts', ['--batch', '4', '--shards', shards, '--out', out]);
+    assert.equal(run.status, 0, run.stderr);
+    const r = read(out);
+    assert.equal(r.replicas, 2);
+    assert.ok(Number.isFinite(r.history['loss']![0]), `loss ${r.history['loss']}`);
+    assert.ok(r.weights.flat().every(Number.isFinite));
+  });
+
   it('models that differ across ranks are refused at start, naming the ranks', () => {
     const run = mpirun(3, 'train-small.ts', ['--batch', '4', '--units-rank', '2']);
     assert.notEqual(run.status, 0);
