@@ -353,6 +353,37 @@ function serve(quick: boolean): Suite {
   };
 }
 
+/** The 2-process speed-up of the seed-CNN epoch, Keel on MPI beside PyTorch DDP (gloo). */
+function distributedSuite(quick: boolean): Suite {
+  const args = ['--epochs', quick ? '1' : '2'];
+  return {
+    name: 'distributed',
+    title:
+      'data parallelism: seed-CNN epoch (8,004 images, global batch 32, Adam) on 2 processes vs 1, 1 thread each',
+    metrics: [
+      { key: 'speedup', label: '2-process speed-up', lowerIsBetter: false, digits: 2 },
+      { key: 'twoProcessSeconds', label: '2 processes (s)', lowerIsBetter: true, digits: 2 },
+      { key: 'commMsPerStep', label: 'allreduce ms/step', lowerIsBetter: true, digits: 2 },
+      { key: 'hiddenFraction', label: 'hidden behind backward', lowerIsBetter: false, digits: 2 },
+    ],
+    cases: [
+      {
+        suite: 'distributed',
+        label: '',
+        contenders: [
+          { name: 'keel', runtime: 'keel', script: 'distributed/keel.ts', args },
+          { name: 'pytorch-ddp', runtime: 'python', script: 'distributed/pytorch_ddp.py', args },
+        ],
+      },
+    ],
+    notes: [
+      'keel: bench/distributed/cnn-epoch.ts alone and under mpirun -np 2 (Open MPI, shared memory); pytorch-ddp: bench/distributed/torch_ddp_cnn.py with DistributedDataParallel over gloo on random rows of the same shape and count',
+      'each epoch time is the median after one untimed warm-up epoch; the allreduce bandwidth beside MPI_Allreduce in C is bench/distributed/compare-allreduce.sh',
+    ],
+    selfContained: true,
+  };
+}
+
 /** The suites, in the order they run. */
 export function allSuites(quick: boolean): Suite[] {
   return [
@@ -363,5 +394,6 @@ export function allSuites(quick: boolean): Suite[] {
     lstmEpoch(quick),
     gpt(quick),
     serve(quick),
+    distributedSuite(quick),
   ];
 }
