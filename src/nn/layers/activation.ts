@@ -34,6 +34,7 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: serializeActivation(this.activation) };
   }
 
+  /** Rebuilds an `Activation` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Activation {
     const { activation, ...args } = config;
     // A name from a config: the constructor validates it (an unknown one throws, naming the layer).

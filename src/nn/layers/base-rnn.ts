@@ -181,6 +181,9 @@ export abstract class BaseRnn extends Layer {
     return [this.gates * this.units];
   }
 
+  /**
+   * The initializer of the fused bias, `[gates * units]` (LSTM overrides it for `unitForgetBias`).
+   */
   protected makeBiasInitializer(): WeightInitializer {
     return this.biasInitializer;
   }
