@@ -7,6 +7,7 @@ import type { SerializedObject, Spellings } from '../engine/serialization.js';
 /** A built-in initializer: a `WeightInitializer` that knows its Keras class name and config. */
 export interface Initializer extends WeightInitializer {
   readonly className: string;
+  /** The options that rebuild this initializer by its `className` (what serialization saves). */
   getConfig(): Record<string, unknown>;
 }
 
