@@ -46,6 +46,7 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+/** A study as stored: its objectives, algorithm and settings, search space and creation time. */
 export interface StudyInfo {
   name: string;
   objectives: Objective[];
@@ -111,6 +112,7 @@ export class StudyStore {
     }
   }
 
+  /** Closes the database. */
   close(): void {
     this.db.close();
   }
@@ -165,10 +167,12 @@ export class StudyStore {
     this.db.prepare('DELETE FROM studies WHERE name = ?').run(name);
   }
 
+  /** Every study in the store. */
   listStudies(): StudyInfo[] {
     return this.studyNames().map((n) => this.getStudy(n));
   }
 
+  /** The study called `name` (an error when there is none). */
   getStudy(name: string): StudyInfo {
     const row = this.studyRow(name);
     const counts: Partial<Record<TrialState, number>> = {};
@@ -187,6 +191,7 @@ export class StudyStore {
     };
   }
 
+  /** Records the study's search space as its trials define it. */
   setSpace(study: string, space: readonly ParamSpec[]): void {
     this.db
       .prepare('UPDATE studies SET space = ? WHERE name = ?')
