@@ -15,6 +15,7 @@ export type { LossIdentifier, LossName } from '../nn/losses/get-loss.js';
 export type { MetricIdentifier, MetricName } from '../nn/metrics/get-metric.js';
 export type { OptimizerIdentifier, OptimizerName } from '../nn/optimizers/get-optimizer.js';
 
+/** Options of `compile`: optimizer, loss(es), metrics and loss weights. */
 export interface CompileArgs {
   /** 'adam', 'sgd', ... or an Optimizer. */
   optimizer: OptimizerIdentifier;
