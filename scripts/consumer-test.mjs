@@ -1,10 +1,10 @@
 /**
- * The consumer test: Keel used the way a user gets it. Packs the package (`npm pack`, which runs
- * prepack: dist/ and the prebuilt addon), installs the tarball into a fresh project with
- * `npm ci --offline` and no C++ compiler on PATH, then imports it from plain JavaScript, type
- * checks a TypeScript user under `tsc --strict`, trains one epoch on the native backend from the
- * prebuilt binary and prints backendInfo(). Fails when the backend is not native, when npm prints a
- * warning, or when Keel and its dependencies take 20 MB or more on disk.
+ * The consumer test: Keel used the way a user gets it. Packs the package (`npm pack` after what
+ * prepack does: dist/, rebuilt only when stale, and the prebuilt addon), installs the tarball into
+ * a fresh project with `npm ci --offline` and no C++ compiler on PATH, then imports it from plain
+ * JavaScript, type checks a TypeScript user under `tsc --strict`, trains one epoch on the native
+ * backend from the prebuilt binary and prints backendInfo(). Fails when the backend is not
+ * native, when npm prints a warning, or when Keel and its dependencies take 20 MB or more on disk.
  *
  * Offline: a fresh project's `npm install` would ask the registry for each dependency's metadata,
  * which `npm ci` here never fetched (a lockfile install downloads tarballs only; that was the
@@ -31,6 +31,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distIsFresh } from './dist-stamp.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -64,8 +65,17 @@ if (tarballArg) {
   tarball = join(work, basename(tarballArg));
   copyFileSync(resolve(tarballArg), tarball);
 } else {
-  step('npm pack (prepack builds dist/ and prebuilds/)');
-  run('npm', ['pack', '--pack-destination', work], { cwd: root });
+  // What prepack does (`npm run build && npm run build:prebuilds`), with the build skipped when
+  // dist/ is already compiled from the current sources (scripts/dist-stamp.mjs): then the pack
+  // itself runs without scripts, so nothing is compiled twice.
+  if (distIsFresh()) step('dist/ is up to date with src/ (scripts/dist-stamp.mjs): not rebuilt');
+  else {
+    step('npm run build (dist/ is stale or missing)');
+    run('npm', ['run', 'build'], { cwd: root });
+  }
+  run('npm', ['run', 'build:prebuilds'], { cwd: root });
+  step('npm pack --ignore-scripts');
+  run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: root });
   const packed = readdirSync(work).filter((f) => f.endsWith('.tgz'));
   if (packed.length !== 1) fail(`npm pack made ${packed.length} tarballs in ${work}`);
   tarball = join(work, packed[0]);
