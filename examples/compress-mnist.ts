@@ -19,7 +19,11 @@ model.add(new Conv2D(32, [3, 3], { activation: 'relu', inputShape: [28, 28, 1] }
 model.add(new MaxPooling2D([2, 2]));
 model.add(new Flatten());
 model.add(new Dense(10, { activation: 'softmax' }));
-const compileArgs = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+const compileArgs = {
+  optimizer: 'adam',
+  loss: 'categorical_crossentropy',
+  metrics: ['accuracy'],
+} as const;
 model.compile(compileArgs);
 await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 0 });
 

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type CompileArgs,
   compress,
   datasets,
   layers,
@@ -28,7 +29,11 @@ const fineTuneEpochs = 2;
 if (seed !== undefined) setSeed(seed);
 
 const { xTrain, yTrainOneHot: yTrain, xTest, yTestOneHot: yTest } = datasets.mnist();
-const compileArgs = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+const compileArgs: CompileArgs = {
+  optimizer: 'adam',
+  loss: 'categorical_crossentropy',
+  metrics: ['accuracy'],
+};
 const accuracy = async (m: Model) =>
   ((await m.evaluate(xTest, yTest, { verbose: 0 })) as number[])[1]!;
 

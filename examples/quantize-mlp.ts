@@ -22,7 +22,11 @@ const model = new Sequential([
   new Dense(100, { activation: 'relu' }),
   new Dense(10, { activation: 'softmax' }),
 ]);
-const compileArgs = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+const compileArgs = {
+  optimizer: 'adam',
+  loss: 'categorical_crossentropy',
+  metrics: ['accuracy'],
+} as const;
 model.compile(compileArgs);
 await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 0 });
 const quantized = compress.quantize(model, { mode: 'dynamic' });

@@ -1,5 +1,5 @@
 /**
- * Builds the optional native addon (native/ → build/Release/keel.node) with the node-gyp that npm
+ * Builds the optional native addon (native/ and native/binding.gyp → build/Release/keel.node) with the node-gyp that npm
  * carries, offline: Node's headers must already be on this machine (npm's `nodedir` setting, or the
  * include/node folder beside this Node). It never fails: if the addon cannot be built, it says so
  * once and Keel runs on its TypeScript backend.
@@ -10,7 +10,7 @@
  * KEEL_SKIP_NATIVE=1 skips the build.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -57,6 +57,13 @@ if (!gyp || !existsSync(gyp)) {
     }
   }
 }
+
+// binding.gyp lives in native/: a binding.gyp at a package's root makes npm give the package a
+// `node-gyp rebuild` install script, run at every install of it (and of this checkout). node-gyp
+// reads it from the root (its paths are relative to the root), so it is there only for the build.
+const gypFile = join(root, 'binding.gyp');
+copyFileSync(join(root, 'native', 'binding.gyp'), gypFile);
+process.on('exit', () => rmSync(gypFile, { force: true }));
 
 const env = { ...process.env };
 const run = (args) =>

@@ -1,9 +1,13 @@
 /**
- * The package's install step. A package that ships a prebuilt addon for this platform
- * (prebuilds/<platform>-<arch>/*.node, see scripts/prebuilds.mjs) needs nothing built, so this
- * returns at once and no compiler is touched. Otherwise, or with `--build-from-source`
- * (`npm rebuild keel --build-from-source`, which npm passes as npm_config_build_from_source) or
- * KEEL_BUILD_FROM_SOURCE=1, it builds the native addon and the optional MPI addon from source.
+ * Builds the native addon from source unless a prebuilt one for this platform is present
+ * (prebuilds/<platform>-<arch>/*.node, see scripts/prebuilds.mjs). It is the package's `prepare`
+ * step, so it runs in a checkout (`npm install` / `npm ci`) and for git installs, never for users of
+ * the packed or published package: that has no install script at all (binding.gyp lives in native/,
+ * so npm adds no `node-gyp rebuild`), so npm's install-script approval never
+ * stands in the way. A user on a platform without a prebuild builds it with
+ * `npm explore keel -- npm run build:native` (Node headers and a C++ compiler needed).
+ * `--build-from-source` or KEEL_BUILD_FROM_SOURCE=1 builds even when a prebuild exists; the
+ * optional MPI addon is built too.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';

@@ -5,6 +5,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { grad } from './backward.js';
 import { noGrad } from './tape.js';
 
+/**
+ * Options of `gradCheck`: the finite-difference step, the tolerances and how many elements are
+ * checked.
+ */
 export interface GradCheckOptions {
   /** Finite-difference step. */
   eps?: number;
@@ -15,6 +19,7 @@ export interface GradCheckOptions {
   maxElements?: number;
 }
 
+/** The outcome of `gradCheck`: pass/fail, the largest error, where it is, and a message. */
 export interface GradCheckResult {
   ok: boolean;
   maxAbsError: number;

@@ -30,6 +30,7 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod' | 'argmax' | 'argmin';
 
 /** The activations a fused kernel applies; the index is the code the kernels take. */
 export const FUSED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'] as const;
+/** An activation a fused kernel can apply. */
 export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** Activations the fused recurrent kernels compute; each derivative is a function of the output. */
@@ -51,6 +52,7 @@ export type RnnActivation = (typeof RNN_ACTIVATIONS)[number];
 /** A large negative logit for masked positions (Keras's float32 value): exp gives exactly 0. */
 export const MASKED_LOGIT = -1e9;
 
+/** How `pad` fills: a constant, or the edge reflected without or with the edge value. */
 export type PadMode = 'constant' | 'reflect' | 'symmetric';
 
 // ---- Attributes ----

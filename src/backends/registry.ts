@@ -101,6 +101,10 @@ export function traceKernels<T>(onKernel: KernelTracer, fn: () => T): T {
   }
 }
 
+/**
+ * Makes the backend called `name` the active one for every following op (an error naming the
+ * available ones if unknown).
+ */
 export function setBackend(name: string): void {
   if (!backends.has(name)) {
     throw new Error(
@@ -110,10 +114,12 @@ export function setBackend(name: string): void {
   active = name;
 }
 
+/** The name of the active backend ('native' or 'ts'). */
 export function getBackend(): string {
   return active;
 }
 
+/** The names of the registered backends. */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

@@ -8,6 +8,7 @@ export type CommBuffer = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Op codes of the addon's allreduce (native/mpi/collectives.cc). */
 export const REDUCE_OPS = { sum: 0, mean: 1, max: 2, min: 3 } as const;
+/** A reduction across processes: 'sum', 'mean', 'max' or 'min'. */
 export type ReduceOp = keyof typeof REDUCE_OPS;
 
 /** The functions of native/mpi/build/keel_mpi.node; each returns the seconds spent inside MPI. */

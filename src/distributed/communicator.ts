@@ -10,6 +10,7 @@ import {
 } from './binding.js';
 import { requireLauncher } from './launcher-env.js';
 
+/** Options of `distributed.init`. */
 export interface InitArgs {
   /** A collective that has not completed after this many seconds ends the job naming the rank
    * (default KEEL_COLLECTIVE_TIMEOUT, else 300). */
@@ -18,6 +19,7 @@ export interface InitArgs {
 
 /** An allreduce running on the communicator thread; `wait()` blocks until it is done. */
 export interface PendingCollective {
+  /** Blocks until the collective has completed. */
   wait(): void;
 }
 

@@ -7,6 +7,7 @@ import type { Communicator } from './communicator.js';
 import { GradientBuckets, type StepTiming } from './gradient-buckets.js';
 import { broadcastTrainingState, checkSameModel } from './sync-state.js';
 
+/** Options of `DataParallel`. */
 export interface DataParallelArgs {
   /** Gradients are averaged in allreduces of about this many bytes (default 1 MiB). */
   bucketBytes?: number;
@@ -140,6 +141,7 @@ export class DataParallel implements TrainingStrategy {
     return { steps, commSeconds, waitSeconds, hiddenFraction: hidden };
   }
 
+  /** Zeroes the communication statistics. */
   resetCommStats(): void {
     this.stats = { steps: 0, commSeconds: 0, waitSeconds: 0 };
   }

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 
+/** Options of `launch` (an `mpirun` of the training script). */
 export interface LaunchArgs {
   /** Processes to start (`mpirun -np`). */
   nproc: number;
@@ -23,6 +24,7 @@ export interface LaunchArgs {
   log?: (line: string) => void;
 }
 
+/** How a launch ended: the exit code, the attempts and the last failure. */
 export interface LaunchResult {
   /** 0 when an attempt succeeded. */
   exitCode: number;

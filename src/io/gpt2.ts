@@ -4,6 +4,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { readSafetensors } from './safetensors-read.js';
 
+/** Options of `loadGPT2`: what the weights file cannot tell. */
 export interface GPT2LoadOptions {
   /** Heads per block (GPT-2 small: 12); the file's shapes cannot tell it. */
   numHeads: number;

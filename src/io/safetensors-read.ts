@@ -11,6 +11,7 @@ export interface SafetensorsContents {
   tensors: Map<string, Tensor>;
 }
 
+/** Options of `readSafetensors`. */
 export interface SafetensorsReadOptions {
   /** Largest JSON header accepted, in bytes (default 100 MB). */
   maxHeaderBytes?: number;

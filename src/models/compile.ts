@@ -1,17 +1,21 @@
 import type { SymbolicShape } from '../nn/engine/symbolic-tensor.js';
+import type { LossIdentifier } from '../nn/losses/get-loss.js';
 import { getLoss } from '../nn/losses/index.js';
 import type { Loss } from '../nn/losses/loss.js';
+import type { MetricIdentifier } from '../nn/metrics/get-metric.js';
 import { getMetric } from '../nn/metrics/index.js';
 import type { Metric } from '../nn/metrics/metric.js';
+import type { OptimizerIdentifier } from '../nn/optimizers/get-optimizer.js';
 import { getOptimizer } from '../nn/optimizers/index.js';
 import type { Optimizer } from '../nn/optimizers/optimizer.js';
 import type { Model } from './model.js';
 import type { TrainingStrategy } from './strategy.js';
 
-export type OptimizerIdentifier = Parameters<typeof getOptimizer>[0];
-export type LossIdentifier = Parameters<typeof getLoss>[0];
-export type MetricIdentifier = Parameters<typeof getMetric>[0];
+export type { LossIdentifier, LossName } from '../nn/losses/get-loss.js';
+export type { MetricIdentifier, MetricName } from '../nn/metrics/get-metric.js';
+export type { OptimizerIdentifier, OptimizerName } from '../nn/optimizers/get-optimizer.js';
 
+/** Options of `compile`: optimizer, loss(es), metrics and loss weights. */
 export interface CompileArgs {
   /** 'adam', 'sgd', ... or an Optimizer. */
   optimizer: OptimizerIdentifier;

@@ -9,6 +9,7 @@ import type { Model } from './model.js';
 import { type PreparedData, prepareData } from './prepare.js';
 import { formatResult, testStep } from './train-step.js';
 
+/** Options of `evaluate`. */
 export interface EvaluateArgs {
   batchSize?: number;
   /** 0 silent, 1 progress bar, 2 one line ('auto' = 1 on a terminal, else 2). */

@@ -13,6 +13,7 @@ import type { Model } from './model.js';
 import { type PreparedData, prepareData } from './prepare.js';
 import { trainStep } from './train-step.js';
 
+/** Options of `fit`. */
 export interface FitArgs {
   epochs?: number;
   batchSize?: number;

@@ -7,6 +7,10 @@ import type { Tensor } from '../tensor/tensor.js';
 /** A causal language model that can decode incrementally (GPT). */
 export interface CausalLM {
   readonly config: { sequenceLength: number; vocabularySize: number };
+  /**
+   * Runs `tokens` through the model reusing the attention caches of earlier steps; returns the
+   * logits and the extended caches.
+   */
   callWithCache(
     tokens: Tensor,
     caches: readonly AttentionCache[] | null,
@@ -14,6 +18,9 @@ export interface CausalLM {
   ): { logits: Tensor; caches: AttentionCache[] };
 }
 
+/**
+ * Options of `generate`: length, sampling (temperature, top-k, top-p), seed, cache and streaming.
+ */
 export interface GenerateOptions {
   maxNewTokens: number;
   /** Divides the logits; 0 means greedy (argmax). Default 1. */

@@ -11,6 +11,7 @@ import { TransformerDecoder } from '../nn/layers/transformer-decoder.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model } from './model.js';
 
+/** Options of `GPT`: vocabulary, context length and the transformer's sizes. */
 export interface GPTArgs {
   vocabularySize: number;
   /** The context length: the size of the learned position table. */

@@ -30,6 +30,7 @@ import {
   trainOnBatch,
 } from './train-step.js';
 
+/** Options of `Model`: its inputs and outputs (functional API) and name. */
 export interface ModelArgs {
   /** The model's inputs, from `Input()`. Omit both inputs and outputs to subclass Model and override `call`. */
   inputs?: SymbolicTensor | readonly SymbolicTensor[];

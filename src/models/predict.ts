@@ -10,6 +10,7 @@ import { runPlanned } from './inference-plan.js';
 import type { Model } from './model.js';
 import { prepareInputs } from './prepare.js';
 
+/** Options of `predict`. */
 export interface PredictArgs {
   batchSize?: number;
   /** 0 silent (default), 1 progress bar, 2 one line. */

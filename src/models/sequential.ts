@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { markTraceableModelCall } from './inference-plan.js';
 import { Model } from './model.js';
 
+/** Options of `Sequential`. */
 export interface SequentialArgs {
   name?: string;
   trainable?: boolean;

@@ -125,6 +125,7 @@ export function testStep(
   });
 }
 
+/** Options of `trainOnBatch` and `testOnBatch`. */
 export interface BatchArgs {
   sampleWeight?: TensorLike;
   classWeight?: Readonly<Record<number, number>>;

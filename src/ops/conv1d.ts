@@ -6,6 +6,7 @@ import { conv2d } from './conv2d.js';
 import { type Padding2D, pair } from './internal/window.js';
 import { reshape } from './reshape.js';
 
+/** Options of `conv1d`: strides, padding and dilation. */
 export interface Conv1DOptions {
   strides?: number | readonly [number];
   /** 'causal' left-pads by (kernelSize - 1) * dilationRate, so y[t] sees only x[.. t]. */

@@ -6,6 +6,7 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { mul } from './mul.js';
 
+/** Options of `dropout`. */
 export interface DropoutOptions {
   /**
    * Shape of the random keep mask, broadcast over x: same rank as x, each entry 1 or x's size

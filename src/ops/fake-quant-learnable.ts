@@ -22,6 +22,7 @@ import { sub } from './sub.js';
 import { sum } from './sum.js';
 import { where } from './where.js';
 
+/** Options of `fakeQuantLearnable`: the integer grid and the per-channel axis. */
 export interface FakeQuantLearnableOptions {
   quantMin: number;
   quantMax: number;

@@ -12,6 +12,7 @@ import {
 } from './internal/fake-quant.js';
 import { where } from './where.js';
 
+/** Options of `fakeQuant`: scale, zero point, integer grid, per-channel axis. */
 export interface FakeQuantOptions {
   /** One float32 step (per tensor), or one per channel of `axis`; each finite and > 0. */
   scale: number | ArrayLike<number>;

@@ -11,6 +11,7 @@ import { activationCode, checkBias, type FusedActivation } from './internal/fuse
 import { type Conv2DOptions, conv2dAttrs, windowOutShape } from './internal/window.js';
 import { sum } from './sum.js';
 
+/** Options of `fusedConv2d`: `conv2d`'s plus the activation applied in the same kernel. */
 export interface FusedConv2DOptions extends Conv2DOptions {
   /** 'linear' (default), 'relu', 'sigmoid', 'tanh' or 'softmax' (over the channels). */
   activation?: FusedActivation;

@@ -2,15 +2,17 @@ import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type RecurrentOptions, type RecurrentSpec, runRecurrent } from './internal/recurrent.js';
 
+/** Options of `gru`: `RecurrentOptions` plus the initial state. */
 export interface GruOptions extends RecurrentOptions {
   /** [batch, units]; zeros by default. */
   initialH?: TensorLike | null;
 }
 
+/** What `gru` returns: the outputs at every step and the final state. */
 export interface GruResult {
-  /** [batch, steps, units]: h at every step in processing order (0 at masked steps). */
+  /** `[batch, steps, units]`: h at every step in processing order (0 at masked steps). */
   sequences: Tensor;
-  /** [batch, units]: the last carried h. */
+  /** `[batch, units]`: the last carried h. */
   lastH: Tensor;
 }
 

@@ -2,16 +2,18 @@ import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type RecurrentOptions, type RecurrentSpec, runRecurrent } from './internal/recurrent.js';
 
+/** Options of `lstm`: `RecurrentOptions` plus the initial states. */
 export interface LstmOptions extends RecurrentOptions {
   /** [batch, units]; zeros by default. */
   initialH?: TensorLike | null;
   initialC?: TensorLike | null;
 }
 
+/** What `lstm` returns: the outputs at every step and the final h and c. */
 export interface LstmResult {
-  /** [batch, steps, units]: h at every step in processing order (0 at masked steps). */
+  /** `[batch, steps, units]`: h at every step in processing order (0 at masked steps). */
   sequences: Tensor;
-  /** [batch, units]: the last carried h and c. */
+  /** `[batch, units]`: the last carried h and c. */
   lastH: Tensor;
   lastC: Tensor;
 }

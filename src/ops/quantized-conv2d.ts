@@ -6,6 +6,7 @@ import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import { type QuantizedOutputOptions, quantizedOutput } from './internal/quantized-output.js';
 import { type Conv2DOptions, conv2dAttrs, windowOutShape } from './internal/window.js';
 
+/** Options of `quantizedConv2d`: `conv2d`'s plus the output's requantization. */
 export interface QuantizedConv2DOptions extends Conv2DOptions, QuantizedOutputOptions {}
 
 const op = 'quantizedConv2d';

@@ -14,6 +14,7 @@ import {
   quantizedOutput,
 } from './internal/quantized-output.js';
 
+/** Options of `quantizedMatMul`: the output's requantization. */
 export interface QuantizedMatMulOptions extends QuantizedOutputOptions {}
 
 const op = 'quantizedMatMul';

@@ -14,6 +14,7 @@ import { softmax } from './softmax.js';
 /** A large negative logit for masked positions (Keras's float32 value): exp gives exactly 0. */
 const MASKED = MASKED_LOGIT;
 
+/** Options of `scaledDotProductAttention`: mask, causal masking and an additive bias. */
 export interface AttentionOptions {
   /** Boolean (or 0/1) mask broadcastable to [..., Tq, Tk]; true where a query may attend to a key. */
   mask?: TensorLike | null;

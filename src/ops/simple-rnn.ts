@@ -2,15 +2,17 @@ import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type RecurrentOptions, type RecurrentSpec, runRecurrent } from './internal/recurrent.js';
 
+/** Options of `simpleRnn`: `RecurrentOptions` plus the initial state. */
 export interface SimpleRnnOptions extends RecurrentOptions {
   /** [batch, units]; zeros by default. */
   initialH?: TensorLike | null;
 }
 
+/** What `simpleRnn` returns: the outputs at every step and the final state. */
 export interface SimpleRnnResult {
-  /** [batch, steps, units]: h at every step in processing order (0 at masked steps). */
+  /** `[batch, steps, units]`: h at every step in processing order (0 at masked steps). */
   sequences: Tensor;
-  /** [batch, units]: the last carried h. */
+  /** `[batch, units]`: the last carried h. */
   lastH: Tensor;
 }
 

@@ -13,6 +13,7 @@ export class Rng {
     this.seed(seed);
   }
 
+  /** Restarts the generator from `seed` (the same seed gives the same sequence). */
   seed(seed: number): void {
     let x = seed >>> 0;
     const next = () => {

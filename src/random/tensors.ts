@@ -3,6 +3,7 @@ import { checkShape, type Shape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getRng, type Rng } from './rng.js';
 
+/** Options of the random tensor functions: the dtype and the generator drawn from. */
 export interface RandomOptions {
   dtype?: DType;
   /** A generator to draw from instead of the global one. */

@@ -126,6 +126,7 @@ export function toTensor(x: TensorLike, dtype?: DType): Tensor {
   return x instanceof Tensor ? x : tensor(x, undefined, dtype);
 }
 
+/** A rank-0 tensor holding `value`. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   const data = allocate(dtype, 1);
   data[0] = value;
@@ -140,18 +141,22 @@ export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Ten
   return new Tensor(data, shape, dtype);
 }
 
+/** A tensor of `shape` filled with 0. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   return fill(shape, 0, dtype);
 }
 
+/** A tensor of `shape` filled with 1. */
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
   return fill(shape, 1, dtype);
 }
 
+/** Zeros with `x`'s shape and dtype. */
 export function zerosLike(x: Tensor): Tensor {
   return fill(x.shape, 0, x.dtype);
 }
 
+/** Ones with `x`'s shape and dtype. */
 export function onesLike(x: Tensor): Tensor {
   return fill(x.shape, 1, x.dtype);
 }

@@ -6,6 +6,7 @@
  */
 export type DType = 'float32' | 'int32' | 'bool' | 'int8' | 'uint8' | 'bfloat16';
 
+/** The typed arrays that hold tensor data, one per dtype. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array | Int8Array | Uint16Array;
 
 export interface DTypeInfo {

@@ -86,6 +86,7 @@ export class Tensor {
     return new Tensor(this.data, this.shape, this.dtype);
   }
 
+  /** The values as nested brackets (like NumPy), elided past `maxItems` per axis. */
   toString(options: { maxItems?: number; precision?: number } = {}): string {
     return formatTensor(this, options);
   }

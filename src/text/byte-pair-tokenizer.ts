@@ -23,6 +23,7 @@ export function bytesToUnicode(): string[] {
   return table;
 }
 
+/** Options of `BytePairTokenizer`. */
 export interface BytePairTokenizerArgs {
   /** Strings kept whole and never split (default: '<|endoftext|>' when the vocabulary has it). */
   specialTokens?: readonly string[];

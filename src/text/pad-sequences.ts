@@ -1,6 +1,7 @@
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Options of `padSequences`. */
 export interface PadSequencesOptions {
   /** Length of every output row; the longest sequence's length by default. */
   maxlen?: number | null;

@@ -1,10 +1,14 @@
 /** Keras's DEFAULT_STRIP_REGEX: the ASCII punctuation TextVectorization removes. */
 export const STRIP_PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
 
+/** Built-in text standardizations: lowercase, strip punctuation, or both. */
 export type StandardizeMode = 'lower_and_strip_punctuation' | 'lower' | 'strip_punctuation';
+/** A built-in standardization, none (null), or a function of the text. */
 export type Standardize = StandardizeMode | null | ((text: string) => string);
 
+/** Built-in splits: on whitespace, or into characters. */
 export type SplitMode = 'whitespace' | 'character';
+/** A built-in split, none (null), or a function returning the tokens. */
 export type Split = SplitMode | null | ((text: string) => string[]);
 
 /** Applies a standardize option to one text. `standardizeText('Hi, you!', 'lower_and_strip_punctuation')` is 'hi you'. */

@@ -9,8 +9,10 @@ import {
 } from './standardize.js';
 import { tokenCounts, topTokens } from './vocabulary.js';
 
+/** What `TextVectorization` outputs: token ids, or a multi-hot, count or TF-IDF vector. */
 export type TextOutputMode = 'int' | 'multi_hot' | 'count' | 'tf_idf';
 
+/** Options of `TextVectorization`. */
 export interface TextVectorizationArgs {
   /** Vocabulary size including the special tokens ('' and '[UNK]' in 'int' mode, '[UNK]' otherwise). */
   maxTokens?: number | null;
@@ -190,6 +192,7 @@ export class TextVectorization {
     return [...(this.outputMode === 'int' ? [PAD, OOV] : [OOV]), ...this.tokens];
   }
 
+  /** The number of ids in use, special tokens included. */
   vocabularySize(): number {
     return this.tokens.length + this.offset;
   }
@@ -248,6 +251,7 @@ export class TextVectorization {
     };
   }
 
+  /** Rebuilds a `TextVectorization` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): TextVectorization {
     return new TextVectorization(config as TextVectorizationArgs);
   }

@@ -7,6 +7,10 @@ import { PNG } from 'pngjs';
 import type { Model } from '../models/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/**
+ * One of the worst-classified samples: its index, true label, prediction and the true class's
+ * probability.
+ */
 export interface WorstSample {
   index: number;
   label: number;
@@ -17,6 +21,7 @@ export interface WorstSample {
   image?: string;
 }
 
+/** A classifier's evaluation on held-out data: the confusion matrix, accuracy and worst samples. */
 export interface Evaluation {
   classNames: string[];
   /** matrix[true][predicted] = count. */

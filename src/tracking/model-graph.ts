@@ -6,6 +6,7 @@ import type { Layer } from '../nn/engine/layer.js';
 import { formatSymbolicShape } from '../nn/engine/symbolic-tensor.js';
 import { InputLayer } from '../nn/layers/input-layer.js';
 
+/** One layer of the drawn graph: name, class, output shape and parameter count. */
 export interface GraphNode {
   name: string;
   className: string;
@@ -14,6 +15,7 @@ export interface GraphNode {
   params: number;
 }
 
+/** The layers (nodes) and connections (edges) of a model, as the dashboard draws them. */
 export interface ModelGraph {
   nodes: GraphNode[];
   /** [from, to] layer names, one per input of each call. */

@@ -7,13 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../utils/sqlite.js';
 import { MIGRATIONS } from './migrations.js';
 
+/** A run's state; 'interrupted' when the process ended during `fit`. */
 export type RunStatus = 'running' | 'finished' | 'failed' | 'interrupted';
+/** What a metric row measures: one training batch, one epoch, or the system (step time, memory). */
 export type MetricScope = 'batch' | 'epoch' | 'system';
 
+/** One tracked run as stored: identity, state, times, host, parameters, final summary and tags. */
 export interface RunRecord {
   id: string;
   name: string;
@@ -29,6 +32,7 @@ export interface RunRecord {
   error: string | null;
 }
 
+/** One logged value of a run's metric at a step. */
 export interface MetricRow {
   key: string;
   scope: MetricScope;
@@ -40,6 +44,10 @@ export interface MetricRow {
   value: number;
 }
 
+/**
+ * The histogram of one weight's values at the end of an epoch (`counts` over equal bins from `min`
+ * to `max`).
+ */
 export interface HistogramRecord {
   epoch: number;
   weight: string;
@@ -48,6 +56,7 @@ export interface HistogramRecord {
   counts: number[];
 }
 
+/** An artifact of a run as listed: its name, kind and size in bytes. */
 export interface ArtifactInfo {
   name: string;
   /** 'text' and 'json' live in the database; 'file' is a copy under artifacts/<run>/<name>. */
@@ -65,6 +74,7 @@ export function checkArtifactName(name: string): void {
   }
 }
 
+/** Filters of `listRuns`: a search string, required tags and a status. */
 export interface RunQuery {
   /** Substring of the id, name, params or a tag. */
   search?: string;
@@ -145,7 +155,7 @@ function toRecord(row: RunRow): RunRecord {
 export class TrackingStore {
   private constructor(
     readonly path: string,
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
   ) {}
 
   /** Opens the store in `dir` (created when missing); errors say whether it is corrupt or locked. */
@@ -160,9 +170,9 @@ export class TrackingStore {
       );
     }
     if (!dir.endsWith('.sqlite')) mkdirSync(dir, { recursive: true });
-    let db: Database.Database | undefined;
+    let db: SqliteDatabase | undefined;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false, timeout: 5000 });
+      db = openSqlite(path, { readonly: options.readonly ?? false, timeout: 5000 }, 'tracking');
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
@@ -227,8 +237,8 @@ export class TrackingStore {
 
   /** The statements of `appendMetrics`, prepared once: it runs every second of a tracked fit. */
   private appendStatements: {
-    insert: Database.Statement;
-    heartbeat: Database.Statement;
+    insert: SqliteStatement;
+    heartbeat: SqliteStatement;
     transaction: (runId: string, rows: readonly MetricRow[]) => void;
   } | null = null;
 
@@ -322,6 +332,7 @@ export class TrackingStore {
     return a?.kind === 'file' ? join(this.artifactsDir(runId), name) : undefined;
   }
 
+  /** Stores the weight histograms of one epoch (replacing those of the same epoch and weight). */
   putHistograms(runId: string, histograms: readonly HistogramRecord[]): void {
     this.run(() =>
       this.db.transaction(() => {
@@ -478,6 +489,7 @@ export class TrackingStore {
     );
   }
 
+  /** An artifact's kind and content (a 'file' artifact's content is its path), or undefined. */
   artifact(runId: string, name: string): { kind: string; content: string } | undefined {
     return this.run(
       () =>
@@ -487,6 +499,7 @@ export class TrackingStore {
     );
   }
 
+  /** Every weight histogram of a run, by epoch then weight name. */
   histograms(runId: string): HistogramRecord[] {
     return this.run(() =>
       (
@@ -499,6 +512,7 @@ export class TrackingStore {
     );
   }
 
+  /** Adds tags to a run (tags it already has are kept once). */
   addTags(runId: string, tags: readonly string[]): void {
     this.run(() => {
       const insert = this.db.prepare('INSERT OR IGNORE INTO tags (run_id, tag) VALUES (?, ?)');
@@ -508,6 +522,7 @@ export class TrackingStore {
     });
   }
 
+  /** Removes tags from a run. */
   removeTags(runId: string, tags: readonly string[]): void {
     this.run(() => {
       const remove = this.db.prepare('DELETE FROM tags WHERE run_id = ? AND tag = ?');
@@ -523,6 +538,7 @@ export class TrackingStore {
     rmSync(this.artifactsDir(runId), { recursive: true, force: true });
   }
 
+  /** Closes the database. */
   close(): void {
     if (this.db.open) this.db.close();
   }

@@ -9,6 +9,7 @@ import { modelGraph } from './model-graph.js';
 import { gitCommit, modelParams } from './run-params.js';
 import { type MetricRow, type RunStatus, TrackingStore } from './store.js';
 
+/** Options of the `Tracking` callback. */
 export interface TrackingArgs {
   /** The tracking folder (its keel-runs.sqlite is created when missing). */
   dir?: string;
@@ -74,6 +75,7 @@ export class Tracking extends Callback {
     return this.store;
   }
 
+  /** Opens the store and creates the run with the model's parameters, summary and graph. */
   override onTrainBegin(): void {
     this.store = this.args.store ?? TrackingStore.open(this.args.dir!);
     this.ownsStore = !this.args.store;
@@ -101,11 +103,15 @@ export class Tracking extends Callback {
     hookExit();
   }
 
+  /** Notes the epoch and starts its batch timer. */
   override onEpochBegin(epoch: number): void {
     this.epoch = epoch;
     this.lastBatchEnd = performance.now();
   }
 
+  /**
+   * Buffers the batch's logs and its step time (flushed to the store about every `flushSeconds`).
+   */
   override onTrainBatchEnd(_batch: number, logs: Logs): void {
     const now = performance.now();
     const wall = Date.now() / 1000;
@@ -125,6 +131,9 @@ export class Tracking extends Callback {
     if (now - this.lastFlush >= (this.args.flushSeconds ?? 1) * 1000) this.flush();
   }
 
+  /**
+   * Records the epoch's logs, memory, weight histograms and summary; copies changed checkpoints.
+   */
   override onEpochEnd(epoch: number, logs: Logs): void {
     const wall = Date.now() / 1000;
     for (const key in logs) {
@@ -175,6 +184,7 @@ export class Tracking extends Callback {
     this.store.putFileArtifact(this.runId, name, path);
   }
 
+  /** Marks the run finished and flushes what is buffered. */
   override onTrainEnd(): void {
     this.end('finished');
   }

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFn } from './trial-runner.js';
 
+/** A model-building function named by its module and export, so worker processes can load it. */
 export interface BuildRef {
   /** A path to a .ts/.js/.mjs module (relative paths are from the current directory). */
   module: string;

@@ -7,6 +7,7 @@
 
 /** A hyperparameter's value: numbers, strings and booleans only (they are stored as JSON). */
 export type ParamValue = number | string | boolean;
+/** One trial's hyperparameter values by name. */
 export type Params = Record<string, ParamValue>;
 
 /** When a parameter is active: its parent parameter has one of `values`. */
@@ -19,6 +20,7 @@ interface SpecBase {
   name: string;
   conditions: readonly Condition[];
 }
+/** An integer parameter from `min` to `max` in steps of `step`, linear or log sampling. */
 export interface IntSpec extends SpecBase {
   type: 'int';
   min: number;
@@ -26,6 +28,10 @@ export interface IntSpec extends SpecBase {
   step: number;
   sampling: 'linear' | 'log';
 }
+/**
+ * A float parameter from `min` to `max` (stepped, or continuous with step 0), linear or log
+ * sampling.
+ */
 export interface FloatSpec extends SpecBase {
   type: 'float';
   min: number;
@@ -34,22 +40,27 @@ export interface FloatSpec extends SpecBase {
   step: number;
   sampling: 'linear' | 'log';
 }
+/** A parameter taking one of `values`. */
 export interface ChoiceSpec extends SpecBase {
   type: 'choice';
   values: readonly ParamValue[];
 }
+/** A true/false parameter. */
 export interface BooleanSpec extends SpecBase {
   type: 'boolean';
 }
+/** A parameter with one fixed value (recorded, never searched). */
 export interface FixedSpec extends SpecBase {
   type: 'fixed';
   value: ParamValue;
 }
+/** The definition of one search-space parameter, by `type`. */
 export type ParamSpec = IntSpec | FloatSpec | ChoiceSpec | BooleanSpec | FixedSpec;
 
 /** Draws the value of a parameter seen for the first time in a trial (an algorithm's sampler). */
 export type Sampler = (spec: ParamSpec) => ParamValue;
 
+/** Options of `hp.int` and `hp.float`: a step, the sampling scale and the default value. */
 export interface NumberOptions {
   step?: number;
   sampling?: 'linear' | 'log';

@@ -5,6 +5,7 @@
  */
 import type { TrialRecord } from './trial.js';
 
+/** Options of `MedianStoppingPruner`. */
 export interface MedianPrunerOptions {
   /** Completed trials needed before anything is pruned (default 5). */
   startupTrials?: number;
@@ -12,6 +13,10 @@ export interface MedianPrunerOptions {
   warmupSteps?: number;
 }
 
+/**
+ * Stops a trial whose best value so far is worse than the completed trials' median at the same
+ * epoch.
+ */
 export class MedianStoppingPruner {
   readonly startupTrials: number;
   readonly warmupSteps: number;

@@ -5,6 +5,7 @@
 
 export type Direction = 'max' | 'min';
 
+/** A metric to optimise and its direction. */
 export interface Objective {
   /** A metric in fit's logs ('val_accuracy', 'val_loss', ...) or 'params'. */
   name: string;
@@ -18,6 +19,7 @@ export interface Constraint {
   max?: number;
 }
 
+/** An objective: a metric name (direction inferred from it), an `Objective`, or a list of them. */
 export type ObjectiveLike = string | Objective | readonly (string | Objective)[];
 
 /** KerasTuner's inference: names with 'loss' or 'error' (and 'params') are minimised, others maximised. */

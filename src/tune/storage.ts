@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../utils/sqlite.js';
 import type { ParamSpec, Params } from './hyperparameters.js';
 import type { Objective } from './objective.js';
 import type { IntermediateValue, TrialMeta, TrialRecord, TrialState } from './trial.js';
@@ -46,6 +46,7 @@ const MIGRATIONS: readonly string[] = [
    );`,
 ];
 
+/** A study as stored: its objectives, algorithm and settings, search space and creation time. */
 export interface StudyInfo {
   name: string;
   objectives: Objective[];
@@ -85,11 +86,12 @@ const now = () => new Date().toISOString();
 
 /** Opens (creating if needed) a study database. ':memory:' keeps it in memory. */
 export class StudyStore {
-  readonly db: Database.Database;
+  /** @internal The connection (tests read its pragmas); not part of the published types. */
+  readonly db: SqliteDatabase;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    this.db = openSqlite(path, undefined, 'tune.StudyStore');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -110,6 +112,7 @@ export class StudyStore {
     }
   }
 
+  /** Closes the database. */
   close(): void {
     this.db.close();
   }
@@ -164,10 +167,12 @@ export class StudyStore {
     this.db.prepare('DELETE FROM studies WHERE name = ?').run(name);
   }
 
+  /** Every study in the store. */
   listStudies(): StudyInfo[] {
     return this.studyNames().map((n) => this.getStudy(n));
   }
 
+  /** The study called `name` (an error when there is none). */
   getStudy(name: string): StudyInfo {
     const row = this.studyRow(name);
     const counts: Partial<Record<TrialState, number>> = {};
@@ -186,6 +191,7 @@ export class StudyStore {
     };
   }
 
+  /** Records the study's search space as its trials define it. */
   setSpace(study: string, space: readonly ParamSpec[]): void {
     this.db
       .prepare('UPDATE studies SET space = ? WHERE name = ?')

@@ -19,6 +19,7 @@ export interface TrialMeta {
   rung?: number;
 }
 
+/** A trial's value at one epoch, with that epoch's logs. */
 export interface IntermediateValue {
   /** The epoch (0-based). */
   step: number;
@@ -27,6 +28,7 @@ export interface IntermediateValue {
   logs: Record<string, number>;
 }
 
+/** One trial as stored: number, state, parameters, results, per-epoch values and times. */
 export interface TrialRecord {
   number: number;
   state: TrialState;

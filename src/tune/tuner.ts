@@ -44,6 +44,7 @@ import {
 } from './trial-runner.js';
 import { type TrialExecutor, WorkerPool } from './worker-pool.js';
 
+/** Options common to every tuner: the build function, objective(s), trials, storage, workers. */
 export interface TunerOptions {
   /** `build(hp)` returning a compiled model, or `{module, export}` naming one (needed for workers). */
   build: BuildFn | BuildRef;
@@ -112,6 +113,10 @@ function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * The base of the tuners: runs trials of `build(hp)` with an algorithm, stores them and reports the
+ * best.
+ */
 export class Tuner {
   readonly store: StudyStore;
   readonly study: string;

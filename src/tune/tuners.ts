@@ -12,24 +12,30 @@ import { RandomSearchAlgorithm } from './algorithms/random.js';
 import { TpeAlgorithm, type TpeOptions } from './algorithms/tpe.js';
 import { Tuner, type TunerOptions } from './tuner.js';
 
+/** KerasTuner's RandomSearch: each trial draws its parameters at random. */
 export class RandomSearch extends Tuner {
   constructor(options: TunerOptions) {
     super(options, new RandomSearchAlgorithm());
   }
 }
 
+/** KerasTuner's Hyperband: brackets of successive halving up to `maxEpochs` per configuration. */
 export class Hyperband extends Tuner {
   constructor(options: TunerOptions & HyperbandOptions) {
     super(options, new HyperbandAlgorithm(options));
   }
 }
 
+/** Asynchronous successive halving: trials are promoted to longer rungs as they finish. */
 export class ASHA extends Tuner {
   constructor(options: TunerOptions & AshaOptions) {
     super(options, new AshaAlgorithm(options));
   }
 }
 
+/**
+ * KerasTuner's BayesianOptimization: a Gaussian process over the parameters after random trials.
+ */
 export class BayesianOptimization extends Tuner {
   constructor(options: TunerOptions & BayesianOptions) {
     super(options, new BayesianAlgorithm(options));
@@ -51,4 +57,5 @@ export const TUNERS = {
   bayesian: BayesianOptimization,
   tpe: TPE,
 } as const;
+/** The names of the search algorithms ('random', 'hyperband', 'asha', 'bayesian', 'tpe'). */
 export type AlgorithmName = keyof typeof TUNERS;

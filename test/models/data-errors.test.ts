@@ -34,14 +34,17 @@ describe('fit/evaluate input validation', () => {
 
   it('lets unknown optimizer, loss and metric names reach the user', () => {
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => classifier().compile({ optimizer: 'adamm', loss: 'mse' }),
       /Unknown optimizer 'adamm'/,
     );
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => classifier().compile({ optimizer: 'adam', loss: 'msee' }),
       /Unknown loss 'msee'/,
     );
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => classifier().compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] }),
       /acuracy/,
     );

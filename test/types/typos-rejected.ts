@@ -1,10 +1,29 @@
 // Compiled by `tsc --noEmit -p .` (strict) in `npm run lint`, never run: each @ts-expect-error
-// below fails the type check if the public types stop rejecting the typo under it (issue 19).
-// Loss, optimizer and activation names are still typed as plain strings, so their typos are not
-// rejected yet; they join this file when those identifiers become string-literal unions.
-import { layers } from '../../src/index.js';
+// below fails the type check if the public types stop rejecting the typo under it (issue 19), and
+// the lines without one check that the right spellings still compile.
+import { activations, initializers, layers, optimizers, Sequential } from '../../src/index.js';
 
 export function typosRejected(): void {
+  const model = new Sequential([new layers.Dense(1, { inputShape: [2] })]);
+  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['mae'] });
+  model.compile({ optimizer: new optimizers.SGD(), loss: 'mse' });
+  // @ts-expect-error: a misspelled loss name
+  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropyy' });
+  // @ts-expect-error: a misspelled optimizer name
+  model.compile({ optimizer: 'adamm', loss: 'mse' });
+  // @ts-expect-error: a misspelled metric name
+  model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] });
+
+  new layers.Dense(10, { activation: 'relu', kernelInitializer: 'he_normal' });
+  new layers.Dense(10, { activation: activations.relu, kernelInitializer: 'GlorotUniform' });
   // @ts-expect-error: a misspelled option name is not a Dense option
   new layers.Dense(10, { activaton: 'relu' });
+  // @ts-expect-error: a misspelled activation name
+  new layers.Dense(10, { activation: 'rellu' });
+  // @ts-expect-error: a misspelled initializer name
+  new layers.Dense(10, { kernelInitializer: 'glorot_unifrom' });
+  // @ts-expect-error: not a padding mode
+  new layers.Conv2D(4, [3, 3], { padding: 'samee' });
+  initializers.getInitializer('lecun_normal');
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startDashboard } from '../../dashboard/server.js';
 import { UsageError } from '../errors.js';
 import { intOption } from '../options.js';
+import { importServing } from '../serving-packages.js';
 
 /** `keel dashboard --dir runs`: serves the tracking dashboard until Ctrl-C. */
 export function registerDashboard(program: Command): void {
@@ -32,6 +32,10 @@ Examples:
       if (!dir) throw new UsageError('give the tracking folder with --dir or KEEL_TRACKING_DIR');
       const tuning =
         options.tuning ?? (existsSync('keel-tuning') ? resolve('keel-tuning') : undefined);
+      const { startDashboard } = await importServing(
+        'dashboard',
+        () => import('../../dashboard/server.js'),
+      );
       const { url, close } = await startDashboard({
         dir,
         port: options.port,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { parseQuota } from '../../serve/admin.js';
 import { QUOTA_FIELDS, type Quota, ServeStore } from '../../serve/store/store.js';
 import { UsageError } from '../errors.js';
+import { importServing } from '../serving-packages.js';
 
 function withStore<T>(db: string, fn: (store: ServeStore) => T): T {
   const store = ServeStore.open(db);
@@ -77,12 +77,13 @@ export function registerKeys(program: Command): void {
     .requiredOption('--db <file>', 'the serving database')
     .requiredOption('--id <n>', 'key id');
   for (const [field] of QUOTA_FIELDS) quota.option(`--${kebab(field)} <n>`, field);
-  quota.action((o: Record<string, string>) => {
+  quota.action(async (o: Record<string, string>) => {
     const id = Number(o['id']);
     if (!Number.isSafeInteger(id))
       throw new UsageError(`--id must be an integer, got '${o['id']}'`);
     const given: Record<string, number> = {};
     for (const [field] of QUOTA_FIELDS) if (o[field] !== undefined) given[field] = Number(o[field]);
+    const { parseQuota } = await importServing('keys quota', () => import('../../serve/admin.js'));
     let parsed: Quota;
     try {
       parsed = parseQuota(given);

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseVersionPolicy, type VersionPolicy } from '../../serve/repository/version-policy.js';
-import { startServer } from '../../serve/server.js';
 import { UsageError } from '../errors.js';
 import { numberOption } from '../options.js';
+import { importServing } from '../serving-packages.js';
 
 const int = (name: string, min: number) => (value: string) => {
   const n = Number(value);
@@ -118,6 +118,7 @@ export function registerServe(program: Command): void {
         console.error(
           'keel serve: WARNING: --no-auth: anyone who can reach the port can use every model, unmetered by customer',
         );
+      const { startServer } = await importServing('serve', () => import('../../serve/server.js'));
       const server = await startServer({
         modelDir: o['modelDir'] as string,
         db: o['db'] as string,

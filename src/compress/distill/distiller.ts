@@ -35,6 +35,7 @@ import {
 import { finalActivation } from './output-kind.js';
 import { type OutputActivation, outputLogits, softTargetKL, softTargets } from './soft-targets.js';
 
+/** Options of `Distiller`: teacher, student and optional feature and attention hints. */
 export interface DistillerArgs {
   /** The trained teacher: any Keel model (loaded from a Keel, ONNX or TF.js file too). Never updated. */
   teacher: Model;
@@ -47,6 +48,10 @@ export interface DistillerArgs {
   name?: string;
 }
 
+/**
+ * `Distiller.compile`'s options: `compile`'s, with the student's loss and the distillation
+ * settings.
+ */
 export interface DistillerCompileArgs extends Omit<CompileArgs, 'loss' | 'lossWeights'> {
   /** The loss of the student against the true labels (the 'hard' targets). */
   studentLoss: LossIdentifier;

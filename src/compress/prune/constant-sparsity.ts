@@ -6,6 +6,7 @@ import {
   type PruningSchedule,
 } from './schedule.js';
 
+/** Options of `ConstantSparsity`. */
 export interface ConstantSparsityArgs {
   targetSparsity: number;
   beginStep: number;
@@ -34,6 +35,10 @@ export class ConstantSparsity implements PruningSchedule {
     this.frequency = checkInteger(owner, 'frequency', args.frequency ?? 100, 1);
   }
 
+  /**
+   * Prunes to `targetSparsity` at `beginStep` and every `frequency` steps after it, up to
+   * `endStep`.
+   */
   at(step: number): PruningDecision {
     return {
       shouldPrune: isPruningTurn(step, this.beginStep, this.endStep, this.frequency),
@@ -41,6 +46,9 @@ export class ConstantSparsity implements PruningSchedule {
     };
   }
 
+  /**
+   * The options that rebuild this `ConstantSparsity` with `fromConfig` (what serialization saves).
+   */
   getConfig(): Record<string, number> {
     const { targetSparsity, beginStep, endStep, frequency } = this;
     return { targetSparsity, beginStep, endStep, frequency };

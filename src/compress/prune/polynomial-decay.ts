@@ -6,6 +6,7 @@ import {
   type PruningSchedule,
 } from './schedule.js';
 
+/** Options of `PolynomialDecay`. */
 export interface PolynomialDecayArgs {
   initialSparsity: number;
   finalSparsity: number;
@@ -44,6 +45,10 @@ export class PolynomialDecay implements PruningSchedule {
     this.frequency = checkInteger(owner, 'frequency', args.frequency ?? 100, 1);
   }
 
+  /**
+   * Sparsity `final + (initial - final) * (1 - p)^power`, p the progress from beginStep to endStep;
+   * prunes every `frequency` steps.
+   */
   at(step: number): PruningDecision {
     const p = Math.min(1, Math.max(0, (step - this.beginStep) / (this.endStep - this.beginStep)));
     const sparsity =
@@ -54,6 +59,9 @@ export class PolynomialDecay implements PruningSchedule {
     };
   }
 
+  /**
+   * The options that rebuild this `PolynomialDecay` with `fromConfig` (what serialization saves).
+   */
   getConfig(): Record<string, number> {
     const { initialSparsity, finalSparsity, beginStep, endStep, power, frequency } = this;
     return { initialSparsity, finalSparsity, beginStep, endStep, power, frequency };

@@ -10,6 +10,7 @@ import {
   type PruningStructure,
 } from './structure.js';
 
+/** Options of `pruneLowMagnitude`. */
 export interface PruneLowMagnitudeArgs {
   /** When and how much to prune (PolynomialDecay, ConstantSparsity). */
   schedule: PruningSchedule;
@@ -89,6 +90,7 @@ export class PruningHandle {
     }
   }
 
+  /** One line: the number of pruned kernels, the scope and the structure. */
   describe(): string {
     return `${this.kernels.length} kernels, ${this.scope} scope, ${describeStructure(this.structure)}`;
   }

@@ -11,7 +11,9 @@ export interface PruningDecision {
  * each training batch (step 0 is the first batch `UpdatePruningStep` sees).
  */
 export interface PruningSchedule {
+  /** Whether to prune at this step (0-based training batch) and to what sparsity. */
   at(step: number): PruningDecision;
+  /** The schedule's numeric settings (for reports and saving). */
   getConfig(): Record<string, number>;
 }
 

@@ -11,6 +11,7 @@ export interface KernelSparsity {
   sparsity: number;
 }
 
+/** The fraction of zeros in a model's prunable kernels, together and per kernel. */
 export interface SparsityReport {
   /** Zeros over all prunable kernels together. */
   sparsity: number;

@@ -11,6 +11,7 @@ import { type PruningHandle, pruningHandle } from './prune-low-magnitude.js';
 export class UpdatePruningStep extends Callback {
   private handle: PruningHandle | null = null;
 
+  /** Finds the model's pruning state; fails when `pruneLowMagnitude` was not applied. */
   override onTrainBegin(): void {
     const model = this.model as Model | null;
     const handle = model ? pruningHandle(model) : undefined;
@@ -22,12 +23,14 @@ export class UpdatePruningStep extends Callback {
     this.handle = handle;
   }
 
+  /** Recomputes the masks when the schedule says so at this step. */
   override onTrainBatchBegin(): void {
     const h = this.handle!;
     const { shouldPrune, sparsity } = h.schedule.at(h.step);
     if (shouldPrune) h.updateMasks(sparsity);
   }
 
+  /** Zeroes the pruned weights again and advances the step. */
   override onTrainBatchEnd(): void {
     const h = this.handle!;
     h.applyMasks();

@@ -6,6 +6,9 @@ export interface QParams {
   zeroPoint: number[];
 }
 
+/**
+ * Options of the range observers: the integer grid, symmetric or affine, per tensor or per channel.
+ */
 export interface ObserverArgs {
   /** The integer grid (default [0, 255], uint8). */
   quantMin?: number;

@@ -16,6 +16,7 @@ import {
   SCALE_EPS,
 } from './observers.js';
 
+/** Options of `quantizeAware`. */
 export interface QuantizeAwareArgs {
   /** Quantize only these layers (default: every Dense, Conv1D and Conv2D). */
   layers?: readonly string[];
@@ -38,6 +39,7 @@ export interface QuantizeAwareArgs {
 
 /** The integer grids: kernels int8 symmetric per output channel, inputs uint8 affine per tensor. */
 export const WEIGHT_RANGE = { quantMin: -127, quantMax: 127 } as const;
+/** The inputs' grid: uint8, affine per tensor. */
 export const INPUT_RANGE = { quantMin: 0, quantMax: 255 } as const;
 
 /** One fake-quantized layer: its kernel, its two observers and its own call, kept to restore. */
@@ -50,6 +52,7 @@ export interface QatLayer {
   steps: number;
   /** The trainable ranges with `ranges: 'learned'`, else null. */
   learned: LearnedRanges | null;
+  /** The layer's own `call`, restored when the fake quantization is removed. */
   readonly originalCall: Layer['call'];
 }
 

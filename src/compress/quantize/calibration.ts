@@ -1,8 +1,10 @@
 import { uint8Params } from '../../nn/layers/quantized-dense.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** How static quantization picks an activation range from calibration data. */
 export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy';
 
+/** Options of the calibration: the method and its parameters. */
 export interface CalibrationOptions {
   /** How the range is chosen (default 'minmax'). */
   method?: CalibrationMethod;

@@ -14,6 +14,7 @@ import { allLayers } from '../all-layers.js';
 import type { CalibrationMethod } from './calibration.js';
 import { staticPlan, staticQuantizable } from './static-plan.js';
 
+/** Options of `quantize`: dynamic or static, and the calibration data and method. */
 export interface QuantizeOptions {
   /** 'dynamic': activation ranges per batch (Dense). 'static': ranges calibrated once on
    * `calibrationData` (Conv2D and Dense of a Sequential model; uint8 flows between them). */

@@ -26,6 +26,7 @@ export class QuantizationReport {
     return this.layers.filter((e) => !e.quantized).map((e) => e.layer);
   }
 
+  /** One line per layer: int8, or float with the reason it stayed float. */
   toString(): string {
     return this.layers
       .map((e) => `${e.layer} (${e.className}): ${e.quantized ? 'int8' : `float, ${e.reason}`}`)

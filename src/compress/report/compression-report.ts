@@ -39,6 +39,9 @@ export interface ModelMeasures {
   layers: LayerSize[];
 }
 
+/**
+ * Options of the compression report: how many predict calls are timed, and the throughput batch.
+ */
 export interface CompressionReportOptions {
   /** Batch-1 predict calls timed per model (default 100). */
   latencyCalls?: number;
@@ -73,6 +76,7 @@ export class CompressionReport {
     };
   }
 
+  /** A table of parameters, file size, latency and throughput before and after, with the ratios. */
   toString(): string {
     const { before: b, after: a } = this;
     const r = this.ratios;

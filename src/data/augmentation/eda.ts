@@ -1,6 +1,7 @@
 import { getRng, type Rng } from '../../random/rng.js';
 import { synonyms } from './wordnet.js';
 
+/** Options of `eda` (easy data augmentation of text): how many words each operation changes. */
 export interface EdaOptions {
   /** Fraction of words changed by synonym replacement (default 0.1). */
   alphaSr?: number;

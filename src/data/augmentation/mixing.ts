@@ -2,6 +2,7 @@ import { getRng, type Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { sampleBeta } from './beta.js';
 
+/** Options of `mixup` and `cutmix`. */
 export interface MixOptions {
   /** λ ~ Beta(alpha, alpha) (default 0.2 for mixup, 1.0 for cutmix). */
   alpha?: number;
@@ -98,6 +99,7 @@ export function cutmix(x: Tensor, y: Tensor, options: MixOptions = {}): { x: Ten
   return { x: new Tensor(out, x.shape, 'float32'), y: mixRows(y, perm, lambdas) };
 }
 
+/** Options of `cutout`. */
 export interface CutoutOptions {
   /** Side of the square hole in pixels (default: half the smaller side). */
   size?: number;

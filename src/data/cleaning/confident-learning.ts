@@ -26,10 +26,15 @@ export interface LabelIssues {
   noiseRate: number;
 }
 
+/** Options of `findLabelIssues`: cleanlab's filter method. */
 export interface LabelIssueOptions {
   filterBy?: 'prune_by_noise_rate' | 'confident_learning';
 }
 
+/**
+ * Confident learning (cleanlab's `find_label_issues`): the samples whose given label is likely
+ * wrong, from out-of-fold probabilities `[samples, classes]`.
+ */
 export function findLabelIssues(
   probs: Tensor,
   labels: ArrayLike<number>,

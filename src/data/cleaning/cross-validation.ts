@@ -5,6 +5,7 @@ import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { labelsOf } from './rows.js';
 
+/** Options of the out-of-fold predictions: folds, each fold's fit arguments and the seed. */
 export interface OutOfFoldOptions {
   /** Number of folds k (default 5; cleanlab's default). */
   folds?: number;

@@ -6,6 +6,7 @@ import { findMissing } from './missing.js';
 import { nearDuplicateTexts, nearDuplicateVectors } from './near-duplicates.js';
 import type { Samples } from './rows.js';
 
+/** The data `inspect` checks: samples, labels and optional test split. */
 export interface InspectData {
   x: Samples;
   y?: Tensor | readonly (number | string)[];
@@ -13,6 +14,7 @@ export interface InspectData {
   yTest?: Tensor | readonly (number | string)[];
 }
 
+/** Options of `inspect`. */
 export interface InspectOptions {
   /** Look for near duplicates too (slower; default true up to 20,000 samples). */
   nearDuplicates?: boolean;
@@ -32,6 +34,7 @@ export interface Finding {
   samples?: number[];
 }
 
+/** What `inspect` found, one finding per issue. */
 export interface InspectReport {
   findings: Finding[];
   /** The report as text, one line per finding. */

@@ -36,6 +36,7 @@ export function findMissing(x: Tensor): MissingReport {
   return { rows, nan, infinite };
 }
 
+/** Options of `impute`. */
 export interface ImputeOptions {
   /** 'mean' (default), 'median', 'constant' (fillValue) or 'drop' (remove the samples). */
   strategy?: 'mean' | 'median' | 'constant' | 'drop';

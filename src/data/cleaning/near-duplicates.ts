@@ -1,6 +1,7 @@
 import { Rng } from '../../random/rng.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** Options of the near-duplicate search. */
 export interface NearDuplicateOptions {
   /** Similarity at or above which two samples are near duplicates (Jaccard for text, default 0.8; cosine for vectors, default 0.98). */
   threshold?: number;

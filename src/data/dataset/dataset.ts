@@ -50,6 +50,10 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
     readonly size: number | null = null,
   ) {}
 
+  /**
+   * Iterates the elements (`for await (const x of dataset)`); each iteration starts from the source
+   * again.
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return this.source()[Symbol.asyncIterator]();
   }

@@ -12,6 +12,7 @@ export interface MnistSplit {
   oneHot: Tensor;
 }
 
+/** MNIST as tensors: train and test images with their labels, integer and one-hot. */
 export interface Mnist {
   xTrain: Tensor;
   /** Integer labels [8004] (int32). */

@@ -15,6 +15,7 @@ export interface Email {
   label: 0 | 1;
 }
 
+/** The SpamAssassin corpus: email bodies with labels (1 = spam), train and test splits. */
 export interface SpamAssassin {
   /** Bodies of the 4,837 training emails. */
   xTrain: string[];
@@ -26,6 +27,7 @@ export interface SpamAssassin {
   testEmails: Email[];
 }
 
+/** SpamAssassin as padded token ids with labels, ready for an Embedding model. */
 export interface SpamAssassinEncoded {
   /** Token ids [4837, maxlen] (int32): 0 = padding, 1 = out of vocabulary, 2.. = vocabulary. */
   xTrain: Tensor;
@@ -36,6 +38,7 @@ export interface SpamAssassinEncoded {
   vocabulary: string[];
 }
 
+/** Options of the SpamAssassin encoding: vocabulary size and padded length. */
 export interface EncodeOptions {
   /** Ids in use, padding and OOV included: 10,000 by default. */
   vocabSize?: number;

@@ -14,6 +14,7 @@ import { checkOptimizerRecord, restoreOptimizer } from '../keel-format/optimizer
 import { readSafetensors } from '../safetensors-read.js';
 import { saveSafetensors } from '../safetensors-writer.js';
 
+/** Options of `BackupAndRestore`. */
 export interface BackupAndRestoreArgs {
   /** 'epoch', or back up every this many batches. */
   saveFreq?: 'epoch' | number;
@@ -100,6 +101,7 @@ export class BackupAndRestore extends Callback {
     return model;
   }
 
+  /** Restores the weights, optimizer and position from the backup when one exists. */
   override onTrainBegin(): void {
     this.batchesSinceSave = 0;
     if (!existsSync(this.path)) return;
@@ -157,6 +159,7 @@ export class BackupAndRestore extends Callback {
     });
   }
 
+  /** Backs up every `saveFreq` batches (when it is a number). */
   override onTrainBatchEnd(batch: number, _logs: Logs): void {
     if (this.saveFreq === 'epoch') return;
     if (++this.batchesSinceSave < this.saveFreq) return;
@@ -176,11 +179,13 @@ export class BackupAndRestore extends Callback {
     this.backup({ epoch: position.epoch, step: batch + 1 }, position.order);
   }
 
+  /** Backs up at the end of each epoch. */
   override onEpochEnd(epoch: number): void {
     this.batchesSinceSave = 0;
     this.backup({ epoch: epoch + 1, step: 0 }, null);
   }
 
+  /** Deletes the backup after a completed run (`deleteCheckpoint`). */
   override onTrainEnd(): void {
     if (this.deleteCheckpoint && writesFiles(this.attached)) rmSync(this.path, { force: true });
   }

@@ -14,6 +14,7 @@ import { saveModel } from '../keel-format/model-file.js';
 import { saveWeights } from '../keel-format/weights-file.js';
 import { formatCheckpointPath } from './format-path.js';
 
+/** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointArgs {
   /** The logged value compared by saveBestOnly (default 'val_loss'). */
   monitor?: string;
@@ -85,10 +86,12 @@ export class ModelCheckpoint extends Callback {
     this.batchesSinceSave = countOf(v['batchesSinceSave'], 'ModelCheckpoint', 'batchesSinceSave');
   }
 
+  /** Notes the epoch (for batch-frequency saves). */
   override onEpochBegin(epoch: number): void {
     this.epoch = epoch;
   }
 
+  /** Saves every `saveFreq` batches (when it is a number). */
   override onTrainBatchEnd(batch: number, logs: Logs): void {
     if (this.saveFreq === 'epoch') return;
     if (++this.batchesSinceSave >= this.saveFreq) {
@@ -97,6 +100,9 @@ export class ModelCheckpoint extends Callback {
     }
   }
 
+  /**
+   * Saves at the end of the epoch (`saveFreq: 'epoch'`), only on improvement with `saveBestOnly`.
+   */
   override onEpochEnd(epoch: number, logs: Logs): void {
     if (this.saveFreq === 'epoch') this.save({ ...logs, epoch: epoch + 1 });
   }

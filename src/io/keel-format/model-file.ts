@@ -1,4 +1,5 @@
 import { noGrad } from '../../autograd/tape.js';
+import type { LossName, MetricName } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
@@ -24,7 +25,9 @@ import { expandSparse, SPARSE_METADATA, sparsifyEntries } from './sparse-weights
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 
+/** The format name in a .keel file's metadata. */
 export const FORMAT_NAME = 'keel';
+/** The version of the .keel format this code writes. */
 export const FORMAT_VERSION = '1';
 /** The version of files with sparse weights (metadata 'sparse'), which older readers cannot load. */
 export const SPARSE_FORMAT_VERSION = '2';
@@ -35,15 +38,25 @@ export interface InputSpec {
   dtype: DType;
 }
 
+/** Options of `saveModel` / `model.save`. */
 export interface SaveOptions {
   /** Also store the optimizer (class, config, iterations, slots) and the compile settings. */
   includeOptimizer?: boolean;
   /** Input shapes (batch axis included, null for free axes) for a subclassed model without a graph. */
   inputShapes?: (number | null)[][];
   /** Named preprocessing that runs before the model (a TextVectorization with its vocabulary). */
-  preprocessing?: Readonly<Record<string, { getConfig(): Record<string, unknown> }>>;
+  preprocessing?: Readonly<
+    Record<
+      string,
+      {
+        /** The object's settings and state (a vocabulary), stored in the file. */
+        getConfig(): Record<string, unknown>;
+      }
+    >
+  >;
 }
 
+/** Options of `loadModel`. */
 export interface LoadOptions {
   /** Compile the model with the saved optimizer state and losses when the file has them (default true). */
   compile?: boolean;
@@ -178,8 +191,9 @@ export function decodeModel(
     const optimizer = optimizerFromRecord(record, source);
     const compileConfig = parseMeta(meta, 'compile', source);
     if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
-      const losses = compileConfig['losses'] as (string | null)[];
-      const metrics = (compileConfig['metrics'] ?? []) as string[][];
+      // Names from the file: compile validates them and throws for an unknown one (caught below).
+      const losses = compileConfig['losses'] as (LossName | null)[];
+      const metrics = (compileConfig['metrics'] ?? []) as MetricName[][];
       try {
         model.compile({
           optimizer,

@@ -4,6 +4,7 @@ import { isJsonObject } from '../json-guard.js';
 /** A preprocessing object a model file can carry: a class name and a JSON config that rebuilds it. */
 export interface PreprocessingClass {
   readonly className: string;
+  /** Rebuilds the preprocessing object from its saved config. */
   fromConfig(config: Record<string, unknown>): unknown;
 }
 

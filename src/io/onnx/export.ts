@@ -7,6 +7,7 @@ import { OnnxBuilder } from './builder.js';
 import { LAYER_EXPORTERS } from './export-layers.js';
 import { ModelProto, ONNX_DTYPE, type OnnxValueInfo } from './schema.js';
 
+/** Options of `exportOnnx`. */
 export interface OnnxExportOptions {
   /** ONNX opset (default 17; at least 17). */
   opset?: number;

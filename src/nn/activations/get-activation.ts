@@ -1,4 +1,4 @@
-import { lookupKey } from '../engine/serialization.js';
+import { lookupKey, type Spellings } from '../engine/serialization.js';
 import {
   type ActivationFn,
   elu,
@@ -21,8 +21,38 @@ import {
   tanh,
 } from './activations.js';
 
+/**
+ * The activation names `getActivation` and the layers' `activation` options accept, in Keras's
+ * snake_case and in camelCase ('leaky_relu', 'leakyRelu'). An activation added with
+ * `registerActivation` is passed as its function (or its name cast to `ActivationName`).
+ */
+export type ActivationName = Spellings<
+  | 'elu'
+  | 'exponential'
+  | 'gelu'
+  | 'gelu_approximate'
+  | 'gelu_new'
+  | 'hard_sigmoid'
+  | 'hard_silu'
+  | 'hard_swish'
+  | 'leaky_relu'
+  | 'linear'
+  | 'log_softmax'
+  | 'mish'
+  | 'relu'
+  | 'relu6'
+  | 'selu'
+  | 'sigmoid'
+  | 'silu'
+  | 'softmax'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'tanh'
+>;
+
 /** What `getActivation` accepts: a name, a function, or nothing (the identity). */
-export type ActivationIdentifier = string | ActivationFn | null | undefined;
+export type ActivationIdentifier = ActivationName | ActivationFn | null | undefined;
 
 const BY_KEY = new Map<string, ActivationFn>();
 const NAMES = new Map<ActivationFn, string>();

@@ -17,10 +17,13 @@ export interface CallbackModel {
   /** Set to true to end `fit` after the current epoch (EarlyStopping). */
   stopTraining: boolean;
   optimizer: { learningRate: number; iterations: number } | null;
+  /** The current weights, in the order of `model.weights`. */
   getWeights(): import('../../tensor/tensor.js').Tensor[];
+  /** Replaces the weights (same order and shapes as `getWeights`). */
   setWeights(weights: readonly import('../../tensor/tensor.js').Tensor[]): void;
 }
 
+/** What a callback learns about the run before it starts (`setParams`). */
 export interface TrainingParams {
   epochs: number;
   /** Batches per epoch. */
@@ -41,10 +44,14 @@ export class Callback {
   readonly runsLast: boolean = false;
   params: TrainingParams = { epochs: 0, steps: 0, verbose: 0 };
 
+  /**
+   * Called by `fit`/`evaluate`/`predict` before training starts: the model this callback observes.
+   */
   setModel(model: CallbackModel): void {
     this.model = model;
   }
 
+  /** Called before training starts with the run's epochs, steps per epoch and verbosity. */
   setParams(params: TrainingParams): void {
     this.params = params;
   }
@@ -57,17 +64,29 @@ export class Callback {
   /** Restores a state from `getState`; `fit` calls it after onTrainBegin when it resumes. */
   setState(_state: CallbackState): void {}
 
+  /** Called once when `fit` starts. */
   onTrainBegin(_logs: Logs): void | Promise<void> {}
+  /** Called once when `fit` ends (also after an early stop). */
   onTrainEnd(_logs: Logs): void | Promise<void> {}
+  /** Called at the start of each epoch (0-based `epoch`). */
   onEpochBegin(_epoch: number, _logs: Logs): void | Promise<void> {}
+  /** Called at the end of each epoch; `logs` holds the epoch's loss, metrics and `val_` values. */
   onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
+  /** Called before each training batch (0-based `batch` within the epoch). */
   onTrainBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
+  /** Called after each training batch; `logs` holds the running loss and metrics. */
   onTrainBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
+  /** Called when an evaluation (`evaluate` or `fit`'s validation) starts. */
   onTestBegin(_logs: Logs): void | Promise<void> {}
+  /** Called when an evaluation ends; `logs` holds its loss and metrics. */
   onTestEnd(_logs: Logs): void | Promise<void> {}
+  /** Called before each evaluation batch. */
   onTestBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
+  /** Called after each evaluation batch with the running loss and metrics. */
   onTestBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
+  /** Called when `predict` starts. */
   onPredictBegin(_logs: Logs): void | Promise<void> {}
+  /** Called when `predict` ends. */
   onPredictEnd(_logs: Logs): void | Promise<void> {}
 }
 

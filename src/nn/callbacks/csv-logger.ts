@@ -23,6 +23,7 @@ export class CSVLogger extends Callback {
     this.append = options.append ?? false;
   }
 
+  /** Opens the file (truncated, or appended to with `append`) for a new run. */
   override onTrainBegin(_logs: Logs): void {
     this.writeHeader = true;
     this.keys = null;
@@ -33,6 +34,7 @@ export class CSVLogger extends Callback {
     this.fd = openSync(this.filename, this.append ? 'a' : 'w');
   }
 
+  /** Writes one row: the epoch and every logged value (header from the first epoch's keys). */
   override onEpochEnd(epoch: number, logs: Logs): void {
     if (this.fd === null) this.onTrainBegin({});
     if (this.keys === null) {
@@ -50,6 +52,7 @@ export class CSVLogger extends Callback {
     ]);
   }
 
+  /** Closes the file. */
   override onTrainEnd(_logs: Logs): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;

@@ -2,6 +2,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { Callback, type CallbackState, countOf, finiteOr, type Logs } from './callback.js';
 import { attachedModel, autoDirection, checkMode, type MonitorMode } from './monitor.js';
 
+/** Options of `EarlyStopping`. */
 export interface EarlyStoppingArgs {
   /** The logged value to watch. */
   monitor?: string;
@@ -57,6 +58,7 @@ export class EarlyStopping extends Callback {
       throw new RangeError(`EarlyStopping: patience must be >= 0, got ${this.patience}`);
   }
 
+  /** Resets the patience counter and the best value for a new run. */
   override onTrainBegin(_logs: Logs): void {
     this.wait = 0;
     this.stoppedEpoch = 0;
@@ -86,6 +88,10 @@ export class EarlyStopping extends Callback {
     this.bestWeights = state.tensors && state.tensors.length > 0 ? copies(state.tensors) : null;
   }
 
+  /**
+   * Compares the monitored value with the best so far; stops training after `patience` epochs
+   * without improvement.
+   */
   override onEpochEnd(epoch: number, logs: Logs): void {
     const model = attachedModel('EarlyStopping', this.model);
     this.direction ??= this.resolveDirection();
@@ -120,6 +126,7 @@ export class EarlyStopping extends Callback {
     }
   }
 
+  /** Prints the epoch training stopped at (verbose > 0). */
   override onTrainEnd(_logs: Logs): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0)
       console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);

@@ -10,6 +10,7 @@ export class History extends Callback {
   /** The epoch indices recorded (starting at fit's initialEpoch). */
   epoch: number[] = [];
 
+  /** Starts a new record. */
   override onTrainBegin(_logs: Logs): void {
     this.epoch = [];
   }
@@ -36,6 +37,7 @@ export class History extends Callback {
     );
   }
 
+  /** Appends the epoch and each logged value to `history`. */
   override onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) {

@@ -8,6 +8,7 @@ import { optimizerOf } from './monitor.js';
  */
 export class LearningRateScheduler extends Callback {
   constructor(
+    /** Maps (0-based epoch, current learning rate) to the epoch's learning rate. */
     readonly schedule: (epoch: number, learningRate: number) => number,
     readonly options: { verbose?: number } = {},
   ) {
@@ -16,6 +17,7 @@ export class LearningRateScheduler extends Callback {
       throw new TypeError('LearningRateScheduler: schedule must be a function (epoch, lr) => lr');
   }
 
+  /** Sets the optimizer's learning rate to `schedule(epoch, currentRate)`. */
   override onEpochBegin(epoch: number, _logs: Logs): void {
     const optimizer = optimizerOf('LearningRateScheduler', this.model);
     const lr = this.schedule(epoch, optimizer.learningRate);
@@ -29,6 +31,7 @@ export class LearningRateScheduler extends Callback {
       console.log(`\nEpoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${lr}.`);
   }
 
+  /** Logs the learning rate used as `learning_rate`. */
   override onEpochEnd(_epoch: number, logs: Logs): void {
     logs['learning_rate'] = optimizerOf('LearningRateScheduler', this.model).learningRate;
   }

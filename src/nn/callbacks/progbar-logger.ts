@@ -1,6 +1,7 @@
 import { type OutputStream, Progbar } from '../../utils/progbar.js';
 import { Callback, type Logs } from './callback.js';
 
+/** Options of `ProgbarLogger`. */
 export interface ProgbarLoggerArgs {
   /** Where to write (default process.stdout). */
   stream?: OutputStream;
@@ -41,24 +42,29 @@ export class ProgbarLogger extends Callback {
     (this.options.stream ?? process.stdout).write(text);
   }
 
+  /** Marks that evaluations now belong to `fit` (validation). */
   override onTrainBegin(_logs: Logs): void {
     this.inFit = true;
   }
 
+  /** Marks the end of `fit`. */
   override onTrainEnd(_logs: Logs): void {
     this.inFit = false;
   }
 
+  /** Prints `Epoch n/N` and starts the epoch's progress bar. */
   override onEpochBegin(epoch: number, _logs: Logs): void {
     if (this.params.verbose <= 0) return;
     this.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
     this.progbar = this.newBar(this.params.steps);
   }
 
+  /** Advances the progress bar with the running loss and metrics. */
   override onTrainBatchEnd(batch: number, logs: Logs): void {
     this.progbar?.update(batch + 1, logs, false);
   }
 
+  /** Completes the epoch's progress bar with the epoch's logs. */
   override onEpochEnd(_epoch: number, logs: Logs): void {
     this.progbar?.update(this.params.steps, logs, true);
     this.progbar = null;
@@ -71,10 +77,12 @@ export class ProgbarLogger extends Callback {
     this.progbar = this.newBar(this.testSteps);
   }
 
+  /** Advances the progress bar of a standalone `evaluate`. */
   override onTestBatchEnd(batch: number, logs: Logs): void {
     if (!this.inFit) this.progbar?.update(batch + 1, logs, false);
   }
 
+  /** Completes the progress bar of a standalone `evaluate`. */
   override onTestEnd(logs: Logs): void {
     if (this.inFit) return;
     this.progbar?.update(this.testSteps, logs, true);

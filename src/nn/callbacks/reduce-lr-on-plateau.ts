@@ -1,6 +1,7 @@
 import { Callback, type CallbackState, countOf, finiteOr, type Logs } from './callback.js';
 import { autoDirection, checkMode, type MonitorMode, optimizerOf } from './monitor.js';
 
+/** Options of `ReduceLROnPlateau`. */
 export interface ReduceLROnPlateauArgs {
   monitor?: string;
   /** The learning rate is multiplied by this (< 1) on a plateau. */
@@ -61,6 +62,7 @@ export class ReduceLROnPlateau extends Callback {
     this.wait = 0;
   }
 
+  /** Resets the best value, the wait and the cooldown for a new run. */
   override onTrainBegin(_logs: Logs): void {
     this.reset();
   }
@@ -79,6 +81,10 @@ export class ReduceLROnPlateau extends Callback {
     this.best = finiteOr(v['best'], none, 'ReduceLROnPlateau', 'best');
   }
 
+  /**
+   * Logs the learning rate and multiplies it by `factor` after `patience` epochs without
+   * improvement.
+   */
   override onEpochEnd(epoch: number, logs: Logs): void {
     const optimizer = optimizerOf('ReduceLROnPlateau', this.model);
     logs['learning_rate'] = optimizer.learningRate;

@@ -13,6 +13,18 @@ export function isSerializedObject(value: unknown): value is SerializedObject {
   );
 }
 
+/** 'glorot_uniform' → 'glorotUniform' (a type: the camelCase spelling of a snake_case name). */
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/**
+ * The spellings of a snake_case Keras name that lookups accept, as a type: 'glorot_uniform',
+ * 'glorotUniform' and 'GlorotUniform'. Name unions built from it let TypeScript reject a misspelled
+ * name while offering every known one for completion.
+ */
+export type Spellings<S extends string> = S | CamelCase<S> | Capitalize<CamelCase<S>>;
+
 /**
  * The lookup key of a Keras name in any spelling: 'glorot_uniform', 'glorotUniform' and
  * 'GlorotUniform' all give 'glorotuniform'.

@@ -34,6 +34,7 @@ export class SymbolicTensor {
     return this.shape.length;
   }
 
+  /** `SymbolicTensor(name=..., shape=[...], dtype=...)`, with `None` for unknown dimensions. */
   toString(): string {
     return `SymbolicTensor(name=${this.name}, shape=[${this.shape.map((d) => d ?? 'None').join(', ')}], dtype=${this.dtype})`;
   }

@@ -2,16 +2,44 @@ import { getRng, Rng } from '../../random/rng.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { WeightInitializer } from '../engine/layer.js';
-import type { SerializedObject } from '../engine/serialization.js';
+import type { SerializedObject, Spellings } from '../engine/serialization.js';
 
 /** A built-in initializer: a `WeightInitializer` that knows its Keras class name and config. */
 export interface Initializer extends WeightInitializer {
   readonly className: string;
+  /** The options that rebuild this initializer by its `className` (what serialization saves). */
   getConfig(): Record<string, unknown>;
 }
 
+/**
+ * The initializer names `getInitializer` and the layers' `*Initializer` options accept, in Keras's
+ * snake_case, camelCase and class-name spellings ('glorot_uniform', 'glorotUniform',
+ * 'GlorotUniform'). One added with `registerInitializer` is passed as `{className, config}`.
+ */
+export type InitializerName = Spellings<
+  | 'constant'
+  | 'glorot_normal'
+  | 'glorot_uniform'
+  | 'he_normal'
+  | 'he_uniform'
+  | 'identity'
+  | 'lecun_normal'
+  | 'lecun_uniform'
+  | 'normal'
+  | 'one'
+  | 'ones'
+  | 'orthogonal'
+  | 'random_normal'
+  | 'random_uniform'
+  | 'truncated_normal'
+  | 'uniform'
+  | 'variance_scaling'
+  | 'zero'
+  | 'zeros'
+>;
+
 /** What `getInitializer` accepts: a Keras name, a function, or a serialized `{className, config}`. */
-export type InitializerIdentifier = string | WeightInitializer | SerializedObject;
+export type InitializerIdentifier = InitializerName | WeightInitializer | SerializedObject;
 
 /** The optional seed of a random initializer: a seeded one gives the same values on every call. */
 export interface SeedArgs {

@@ -9,7 +9,12 @@ import {
   type SeedArgs,
 } from './initializer.js';
 
+/** Which fan scales the variance: the inputs, the outputs, or their mean. */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+/**
+ * The distribution the values are drawn from (truncated normal, normal, or uniform) at the scaled
+ * variance.
+ */
 export type VarianceDistribution = 'truncatedNormal' | 'untruncatedNormal' | 'uniform';
 
 export interface VarianceScalingArgs extends SeedArgs {

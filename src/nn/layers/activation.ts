@@ -1,6 +1,10 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ActivationFn } from '../activations/activations.js';
-import { type ActivationIdentifier, serializeActivation } from '../activations/get-activation.js';
+import {
+  type ActivationIdentifier,
+  type ActivationName,
+  serializeActivation,
+} from '../activations/get-activation.js';
 import { type CallArgs, Layer, type LayerArgs, type LayerInput } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
@@ -30,9 +34,11 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: serializeActivation(this.activation) };
   }
 
+  /** Rebuilds an `Activation` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Activation {
     const { activation, ...args } = config;
-    return new Activation(activation as string, args as LayerArgs);
+    // A name from a config: the constructor validates it (an unknown one throws, naming the layer).
+    return new Activation(activation as ActivationName, args as LayerArgs);
   }
 }
 

@@ -7,10 +7,12 @@ import { registerLayer } from './registry.js';
 export class Add extends BaseMerge {
   static override className = 'Add';
 
+  /** Element-wise sum of two inputs (broadcast). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return add(a, b);
   }
 
+  /** Rebuilds an `Add` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Add {
     return new Add(config);
   }

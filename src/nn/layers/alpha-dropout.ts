@@ -4,6 +4,7 @@ import { layerLabel } from './internal/args.js';
 import { RandomLayer, type RandomLayerArgs } from './preprocessing/random-layer.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `AlphaDropout` layer. */
 export interface AlphaDropoutArgs extends RandomLayerArgs {
   /** Shape of the keep mask, broadcast over the input (null = the input's size there). */
   noiseShape?: readonly (number | null)[] | null;
@@ -52,10 +53,12 @@ export class AlphaDropout extends RandomLayer {
     return add(mul(x, new Tensor(keep, shape, 'float32')), new Tensor(fill, shape, 'float32'));
   }
 
+  /** The options that rebuild this `AlphaDropout` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, noiseShape: this.noiseShape };
   }
 
+  /** Rebuilds an `AlphaDropout` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): AlphaDropout {
     const { rate, ...args } = config;
     return new AlphaDropout(rate as number, args as AlphaDropoutArgs);

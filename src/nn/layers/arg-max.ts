@@ -6,6 +6,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `ArgMax` layer. */
 export interface ArgMaxArgs extends LayerArgs {
   /** The axis searched (default -1, the classes of a classifier's output). */
   axis?: number;
@@ -58,6 +59,7 @@ export class ArgMax extends Layer {
     return { ...base, axis: this.axis, keepdims: this.keepdims };
   }
 
+  /** Rebuilds an `ArgMax` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): ArgMax {
     return new ArgMax(config as ArgMaxArgs);
   }

@@ -26,6 +26,7 @@ export class AveragePooling1D extends BasePooling {
     });
   }
 
+  /** Rebuilds an `AveragePooling1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): AveragePooling1D {
     return new AveragePooling1D(config as PoolingArgsWithSize);
   }

@@ -26,6 +26,7 @@ export class AveragePooling2D extends BasePooling {
     });
   }
 
+  /** Rebuilds an `AveragePooling2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): AveragePooling2D {
     return new AveragePooling2D(config as PoolingArgsWithSize);
   }

@@ -8,15 +8,18 @@ import { registerLayer } from './registry.js';
 export class Average extends BaseMerge {
   static override className = 'Average';
 
+  /** The mean of the inputs: their sum divided by their count. */
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     const n = Array.isArray(inputs) ? inputs.length : 1;
     return mul(super.call(inputs, args), 1 / n);
   }
 
+  /** Element-wise sum of two inputs (the mean divides at the end). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return add(a, b);
   }
 
+  /** Rebuilds an `Average` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Average {
     return new Average(config);
   }

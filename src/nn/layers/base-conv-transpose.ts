@@ -69,6 +69,10 @@ export abstract class BaseConvTranspose extends BaseConv {
     return [...this.kernelSize, this.filters, inChannels];
   }
 
+  /**
+   * The output shape for an input shape: each spatial size grown by the stride (Keras's transposed-
+   * convolution lengths), `filters` channels.
+   */
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shape = singleShape(this, inputShape);
     const channels = this.kernel?.shape.at(-1) ?? null;
@@ -81,6 +85,9 @@ export abstract class BaseConvTranspose extends BaseConv {
     return [shape[0]!, ...axes.map((a) => a?.out ?? null), this.filters];
   }
 
+  /**
+   * The options that rebuild this `BaseConvTranspose` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), outputPadding: this.outputPadding };
   }

@@ -39,6 +39,7 @@ export abstract class BaseMerge extends Layer {
     return xs;
   }
 
+  /** The error for a call with `n` inputs where at least 2 are needed. */
   protected countError(n: number): Error {
     return new TypeError(
       `${layerLabel(this)}: expects a list of at least 2 inputs, got ${n === 1 ? 'a single tensor' : `${n}`}`,

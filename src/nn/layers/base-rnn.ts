@@ -15,7 +15,11 @@ import {
   type WeightRegularizer,
 } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
-import { type InitializerIdentifier, serializeInitializer } from '../initializers/initializer.js';
+import {
+  type InitializerIdentifier,
+  type InitializerName,
+  serializeInitializer,
+} from '../initializers/initializer.js';
 import type { RegularizerIdentifier } from '../regularizers/regularizer.js';
 import { builtWeight, layerLabel, positiveInt } from './internal/args.js';
 import {
@@ -124,7 +128,7 @@ export abstract class BaseRnn extends Layer {
     this.fusedName('activation', this.activation);
     this.fusedName('recurrentActivation', this.recurrentActivation);
     this.useBias = args.useBias ?? true;
-    const init = (arg: string, v: InitializerIdentifier | undefined, d: string) =>
+    const init = (arg: string, v: InitializerIdentifier | undefined, d: InitializerName) =>
       resolveInitializer(cls, arg, v, d);
     this.kernelInitializer = init('kernelInitializer', args.kernelInitializer, 'glorotUniform');
     this.recurrentInitializer = init(
@@ -177,6 +181,9 @@ export abstract class BaseRnn extends Layer {
     return [this.gates * this.units];
   }
 
+  /**
+   * The initializer of the fused bias, `[gates * units]` (LSTM overrides it for `unitForgetBias`).
+   */
   protected makeBiasInitializer(): WeightInitializer {
     return this.biasInitializer;
   }

@@ -65,6 +65,9 @@ export abstract class BaseSeparableConv extends BaseDepthwiseConv {
     return dense(y, reshape(kernel, [cin, cout]));
   }
 
+  /**
+   * The options that rebuild this `BaseSeparableConv` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -87,6 +87,9 @@ export abstract class BaseTransformer extends Layer {
     return hiddenDim / this.numHeads;
   }
 
+  /**
+   * A `MultiHeadAttention` sublayer named `<layer>/<suffix>`, optionally with rotary embeddings.
+   */
   protected attention(suffix: string, hiddenDim: number, rotary: boolean): MultiHeadAttention {
     return new MultiHeadAttention(this.numHeads, this.headDim(hiddenDim), {
       name: `${this.name}/${suffix}`,
@@ -97,6 +100,7 @@ export abstract class BaseTransformer extends Layer {
     });
   }
 
+  /** A `LayerNormalization` sublayer named `<layer>/<suffix>` with the block's epsilon. */
   protected norm(suffix: string): LayerNormalization {
     return new LayerNormalization({
       name: `${this.name}/${suffix}`,
@@ -104,6 +108,7 @@ export abstract class BaseTransformer extends Layer {
     });
   }
 
+  /** A `Dense` sublayer named `<layer>/<suffix>` with the block's initializers. */
   protected dense(suffix: string, units: number, activation?: ActivationFn): Dense {
     return new Dense(units, {
       name: `${this.name}/${suffix}`,
@@ -113,6 +118,7 @@ export abstract class BaseTransformer extends Layer {
     });
   }
 
+  /** A `Dropout` sublayer named `<layer>/<suffix>` at the block's rate. */
   protected dropoutLayer(suffix: string): Dropout {
     return new Dropout(this.dropout, { name: `${this.name}/${suffix}` });
   }

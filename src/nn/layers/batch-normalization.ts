@@ -17,6 +17,7 @@ import { builtWeight, singleInput, singleShape } from './internal/args.js';
 import { regularizerConfig, resolveInitializer, resolveRegularizer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `BatchNormalization` layer. */
 export interface BatchNormalizationArgs extends LayerArgs {
   /** The features axis, normalized per entry (the channels, last by default). */
   axis?: number;
@@ -219,6 +220,9 @@ export class BatchNormalization extends Layer {
     };
   }
 
+  /**
+   * Rebuilds a `BatchNormalization` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): BatchNormalization {
     return new BatchNormalization(config as BatchNormalizationArgs);
   }

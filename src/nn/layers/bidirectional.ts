@@ -7,8 +7,10 @@ import { BaseRnn } from './base-rnn.js';
 import { layerLabel } from './internal/args.js';
 import { deserializeLayer, registerLayer, serializeLayer } from './registry.js';
 
+/** How `Bidirectional` combines the forward and backward outputs; null returns both. */
 export type MergeMode = 'sum' | 'mul' | 'concat' | 'ave' | null;
 
+/** Options of the `Bidirectional` wrapper. */
 export interface BidirectionalArgs extends LayerArgs {
   /** How the two directions' outputs combine; null returns both. 'concat' by default. */
   mergeMode?: MergeMode;
@@ -151,6 +153,7 @@ export class Bidirectional extends Layer {
     };
   }
 
+  /** Rebuilds a `Bidirectional` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Bidirectional {
     const { layer, backwardLayer, ...args } = config;
     return new Bidirectional(deserializeLayer(layer as SerializedObject) as BaseRnn, {

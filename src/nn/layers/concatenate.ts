@@ -11,6 +11,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../engine/symbolic-tens
 import { layerLabel } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Concatenate` layer. */
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along (default -1, the features). */
   axis?: number;
@@ -70,6 +71,7 @@ export class Concatenate extends Layer {
     return { ...super.getConfig(), axis: this.axis };
   }
 
+  /** Rebuilds a `Concatenate` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Concatenate {
     return new Concatenate(config as ConcatenateArgs);
   }

@@ -40,6 +40,7 @@ export class Conv1DTranspose extends BaseConvTranspose {
     return reshape(y, [b, a.out, this.filters]);
   }
 
+  /** Rebuilds a `Conv1DTranspose` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Conv1DTranspose {
     const { filters, kernelSize, ...args } = config;
     return new Conv1DTranspose(

@@ -23,6 +23,7 @@ export class Conv1D extends BaseConv {
     });
   }
 
+  /** Rebuilds a `Conv1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Conv1D {
     const { filters, kernelSize, ...args } = config;
     return new Conv1D(filters as number, kernelSize as number[], args as ConvArgs);

@@ -29,6 +29,7 @@ export class Conv2DTranspose extends BaseConvTranspose {
     });
   }
 
+  /** Rebuilds a `Conv2DTranspose` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Conv2DTranspose {
     const { filters, kernelSize, ...args } = config;
     return new Conv2DTranspose(

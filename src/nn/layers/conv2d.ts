@@ -6,6 +6,7 @@ import { builtWeight, singleInput } from './internal/args.js';
 import { fusedActivationOf } from './internal/fused-activation.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Conv2D` layer. */
 export interface Conv2DArgs extends ConvArgs {
   padding?: 'valid' | 'same';
 }
@@ -44,6 +45,7 @@ export class Conv2D extends BaseConv {
     });
   }
 
+  /** Rebuilds a `Conv2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Conv2D {
     const { filters, kernelSize, ...args } = config;
     return new Conv2D(filters as number, kernelSize as number[], args as Conv2DArgs);

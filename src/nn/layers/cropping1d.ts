@@ -1,6 +1,7 @@
 import { BaseSpatialEdges, type EdgeSpec, type SpatialEdgesArgs } from './base-spatial-edges.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Cropping1D` layer. */
 export interface Cropping1DArgs extends SpatialEdgesArgs {
   cropping?: EdgeSpec;
 }
@@ -13,10 +14,12 @@ export class Cropping1D extends BaseSpatialEdges {
     super(1, -1, 'cropping', args.cropping ?? 1, args);
   }
 
+  /** The options that rebuild this `Cropping1D` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), cropping: this.edgeConfig() };
   }
 
+  /** Rebuilds a `Cropping1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Cropping1D {
     return new Cropping1D(config as Cropping1DArgs);
   }

@@ -1,6 +1,7 @@
 import { BaseSpatialEdges, type EdgeSpec, type SpatialEdgesArgs } from './base-spatial-edges.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Cropping2D` layer. */
 export interface Cropping2DArgs extends SpatialEdgesArgs {
   cropping?: EdgeSpec;
 }
@@ -13,10 +14,12 @@ export class Cropping2D extends BaseSpatialEdges {
     super(2, -1, 'cropping', args.cropping ?? 0, args);
   }
 
+  /** The options that rebuild this `Cropping2D` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), cropping: this.edgeConfig() };
   }
 
+  /** Rebuilds a `Cropping2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Cropping2D {
     return new Cropping2D(config as Cropping2DArgs);
   }

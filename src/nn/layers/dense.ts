@@ -23,6 +23,7 @@ import {
 import { fusedActivationOf } from './internal/fused-activation.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Dense` layer. */
 export interface DenseArgs extends LayerArgs {
   /** Applied to the output; none (linear) by default. */
   activation?: ActivationIdentifier;
@@ -140,6 +141,7 @@ export class Dense extends Layer {
     };
   }
 
+  /** Rebuilds a `Dense` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Dense {
     const { units, ...args } = config;
     return new Dense(units as number, args as DenseArgs);

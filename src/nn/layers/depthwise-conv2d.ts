@@ -1,6 +1,7 @@
 import { BaseDepthwiseConv, type DepthwiseConvArgs } from './base-depthwise-conv.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `DepthwiseConv2D` layer. */
 export interface DepthwiseConv2DArgs extends DepthwiseConvArgs {
   padding?: 'valid' | 'same';
 }
@@ -25,6 +26,7 @@ export class DepthwiseConv2D extends BaseDepthwiseConv {
     return 'kernel';
   }
 
+  /** Rebuilds a `DepthwiseConv2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): DepthwiseConv2D {
     const { kernelSize, ...args } = config;
     return new DepthwiseConv2D(kernelSize as number[], args as DepthwiseConv2DArgs);

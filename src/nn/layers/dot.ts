@@ -11,6 +11,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../engine/symbolic-tens
 import { layerLabel } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Dot` layer. */
 export interface DotArgs extends LayerArgs {
   /** The axis contracted in each input: one for both, or [axisA, axisB]; never the batch axis. */
   axes: number | [number, number];
@@ -85,6 +86,7 @@ export class Dot extends Layer {
     return { ...super.getConfig(), axes: [...this.axes], normalize: this.normalize };
   }
 
+  /** Rebuilds a `Dot` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Dot {
     return new Dot(config as unknown as DotArgs);
   }

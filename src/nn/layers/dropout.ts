@@ -6,6 +6,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Dropout` layer. */
 export interface DropoutArgs extends LayerArgs {
   /**
    * Shape of the keep mask, broadcast over the input (null = the input's size there):
@@ -63,6 +64,7 @@ export class Dropout extends Layer {
     return { ...super.getConfig(), rate: this.rate, noiseShape: this.noiseShape, seed: this.seed };
   }
 
+  /** Rebuilds a `Dropout` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Dropout {
     const { rate, ...args } = config;
     return new Dropout(rate as number, args as DropoutArgs);

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `ELU` layer. */
 export interface ELUArgs extends LayerArgs {
   /** Scale of the negative part (1 by default). */
   alpha?: number;
@@ -36,6 +37,7 @@ export class ELU extends Layer {
     return { ...super.getConfig(), alpha: this.alpha };
   }
 
+  /** Rebuilds an `ELU` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): ELU {
     return new ELU(config as ELUArgs);
   }

@@ -16,6 +16,7 @@ import { builtWeight, layerLabel, positiveInt, singleInput, singleShape } from '
 import { regularizerConfig, resolveInitializer, resolveRegularizer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Embedding` layer. */
 export interface EmbeddingArgs extends LayerArgs {
   /** 'uniform' (RandomUniform(-0.05, 0.05)) by default, as Keras. */
   embeddingsInitializer?: InitializerIdentifier;
@@ -121,6 +122,7 @@ export class Embedding extends Layer {
     };
   }
 
+  /** Rebuilds an `Embedding` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Embedding {
     const { inputDim, outputDim, ...args } = config;
     return new Embedding(inputDim as number, outputDim as number, args as EmbeddingArgs);

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { checkDataFormat, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Flatten` layer. */
 export interface FlattenArgs extends LayerArgs {
   /** Only 'channels_last' is supported. */
   dataFormat?: 'channels_last';
@@ -43,6 +44,7 @@ export class Flatten extends Layer {
     return { ...super.getConfig(), dataFormat: this.dataFormat };
   }
 
+  /** Rebuilds a `Flatten` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Flatten {
     return new Flatten(config as FlattenArgs);
   }

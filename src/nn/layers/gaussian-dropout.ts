@@ -27,10 +27,14 @@ export class GaussianDropout extends RandomLayer {
     return mul(x, new Tensor(noise, x.shape, 'float32'));
   }
 
+  /**
+   * The options that rebuild this `GaussianDropout` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate };
   }
 
+  /** Rebuilds a `GaussianDropout` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): GaussianDropout {
     const { rate, ...args } = config;
     return new GaussianDropout(rate as number, args as RandomLayerArgs);

@@ -22,6 +22,7 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
     return mean(x, axes, keepDims);
   }
 
+  /** Averages over the steps; with a mask, over the unmasked steps only. */
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     const mask = args.mask;
     if (!mask) return super.call(inputs, args);
@@ -39,6 +40,10 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
     return null;
   }
 
+  /**
+   * Rebuilds a `GlobalAveragePooling1D` from the config its `getConfig()` returns
+   * (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): GlobalAveragePooling1D {
     return new GlobalAveragePooling1D(config as GlobalPoolingArgs);
   }

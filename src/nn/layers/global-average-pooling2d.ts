@@ -18,6 +18,10 @@ export class GlobalAveragePooling2D extends BaseGlobalPooling {
     return mean(x, axes, keepDims);
   }
 
+  /**
+   * Rebuilds a `GlobalAveragePooling2D` from the config its `getConfig()` returns
+   * (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): GlobalAveragePooling2D {
     return new GlobalAveragePooling2D(config as GlobalPoolingArgs);
   }

@@ -18,6 +18,9 @@ export class GlobalMaxPooling1D extends BaseGlobalPooling {
     return max(x, axes, keepDims);
   }
 
+  /**
+   * Rebuilds a `GlobalMaxPooling1D` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): GlobalMaxPooling1D {
     return new GlobalMaxPooling1D(config as GlobalPoolingArgs);
   }

@@ -18,6 +18,9 @@ export class GlobalMaxPooling2D extends BaseGlobalPooling {
     return max(x, axes, keepDims);
   }
 
+  /**
+   * Rebuilds a `GlobalMaxPooling2D` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): GlobalMaxPooling2D {
     return new GlobalMaxPooling2D(config as GlobalPoolingArgs);
   }

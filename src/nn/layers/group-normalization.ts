@@ -15,6 +15,7 @@ import { layerLabel, positiveInt, singleInput, singleShape } from './internal/ar
 import { regularizerConfig, resolveInitializer, resolveRegularizer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `GroupNormalization` layer. */
 export interface GroupNormalizationArgs extends LayerArgs {
   /** Channel groups; must divide the channels (32 by default, as Keras). */
   groups?: number;
@@ -156,6 +157,9 @@ export class GroupNormalization extends Layer {
     };
   }
 
+  /**
+   * Rebuilds a `GroupNormalization` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): GroupNormalization {
     return new GroupNormalization(config as GroupNormalizationArgs);
   }

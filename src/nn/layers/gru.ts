@@ -71,6 +71,7 @@ export class GRU extends BaseRnn {
     return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 
+  /** Rebuilds a `GRU` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): GRU {
     const { units, ...args } = config;
     return new GRU(units as number, args as GruArgs);

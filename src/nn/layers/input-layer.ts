@@ -7,6 +7,7 @@ import {
 } from '../engine/symbolic-tensor.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `InputLayer` layer. */
 export interface InputLayerArgs extends LayerArgs {
   /** Shape of one sample, without the batch axis. */
   inputShape?: readonly (number | null)[];
@@ -57,6 +58,7 @@ export class InputLayer extends Layer {
     return { ...super.getConfig(), batchInputShape: this.batchInputShape };
   }
 
+  /** Rebuilds an `InputLayer` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): InputLayer {
     return new InputLayer(config as InputLayerArgs);
   }
@@ -67,6 +69,7 @@ export function inputLayerOf(t: SymbolicTensor): InputLayer | undefined {
   return inputLayers.get(t);
 }
 
+/** Options of `Input()`, the functional API's symbolic input. */
 export interface InputArgs {
   /** Shape of one sample, without the batch axis; null marks a free dimension. */
   shape?: readonly (number | null)[];

@@ -15,6 +15,7 @@ import { singleInput, singleShape } from './internal/args.js';
 import { regularizerConfig, resolveInitializer, resolveRegularizer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `LayerNormalization` layer. */
 export interface LayerNormalizationArgs extends LayerArgs {
   /** The normalized axis; only the last axis (-1) is supported. */
   axis?: number;
@@ -123,6 +124,9 @@ export class LayerNormalization extends Layer {
     };
   }
 
+  /**
+   * Rebuilds a `LayerNormalization` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): LayerNormalization {
     return new LayerNormalization(config as LayerNormalizationArgs);
   }

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `LeakyReLU` layer. */
 export interface LeakyReLUArgs extends LayerArgs {
   /** Slope for x < 0; Keras 3's default 0.3. */
   negativeSlope?: number;
@@ -45,6 +46,7 @@ export class LeakyReLU extends Layer {
     return { ...super.getConfig(), negativeSlope: this.negativeSlope };
   }
 
+  /** Rebuilds a `LeakyReLU` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): LeakyReLU {
     return new LeakyReLU(config as LeakyReLUArgs);
   }

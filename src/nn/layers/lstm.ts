@@ -27,6 +27,10 @@ export class LSTM extends BaseRnn {
     this.unitForgetBias = args.unitForgetBias ?? true;
   }
 
+  /**
+   * With `unitForgetBias`, the forget gate's bias starts at 1 (the other gates use the bias
+   * initializer).
+   */
   protected override makeBiasInitializer(): WeightInitializer {
     if (!this.unitForgetBias) return this.biasInitializer;
     const u = this.units;
@@ -57,6 +61,7 @@ export class LSTM extends BaseRnn {
     return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
   }
 
+  /** Rebuilds a `LSTM` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): LSTM {
     const { units, ...args } = config;
     return new LSTM(units as number, args as LstmArgs);

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Masking` layer. */
 export interface MaskingArgs extends LayerArgs {
   /** Steps whose features all equal this value are masked (0 by default). */
   maskValue?: number;
@@ -50,6 +51,7 @@ export class Masking extends Layer {
     return { ...super.getConfig(), maskValue: this.maskValue };
   }
 
+  /** Rebuilds a `Masking` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Masking {
     return new Masking(config as MaskingArgs);
   }

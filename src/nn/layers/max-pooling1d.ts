@@ -26,6 +26,7 @@ export class MaxPooling1D extends BasePooling {
     });
   }
 
+  /** Rebuilds a `MaxPooling1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): MaxPooling1D {
     return new MaxPooling1D(config as PoolingArgsWithSize);
   }

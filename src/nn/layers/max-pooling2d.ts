@@ -26,6 +26,7 @@ export class MaxPooling2D extends BasePooling {
     });
   }
 
+  /** Rebuilds a `MaxPooling2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): MaxPooling2D {
     return new MaxPooling2D(config as PoolingArgsWithSize);
   }

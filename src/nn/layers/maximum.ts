@@ -7,10 +7,12 @@ import { registerLayer } from './registry.js';
 export class Maximum extends BaseMerge {
   static override className = 'Maximum';
 
+  /** Element-wise maximum of two inputs (broadcast). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return maximum(a, b);
   }
 
+  /** Rebuilds a `Maximum` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Maximum {
     return new Maximum(config);
   }

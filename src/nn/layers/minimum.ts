@@ -7,10 +7,12 @@ import { registerLayer } from './registry.js';
 export class Minimum extends BaseMerge {
   static override className = 'Minimum';
 
+  /** Element-wise minimum of two inputs (broadcast). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return minimum(a, b);
   }
 
+  /** Rebuilds a `Minimum` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Minimum {
     return new Minimum(config);
   }

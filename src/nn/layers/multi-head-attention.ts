@@ -29,6 +29,7 @@ import { regularizerConfig, resolveInitializer, resolveRegularizer } from './int
 import { registerLayer } from './registry.js';
 import { applyRotaryEmbedding } from './rotary-embedding.js';
 
+/** Options of the `MultiHeadAttention` layer. */
 export interface MultiHeadAttentionArgs extends LayerArgs {
   /** Size of each value head (default keyDim). */
   valueDim?: number;
@@ -57,6 +58,7 @@ export interface AttentionCache {
   value: Tensor;
 }
 
+/** Per-call options of `MultiHeadAttention`: the attention mask, causal masking, training. */
 export interface AttentionCallOptions {
   /** [batch, Tq, Tk] (batch may be 1), true/1 where query i may attend to key j. */
   attentionMask?: TensorLike | null;
@@ -408,6 +410,9 @@ export class MultiHeadAttention extends Layer {
     };
   }
 
+  /**
+   * Rebuilds a `MultiHeadAttention` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): MultiHeadAttention {
     const { numHeads, keyDim, ...args } = config;
     return new MultiHeadAttention(

@@ -7,10 +7,12 @@ import { registerLayer } from './registry.js';
 export class Multiply extends BaseMerge {
   static override className = 'Multiply';
 
+  /** Element-wise product of two inputs (broadcast). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return mul(a, b);
   }
 
+  /** Rebuilds a `Multiply` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Multiply {
     return new Multiply(config);
   }

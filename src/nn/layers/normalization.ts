@@ -7,6 +7,7 @@ import { formatSymbolicShape, type SymbolicShape } from '../engine/symbolic-tens
 import { builtWeight, layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Normalization` layer. */
 export interface NormalizationArgs extends LayerArgs {
   /** The axes that keep their own statistics (-1: one mean per feature); null: one for everything. */
   axis?: number | readonly number[] | null;
@@ -34,7 +35,7 @@ export class Normalization extends Layer {
   mean: Variable | null = null;
   variance: Variable | null = null;
   count: Variable | null = null;
-  /** [size or 1 per input axis]: the statistics' shape against the input. */
+  /** `[size or 1 per input axis]`: the statistics' shape against the input. */
   private broadcastShape: number[] | null = null;
   private keepAxes: number[] = [];
 
@@ -231,6 +232,7 @@ export class Normalization extends Layer {
     };
   }
 
+  /** Rebuilds a `Normalization` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Normalization {
     return new Normalization(config as NormalizationArgs);
   }

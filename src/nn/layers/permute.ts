@@ -49,6 +49,7 @@ export class Permute extends Layer {
     return { ...super.getConfig(), dims: this.dims };
   }
 
+  /** Rebuilds a `Permute` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Permute {
     const { dims, ...rest } = config;
     return new Permute(dims as number[], rest as LayerArgs);

@@ -15,6 +15,7 @@ import { builtWeight, layerLabel, singleInput, singleShape } from './internal/ar
 import { regularizerConfig, resolveInitializer, resolveRegularizer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `PReLU` layer. */
 export interface PReLUArgs extends LayerArgs {
   /** Zeros by default. */
   alphaInitializer?: InitializerIdentifier;
@@ -102,6 +103,7 @@ export class PReLU extends Layer {
     };
   }
 
+  /** Rebuilds a `PReLU` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): PReLU {
     return new PReLU(config as PReLUArgs);
   }

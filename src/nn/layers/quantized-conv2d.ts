@@ -18,6 +18,7 @@ import {
 import { quantizeKernelInt8 } from './quantized-dense.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `QuantizedConv2D` layer: `Conv2D`'s plus the int8 scales and ranges. */
 export interface QuantizedConv2DArgs extends Conv2DArgs, StaticQuantArgs {}
 
 /**
@@ -104,6 +105,7 @@ export class QuantizedConv2D extends Conv2D {
     return { ...base, ...staticQuantConfig(this.quant) };
   }
 
+  /** Rebuilds a `QuantizedConv2D` from the config its `getConfig()` returns (deserialization). */
   static override fromConfig(config: Record<string, unknown>): QuantizedConv2D {
     const { filters, kernelSize, ...args } = config;
     return new QuantizedConv2D(

@@ -20,6 +20,7 @@ import {
 } from './internal/quantized.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `QuantizedDense` layer: `Dense`'s plus the int8 scales and ranges. */
 export interface QuantizedDenseArgs extends LayerArgs, StaticQuantArgs {
   activation?: ActivationIdentifier;
   useBias?: boolean;
@@ -173,6 +174,7 @@ export class QuantizedDense extends Layer {
     };
   }
 
+  /** Rebuilds a `QuantizedDense` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): QuantizedDense {
     const { units, ...args } = config;
     return new QuantizedDense(units as number, args as QuantizedDenseArgs);

@@ -4,6 +4,7 @@ import { isSerializedObject, type SerializedObject } from '../engine/serializati
 /** A layer class as the registry sees it: its serialization key and how to rebuild it. */
 export interface LayerClass {
   readonly className: string;
+  /** Rebuilds a layer of this class from its `getConfig()` output. */
   fromConfig(config: Record<string, unknown>): Layer;
 }
 

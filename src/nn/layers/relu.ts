@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `ReLU` layer. */
 export interface ReLUArgs extends LayerArgs {
   /** Upper bound of the output (none by default); `maxValue: 6` is ReLU6. */
   maxValue?: number | null;
@@ -68,6 +69,7 @@ export class ReLU extends Layer {
     };
   }
 
+  /** Rebuilds a `ReLU` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): ReLU {
     return new ReLU(config as ReLUArgs);
   }

@@ -35,6 +35,7 @@ export class RepeatVector extends Layer {
     return { ...super.getConfig(), n: this.n };
   }
 
+  /** Rebuilds a `RepeatVector` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RepeatVector {
     const { n, ...args } = config;
     return new RepeatVector(n as number, args as LayerArgs);

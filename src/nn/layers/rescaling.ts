@@ -6,6 +6,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Rescaling` layer. */
 export interface RescalingArgs extends LayerArgs {
   /** Added after scaling (0 by default); a number or one per channel. */
   offset?: number | readonly number[];
@@ -60,6 +61,7 @@ export class Rescaling extends Layer {
     return { ...super.getConfig(), scale: this.scale, offset: this.offset };
   }
 
+  /** Rebuilds a `Rescaling` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Rescaling {
     const { scale, ...args } = config;
     return new Rescaling(scale as number, args as RescalingArgs);

@@ -57,6 +57,7 @@ export class Reshape extends Layer {
     return { ...super.getConfig(), targetShape: this.targetShape };
   }
 
+  /** Rebuilds a `Reshape` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Reshape {
     const { targetShape, ...args } = config;
     return new Reshape(targetShape as number[], args as LayerArgs);

@@ -6,6 +6,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `RMSNormalization` layer. */
 export interface RMSNormalizationArgs extends LayerArgs {
   /** The normalized axis; only the last axis (-1) is supported. */
   axis?: number;
@@ -64,6 +65,7 @@ export class RMSNormalization extends Layer {
     return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon };
   }
 
+  /** Rebuilds a `RMSNormalization` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RMSNormalization {
     return new RMSNormalization(config as RMSNormalizationArgs);
   }

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the rotary position embedding applied to queries and keys. */
 export interface RotaryOptions {
   maxWavelength?: number;
   scalingFactor?: number;
@@ -58,6 +59,7 @@ export function applyRotaryEmbedding(x: Tensor, options: RotaryOptions = {}): Te
   );
 }
 
+/** Options of the `RotaryEmbedding` layer. */
 export interface RotaryEmbeddingArgs extends LayerArgs {
   maxWavelength?: number;
   scalingFactor?: number;
@@ -114,6 +116,7 @@ export class RotaryEmbedding extends Layer {
     };
   }
 
+  /** Rebuilds a `RotaryEmbedding` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RotaryEmbedding {
     return new RotaryEmbedding(config as RotaryEmbeddingArgs);
   }

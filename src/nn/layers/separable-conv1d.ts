@@ -1,6 +1,7 @@
 import { BaseSeparableConv, type SeparableConvArgs } from './base-separable-conv.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `SeparableConv1D` layer. */
 export interface SeparableConv1DArgs extends SeparableConvArgs {
   padding?: 'valid' | 'same' | 'causal';
 }
@@ -20,6 +21,7 @@ export class SeparableConv1D extends BaseSeparableConv {
     super(1, filters, kernelSize, args);
   }
 
+  /** Rebuilds a `SeparableConv1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): SeparableConv1D {
     const { filters, kernelSize, ...args } = config;
     return new SeparableConv1D(

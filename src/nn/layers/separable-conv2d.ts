@@ -1,6 +1,7 @@
 import { BaseSeparableConv, type SeparableConvArgs } from './base-separable-conv.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `SeparableConv2D` layer. */
 export interface SeparableConv2DArgs extends SeparableConvArgs {
   padding?: 'valid' | 'same';
 }
@@ -20,6 +21,7 @@ export class SeparableConv2D extends BaseSeparableConv {
     super(2, filters, kernelSize, args);
   }
 
+  /** Rebuilds a `SeparableConv2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): SeparableConv2D {
     const { filters, kernelSize, ...args } = config;
     return new SeparableConv2D(

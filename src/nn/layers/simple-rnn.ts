@@ -33,6 +33,7 @@ export class SimpleRNN extends BaseRnn {
     return { sequences: r.sequences, states: [r.lastH] };
   }
 
+  /** Rebuilds a `SimpleRNN` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): SimpleRNN {
     const { units, ...args } = config;
     return new SimpleRNN(units as number, args as RnnArgs);

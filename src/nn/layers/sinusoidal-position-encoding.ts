@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `SinusoidalPositionEncoding` layer. */
 export interface SinusoidalPositionEncodingArgs extends LayerArgs {
   maxWavelength?: number;
 }
@@ -56,6 +57,10 @@ export class SinusoidalPositionEncoding extends Layer {
     return { ...super.getConfig(), maxWavelength: this.maxWavelength };
   }
 
+  /**
+   * Rebuilds a `SinusoidalPositionEncoding` from the config its `getConfig()` returns
+   * (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): SinusoidalPositionEncoding {
     return new SinusoidalPositionEncoding(config as SinusoidalPositionEncodingArgs);
   }

@@ -6,6 +6,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `Softmax` layer. */
 export interface SoftmaxArgs extends LayerArgs {
   /** The axis (or axes) normalized over; -1 by default. */
   axis?: number | readonly number[];
@@ -58,6 +59,7 @@ export class Softmax extends Layer {
     return { ...super.getConfig(), axis: this.axis };
   }
 
+  /** Rebuilds a `Softmax` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Softmax {
     return new Softmax(config as SoftmaxArgs);
   }

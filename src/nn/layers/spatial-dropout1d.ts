@@ -5,6 +5,7 @@ import { Dropout } from './dropout.js';
 import { checkDataFormat, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `SpatialDropout1D` layer. */
 export interface SpatialDropout1DArgs extends LayerArgs {
   seed?: number | null;
   /** Only 'channels_last' is supported. */
@@ -37,6 +38,7 @@ export class SpatialDropout1D extends Dropout {
     return config;
   }
 
+  /** Rebuilds a `SpatialDropout1D` from the config its `getConfig()` returns (deserialization). */
   static override fromConfig(config: Record<string, unknown>): SpatialDropout1D {
     const { rate, noiseShape: _fixed, ...args } = config;
     return new SpatialDropout1D(rate as number, args as SpatialDropout1DArgs);

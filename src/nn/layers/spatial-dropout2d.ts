@@ -5,6 +5,7 @@ import { Dropout } from './dropout.js';
 import { checkDataFormat, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `SpatialDropout2D` layer. */
 export interface SpatialDropout2DArgs extends LayerArgs {
   seed?: number | null;
   /** Only 'channels_last' is supported. */
@@ -37,6 +38,7 @@ export class SpatialDropout2D extends Dropout {
     return config;
   }
 
+  /** Rebuilds a `SpatialDropout2D` from the config its `getConfig()` returns (deserialization). */
   static override fromConfig(config: Record<string, unknown>): SpatialDropout2D {
     const { rate, noiseShape: _fixed, ...args } = config;
     return new SpatialDropout2D(rate as number, args as SpatialDropout2DArgs);

@@ -10,11 +10,13 @@ import { registerLayer } from './registry.js';
 export class Subtract extends BaseMerge {
   static override className = 'Subtract';
 
+  /** The first input minus the second; exactly two inputs. */
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     this.checkCount(Array.isArray(inputs) ? inputs.length : 1);
     return super.call(inputs, args);
   }
 
+  /** The broadcast shape of the two inputs; exactly two. */
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     this.checkCount(isShapeList(inputShape) ? inputShape.length : 1);
     return super.computeOutputShape(inputShape);
@@ -25,10 +27,12 @@ export class Subtract extends BaseMerge {
       throw new TypeError(`${layerLabel(this)}: expects exactly 2 inputs [a, b], got ${n}`);
   }
 
+  /** Element-wise difference `a - b` (broadcast). */
   protected merge(a: Tensor, b: Tensor): Tensor {
     return sub(a, b);
   }
 
+  /** Rebuilds a `Subtract` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): Subtract {
     return new Subtract(config);
   }

@@ -62,6 +62,7 @@ export class TimeDistributed extends Layer {
     return { ...super.getConfig(), layer: serializeLayer(this.layer) };
   }
 
+  /** Rebuilds a `TimeDistributed` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): TimeDistributed {
     const { layer, ...args } = config;
     return new TimeDistributed(deserializeLayer(layer as SerializedObject), args as LayerArgs);

@@ -13,6 +13,7 @@ import { builtWeight, layerLabel, positiveInt, singleInput, singleShape } from '
 import { resolveInitializer } from './internal/config.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `TokenAndPositionEmbedding` layer. */
 export interface TokenAndPositionEmbeddingArgs extends LayerArgs {
   /** Initializer of the token table (keras_hub: 'uniform'). */
   embeddingsInitializer?: InitializerIdentifier;
@@ -142,6 +143,10 @@ export class TokenAndPositionEmbedding extends Layer {
     };
   }
 
+  /**
+   * Rebuilds a `TokenAndPositionEmbedding` from the config its `getConfig()` returns
+   * (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): TokenAndPositionEmbedding {
     const { vocabularySize, sequenceLength, embeddingDim, ...args } = config;
     return new TokenAndPositionEmbedding(

@@ -11,6 +11,7 @@ import type { LayerNormalization } from './layer-normalization.js';
 import type { AttentionCache, MultiHeadAttention } from './multi-head-attention.js';
 import { registerLayer } from './registry.js';
 
+/** Per-call options of `TransformerDecoder`: masks, the encoder sequence, training, cache. */
 export interface DecoderCallOptions {
   training?: boolean;
   /** [B, T] true for real tokens (also taken from the Keras mask of the input). */
@@ -187,6 +188,9 @@ export class TransformerDecoder extends BaseTransformer {
     return [...x];
   }
 
+  /**
+   * Rebuilds a `TransformerDecoder` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): TransformerDecoder {
     const { intermediateDim, numHeads, ...args } = config;
     return new TransformerDecoder(

@@ -99,6 +99,9 @@ export class TransformerEncoder extends BaseTransformer {
     return [...singleShape(this, inputShape)];
   }
 
+  /**
+   * Rebuilds a `TransformerEncoder` from the config its `getConfig()` returns (deserialization).
+   */
   static fromConfig(config: Record<string, unknown>): TransformerEncoder {
     const { intermediateDim, numHeads, ...args } = config;
     return new TransformerEncoder(

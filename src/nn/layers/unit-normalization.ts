@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `UnitNormalization` layer. */
 export interface UnitNormalizationArgs extends LayerArgs {
   /** The axis (or axes) whose L2 norm becomes 1; -1 by default. */
   axis?: number | readonly number[];
@@ -52,6 +53,7 @@ export class UnitNormalization extends Layer {
     return { ...super.getConfig(), axis: this.axis };
   }
 
+  /** Rebuilds an `UnitNormalization` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): UnitNormalization {
     return new UnitNormalization(config as UnitNormalizationArgs);
   }

@@ -5,6 +5,7 @@ import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { positiveInt, singleInput, singleShape } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `UpSampling1D` layer. */
 export interface UpSampling1DArgs extends LayerArgs {
   /** How many times each step is repeated (2 by default). */
   size?: number;
@@ -43,6 +44,7 @@ export class UpSampling1D extends Layer {
     return { ...super.getConfig(), size: this.size };
   }
 
+  /** Rebuilds an `UpSampling1D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): UpSampling1D {
     return new UpSampling1D(config as UpSampling1DArgs);
   }

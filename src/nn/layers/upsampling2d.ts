@@ -12,8 +12,10 @@ import {
 } from './internal/args.js';
 import { registerLayer } from './registry.js';
 
+/** How `UpSampling2D` fills the new pixels. */
 export type UpSamplingInterpolation = 'nearest' | 'bilinear';
 
+/** Options of the `UpSampling2D` layer. */
 export interface UpSampling2DArgs extends LayerArgs {
   /** Factors for height and width (2 by default). */
   size?: number | readonly number[];
@@ -102,6 +104,7 @@ export class UpSampling2D extends Layer {
     };
   }
 
+  /** Rebuilds an `UpSampling2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): UpSampling2D {
     return new UpSampling2D(config as UpSampling2DArgs);
   }

@@ -1,6 +1,7 @@
 import { BaseSpatialEdges, type EdgeSpec, type SpatialEdgesArgs } from './base-spatial-edges.js';
 import { registerLayer } from './registry.js';
 
+/** Options of the `ZeroPadding2D` layer. */
 export interface ZeroPadding2DArgs extends SpatialEdgesArgs {
   padding?: EdgeSpec;
 }
@@ -13,10 +14,12 @@ export class ZeroPadding2D extends BaseSpatialEdges {
     super(2, 1, 'padding', args.padding ?? 1, args);
   }
 
+  /** The options that rebuild this `ZeroPadding2D` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), padding: this.edgeConfig() };
   }
 
+  /** Rebuilds a `ZeroPadding2D` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): ZeroPadding2D {
     return new ZeroPadding2D(config as ZeroPadding2DArgs);
   }

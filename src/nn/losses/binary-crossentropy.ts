@@ -9,6 +9,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { EPSILON, matchShapes, meanOverLastAxis } from './checks.js';
 import { Loss } from './loss.js';
 
+/** Options of `BinaryCrossentropy`. */
 export interface BinaryCrossentropyArgs {
   /** yPred holds logits rather than probabilities. */
   fromLogits?: boolean;
@@ -54,6 +55,10 @@ export class BinaryCrossentropy extends Loss {
     return meanOverLastAxis(values);
   }
 
+  /**
+   * The options that rebuild this `BinaryCrossentropy` with `fromConfig` (what serialization
+   * saves).
+   */
   getConfig(): Record<string, unknown> {
     return { name: this.name, fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
   }

@@ -15,6 +15,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { checkPrediction, EPSILON } from './checks.js';
 import { Loss } from './loss.js';
 
+/** Options of `CategoricalCrossentropy`. */
 export interface CategoricalCrossentropyArgs {
   /** yPred holds logits (unnormalised scores) rather than probabilities. */
   fromLogits?: boolean;
@@ -76,6 +77,10 @@ export class CategoricalCrossentropy extends Loss {
     return neg(sum(mul(t, logP), axis));
   }
 
+  /**
+   * The options that rebuild this `CategoricalCrossentropy` with `fromConfig` (what serialization
+   * saves).
+   */
   getConfig(): Record<string, unknown> {
     return {
       name: this.name,

@@ -1,3 +1,4 @@
+import type { Spellings } from '../engine/serialization.js';
 import { BinaryCrossentropy } from './binary-crossentropy.js';
 import { CategoricalCrossentropy } from './categorical-crossentropy.js';
 import { Huber } from './huber.js';
@@ -25,10 +26,36 @@ const LOSSES = new Map<string, () => Loss>([
 const BY_KEY = new Map([...LOSSES].map(([name, make]) => [name.replaceAll('_', ''), make]));
 
 /**
+ * A loss name `compile({ loss })` and `getLoss` accept: Keras's snake_case names and their camelCase
+ * and PascalCase spellings ('categorical_crossentropy', 'categoricalCrossentropy', 'mse', 'MSE').
+ */
+export type LossName =
+  | Spellings<
+      | 'binary_crossentropy'
+      | 'categorical_crossentropy'
+      | 'huber'
+      | 'huber_loss'
+      | 'kl_divergence'
+      | 'kld'
+      | 'kullback_leibler_divergence'
+      | 'mae'
+      | 'mean_absolute_error'
+      | 'mean_squared_error'
+      | 'mse'
+      | 'sparse_categorical_crossentropy'
+    >
+  | 'KLDivergence'
+  | 'MAE'
+  | 'MSE';
+
+/** A loss as `compile` and `getLoss` take it: its name or the loss itself. */
+export type LossIdentifier = LossName | Loss;
+
+/**
  * A loss from its Keras name ('categorical_crossentropy', 'mse', ...; also camelCase such as
  * 'sparseCategoricalCrossentropy') or the loss itself. `getLoss('mse')`
  */
-export function getLoss(identifier: string | Loss): Loss {
+export function getLoss(identifier: LossIdentifier): Loss {
   if (identifier instanceof Loss) return identifier;
   const key = String(identifier).replaceAll('_', '').toLowerCase();
   const make = BY_KEY.get(key) ?? (key === 'huberloss' ? BY_KEY.get('huber') : undefined);

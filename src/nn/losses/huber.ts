@@ -31,6 +31,7 @@ export class Huber extends Loss {
     return meanOverLastAxis(values);
   }
 
+  /** The options that rebuild this `Huber` with `fromConfig` (what serialization saves). */
   getConfig(): Record<string, unknown> {
     return { name: this.name, delta: this.delta };
   }

@@ -28,6 +28,7 @@ export class KLDivergence extends Loss {
     return t.rank >= 1 ? sum(terms, -1) : terms;
   }
 
+  /** The options that rebuild this `KLDivergence` with `fromConfig` (what serialization saves). */
   getConfig(): Record<string, unknown> {
     return { name: this.name };
   }

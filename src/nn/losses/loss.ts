@@ -20,5 +20,8 @@ export abstract class Loss {
     return reduceWeighted(this.name, this.call(yTrue, yPred), sampleWeight);
   }
 
+  /**
+   * The options that rebuild this loss with its class's `fromConfig` (what serialization saves).
+   */
   abstract getConfig(): Record<string, unknown>;
 }

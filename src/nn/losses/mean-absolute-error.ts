@@ -20,6 +20,9 @@ export class MeanAbsoluteError extends Loss {
     return meanOverLastAxis(abs(sub(p, t)));
   }
 
+  /**
+   * The options that rebuild this `MeanAbsoluteError` with `fromConfig` (what serialization saves).
+   */
   getConfig(): Record<string, unknown> {
     return { name: this.name };
   }

@@ -20,6 +20,9 @@ export class MeanSquaredError extends Loss {
     return meanOverLastAxis(square(sub(p, t)));
   }
 
+  /**
+   * The options that rebuild this `MeanSquaredError` with `fromConfig` (what serialization saves).
+   */
   getConfig(): Record<string, unknown> {
     return { name: this.name };
   }

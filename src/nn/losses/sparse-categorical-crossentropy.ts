@@ -15,6 +15,7 @@ import { checkPrediction, EPSILON } from './checks.js';
 import { Loss } from './loss.js';
 import { reduceWeighted } from './reduce-weighted.js';
 
+/** Options of `SparseCategoricalCrossentropy`. */
 export interface SparseCategoricalCrossentropyArgs {
   /** yPred holds logits (unnormalised scores) rather than probabilities. */
   fromLogits?: boolean;
@@ -110,6 +111,10 @@ export class SparseCategoricalCrossentropy extends Loss {
     return { losses, valid };
   }
 
+  /**
+   * The options that rebuild this `SparseCategoricalCrossentropy` with `fromConfig` (what
+   * serialization saves).
+   */
   getConfig(): Record<string, unknown> {
     return { name: this.name, fromLogits: this.fromLogits, ignoreClass: this.ignoreClass };
   }

@@ -22,6 +22,9 @@ export class BinaryAccuracy extends MeanMetricWrapper {
     return hits / perSample;
   }
 
+  /**
+   * The options that rebuild this `BinaryAccuracy` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { name: this.name, threshold: this.threshold };
   }

@@ -2,6 +2,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { Metric } from './metric.js';
 import { alignShapes, sampleWeights } from './shapes.js';
 
+/** Options of the metrics counted from a confusion matrix (`Precision`, `Recall`, ...). */
 export interface ConfusionMetricArgs {
   /** A prediction counts as positive when yPred > thresholds. */
   thresholds?: number;
@@ -30,6 +31,7 @@ export abstract class ConfusionMetric extends Metric {
       throw new RangeError(`${this.name}: thresholds must be in [0, 1], got ${this.thresholds}`);
   }
 
+  /** Adds a batch's (weighted) true/false positive and negative counts at the threshold. */
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const { t, p, samples, perSample } = alignShapes(this.name, yTrue, yPred);
     const w = sampleWeights(this.name, sampleWeight, samples);
@@ -60,6 +62,7 @@ export abstract class ConfusionMetric extends Metric {
     }
   }
 
+  /** Zeroes the counts. */
   resetState(): void {
     this.truePositives = 0;
     this.falsePositives = 0;
@@ -78,6 +81,9 @@ export abstract class ConfusionMetric extends Metric {
     this.trueNegatives = tn!;
   }
 
+  /**
+   * The options that rebuild this `ConfusionMetric` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { name: this.name, thresholds: this.thresholds, classId: this.classId };
   }

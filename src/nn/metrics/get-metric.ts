@@ -1,3 +1,4 @@
+import type { Spellings } from '../engine/serialization.js';
 import { BinaryCrossentropy } from '../losses/binary-crossentropy.js';
 import type { Loss } from '../losses/loss.js';
 import { SparseCategoricalCrossentropy } from '../losses/sparse-categorical-crossentropy.js';
@@ -49,11 +50,35 @@ function accuracyFor(name: string, context: MetricContext): Metric {
 }
 
 /**
+ * A metric name `compile({ metrics })` and `getMetric` accept: 'accuracy' (or 'acc': the accuracy
+ * that fits the loss), Keras's snake_case names and their camelCase and PascalCase spellings.
+ */
+export type MetricName =
+  | Spellings<
+      | 'accuracy'
+      | 'acc'
+      | 'binary_accuracy'
+      | 'categorical_accuracy'
+      | 'mae'
+      | 'mean_absolute_error'
+      | 'mean_squared_error'
+      | 'mse'
+      | 'precision'
+      | 'recall'
+      | 'sparse_categorical_accuracy'
+    >
+  | 'MAE'
+  | 'MSE';
+
+/** A metric as `compile` and `getMetric` take it: its name or the metric itself. */
+export type MetricIdentifier = MetricName | Metric;
+
+/**
  * A metric from its name (named as written, e.g. 'accuracy', 'mse', 'precision'; camelCase works too)
  * or the metric itself. 'accuracy'/'acc' picks the accuracy that fits the loss and output shape.
  * `getMetric('accuracy', {loss: new SparseCategoricalCrossentropy(), outputShape: [null, 10]})`
  */
-export function getMetric(identifier: string | Metric, context: MetricContext = {}): Metric {
+export function getMetric(identifier: MetricIdentifier, context: MetricContext = {}): Metric {
   if (identifier instanceof Metric) return identifier;
   const name = String(identifier);
   const key = name.replaceAll('_', '').toLowerCase();

@@ -18,6 +18,10 @@ export abstract class MeanMetricWrapper extends Metric {
     return alignShapes(this.name, yTrue, yPred);
   }
 
+  /**
+   * Adds a batch: the metric's per-sample values, weighted by `sampleWeight` when given, to the
+   * running mean.
+   */
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
     const a = this.align(yTrue, yPred);
     const w = sampleWeights(this.name, sampleWeight, a.samples);
@@ -29,10 +33,12 @@ export abstract class MeanMetricWrapper extends Metric {
     }
   }
 
+  /** The weighted mean over every batch since the last reset (0 before any). */
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
   }
 
+  /** Forgets every batch seen (start of an epoch or evaluation). */
   resetState(): void {
     this.total = 0;
     this.count = 0;

@@ -38,10 +38,12 @@ export class Mean extends Metric {
     }
   }
 
+  /** The weighted mean of the values seen since the last reset (0 before any). */
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
   }
 
+  /** Forgets the values seen. */
   resetState(): void {
     this.total = 0;
     this.count = 0;

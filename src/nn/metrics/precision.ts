@@ -11,6 +11,7 @@ export class Precision extends ConfusionMetric {
     super(args, 'precision');
   }
 
+  /** True positives / (true + false positives), 0 when nothing was predicted positive. */
   result(): number {
     const d = this.truePositives + this.falsePositives;
     return d === 0 ? 0 : this.truePositives / d;

@@ -11,6 +11,7 @@ export class Recall extends ConfusionMetric {
     super(args, 'recall');
   }
 
+  /** True positives / (true positives + false negatives), 0 when there was no positive label. */
   result(): number {
     const d = this.truePositives + this.falseNegatives;
     return d === 0 ? 0 : this.truePositives / d;

@@ -70,6 +70,7 @@ export class Adam extends Optimizer {
     });
   }
 
+  /** The options that rebuild this `Adam` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

@@ -11,11 +11,25 @@ const OPTIMIZERS = new Map<string, () => Optimizer>([
   ['sgd', () => new SGD()],
 ]);
 
+/** An optimizer name `compile({ optimizer })` and `getOptimizer` accept (Keras's defaults). */
+export type OptimizerName =
+  | 'adam'
+  | 'adamw'
+  | 'rmsprop'
+  | 'sgd'
+  | 'Adam'
+  | 'AdamW'
+  | 'RMSprop'
+  | 'SGD';
+
+/** An optimizer as `compile` and `getOptimizer` take it: its name or the optimizer itself. */
+export type OptimizerIdentifier = OptimizerName | Optimizer;
+
 /**
  * An optimizer from its name (case-insensitive, Keras's defaults) or the optimizer itself.
  * `getOptimizer('adam')`
  */
-export function getOptimizer(identifier: string | Optimizer): Optimizer {
+export function getOptimizer(identifier: OptimizerIdentifier): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   const make = OPTIMIZERS.get(String(identifier).toLowerCase());
   if (!make) {

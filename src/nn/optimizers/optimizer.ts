@@ -284,6 +284,7 @@ export abstract class Optimizer {
     return grads;
   }
 
+  /** The options that rebuild this `Optimizer` with `fromConfig` (what serialization saves). */
   getConfig(): Record<string, unknown> {
     return {
       name: this.name,

@@ -53,6 +53,7 @@ export class RMSprop extends Optimizer {
     });
   }
 
+  /** The options that rebuild this `RMSprop` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),

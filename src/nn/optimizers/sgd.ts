@@ -42,6 +42,7 @@ export class SGD extends Optimizer {
     });
   }
 
+  /** The options that rebuild this `SGD` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }

@@ -5,6 +5,7 @@ import type { SerializedObject } from '../engine/serialization.js';
 /** A built-in regularizer: a `WeightRegularizer` that knows its Keras class name and config. */
 export interface Regularizer extends WeightRegularizer {
   readonly className: string;
+  /** The options that rebuild this regularizer by its `className` (what serialization saves). */
   getConfig(): Record<string, unknown>;
 }
 

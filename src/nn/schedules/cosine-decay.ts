@@ -1,5 +1,6 @@
 import { LearningRateSchedule } from './schedule.js';
 
+/** Options of `CosineDecay`. */
 export interface CosineDecayArgs {
   initialLearningRate: number;
   /** Steps of the cosine decay (after the warmup). */
@@ -55,6 +56,7 @@ export class CosineDecay extends LearningRateSchedule {
     return this.decay(s - this.warmupSteps, this.warmupTarget);
   }
 
+  /** The options that rebuild this `CosineDecay` with `fromConfig` (what serialization saves). */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,

@@ -1,5 +1,6 @@
 import { LearningRateSchedule } from './schedule.js';
 
+/** Options of `ExponentialDecay`. */
 export interface ExponentialDecayArgs {
   initialLearningRate: number;
   decaySteps: number;
@@ -35,6 +36,9 @@ export class ExponentialDecay extends LearningRateSchedule {
     return this.initialLearningRate * this.decayRate ** p;
   }
 
+  /**
+   * The options that rebuild this `ExponentialDecay` with `fromConfig` (what serialization saves).
+   */
   getConfig(): Record<string, unknown> {
     return {
       initialLearningRate: this.initialLearningRate,

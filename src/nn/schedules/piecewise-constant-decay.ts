@@ -33,6 +33,10 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     return this.values[b.length]!;
   }
 
+  /**
+   * The options that rebuild this `PiecewiseConstantDecay` with `fromConfig` (what serialization
+   * saves).
+   */
   getConfig(): Record<string, unknown> {
     return { boundaries: [...this.boundaries], values: [...this.values] };
   }

@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { reshape } from '../reshape.js';
 import { type Pool2DOptions, pair } from './window.js';
 
+/** Options of the 1D pooling ops: window, strides and padding. */
 export interface Pool1DOptions {
   poolSize?: number | readonly [number];
   /** Defaults to poolSize. */

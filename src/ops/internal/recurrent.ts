@@ -19,7 +19,7 @@ export type { RnnActivation };
 
 /** Options every fused recurrent op accepts. */
 export interface RecurrentOptions {
-  /** [batch, steps]: 0/false marks a padded step, which keeps the previous state and outputs 0. */
+  /** `[batch, steps]`: 0/false marks a padded step, which keeps the previous state and outputs 0. */
   mask?: TensorLike | null;
   /** Process the steps last to first; the outputs come in processing order (Keras). */
   goBackwards?: boolean;

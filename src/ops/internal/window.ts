@@ -10,12 +10,14 @@ export type Padding2D =
   | 'same'
   | readonly [readonly [number, number], readonly [number, number]];
 
+/** Options of `conv2d`: strides, padding and dilation. */
 export interface Conv2DOptions {
   strides?: number | readonly [number, number];
   padding?: Padding2D;
   dilationRate?: number | readonly [number, number];
 }
 
+/** Options of the 2D pooling ops: window, strides and padding. */
 export interface Pool2DOptions {
   poolSize?: number | readonly [number, number];
   /** Defaults to poolSize. */

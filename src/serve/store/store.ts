@@ -4,11 +4,11 @@
  * beside it; handlers call methods.
  * `const store = ServeStore.open('serve.db'); const {key} = store.createKey('acme')`
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../../utils/sqlite.js';
 import { generateApiKey, hashApiKey, keyPrefix } from '../keys.js';
 import { MIGRATIONS } from './migrations.js';
 
-export type SqliteDatabase = Database.Database;
+export type { SqliteDatabase };
 
 export interface KeyRecord {
   id: number;
@@ -45,7 +45,7 @@ export const QUOTA_FIELDS = [
 
 /** Opens (creating if needed) a serving database and brings its schema up to date. */
 export function openDatabase(path: string): SqliteDatabase {
-  const db = new Database(path);
+  const db = openSqlite(path, undefined, 'serve');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an OS
   // crash can lose the last ones, never corrupt the file.
@@ -73,7 +73,7 @@ const KEY_CACHE_CHECK_MS = 200;
 const KEY_CACHE_MAX = 10_000;
 
 export class ServeStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
   /** Keys found by hash: the per-request lookup without a query (see `lookupKey`). */
   private readonly keyCache = new Map<string, KeyRecord>();
   private keyCacheVersion = -1;
@@ -81,7 +81,7 @@ export class ServeStore {
   private constructor(readonly db: SqliteDatabase) {}
 
   /** A prepared statement, prepared once (the hot paths run per request). */
-  private sql(text: string): Database.Statement {
+  private sql(text: string): SqliteStatement {
     let s = this.statements.get(text);
     if (!s) this.statements.set(text, (s = this.db.prepare(text)));
     return s;

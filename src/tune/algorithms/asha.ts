@@ -14,6 +14,7 @@ import {
   type SearchAlgorithm,
 } from './algorithm.js';
 
+/** Options of `ASHA`: the most and fewest epochs per trial and the reduction factor. */
 export interface AshaOptions {
   maxEpochs: number;
   /** Epochs of the bottom rung (default 1). */

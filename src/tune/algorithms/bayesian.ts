@@ -15,6 +15,7 @@ import {
 } from './algorithm.js';
 import { expectedImprovement, GaussianProcess } from './gaussian-process.js';
 
+/** Options of `BayesianOptimization`. */
 export interface BayesianOptions {
   /** Random trials before the model is used (default 3 · dimensions, at least 3, as KerasTuner). */
   numInitialPoints?: number;

@@ -55,6 +55,10 @@ function solveTriangular(
   return x;
 }
 
+/**
+ * Gaussian-process regression with a Matérn 5/2 kernel on the unit cube: a predicted mean and
+ * variance per point.
+ */
 export class GaussianProcess {
   private l!: Float64Array;
   private alpha!: number[];

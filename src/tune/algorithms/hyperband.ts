@@ -18,6 +18,7 @@ import {
   type SearchAlgorithm,
 } from './algorithm.js';
 
+/** Options of `Hyperband`. */
 export interface HyperbandOptions {
   /** R: the most epochs any configuration trains. */
   maxEpochs: number;

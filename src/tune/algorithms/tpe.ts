@@ -23,6 +23,7 @@ import {
 } from './algorithm.js';
 import { normalCdf } from './gaussian-process.js';
 
+/** Options of `TPE`. */
 export interface TpeOptions {
   /** Random trials before the estimators are used (default 10, as Optuna). */
   numInitialPoints?: number;

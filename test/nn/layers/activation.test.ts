@@ -31,6 +31,7 @@ describe('Activation', () => {
 
   it('rejects unknown names with the valid ones', () => {
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => new Activation('rellu'),
       /Activation: activation: Unknown activation 'rellu'; valid names: relu, /,
     );

@@ -87,10 +87,12 @@ describe('Dense', () => {
     assert.throws(() => new Dense(0), /Dense: units must be a positive integer, got 0/);
     assert.throws(() => new Dense(2.5), /Dense: units must be a positive integer/);
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => new Dense(2, { activation: 'nope' }),
       /Dense: activation: Unknown activation 'nope'/,
     );
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => new Dense(2, { kernelInitializer: 'nope' }),
       /Dense: kernelInitializer: Unknown initializer 'nope'/,
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BinaryCrossentropy } from '../../../src/nn/losses/binary-crossentropy.js';
 import { CategoricalCrossentropy } from '../../../src/nn/losses/categorical-crossentropy.js';
-import { getLoss } from '../../../src/nn/losses/get-loss.js';
+import { getLoss, type LossName } from '../../../src/nn/losses/get-loss.js';
 import { Huber } from '../../../src/nn/losses/huber.js';
 import { MeanAbsoluteError } from '../../../src/nn/losses/mean-absolute-error.js';
 import { MeanSquaredError } from '../../../src/nn/losses/mean-squared-error.js';
@@ -123,13 +123,14 @@ describe('getLoss', () => {
       ['huber', Huber],
       ['huber_loss', Huber],
     ];
-    for (const [name, cls] of cases) assert.ok(getLoss(name) instanceof cls, name);
+    for (const [name, cls] of cases) assert.ok(getLoss(name as LossName) instanceof cls, name);
     const own = new Huber({ delta: 3 });
     assert.equal(getLoss(own), own);
   });
 
   it('rejects unknown names, listing the known ones', () => {
     assert.throws(
+      // @ts-expect-error: a misspelled name (rejected at run time too)
       () => getLoss('categorical_crossentropyy'),
       (e: Error) =>
         e.message ===

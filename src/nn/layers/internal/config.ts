@@ -3,7 +3,7 @@ import { type ActivationIdentifier, getActivation } from '../../activations/get-
 import type { WeightInitializer, WeightRegularizer } from '../../engine/layer.js';
 import type { SerializedObject } from '../../engine/serialization.js';
 import { getInitializer } from '../../initializers/get-initializer.js';
-import type { InitializerIdentifier } from '../../initializers/initializer.js';
+import type { InitializerIdentifier, InitializerName } from '../../initializers/initializer.js';
 import { getRegularizer } from '../../regularizers/get-regularizer.js';
 import {
   type RegularizerIdentifier,
@@ -15,7 +15,7 @@ export function resolveInitializer(
   className: string,
   arg: string,
   identifier: InitializerIdentifier | undefined,
-  fallback: string,
+  fallback: InitializerName,
 ): WeightInitializer {
   try {
     return getInitializer(identifier ?? fallback);

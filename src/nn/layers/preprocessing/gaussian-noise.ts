@@ -29,10 +29,12 @@ export class GaussianNoise extends RandomLayer {
     return add(x, new Tensor(noise, x.shape, 'float32'));
   }
 
+  /** The options that rebuild this `GaussianNoise` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), stddev: this.stddev };
   }
 
+  /** Rebuilds a `GaussianNoise` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): GaussianNoise {
     const { stddev, ...args } = config;
     return new GaussianNoise(stddev as number, args as RandomLayerArgs);

@@ -3,6 +3,7 @@ import { registerLayer } from '../registry.js';
 import { perBatch } from './image-transform.js';
 import { factorRange, RandomLayer, type RandomLayerArgs } from './random-layer.js';
 
+/** Options of the `RandomContrast` layer. */
 export interface RandomContrastArgs extends RandomLayerArgs {
   /** The range of pixel values; outputs are clipped to it (Keras default [0, 255]). */
   valueRange?: readonly [number, number];
@@ -57,10 +58,14 @@ export class RandomContrast extends RandomLayer {
     });
   }
 
+  /**
+   * The options that rebuild this `RandomContrast` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: this.factor, valueRange: this.valueRange };
   }
 
+  /** Rebuilds a `RandomContrast` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomContrast {
     const { factor, ...args } = config;
     return new RandomContrast(factor as number, args as RandomContrastArgs);

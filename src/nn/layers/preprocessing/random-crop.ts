@@ -59,15 +59,18 @@ export class RandomCrop extends RandomLayer {
     return this.crop(x, false);
   }
 
+  /** The input shape with height and width replaced by the crop size. */
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const s = singleShape(this, inputShape);
     return [...s.slice(0, -3), this.height, this.width, s[s.length - 1]!];
   }
 
+  /** The options that rebuild this `RandomCrop` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), height: this.height, width: this.width };
   }
 
+  /** Rebuilds a `RandomCrop` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomCrop {
     const { height, width, ...args } = config;
     return new RandomCrop(height as number, width as number, args as RandomLayerArgs);

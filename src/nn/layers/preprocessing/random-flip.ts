@@ -4,6 +4,7 @@ import { registerLayer } from '../registry.js';
 import { perBatch } from './image-transform.js';
 import { RandomLayer, type RandomLayerArgs } from './random-layer.js';
 
+/** Which axes `RandomFlip` may flip. */
 export type FlipMode = 'horizontal' | 'vertical' | 'horizontal_and_vertical';
 
 /** Flips each image left-right and/or up-down with probability 1/2 each, in training only. */
@@ -43,10 +44,12 @@ export class RandomFlip extends RandomLayer {
     });
   }
 
+  /** The options that rebuild this `RandomFlip` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), mode: this.mode };
   }
 
+  /** Rebuilds a `RandomFlip` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomFlip {
     const { mode, ...args } = config;
     return new RandomFlip(mode as FlipMode, args as RandomLayerArgs);

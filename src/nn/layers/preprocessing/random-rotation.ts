@@ -29,10 +29,14 @@ export class RandomRotation extends AffineLayer {
     return [cos, sin, cx - cos * cx - sin * cy, -sin, cos, cy + sin * cx - cos * cy];
   }
 
+  /**
+   * The options that rebuild this `RandomRotation` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), factor: this.factor };
   }
 
+  /** Rebuilds a `RandomRotation` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomRotation {
     const { factor, ...args } = config;
     return new RandomRotation(factor as number, args as AffineLayerArgs);

@@ -32,10 +32,14 @@ export class RandomTranslation extends AffineLayer {
     return [1, 0, -dx, 0, 1, -dy];
   }
 
+  /**
+   * The options that rebuild this `RandomTranslation` with `fromConfig` (what serialization saves).
+   */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), heightFactor: this.heightFactor, widthFactor: this.widthFactor };
   }
 
+  /** Rebuilds a `RandomTranslation` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomTranslation {
     const { heightFactor, widthFactor, ...args } = config;
     return new RandomTranslation(

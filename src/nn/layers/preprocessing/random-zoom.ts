@@ -38,10 +38,12 @@ export class RandomZoom extends AffineLayer {
     return [zx, 0, cx - zx * cx, 0, zy, cy - zy * cy];
   }
 
+  /** The options that rebuild this `RandomZoom` with `fromConfig` (what serialization saves). */
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), heightFactor: this.heightFactor, widthFactor: this.widthFactor };
   }
 
+  /** Rebuilds a `RandomZoom` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): RandomZoom {
     const { heightFactor, widthFactor, ...args } = config;
     return new RandomZoom(
