@@ -20,6 +20,7 @@ import {
   restoreOptimizer,
 } from './optimizer-state.js';
 import { decodePreprocessing, encodePreprocessing } from './preprocessing.js';
+import { captureRandomState, checkRandomState, type RandomState } from './random-state.js';
 import { expandSparse, SPARSE_METADATA, sparsifyEntries } from './sparse-weights.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -36,7 +37,12 @@ export interface InputSpec {
 }
 
 export interface SaveOptions {
-  /** Also store the optimizer (class, config, iterations, slots) and the compile settings. */
+  /**
+   * Also store the training state: the optimizer (class, config with its schedule, iterations,
+   * slots, accumulated gradients), the compile settings, the random generators' states (global
+   * and per layer) and the number of epochs trained, so that `loadModel` + `fit` continues as the
+   * uninterrupted run would.
+   */
   includeOptimizer?: boolean;
   /** Input shapes (batch axis included, null for free axes) for a subclassed model without a graph. */
   inputShapes?: (number | null)[][];
@@ -47,6 +53,30 @@ export interface SaveOptions {
 export interface LoadOptions {
   /** Compile the model with the saved optimizer state and losses when the file has them (default true). */
   compile?: boolean;
+  /**
+   * When compiling from a file saved with `includeOptimizer`, also set the global random
+   * generator and the layers' own generators to their saved states (default true), so that
+   * dropout and shuffling continue as in the saved run. Layers' generators are the model's own;
+   * the global one is shared: pass false to leave it alone (loading a model beside a running one).
+   */
+  restoreRandomState?: boolean;
+}
+
+/** What a model file saved with `includeOptimizer` holds about the run besides the optimizer. */
+export interface SavedTrainingState extends RandomState {
+  /** Epochs trained when saved: pass it as `fit`'s initialEpoch to continue the epoch count. */
+  epoch: number;
+}
+
+const loadedEpochs = new WeakMap<Model, number>();
+
+/**
+ * Epochs `model` has been trained for: after `fit`, the next epoch index; after `loadModel`, what
+ * the file says. `model.fit(x, y, {initialEpoch: trainedEpochs(model), epochs: 10})` continues.
+ */
+export function trainedEpochs(model: Model): number {
+  const last = model.history?.epoch.at(-1);
+  return last !== undefined ? last + 1 : (loadedEpochs.get(model) ?? 0);
 }
 
 /** Model → safetensors entries and metadata (architecture, weight order, input signature, optimizer). */
@@ -77,6 +107,11 @@ export function encodeModel(
     );
     const metrics = compiled.metricSpecs.map((ids) => ids.filter((id) => typeof id === 'string'));
     metadata['compile'] = JSON.stringify({ losses, metrics, lossWeights: compiled.lossWeights });
+    const training: SavedTrainingState = {
+      epoch: trainedEpochs(model),
+      ...captureRandomState(model),
+    };
+    metadata['training_state'] = JSON.stringify(training);
   }
   return { entries, metadata };
 }
@@ -193,10 +228,32 @@ export function decodeModel(
         );
       }
       restoreOptimizer(model, optimizer, record, tensors, source);
+      if (meta['training_state'] !== undefined) restoreTraining(model, meta, source, options);
     }
   }
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
+}
+
+/** Applies a file's training state (epochs trained, random generators) to the rebuilt model. */
+function restoreTraining(
+  model: Model,
+  meta: Record<string, string>,
+  source: string,
+  options: LoadOptions,
+): void {
+  const state = parseMeta(meta, 'training_state', source);
+  if (
+    !isJsonObject(state) ||
+    !Number.isSafeInteger(state['epoch']) ||
+    (state['epoch'] as number) < 0
+  ) {
+    throw new Error(`${source}: metadata 'training_state' must be {epoch, rng, layerRngs}`);
+  }
+  const apply = checkRandomState(model, state, source);
+  loadedEpochs.set(model, state['epoch'] as number);
+  // Rebuilding drew initial weights from the global generator; the saved state replaces it now.
+  if (options.restoreRandomState !== false) apply();
 }
 
 /** Reads one JSON metadata entry with the guarded parser. */
