@@ -6,7 +6,13 @@ import { after, describe, it } from 'node:test';
 import { loadModel, trainedEpochs } from '../../src/io/keel-format/model-file.js';
 import { readSafetensors } from '../../src/io/safetensors-read.js';
 import { saveSafetensors } from '../../src/io/safetensors-writer.js';
-import { setSeed } from '../../src/random/rng.js';
+import { Sequential } from '../../src/models/sequential.js';
+import * as L from '../../src/nn/layers/index.js';
+import { SparseCategoricalCrossentropy } from '../../src/nn/losses/sparse-categorical-crossentropy.js';
+import { AdamW } from '../../src/nn/optimizers/adamw.js';
+import { Rng, setSeed } from '../../src/random/rng.js';
+import { randomUniform } from '../../src/random/tensors.js';
+import { tensor } from '../../src/tensor/create.js';
 import { bits, buildCase, caseData, OPTIMIZERS, RATES } from './fixtures/resume-cases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-save-resume-'));
@@ -99,5 +105,42 @@ describe('model.save({includeOptimizer}) + loadModel + fit continues bit-identic
     );
     // Without compiling, nothing of the training state is applied.
     assert.equal(trainedEpochs(loadModel(write({ ...state, epoch: -1 }), { compile: false })), 0);
+  });
+});
+
+describe('model files keep the settings that shape training', () => {
+  it("the loss's config (fromLogits) and AdamW's weight-decay exclusions", () => {
+    setSeed(4);
+    const make = () => {
+      const model = new Sequential([
+        new L.Dense(5, { inputShape: [3] }),
+        new L.LayerNormalization(),
+        new L.Dense(4),
+      ]);
+      const optimizer = new AdamW({ learningRate: 0.05, weightDecay: 0.5 });
+      optimizer.excludeFromWeightDecay({ belowRank: 2, variables: [model.layers[2]!.weights[0]!] });
+      model.compile({
+        optimizer,
+        loss: new SparseCategoricalCrossentropy({ fromLogits: true }),
+      });
+      return model;
+    };
+    const model = make();
+    const x = randomUniform([6, 3], -1, 1, { rng: new Rng(1) });
+    const y = tensor([0, 1, 2, 3, 0, 1], [6], 'int32');
+    model.trainOnBatch(x, y);
+    const path = join(dir, 'settings.keel');
+    model.save(path, { includeOptimizer: true });
+    const loaded = loadModel(path);
+    const loss = loaded.compiled!.losses[0] as SparseCategoricalCrossentropy;
+    assert.equal(loss.fromLogits, true);
+    const ex = loaded.optimizer!.weightDecayExclusions();
+    assert.equal(ex.belowRank, 2);
+    assert.deepEqual(ex.variables, [loaded.layers[2]!.weights[0]!]);
+    for (let i = 0; i < 3; i++) {
+      model.trainOnBatch(x, y);
+      loaded.trainOnBatch(x, y);
+    }
+    assert.ok(bits(loaded.getWeights()).equals(bits(model.getWeights())));
   });
 });

@@ -2,6 +2,8 @@ import { noGrad } from '../../autograd/tape.js';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import { deserializeLoss } from '../../nn/losses/get-loss.js';
+import type { Loss } from '../../nn/losses/loss.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -102,8 +104,14 @@ export function encodeModel(
     const { record, entries: slots } = encodeOptimizer(model, compiled.optimizer);
     metadata['optimizer'] = JSON.stringify(record);
     entries.push(...slots);
+    // A loss as {className, config}: its settings (fromLogits, ...) change the training.
     const losses = compiled.losses.map((l) =>
-      l ? (l.constructor as unknown as { className: string }).className : null,
+      l
+        ? {
+            className: (l.constructor as unknown as { className: string }).className,
+            config: l.getConfig(),
+          }
+        : null,
     );
     const metrics = compiled.metricSpecs.map((ids) => ids.filter((id) => typeof id === 'string'));
     metadata['compile'] = JSON.stringify({ losses, metrics, lossWeights: compiled.lossWeights });
@@ -213,9 +221,9 @@ export function decodeModel(
     const optimizer = optimizerFromRecord(record, source);
     const compileConfig = parseMeta(meta, 'compile', source);
     if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
-      const losses = compileConfig['losses'] as (string | null)[];
       const metrics = (compileConfig['metrics'] ?? []) as string[][];
       try {
+        const losses = savedLosses(compileConfig['losses'] as unknown[]);
         model.compile({
           optimizer,
           loss: losses.length === 1 ? losses[0]! : losses,
@@ -233,6 +241,15 @@ export function decodeModel(
   }
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
+}
+
+/** The saved losses: {className, config}, or a class name in files from before configs were saved. */
+function savedLosses(saved: unknown[]): (Loss | string | null)[] {
+  return saved.map((l) =>
+    isJsonObject(l) && typeof l['className'] === 'string' && isJsonObject(l['config'])
+      ? deserializeLoss(l as { className: string; config: Record<string, unknown> })
+      : (l as string | null),
+  );
 }
 
 /** Applies a file's training state (epochs trained, random generators) to the rebuilt model. */
