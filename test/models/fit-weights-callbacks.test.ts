@@ -102,7 +102,9 @@ describe('sample weights over several batches', () => {
     });
     const a = doubled.getWeights();
     const b = faster.getWeights();
-    a.forEach((w, i) => w.data.forEach((v, j) => close(v, b[i]!.data[j]!, `weight ${i}[${j}]`)));
+    for (const [i, w] of a.entries()) {
+      for (const [j, v] of w.data.entries()) close(v, b[i]!.data[j]!, `weight ${i}[${j}]`);
+    }
     const unweighted = model(0.2);
     await unweighted.fit(X, Y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
     assert.ok(

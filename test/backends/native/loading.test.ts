@@ -147,12 +147,12 @@ describe('KEEL_ISA', () => {
         // An ISA this CPU lacks falls back (with a warning) to the detected one.
         assert.equal(r.info.isa, isas.includes(isa) ? isa : isas[0], isa);
         assert.equal(r.out.length, reference.length);
-        r.out.forEach((v: number, i: number) =>
+        for (const [i, v] of (r.out as number[]).entries()) {
           assert.ok(
             Math.abs(v - reference[i]!) <= 1e-5 * (1 + Math.abs(reference[i]!)),
             `${isa} [${i}]`,
-          ),
-        );
+          );
+        }
       }
       const bogus = await probes['isa-bogus']!;
       assert.equal(JSON.parse(bogus.out).info.isa, isas[0]);
