@@ -4,13 +4,18 @@
  * AdamW (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on matrices only), 100 warmup iterations then
  * cosine decay to 1e-4, global-norm gradient clipping at 1.0, random contiguous windows.
  * The first 90% of the characters train, the last 10% validate.
- * `npm run example -- char-gpt [--iters 2000] [--seed 1337]`
+ * `npm run example -- char-gpt [--iters 2000] [--seed 1337]`; `--checkpoint run.keel` saves the
+ * whole training state there every `--checkpoint-every` (50) iterations and, when the file exists,
+ * resumes from it: a run killed at any point ends with the same weights as one never stopped
+ * (`--save-weights out.safetensors` writes them). `--layers N --hidden N` make a smaller model.
  */
+import { existsSync } from 'node:fs';
 import {
   backendInfo,
   datasets,
   GPT,
   generate,
+  loadModel,
   losses,
   noGrad,
   optimizers,
@@ -22,7 +27,16 @@ import {
 } from '../src/index.js';
 import { exampleArgs } from './args.js';
 
-const { iters = 2000, seed = 1337, batchSize = 12 } = exampleArgs();
+const {
+  iters = 2000,
+  seed = 1337,
+  batchSize = 12,
+  layers = 4,
+  hidden = 128,
+  checkpoint,
+  checkpointEvery = 50,
+  saveWeights,
+} = exampleArgs();
 const context = 64;
 const evalInterval = 250;
 const evalBatches = 20;
@@ -52,17 +66,17 @@ function batch(data: Int32Array, rng: Rng): [Tensor, Tensor] {
   return [tensor(x, [batchSize, context], 'int32'), tensor(y, [batchSize, context], 'int32')];
 }
 
-const gpt = new GPT({
+let gpt = new GPT({
   vocabularySize: chars.length,
   sequenceLength: context,
-  numLayers: 4,
+  numLayers: layers,
   numHeads: 4,
-  hiddenDim: 128,
+  hiddenDim: hidden,
   dropout: 0,
 });
 // nanoGPT: 100 warmup iterations whatever --iters is (a shorter warmup makes early Adam steps spike).
 const warmup = 100;
-const optimizer = new optimizers.AdamW({
+let optimizer = new optimizers.AdamW({
   learningRate: new schedules.CosineDecay({
     initialLearningRate: 0,
     warmupTarget: 1e-3,
@@ -107,9 +121,19 @@ function estimate(data: Int32Array, salt: number): { loss: number; accuracy: num
 }
 
 const rng = new Rng(seed);
+let first = 1;
+if (checkpoint && existsSync(checkpoint)) {
+  // The file holds the weights, AdamW's moments, its schedule and step count, its weight-decay
+  // exclusions and the random state; the windows drawn so far are replayed from the seed.
+  gpt = loadModel(checkpoint) as GPT;
+  optimizer = gpt.optimizer as optimizers.AdamW;
+  first = optimizer.iterations + 1;
+  for (let i = 0; i < optimizer.iterations * batchSize; i++) rng.int(train.length - context - 1);
+  console.log(`resuming from ${checkpoint} at iteration ${first}`);
+}
 const started = Date.now();
 let last = started;
-for (let it = 1; it <= iters; it++) {
+for (let it = first; it <= iters; it++) {
   const [x, y] = batch(train, rng);
   const trainLoss = gpt.trainOnBatch(x, y) as number;
   if (it % 50 === 0 || it === 1 || it === 10) {
@@ -128,7 +152,12 @@ for (let it = 1; it <= iters; it++) {
         `(${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
+  if (checkpoint && it % checkpointEvery === 0 && it < iters) {
+    gpt.save(checkpoint, { includeOptimizer: true, inputShapes: [[null, context]] });
+    console.log(`checkpoint at iteration ${it}`);
+  }
 }
+if (saveWeights) gpt.saveWeights(saveWeights);
 
 const prompt = [index.get('\n')!];
 const sample = generate(gpt, [prompt], { maxNewTokens: 300, temperature: 0.8, topK: 20, seed });

@@ -22,8 +22,8 @@ import {
   MaxPooling2D,
 } from '../../src/nn/layers/index.js';
 import { add } from '../../src/ops/add.js';
-import { setSeed } from '../../src/random/rng.js';
-import { randomNormal } from '../../src/random/tensors.js';
+import { Rng, setSeed } from '../../src/random/rng.js';
+import { randomNormal, randomUniform } from '../../src/random/tensors.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { expectClose } from '../helpers.js';
@@ -210,5 +210,33 @@ describe('inference plans (predict traces a model once and replays its kernels)'
       () => model.predict(randomNormal([1, 28, 27, 1])),
       /expects shape \(None, 28, 28, 1\), got \[1, 28, 27, 1\]/,
     );
+  });
+});
+
+describe('KEEL_INFERENCE_PLANS=0', () => {
+  it('turns plans off for models first run under it; predictions stay bit-identical', () => {
+    const make = () => {
+      setSeed(12);
+      return new Sequential([
+        new Dense(7, { activation: 'relu', inputShape: [5] }),
+        new Dropout(0.5),
+        new Dense(3, { activation: 'softmax' }),
+      ]);
+    };
+    const x = randomUniform([9, 5], -1, 1, { rng: new Rng(3) });
+    const planned = make();
+    const withPlan = planned.predict(x) as Tensor;
+    assert.ok(inferencePlanFor(planned, [x]), 'plans are on by default');
+    const previous = process.env['KEEL_INFERENCE_PLANS'];
+    process.env['KEEL_INFERENCE_PLANS'] = '0';
+    try {
+      const plain = make();
+      const without = plain.predict(x) as Tensor;
+      assert.equal(inferencePlanFor(plain, [x]), null);
+      assert.deepEqual(Array.from(without.data), Array.from(withPlan.data));
+    } finally {
+      if (previous === undefined) delete process.env['KEEL_INFERENCE_PLANS'];
+      else process.env['KEEL_INFERENCE_PLANS'] = previous;
+    }
   });
 });

@@ -127,3 +127,38 @@ describe('TextVectorization', () => {
     );
   });
 });
+
+describe('TextVectorization on empty input', () => {
+  it('adapts to no texts or empty ones and vectorizes empty batches and empty strings', () => {
+    for (const outputMode of ['int', 'multi_hot', 'count', 'tf_idf'] as const) {
+      const tv = new TextVectorization({ outputMode });
+      tv.adapt([]);
+      tv.adapt(['', '  ']);
+      assert.deepEqual(tv.getVocabulary(), outputMode === 'int' ? ['', '[UNK]'] : ['[UNK]']);
+      const width = outputMode === 'int' ? 0 : 1;
+      assert.deepEqual(tv.apply([]).shape, [0, width], outputMode);
+      const one = tv.apply(['']);
+      assert.deepEqual(one.shape, [1, width], outputMode);
+      assert.ok(
+        one.data.every((v) => v === 0),
+        outputMode,
+      );
+      tv.adapt(['a b a', '']);
+      const two = tv.apply(['', 'a']);
+      assert.equal(two.shape[0], 2);
+      const w = two.shape[1]!;
+      assert.ok(
+        two.data.subarray(0, w).every((v) => v === 0),
+        `${outputMode}: the empty text`,
+      );
+      assert.ok(
+        two.data.subarray(w).some((v) => v !== 0),
+        `${outputMode}: 'a'`,
+      );
+    }
+    const padded = new TextVectorization({ outputSequenceLength: 3 });
+    padded.adapt([]);
+    assert.deepEqual(padded.apply([]).shape, [0, 3]);
+    assert.deepEqual(Array.from(padded.apply(['', 'x']).data), [0, 0, 0, 1, 0, 0]);
+  });
+});

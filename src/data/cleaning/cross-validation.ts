@@ -13,6 +13,11 @@ export interface OutOfFoldOptions {
   fit?: FitArgs;
   /** Seeds the stratified fold assignment. */
   seed?: number;
+  /**
+   * Each sample's fold (0..folds-1) instead of the stratified draw: groups that must stay
+   * together, or folds that must not move when labels are corrected.
+   */
+  foldOf?: ArrayLike<number>;
   /** Called after each fold with its index (progress). */
   onFold?: (fold: number) => void;
 }
@@ -46,6 +51,21 @@ export async function outOfFoldProbabilities(
   for (const members of byClass.values()) {
     const perm = rng.permutation(members.length);
     for (const p of perm) fold[members[p]!] = next++ % k;
+  }
+  if (options.foldOf) {
+    const given = options.foldOf;
+    if (given.length !== n)
+      throw new RangeError(
+        `outOfFoldProbabilities: foldOf has ${given.length} entries, x has ${n} samples`,
+      );
+    for (let i = 0; i < n; i++) {
+      const f = given[i]!;
+      if (!Number.isInteger(f) || f < 0 || f >= k)
+        throw new RangeError(
+          `outOfFoldProbabilities: foldOf[${i}] = ${f} is not a fold in [0, ${k - 1}]`,
+        );
+      fold[i] = f;
+    }
   }
   let probs: Float32Array | null = null;
   let classes = 0;

@@ -5,12 +5,15 @@ import { fitCallbackStates, fitPosition, resumeFitAt } from '../../models/fit.js
 import type { Model } from '../../models/model.js';
 import { writesFiles } from '../../models/strategy.js';
 import { Callback, type CallbackState, type Logs } from '../../nn/callbacks/callback.js';
-import type { Layer } from '../../nn/engine/layer.js';
-import { getRng, type Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isJsonObject } from '../json-guard.js';
 import { encodeModel, parseMeta, setWeightsFrom } from '../keel-format/model-file.js';
 import { checkOptimizerRecord, restoreOptimizer } from '../keel-format/optimizer-state.js';
+import {
+  captureRandomState,
+  checkRandomState,
+  type RandomState,
+} from '../keel-format/random-state.js';
 import { readSafetensors } from '../safetensors-read.js';
 import { saveSafetensors } from '../safetensors-writer.js';
 
@@ -22,34 +25,17 @@ export interface BackupAndRestoreArgs {
   deleteCheckpoint?: boolean;
 }
 
-/** What a backup records besides weights and optimizer: where fit was and the RNG states. */
-interface TrainingState {
+/** What a backup records besides weights and optimizer: where fit was and the random state. */
+interface TrainingState extends RandomState {
   epoch: number;
   step: number;
-  rng: RngState;
   hasOrder: boolean;
-  /** The layers' own generators (seeded Dropout, ...), in layer order (absent in older files). */
-  layerRngs?: RngState[];
   /** Each stateful callback's JSON values and its number of tensors (absent in older files). */
   callbacks?: Record<string, { values: Record<string, unknown>; tensors: number }>;
   /** A callback (EarlyStopping) had ended training at this epoch end. */
   stopTraining?: boolean;
   /** Mid-epoch: the running losses and metrics of the epoch so far. */
   metrics?: MetricStates;
-}
-
-/** Every random generator owned by a layer of `model`, nested layers included, in layer order. */
-function layerGenerators(model: Model): Rng[] {
-  const seen = new Set<Layer>();
-  const out: Rng[] = [];
-  const visit = (layer: Layer) => {
-    if (seen.has(layer)) return;
-    seen.add(layer);
-    out.push(...layer.ownRandomGenerators());
-    for (const l of layer.sublayers) visit(l);
-  };
-  visit(model);
-  return out;
 }
 
 const callbackKey = (key: string, i: number) => `fit/callback/${key}/${i}`;
@@ -129,13 +115,7 @@ export class BackupAndRestore extends Callback {
         `${source}: the sample order '${ORDER_KEY}' is missing or not an int32 vector`,
       );
     }
-    const generators = layerGenerators(model);
-    const layerRngs = training.layerRngs ?? [];
-    if (training.layerRngs && layerRngs.length !== generators.length) {
-      throw new Error(
-        `${source}: the backup has ${layerRngs.length} layer random generators, the model ${generators.length}`,
-      );
-    }
+    const applyRandomState = checkRandomState(model, training, source);
     const callbackStates = new Map<string, CallbackState>();
     for (const [key, saved] of Object.entries(training.callbacks ?? {})) {
       const list = Array.from({ length: saved.tensors }, (_, i) => {
@@ -147,8 +127,7 @@ export class BackupAndRestore extends Callback {
     }
     setWeightsFrom(model, keys, tensors, source);
     restoreOptimizer(model, model.compiled!.optimizer, record, tensors, source);
-    getRng().setState(training.rng);
-    for (const [i, state] of layerRngs.entries()) generators[i]!.setState(state);
+    applyRandomState();
     if (training.stopTraining) model.stopTraining = true;
     resumeFitAt(model, {
       epoch: training.epoch,
@@ -204,9 +183,8 @@ export class BackupAndRestore extends Callback {
     }
     const state: TrainingState = {
       ...at,
-      rng: getRng().getState(),
+      ...captureRandomState(model),
       hasOrder: order !== null,
-      layerRngs: layerGenerators(model).map((g) => g.getState()),
       callbacks,
       stopTraining: model.stopTraining,
       ...(at.step > 0 ? { metrics: metricStates(model.compiled!) } : {}),

@@ -3,6 +3,8 @@ import type { LossName, MetricName } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
+import { deserializeLoss } from '../../nn/losses/get-loss.js';
+import type { Loss } from '../../nn/losses/loss.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -21,6 +23,7 @@ import {
   restoreOptimizer,
 } from './optimizer-state.js';
 import { decodePreprocessing, encodePreprocessing } from './preprocessing.js';
+import { captureRandomState, checkRandomState, type RandomState } from './random-state.js';
 import { expandSparse, SPARSE_METADATA, sparsifyEntries } from './sparse-weights.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -40,7 +43,12 @@ export interface InputSpec {
 
 /** Options of `saveModel` / `model.save`. */
 export interface SaveOptions {
-  /** Also store the optimizer (class, config, iterations, slots) and the compile settings. */
+  /**
+   * Also store the training state: the optimizer (class, config with its schedule, iterations,
+   * slots, accumulated gradients), the compile settings, the random generators' states (global
+   * and per layer) and the number of epochs trained, so that `loadModel` + `fit` continues as the
+   * uninterrupted run would.
+   */
   includeOptimizer?: boolean;
   /** Input shapes (batch axis included, null for free axes) for a subclassed model without a graph. */
   inputShapes?: (number | null)[][];
@@ -60,6 +68,30 @@ export interface SaveOptions {
 export interface LoadOptions {
   /** Compile the model with the saved optimizer state and losses when the file has them (default true). */
   compile?: boolean;
+  /**
+   * When compiling from a file saved with `includeOptimizer`, also set the global random
+   * generator and the layers' own generators to their saved states (default true), so that
+   * dropout and shuffling continue as in the saved run. Layers' generators are the model's own;
+   * the global one is shared: pass false to leave it alone (loading a model beside a running one).
+   */
+  restoreRandomState?: boolean;
+}
+
+/** What a model file saved with `includeOptimizer` holds about the run besides the optimizer. */
+export interface SavedTrainingState extends RandomState {
+  /** Epochs trained when saved: pass it as `fit`'s initialEpoch to continue the epoch count. */
+  epoch: number;
+}
+
+const loadedEpochs = new WeakMap<Model, number>();
+
+/**
+ * Epochs `model` has been trained for: after `fit`, the next epoch index; after `loadModel`, what
+ * the file says. `model.fit(x, y, {initialEpoch: trainedEpochs(model), epochs: 10})` continues.
+ */
+export function trainedEpochs(model: Model): number {
+  const last = model.history?.epoch.at(-1);
+  return last !== undefined ? last + 1 : (loadedEpochs.get(model) ?? 0);
 }
 
 /** Model → safetensors entries and metadata (architecture, weight order, input signature, optimizer). */
@@ -85,11 +117,22 @@ export function encodeModel(
     const { record, entries: slots } = encodeOptimizer(model, compiled.optimizer);
     metadata['optimizer'] = JSON.stringify(record);
     entries.push(...slots);
+    // A loss as {className, config}: its settings (fromLogits, ...) change the training.
     const losses = compiled.losses.map((l) =>
-      l ? (l.constructor as unknown as { className: string }).className : null,
+      l
+        ? {
+            className: (l.constructor as unknown as { className: string }).className,
+            config: l.getConfig(),
+          }
+        : null,
     );
     const metrics = compiled.metricSpecs.map((ids) => ids.filter((id) => typeof id === 'string'));
     metadata['compile'] = JSON.stringify({ losses, metrics, lossWeights: compiled.lossWeights });
+    const training: SavedTrainingState = {
+      epoch: trainedEpochs(model),
+      ...captureRandomState(model),
+    };
+    metadata['training_state'] = JSON.stringify(training);
   }
   return { entries, metadata };
 }
@@ -192,9 +235,9 @@ export function decodeModel(
     const compileConfig = parseMeta(meta, 'compile', source);
     if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
       // Names from the file: compile validates them and throws for an unknown one (caught below).
-      const losses = compileConfig['losses'] as (LossName | null)[];
       const metrics = (compileConfig['metrics'] ?? []) as MetricName[][];
       try {
+        const losses = savedLosses(compileConfig['losses'] as unknown[]);
         model.compile({
           optimizer,
           loss: losses.length === 1 ? losses[0]! : losses,
@@ -207,10 +250,41 @@ export function decodeModel(
         );
       }
       restoreOptimizer(model, optimizer, record, tensors, source);
+      if (meta['training_state'] !== undefined) restoreTraining(model, meta, source, options);
     }
   }
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
+}
+
+/** The saved losses: {className, config}, or a class name in files from before configs were saved. */
+function savedLosses(saved: unknown[]): (Loss | LossName | null)[] {
+  return saved.map((l) =>
+    isJsonObject(l) && typeof l['className'] === 'string' && isJsonObject(l['config'])
+      ? deserializeLoss(l as { className: string; config: Record<string, unknown> })
+      : (l as LossName | null), // validated by compile
+  );
+}
+
+/** Applies a file's training state (epochs trained, random generators) to the rebuilt model. */
+function restoreTraining(
+  model: Model,
+  meta: Record<string, string>,
+  source: string,
+  options: LoadOptions,
+): void {
+  const state = parseMeta(meta, 'training_state', source);
+  if (
+    !isJsonObject(state) ||
+    !Number.isSafeInteger(state['epoch']) ||
+    (state['epoch'] as number) < 0
+  ) {
+    throw new Error(`${source}: metadata 'training_state' must be {epoch, rng, layerRngs}`);
+  }
+  const apply = checkRandomState(model, state, source);
+  loadedEpochs.set(model, state['epoch'] as number);
+  // Rebuilding drew initial weights from the global generator; the saved state replaces it now.
+  if (options.restoreRandomState !== false) apply();
 }
 
 /** Reads one JSON metadata entry with the guarded parser. */

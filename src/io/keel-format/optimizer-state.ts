@@ -18,6 +18,8 @@ export interface OptimizerRecord {
   learningRate: number;
   /** Calls since the last update when accumulating gradients (absent in older files: 0). */
   accumulationStep?: number;
+  /** `excludeFromWeightDecay`'s settings, variables as indices into model.weights (absent: none). */
+  weightDecayExclusions?: { weights: number[]; varNames: string[]; belowRank: number };
   /** One entry per slot: index into model.weights, slot name, tensor key in the file. */
   slots: { weight: number; name: string; key: string }[];
 }
@@ -44,12 +46,18 @@ export function encodeOptimizer(
     slots.push({ weight, name, key });
     entries.push([key, slot]);
   }
+  const exclusions = optimizer.weightDecayExclusions();
   const record: OptimizerRecord = {
     className: (optimizer.constructor as typeof Optimizer).className,
     config: optimizer.getConfig(),
     iterations: optimizer.iterations,
     learningRate: optimizer.learningRate,
     accumulationStep: optimizer.accumulationStep,
+    weightDecayExclusions: {
+      weights: exclusions.variables.flatMap((v) => index.get(v) ?? []),
+      varNames: exclusions.varNames,
+      belowRank: exclusions.belowRank,
+    },
     slots,
   };
   return { record, entries };
@@ -115,6 +123,20 @@ export function checkOptimizerRecord(value: unknown, source: string): OptimizerR
   ) {
     throw bad('slots must be a list of {weight, name, key}');
   }
+  const ex = value['weightDecayExclusions'];
+  if (
+    ex !== undefined &&
+    !(
+      isJsonObject(ex) &&
+      Array.isArray(ex['weights']) &&
+      ex['weights'].every((i) => Number.isSafeInteger(i) && i >= 0) &&
+      Array.isArray(ex['varNames']) &&
+      ex['varNames'].every((n) => typeof n === 'string') &&
+      Number.isSafeInteger(ex['belowRank'])
+    )
+  ) {
+    throw bad('weightDecayExclusions must be {weights: integers, varNames: strings, belowRank}');
+  }
   return value as unknown as OptimizerRecord;
 }
 
@@ -145,6 +167,18 @@ export function restoreOptimizer(
       );
     }
     optimizer.setSlot(w, s.name, t);
+  }
+  const ex = record.weightDecayExclusions;
+  if (ex) {
+    const variables = ex.weights.map((i) => {
+      const w = weights[i];
+      if (!w)
+        throw new Error(
+          `${source}: optimizer state: weight-decay exclusion ${i} is not a weight (the model has ${weights.length})`,
+        );
+      return w;
+    });
+    optimizer.excludeFromWeightDecay({ variables, varNames: ex.varNames, belowRank: ex.belowRank });
   }
   optimizer.iterations = record.iterations;
   const n = optimizer.gradientAccumulationSteps ?? 1;

@@ -64,3 +64,30 @@ export function getLoss(identifier: LossIdentifier): Loss {
   }
   return make();
 }
+
+const CLASSES = new Map<string, new (config: Record<string, unknown>) => Loss>(
+  [
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    Huber,
+    KLDivergence,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SparseCategoricalCrossentropy,
+  ].map((c) => [c.className, c as unknown as new (config: Record<string, unknown>) => Loss]),
+);
+
+/** A built-in loss from `{className, config}` as model files store it (`getConfig()`'s keys). */
+export function deserializeLoss(value: {
+  className: string;
+  config: Record<string, unknown>;
+}): Loss {
+  const cls = CLASSES.get(value.className);
+  if (!cls) {
+    throw new Error(
+      `Unknown loss class '${value.className}'. Known: ${[...CLASSES.keys()].join(', ')}`,
+    );
+  }
+  const config = Object.fromEntries(Object.entries(value.config).filter(([, v]) => v !== null));
+  return new cls(config);
+}

@@ -219,6 +219,15 @@ export abstract class Optimizer {
     this.excludedBelowRank = options.belowRank ?? 0;
   }
 
+  /** What `excludeFromWeightDecay` set (model files save it with the optimizer). */
+  weightDecayExclusions(): { variables: Variable[]; varNames: string[]; belowRank: number } {
+    return {
+      variables: [...this.excludedVariables],
+      varNames: [...this.excludedNames],
+      belowRank: this.excludedBelowRank,
+    };
+  }
+
   /** False for a variable excluded by `excludeFromWeightDecay`. */
   protected useWeightDecay(variable: Variable): boolean {
     if (this.excludedVariables.has(variable)) return false;

@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { backendInfo, getBackend, listKernels, setBackend } from '../../../src/backends/index.js';
 import { nativeUnavailableReason } from '../../../src/backends/native/index.js';
+import { matMul } from '../../../src/ops/matmul.js';
+import { Rng } from '../../../src/random/rng.js';
+import { randomUniform } from '../../../src/random/tensors.js';
 import { itNative, native } from './native-helpers.js';
 
 const BACKEND_INFO = `import { backendInfo } from './src/backends/index.ts'; console.log(JSON.stringify(backendInfo()));`;
@@ -33,6 +36,15 @@ function probe(
   );
 }
 
+/** backendInfo and a 37x29 @ 29x41 product (odd sizes: vector bodies and scalar tails). */
+const ISA_PROBE = `import { backendInfo } from './src/backends/index.ts';
+import { matMul } from './src/ops/matmul.ts';
+import { Rng } from './src/random/rng.ts';
+import { randomUniform } from './src/random/tensors.ts';
+const a = randomUniform([37, 29], -1, 1, { rng: new Rng(1) });
+const b = randomUniform([29, 41], -1, 1, { rng: new Rng(2) });
+console.log(JSON.stringify({ info: backendInfo(), out: Array.from(matMul(a, b).data) }));`;
+
 // Started together up front: each pays tsx's start-up once, in parallel.
 const probes = {
   ts: probe({ KEEL_BACKEND: 'ts' }),
@@ -40,7 +52,14 @@ const probes = {
   missing: probe({ KEEL_NATIVE_PATH: '/nonexistent/keel.node' }),
   minZero: probe({ KEEL_NATIVE_MIN_ELEMENTS: '0' }, MIN_ELEMENTS),
   minBad: probe({ KEEL_NATIVE_MIN_ELEMENTS: '-3' }, MIN_ELEMENTS),
-};
+  // KEEL_NATIVE_MIN_ELEMENTS=0 so that the small product runs on the pinned ISA's kernel.
+  ...Object.fromEntries(
+    ['avx2', 'scalar', 'bogus'].map((isa) => [
+      `isa-${isa}`,
+      probe({ KEEL_ISA: isa, KEEL_NATIVE_MIN_ELEMENTS: '0' }, ISA_PROBE),
+    ]),
+  ),
+} as Record<string, Promise<{ out: string; err: string }>>;
 
 describe('native backend loading', () => {
   it('is present when KEEL_REQUIRE_NATIVE=1', () => {
@@ -106,6 +125,40 @@ describe('native backend loading', () => {
       /ignoring KEEL_NATIVE_MIN_ELEMENTS=-3 \(expected a non-negative integer\)/,
     );
   });
+});
+
+describe('KEEL_ISA', () => {
+  itNative(
+    'pins an instruction set below the detected one; products agree with TypeScript',
+    async () => {
+      const isas = native!.info().isas;
+      const before = getBackend();
+      let reference: Float32Array;
+      try {
+        setBackend('ts');
+        const a = randomUniform([37, 29], -1, 1, { rng: new Rng(1) });
+        const b = randomUniform([29, 41], -1, 1, { rng: new Rng(2) });
+        reference = matMul(a, b).data as Float32Array;
+      } finally {
+        setBackend(before);
+      }
+      for (const isa of ['avx2', 'scalar']) {
+        const r = JSON.parse((await probes[`isa-${isa}`]!).out);
+        // An ISA this CPU lacks falls back (with a warning) to the detected one.
+        assert.equal(r.info.isa, isas.includes(isa) ? isa : isas[0], isa);
+        assert.equal(r.out.length, reference.length);
+        for (const [i, v] of (r.out as number[]).entries()) {
+          assert.ok(
+            Math.abs(v - reference[i]!) <= 1e-5 * (1 + Math.abs(reference[i]!)),
+            `${isa} [${i}]`,
+          );
+        }
+      }
+      const bogus = await probes['isa-bogus']!;
+      assert.equal(JSON.parse(bogus.out).info.isa, isas[0]);
+      assert.match(bogus.err, /KEEL_ISA=bogus is not available here/);
+    },
+  );
 });
 
 describe('native thread pool', () => {

@@ -178,6 +178,53 @@ describe('confident learning', () => {
   });
 });
 
+describe('outOfFoldProbabilities: no leakage', () => {
+  it("a sample's probabilities do not change when its own label changes", async () => {
+    const n = 24;
+    const x = tensor(Array.from({ length: n }, (_, i) => [i % 2 ? 1 : -1, (i % 5) / 5]));
+    const labels = Array.from({ length: n }, (_, i) => i % 2);
+    const foldOf = Array.from({ length: n }, (_, i) => Math.floor(i / 2) % 3);
+    const run = async (ls: number[]) => {
+      setSeed(1); // each fold's model and shuffling draw the same numbers in both runs
+      const y = tensor(ls.map((l) => (l ? [0, 1] : [1, 0])));
+      const make = () => {
+        const m = new Sequential([new Dense(2, { activation: 'softmax', inputShape: [2] })]);
+        m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+        return m;
+      };
+      return (
+        await outOfFoldProbabilities(make, x, y, {
+          folds: 3,
+          foldOf,
+          fit: { epochs: 3, batchSize: 4 },
+        })
+      ).data;
+    };
+    const before = await run(labels);
+    const flipped = [...labels];
+    flipped[0] = 1 - flipped[0]!;
+    const after = await run(flipped);
+    const row = (d: ArrayLike<number>, i: number) => [d[2 * i]!, d[2 * i + 1]!];
+    for (let i = 0; i < n; i++) {
+      if (foldOf[i] === foldOf[0]) assert.deepEqual(row(after, i), row(before, i), `sample ${i}`);
+    }
+    // The models that trained on sample 0 (the other folds) did see the change.
+    assert.ok(
+      Array.from({ length: n }, (_, i) => i).some(
+        (i) => foldOf[i] !== foldOf[0] && row(after, i).some((v, c) => v !== row(before, i)[c]),
+      ),
+      'the flipped label reaches the other folds',
+    );
+    await assert.rejects(
+      outOfFoldProbabilities(() => new Sequential([]), x, tensor(labels), {
+        folds: 3,
+        foldOf: [0, 1],
+      }),
+      /foldOf has 2 entries, x has 24 samples/,
+    );
+  });
+});
+
 describe('inspect', () => {
   it('reports duplicates, leakage, missing values, constant features and balance', async () => {
     const x = tensor([
