@@ -35,7 +35,18 @@ export interface DistillConfig {
 }
 
 export const DISTILL_KEYS = {
-  '': ['name', 'seed', 'teacher', 'student', 'data', 'compile', 'distill', 'fit', 'output'],
+  '': [
+    '$comment',
+    'name',
+    'seed',
+    'teacher',
+    'student',
+    'data',
+    'compile',
+    'distill',
+    'fit',
+    'output',
+  ],
   distill: ['temperature', 'alpha', 'teacherOutputs'],
 } as const satisfies Record<string, readonly string[]>;
 
