@@ -7,10 +7,10 @@ import { decodeElement } from '../data/dataset/codec.js';
 import type { DataInput } from '../models/data-adapter.js';
 import type { Logs } from '../nn/callbacks/callback.js';
 import { loadBuild } from './build-ref.js';
-import { type BuildFn, runTrial, type TrialFitArgs } from './trial-runner.js';
+import { runTrial, type TrialSetup } from './trial-runner.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
-let setup: { build: BuildFn; x: DataInput; y: DataInput; fit: TrialFitArgs } | null = null;
+let setup: TrialSetup | null = null;
 let decide: ((stop: boolean) => void) | null = null;
 
 const send = (m: WorkerMessage) => process.send!(m);
@@ -39,14 +39,13 @@ async function handle(m: ParentMessage): Promise<void> {
   } else if (m.type === 'decision') {
     decide?.(m.stop);
   } else if (m.type === 'trial') {
-    const { build, x, y, fit } = setup!;
     const onEpoch = (step: number, logs: Logs) =>
       new Promise<boolean>((resolve) => {
         decide = resolve;
         send({ type: 'epoch', number: m.job.number, step, logs });
       });
     try {
-      const outcome = await runTrial(build, m.job, x, y, fit, onEpoch);
+      const outcome = await runTrial(setup!, m.job, onEpoch);
       send({ type: 'done', number: m.job.number, outcome });
     } catch (e) {
       send({
