@@ -3,6 +3,7 @@
  * then runs the trials it is sent, one at a time, reporting every epoch and waiting for the
  * answer (continue or stop). It exits when the search's process goes away.
  */
+import { setNumThreads } from '../backends/native/index.js';
 import { decodeElement } from '../data/dataset/codec.js';
 import type { DataInput } from '../models/data-adapter.js';
 import type { Logs } from '../nn/callbacks/callback.js';
@@ -36,6 +37,8 @@ async function handle(m: ParentMessage): Promise<void> {
       fit: { ...m.fit, ...(data.validationData ? { validationData: data.validationData } : {}) },
     };
     send({ type: 'ready' });
+  } else if (m.type === 'threads') {
+    setNumThreads(m.threads);
   } else if (m.type === 'decision') {
     decide?.(m.stop);
   } else if (m.type === 'trial') {
