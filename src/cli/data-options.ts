@@ -36,6 +36,13 @@ export function addDataOptions(command: Command): Command {
     .option('--limit <n>', 'use at most n samples', intOption('--limit', 1));
 }
 
+/** The data options given (of --config, --dataset, --csv, --images), by name. */
+export function givenDataOptions(options: DataOptions): string[] {
+  return ['config', 'dataset', 'csv', 'images'].filter(
+    (k) => options[k as keyof DataOptions] !== undefined,
+  );
+}
+
 /**
  * The data the options name. `whole`: a CSV file or image folder is used whole as the test set
  * (evaluation); otherwise it is split as `keel train` splits it.
@@ -45,9 +52,7 @@ export async function dataFromOptions(
   loss: string,
   whole: boolean,
 ): Promise<LoadedData> {
-  const given = ['config', 'dataset', 'csv', 'images'].filter(
-    (k) => options[k as keyof DataOptions] !== undefined,
-  );
+  const given = givenDataOptions(options);
   if (given.length !== 1) {
     throw new UsageError(
       `give the data with exactly one of --config, --dataset, --csv or --images${given.length ? ` (got ${given.map((g) => `--${g}`).join(' and ')})` : ''}`,

@@ -30,6 +30,14 @@ export interface TrialFitArgs {
   callbacks?: readonly Callback[];
 }
 
+/** What every trial of a search shares: the build function, the data and fit's settings. */
+export interface TrialSetup {
+  build: BuildFn;
+  x: DataInput;
+  y: DataInput;
+  fit: TrialFitArgs;
+}
+
 export interface TrialJob {
   number: number;
   params: Params;
@@ -138,17 +146,14 @@ function meanLogs(logs: readonly Logs[]): Logs {
  * same epoch of the earlier executions.
  */
 export async function runTrial(
-  build: BuildFn,
+  setup: TrialSetup,
   job: TrialJob,
-  x: DataInput,
-  y: DataInput,
-  fit: TrialFitArgs,
   onEpoch: EpochHook,
 ): Promise<TrialOutcome> {
   const executions = job.executions ?? 1;
   if (!Number.isInteger(executions) || executions < 1)
     throw new RangeError(`Tuner: executionsPerTrial must be a positive integer, got ${executions}`);
-  if (executions === 1) return runExecution(build, job, x, y, fit, onEpoch);
+  if (executions === 1) return runExecution(setup, job, onEpoch);
   const history: Logs[][] = [];
   let outcome: TrialOutcome | null = null;
   for (let e = 0; e < executions; e++) {
@@ -161,7 +166,7 @@ export async function runTrial(
       return last ? onEpoch(_step, meanLogs(history.flatMap((h) => (h[i] ? [h[i]!] : [])))) : false;
     };
     outcome = await runExecution(
-      build,
+      setup,
       {
         ...job,
         seed: (job.seed + Math.imul(e, 0x9e3779b1)) >>> 0,
@@ -170,9 +175,6 @@ export async function runTrial(
           : {}),
         ...(job.checkpoint ? { checkpoint: executionPath(job.checkpoint, e) } : {}),
       },
-      x,
-      y,
-      fit,
       hook,
     );
   }
@@ -185,11 +187,8 @@ export async function runTrial(
 }
 
 async function runExecution(
-  build: BuildFn,
+  { build, x, y, fit }: TrialSetup,
   job: TrialJob,
-  x: DataInput,
-  y: DataInput,
-  fit: TrialFitArgs,
   onEpoch: EpochHook,
 ): Promise<TrialOutcome> {
   setSeed(job.seed);

@@ -41,6 +41,7 @@ import {
   type TrialFitArgs,
   type TrialJob,
   type TrialOutcome,
+  type TrialSetup,
 } from './trial-runner.js';
 import { type TrialExecutor, WorkerPool } from './worker-pool.js';
 
@@ -97,14 +98,9 @@ type NextTrial = { number: number; params: Params; meta: TrialMeta } | 'wait' | 
 
 class InProcessExecutor implements TrialExecutor {
   readonly slots = 1;
-  constructor(
-    private readonly build: BuildFn,
-    private readonly x: DataInput,
-    private readonly y: DataInput,
-    private readonly fit: TrialFitArgs,
-  ) {}
+  constructor(private readonly setup: TrialSetup) {}
   run(job: TrialJob, onEpoch: EpochHook): Promise<TrialOutcome> {
-    return runTrial(this.build, job, this.x, this.y, this.fit, onEpoch);
+    return runTrial(this.setup, job, onEpoch);
   }
   async close(): Promise<void> {}
 }
@@ -227,7 +223,7 @@ export class Tuner {
       const { validationData, callbacks: _c, ...plain } = fit;
       executor = await WorkerPool.start(workers, this.buildRef, { x, y, validationData }, plain);
     } else {
-      executor = new InProcessExecutor(await this.build(), x, y, fit);
+      executor = new InProcessExecutor({ build: await this.build(), x, y, fit });
     }
     const running = new Map<number, Promise<void>>();
     const state = { fatal: null as unknown, failedInARow: 0 };

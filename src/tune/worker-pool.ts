@@ -1,8 +1,10 @@
 /**
  * Trial workers on child processes: each is forked once, receives the build module and the data,
- * then runs one trial at a time. Each worker's native thread pool gets
- * KEEL_NUM_THREADS = max(1, floor(cores / workers)) (the variable the native backend reads at
- * load), so the workers share the cores instead of oversubscribing them.
+ * then runs one trial at a time. The running trials share the cores: each busy worker's native
+ * thread pool gets max(1, floor(cores / busy workers)) threads, recomputed whenever a trial starts
+ * or ends, so a trial left running alone (the search's last, or one a Hyperband rung waits for)
+ * gets every core, and the workers never oversubscribe them. A KEEL_NUM_THREADS set by the user
+ * fixes every worker's count instead.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,12 +44,14 @@ function workerFile(): { file: string; execArgv: string[] } {
 
 /** The native threads each of `workers` processes gets. */
 export function threadsPerWorker(workers: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / workers));
+  return Math.max(1, Math.floor(cores / Math.max(1, workers)));
 }
 
 interface Slot {
   child: ChildProcess;
   busy: boolean;
+  /** The native threads the worker was last told to use. */
+  threads: number;
   /** Fails the running trial when the process dies. */
   onExit: ((error: Error) => void) | null;
 }
@@ -55,7 +59,23 @@ interface Slot {
 export class WorkerPool implements TrialExecutor {
   private readonly workers: Slot[] = [];
 
-  private constructor(readonly slots: number) {}
+  private constructor(
+    readonly slots: number,
+    /** The cores the busy workers share; null when KEEL_NUM_THREADS fixes the threads. */
+    private readonly cores: number | null,
+  ) {}
+
+  /** Gives each busy worker its share of the cores (told only when it changes). */
+  private rebalance(): void {
+    if (this.cores === null) return;
+    const busy = this.workers.filter((w) => w.busy);
+    const threads = threadsPerWorker(busy.length, this.cores);
+    for (const w of busy)
+      if (w.threads !== threads && w.child.connected) {
+        w.threads = threads;
+        w.child.send({ type: 'threads', threads } satisfies ParentMessage);
+      }
+  }
 
   /** Forks `n` workers and waits until each has loaded the build module and the data. */
   static async start(
@@ -64,9 +84,10 @@ export class WorkerPool implements TrialExecutor {
     data: { x: DataInput; y: DataInput; validationData?: readonly [DataInput, DataInput] },
     fit: Omit<TrialFitArgs, 'callbacks' | 'validationData'>,
   ): Promise<WorkerPool> {
-    const pool = new WorkerPool(n);
+    const fixed = process.env['KEEL_NUM_THREADS'];
+    const pool = new WorkerPool(n, fixed ? null : availableParallelism());
     const { file, execArgv } = workerFile();
-    const threads = process.env['KEEL_NUM_THREADS'] ? undefined : String(threadsPerWorker(n));
+    const threads = fixed ? undefined : String(threadsPerWorker(n));
     const init: ParentMessage = { type: 'init', build, data: encodeElement(data), fit };
     try {
       await Promise.all(
@@ -77,7 +98,7 @@ export class WorkerPool implements TrialExecutor {
             env: { ...process.env, ...(threads ? { KEEL_NUM_THREADS: threads } : {}) },
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
-          const slot: Slot = { child, busy: false, onExit: null };
+          const slot: Slot = { child, busy: false, threads: Number(threads ?? 0), onExit: null };
           pool.workers.push(slot);
           child.on('exit', (code, signal) =>
             slot.onExit?.(
@@ -109,6 +130,7 @@ export class WorkerPool implements TrialExecutor {
     const slot = this.workers.find((w) => !w.busy);
     if (!slot) throw new Error('WorkerPool: every worker is busy');
     slot.busy = true;
+    this.rebalance();
     const { child } = slot;
     return new Promise<TrialOutcome>((resolve, reject) => {
       // An error in onEpoch stops the trial; it is reported once the worker has ended it.
@@ -117,6 +139,7 @@ export class WorkerPool implements TrialExecutor {
         slot.busy = false;
         slot.onExit = null;
         child.off('message', listener);
+        this.rebalance();
       };
       const listener = (m: WorkerMessage) => {
         if (m.type === 'epoch' && m.number === job.number) {

@@ -12,6 +12,8 @@ export type ParentMessage =
       fit: Omit<TrialFitArgs, 'callbacks' | 'validationData'>;
     }
   | { type: 'trial'; job: TrialJob }
+  /** The native threads the worker uses from its next kernel on (the pool rebalances the cores). */
+  | { type: 'threads'; threads: number }
   | { type: 'decision'; stop: boolean };
 
 export type WorkerMessage =

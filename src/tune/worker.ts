@@ -3,14 +3,15 @@
  * then runs the trials it is sent, one at a time, reporting every epoch and waiting for the
  * answer (continue or stop). It exits when the search's process goes away.
  */
+import { setNumThreads } from '../backends/native/index.js';
 import { decodeElement } from '../data/dataset/codec.js';
 import type { DataInput } from '../models/data-adapter.js';
 import type { Logs } from '../nn/callbacks/callback.js';
 import { loadBuild } from './build-ref.js';
-import { type BuildFn, runTrial, type TrialFitArgs } from './trial-runner.js';
+import { runTrial, type TrialSetup } from './trial-runner.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
-let setup: { build: BuildFn; x: DataInput; y: DataInput; fit: TrialFitArgs } | null = null;
+let setup: TrialSetup | null = null;
 let decide: ((stop: boolean) => void) | null = null;
 
 const send = (m: WorkerMessage) => process.send!(m);
@@ -36,17 +37,18 @@ async function handle(m: ParentMessage): Promise<void> {
       fit: { ...m.fit, ...(data.validationData ? { validationData: data.validationData } : {}) },
     };
     send({ type: 'ready' });
+  } else if (m.type === 'threads') {
+    setNumThreads(m.threads);
   } else if (m.type === 'decision') {
     decide?.(m.stop);
   } else if (m.type === 'trial') {
-    const { build, x, y, fit } = setup!;
     const onEpoch = (step: number, logs: Logs) =>
       new Promise<boolean>((resolve) => {
         decide = resolve;
         send({ type: 'epoch', number: m.job.number, step, logs });
       });
     try {
-      const outcome = await runTrial(build, m.job, x, y, fit, onEpoch);
+      const outcome = await runTrial(setup!, m.job, onEpoch);
       send({ type: 'done', number: m.job.number, outcome });
     } catch (e) {
       send({

@@ -261,16 +261,13 @@ describe('executionsPerTrial', () => {
     const curve = async (seed: number, executions?: number, checkpoint?: string) => {
       const logs: Record<string, number>[] = [];
       const outcome = await runTrial(
-        build,
+        { build, x, y, fit: quiet },
         {
           ...job,
           seed,
           ...(executions ? { executions } : {}),
           ...(checkpoint ? { checkpoint } : {}),
         },
-        x,
-        y,
-        quiet,
         (_s, l) => {
           logs.push(l);
           return false;

@@ -6,12 +6,14 @@ import type { Command } from 'commander';
 import { registerBench } from './bench.js';
 import { registerConvert } from './convert.js';
 import { registerDashboard } from './dashboard.js';
+import { registerDistill } from './distill.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerInspectData } from './inspect-data.js';
 import { registerKeys } from './keys.js';
 import { registerLaunch } from './launch.js';
 import { registerPredict } from './predict.js';
 import { registerPrune } from './prune.js';
+import { registerQuantize } from './quantize.js';
 import { registerRuns } from './runs.js';
 import { registerServe } from './serve.js';
 import { registerSummary } from './summary.js';
@@ -29,6 +31,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerConvert,
   registerInspectData,
   registerPrune,
+  registerQuantize,
+  registerDistill,
   registerRuns,
   registerDashboard,
   registerBench,

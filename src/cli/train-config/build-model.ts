@@ -33,16 +33,20 @@ export function buildLayer(spec: LayerSpec, where: string): Layer {
   return layer;
 }
 
-/** A Sequential model from a list of layer specs (`model.layers` of a training config). */
+/**
+ * A Sequential model from a list of layer specs (`model.layers` of a training config; `section`
+ * names the config section in errors, 'student' for `keel distill`).
+ */
 export function buildSequential(
   specs: readonly LayerSpec[],
   source: string,
   name?: string,
+  section = 'model',
 ): Sequential {
-  const layers = specs.map((s, i) => buildLayer(s, `${source}: model.layers[${i}]`));
+  const layers = specs.map((s, i) => buildLayer(s, `${source}: ${section}.layers[${i}]`));
   try {
     return new Sequential(layers, name === undefined ? {} : { name });
   } catch (e) {
-    throw new UsageError(`${source}: model.layers: ${(e as Error).message}`);
+    throw new UsageError(`${source}: ${section}.layers: ${(e as Error).message}`);
   }
 }

@@ -102,41 +102,55 @@ export function checkKeys(
   }
 }
 
-/** Reads and checks a training config (.json, .yaml or .yml). */
-export function readTrainConfig(path: string): TrainConfig {
+/** Parses a JSON or YAML config file (by its extension); a missing or malformed file is a UsageError. */
+export function readConfigFile(path: string): unknown {
   if (!existsSync(path)) throw new UsageError(`no such config file: ${path}`);
   const text = readFileSync(path, 'utf8');
-  let raw: unknown;
   try {
-    raw = ['.yaml', '.yml'].includes(extname(path).toLowerCase())
+    return ['.yaml', '.yml'].includes(extname(path).toLowerCase())
       ? parseYaml(text)
       : JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${path}: not valid ${extname(path).slice(1)}: ${(e as Error).message}`);
   }
-  return checkTrainConfig(raw, path);
 }
 
-/** Checks a parsed config: known keys only, the required sections present, layers well formed. */
-export function checkTrainConfig(raw: unknown, source: string): TrainConfig {
-  checkKeys(source, '', raw, CONFIG_KEYS['']);
-  const config = raw as Record<string, unknown>;
-  for (const section of ['model', 'data', 'compile', 'fit']) {
+/** Reads and checks a training config (.json, .yaml or .yml). */
+export function readTrainConfig(path: string): TrainConfig {
+  return checkTrainConfig(readConfigFile(path), path);
+}
+
+/**
+ * Checks the sections a training config shares with other configs (`keel distill`'s): each
+ * present section's keys, `required` ones present, `modelSection.layers` a list of layer specs,
+ * compile's optimizer and loss, exactly one data source.
+ */
+export function checkSections(
+  source: string,
+  config: Record<string, unknown>,
+  required: readonly string[],
+  modelSection = 'model',
+): void {
+  const known: Record<string, readonly string[]> = {
+    ...CONFIG_KEYS,
+    [modelSection]: CONFIG_KEYS.model,
+  };
+  for (const section of [modelSection, 'data', 'compile', 'fit']) {
     if (config[section] === undefined) {
-      if (section === 'fit') continue;
+      if (!required.includes(section)) continue;
       throw new UsageError(`${source}: the config needs a '${section}' section`);
     }
-    checkKeys(source, section, config[section], CONFIG_KEYS[section as keyof typeof CONFIG_KEYS]);
+    checkKeys(source, section, config[section], known[section]!);
   }
-  const layers = (config['model'] as Record<string, unknown>)['layers'];
+  const layers = (config[modelSection] as Record<string, unknown>)['layers'];
   if (!Array.isArray(layers) || layers.length === 0) {
-    throw new UsageError(`${source}: 'model.layers' must be a non-empty list of layers`);
+    throw new UsageError(`${source}: '${modelSection}.layers' must be a non-empty list of layers`);
   }
   for (const [i, l] of layers.entries()) {
-    checkKeys(source, `model.layers[${i}]`, l, ['className', 'config']);
+    checkKeys(source, `${modelSection}.layers[${i}]`, l, ['className', 'config']);
   }
-  const compile = config['compile'] as Record<string, unknown>;
-  if (compile['optimizer'] === undefined || typeof compile['loss'] !== 'string') {
+  const compile = config['compile'] as Record<string, unknown> | undefined;
+  if (compile && (compile['optimizer'] === undefined || typeof compile['loss'] !== 'string')) {
     throw new UsageError(`${source}: 'compile' needs an optimizer and a loss (a string)`);
   }
   const data = config['data'] as DataSpec;
@@ -146,5 +160,11 @@ export function checkTrainConfig(raw: unknown, source: string): TrainConfig {
       `${source}: 'data' needs exactly one of 'dataset', 'csv' or 'images', got ${kinds.length ? kinds.join(' and ') : 'none'}`,
     );
   }
-  return config as unknown as TrainConfig;
+}
+
+/** Checks a parsed config: known keys only, the required sections present, layers well formed. */
+export function checkTrainConfig(raw: unknown, source: string): TrainConfig {
+  checkKeys(source, '', raw, CONFIG_KEYS['']);
+  checkSections(source, raw as Record<string, unknown>, ['model', 'data', 'compile']);
+  return raw as unknown as TrainConfig;
 }

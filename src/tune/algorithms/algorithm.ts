@@ -53,3 +53,35 @@ export function checkPositiveInt(where: string, name: string, v: number, least =
     throw new RangeError(`${where}: ${name} must be an integer >= ${least}, got ${v}`);
   return v;
 }
+
+/**
+ * An algorithm whose every trial is a new configuration trained for search()'s epochs from scratch
+ * (random search, the Bayesian and TPE samplers); they differ only in how they draw parameters.
+ * Its settings are its options, those given.
+ */
+export abstract class FixedLengthAlgorithm<Options extends object> implements SearchAlgorithm {
+  abstract readonly name: string;
+
+  constructor(protected readonly options: Options) {}
+
+  config(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this.options).filter(([, v]) => v !== undefined));
+  }
+
+  next(ctx: AlgorithmContext): Job {
+    return { initialEpoch: 0, epochs: ctx.epochs };
+  }
+
+  abstract sampler(ctx: AlgorithmContext): Sampler;
+}
+
+/** Checks the options model-based samplers share: numInitialPoints (optional) and candidates. */
+export function checkSamplerOptions(
+  where: string,
+  options: { numInitialPoints?: number; candidates?: number },
+  defaultCandidates: number,
+): void {
+  if (options.numInitialPoints !== undefined)
+    checkPositiveInt(where, 'numInitialPoints', options.numInitialPoints);
+  checkPositiveInt(where, 'candidates', options.candidates ?? defaultCandidates);
+}

@@ -8,10 +8,9 @@ import type { Sampler } from '../hyperparameters.js';
 import { decode, encodePoint, randomSampler } from '../space.js';
 import {
   type AlgorithmContext,
-  checkPositiveInt,
-  type Job,
+  checkSamplerOptions,
+  FixedLengthAlgorithm,
   ranked,
-  type SearchAlgorithm,
 } from './algorithm.js';
 import { expectedImprovement, GaussianProcess } from './gaussian-process.js';
 
@@ -25,21 +24,12 @@ export interface BayesianOptions {
   xi?: number;
 }
 
-export class BayesianAlgorithm implements SearchAlgorithm {
+export class BayesianAlgorithm extends FixedLengthAlgorithm<BayesianOptions> {
   readonly name = 'bayesian';
 
-  constructor(private readonly options: BayesianOptions = {}) {
-    if (options.numInitialPoints !== undefined)
-      checkPositiveInt('BayesianOptimization', 'numInitialPoints', options.numInitialPoints);
-    checkPositiveInt('BayesianOptimization', 'candidates', options.candidates ?? 2000);
-  }
-
-  config(): Record<string, unknown> {
-    return { ...this.options };
-  }
-
-  next(ctx: AlgorithmContext): Job {
-    return { initialEpoch: 0, epochs: ctx.epochs };
+  constructor(options: BayesianOptions = {}) {
+    super(options);
+    checkSamplerOptions('BayesianOptimization', options, 2000);
   }
 
   /** The unit-cube point the model proposes, or null while there are too few scored trials. */

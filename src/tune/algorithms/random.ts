@@ -1,17 +1,13 @@
 /** Random search: every trial draws each parameter uniformly (log-uniformly for log sampling). */
 import type { Sampler } from '../hyperparameters.js';
 import { randomSampler } from '../space.js';
-import type { AlgorithmContext, Job, SearchAlgorithm } from './algorithm.js';
+import { type AlgorithmContext, FixedLengthAlgorithm } from './algorithm.js';
 
-export class RandomSearchAlgorithm implements SearchAlgorithm {
+export class RandomSearchAlgorithm extends FixedLengthAlgorithm<Record<string, never>> {
   readonly name = 'random';
 
-  config(): Record<string, unknown> {
-    return {};
-  }
-
-  next(ctx: AlgorithmContext): Job {
-    return { initialEpoch: 0, epochs: ctx.epochs };
+  constructor() {
+    super({});
   }
 
   sampler(ctx: AlgorithmContext): Sampler {

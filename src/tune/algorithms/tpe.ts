@@ -16,10 +16,9 @@ import { decode, encode, randomSampler } from '../space.js';
 import type { TrialRecord } from '../trial.js';
 import {
   type AlgorithmContext,
-  checkPositiveInt,
-  type Job,
+  checkSamplerOptions,
+  FixedLengthAlgorithm,
   ranked,
-  type SearchAlgorithm,
 } from './algorithm.js';
 import { normalCdf } from './gaussian-process.js';
 
@@ -104,31 +103,17 @@ function categories(spec: ParamSpec): readonly ParamValue[] {
   return [];
 }
 
-export class TpeAlgorithm implements SearchAlgorithm {
+export class TpeAlgorithm extends FixedLengthAlgorithm<TpeOptions> {
   readonly name = 'tpe';
 
-  constructor(private readonly options: TpeOptions = {}) {
-    if (options.numInitialPoints !== undefined)
-      checkPositiveInt('TPE', 'numInitialPoints', options.numInitialPoints);
-    checkPositiveInt('TPE', 'candidates', options.candidates ?? 24);
+  constructor(options: TpeOptions = {}) {
+    super(options);
+    checkSamplerOptions('TPE', options, 24);
     const gamma = options.gamma ?? 0.1;
     if (!(gamma > 0 && gamma < 1))
       throw new RangeError(`TPE: gamma must be in (0, 1), got ${gamma}`);
     const prior = options.priorWeight ?? 1;
     if (!(prior > 0)) throw new RangeError(`TPE: priorWeight must be > 0, got ${prior}`);
-  }
-
-  config(): Record<string, unknown> {
-    const { numInitialPoints, candidates, gamma, priorWeight } = this.options;
-    return Object.fromEntries(
-      Object.entries({ numInitialPoints, candidates, gamma, priorWeight }).filter(
-        ([, v]) => v !== undefined,
-      ),
-    );
-  }
-
-  next(ctx: AlgorithmContext): Job {
-    return { initialEpoch: 0, epochs: ctx.epochs };
   }
 
   /** The good and the other scored trials, or null while there are fewer than numInitialPoints. */
