@@ -2,7 +2,7 @@
  * Command-line options shared by the examples: `--epochs N`, `--seed S`, `--batch-size B`, and
  * for the examples that train by iterations (char-gpt) `--iters N`, a smaller model with
  * `--layers N --hidden N`, and a resumable run with `--checkpoint FILE [--checkpoint-every N]`
- * and `--save-weights FILE`.
+ * and `--save-weights FILE`, and `--teacher-iters N` for distill-char-gpt's teacher.
  */
 export interface ExampleArgs {
   epochs?: number;
@@ -14,6 +14,7 @@ export interface ExampleArgs {
   checkpointEvery?: number;
   checkpoint?: string;
   saveWeights?: string;
+  teacherIters?: number;
 }
 
 const NUMBERS = {
@@ -24,6 +25,7 @@ const NUMBERS = {
   '--layers': 'layers',
   '--hidden': 'hidden',
   '--checkpoint-every': 'checkpointEvery',
+  '--teacher-iters': 'teacherIters',
 } as const;
 
 const PATHS = { '--checkpoint': 'checkpoint', '--save-weights': 'saveWeights' } as const;

@@ -4,7 +4,9 @@
  * the same batches, distilled (per-token soft targets of the teacher at temperature T). Prints the
  * three validation losses (fixed windows of the last 10%) and, as Test loss / Test accuracy, the
  * distilled student's validation loss and next-character accuracy.
- * `npm run example -- distill-char-gpt [--iters 600] [--seed 1337]`
+ * The teacher may train longer than the students (`--teacher-iters`, default `--iters`); both
+ * students always get the same `--iters`.
+ * `npm run example -- distill-char-gpt [--iters 600] [--teacher-iters N] [--seed 1337]`
  */
 import {
   compress,
@@ -21,7 +23,7 @@ import {
 } from '../src/index.js';
 import { exampleArgs } from './args.js';
 
-const { iters = 600, seed = 1337, batchSize = 12 } = exampleArgs();
+const { iters = 600, seed = 1337, batchSize = 12, teacherIters = iters } = exampleArgs();
 const context = 64;
 const evalBatches = 20;
 const temperature = 2;
@@ -48,14 +50,14 @@ function batch(data: Int32Array, rng: Rng): [Tensor, Tensor] {
 }
 
 /** char-gpt's optimizer: AdamW, warmup then cosine decay, clipping at 1, no decay of vectors. */
-function optimizer(): optimizers.AdamW {
-  const warmup = Math.min(100, Math.floor(iters / 4));
+function optimizer(steps: number): optimizers.AdamW {
+  const warmup = Math.min(100, Math.floor(steps / 4));
   const opt = new optimizers.AdamW({
     learningRate: new schedules.CosineDecay({
       initialLearningRate: 0,
       warmupTarget: 1e-3,
       warmupSteps: warmup,
-      decaySteps: Math.max(1, iters - warmup),
+      decaySteps: Math.max(1, steps - warmup),
       alpha: 0.1,
     }),
     beta1: 0.9,
@@ -102,14 +104,18 @@ const gpt = (numLayers: number, hiddenDim: number, name: string) =>
     name,
   });
 
-/** Trains `model` (a GPT or a Distiller) for `iters` batches drawn from one seeded generator. */
-function trainFor(model: { trainOnBatch(x: Tensor, y: Tensor): number | number[] }, label: string) {
+/** Trains `model` (a GPT or a Distiller) for `steps` batches drawn from one seeded generator. */
+function trainFor(
+  model: { trainOnBatch(x: Tensor, y: Tensor): number | number[] },
+  label: string,
+  steps = iters,
+) {
   const rng = new Rng(seed);
   const started = Date.now();
-  for (let it = 1; it <= iters; it++) {
+  for (let it = 1; it <= steps; it++) {
     const [x, y] = batch(train, rng);
     const l = model.trainOnBatch(x, y) as number;
-    if (it % 200 === 0 || it === iters)
+    if (it % 200 === 0 || it === steps)
       console.log(
         `${label} iter ${it}: loss ${l.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
       );
@@ -118,25 +124,25 @@ function trainFor(model: { trainOnBatch(x: Tensor, y: Tensor): number | number[]
 
 setSeed(seed);
 const teacher = gpt(4, 128, 'teacher');
-teacher.compile({ optimizer: optimizer(), loss });
-trainFor(teacher, 'teacher');
+teacher.compile({ optimizer: optimizer(teacherIters), loss });
+trainFor(teacher, 'teacher', teacherIters);
 const teacherVal = estimate(teacher);
 
 setSeed(seed + 1);
 const alone = gpt(2, 64, 'student');
-alone.compile({ optimizer: optimizer(), loss });
+alone.compile({ optimizer: optimizer(iters), loss });
 trainFor(alone, 'student alone');
 const aloneVal = estimate(alone);
 
 setSeed(seed + 1);
 const student = gpt(2, 64, 'student');
 const distiller = new compress.Distiller({ teacher, student });
-distiller.compile({ optimizer: optimizer(), studentLoss: loss, alpha, temperature });
+distiller.compile({ optimizer: optimizer(iters), studentLoss: loss, alpha, temperature });
 trainFor(distiller, 'distilled');
 const distilledVal = estimate(student);
 
 console.log(
-  `Teacher val loss: ${teacherVal.loss.toFixed(4)} (${teacher.countParams()} parameters)`,
+  `Teacher val loss: ${teacherVal.loss.toFixed(4)} (${teacher.countParams()} parameters, ${teacherIters} iterations)`,
 );
 console.log(
   `Student alone val loss: ${aloneVal.loss.toFixed(4)} (${student.countParams()} parameters)`,

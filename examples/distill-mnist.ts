@@ -7,12 +7,15 @@
  * set of the training digits and jittered copies of them (Hinton's transfer set can be any inputs
  * the teacher labels; the student alone sees no jitter, as Hinton's did not). The teacher's
  * outputs are cached once over the transfer set.
- * T and alpha were chosen with `--tune`: the last 1,000 training digits are held out as a
- * validation set, the teacher and students train on the other 7,004, and a small grid is scored on
- * the validation errors (the test set is never used for the choice).
+ * T, alpha and the epochs were chosen with `--tune`: the last 2,000 training digits
+ * (`--validation N`) are held out, the teacher and students train on the other 6,004, and the grid
+ * is scored on the validation errors (the test set is never used for the choice). Seed 1, 12
+ * epochs: teacher 69, student alone 114, distilled 84 to 97 over the six grid points (at most 67%
+ * of the gap). 24 epochs for both students: teacher 69, alone 111, distilled 71 (T 2, alpha 0.5),
+ * 70 (T 4, alpha 0.5), 78 (T 8, alpha 0.2); hence T 4, alpha 0.5, 24 epochs.
  * Prints each model's test errors, the share of the student–teacher gap the distilled student
  * closes, and the distilled student's Test loss / Test accuracy.
- * `npm run example -- distill-mnist [--seed 1] [--epochs 12]`; `... distill-mnist --tune 1`
+ * `npm run example -- distill-mnist [--seed 1] [--epochs 24]`; `... distill-mnist --tune 1`
  */
 import {
   compress,
@@ -38,22 +41,30 @@ const flag = (name: string, fallback: number) => {
 };
 for (let i = 0; i < argv.length; i += 2)
   if (
-    !['--seed', '--epochs', '--teacher-epochs', '--copies', '--tune', '--grid'].includes(argv[i]!)
+    ![
+      '--seed',
+      '--epochs',
+      '--teacher-epochs',
+      '--copies',
+      '--tune',
+      '--grid',
+      '--validation',
+    ].includes(argv[i]!)
   )
     throw new Error(
-      `Unknown option '${argv[i]}'. Options: --seed S, --epochs N (student), --teacher-epochs N, --copies K (jittered copies in the transfer set), --tune 1, --grid 1 (every T, alpha of the tuning grid)`,
+      `Unknown option '${argv[i]}'. Options: --seed S, --epochs N (student), --teacher-epochs N, --copies K (jittered copies in the transfer set), --tune 1, --validation N (digits held out by --tune), --grid 1 (every T, alpha of the tuning grid)`,
     );
 const seed = flag('seed', 1);
-const epochs = flag('epochs', 12);
+const epochs = flag('epochs', 24);
 const teacherEpochs = flag('teacher-epochs', 8);
 const copies = flag('copies', 2);
 const tune = flag('tune', 0) === 1;
 const grid = tune || flag('grid', 0) === 1;
+const validation = flag('validation', 2000);
+if (validation < 1 || validation > 7000)
+  throw new Error(`--validation needs 1 to 7,000 held-out digits, got ${validation}`);
 const batchSize = 128;
-/**
- * Chosen on the validation split (see the file's comment): best of T 2, 4, 8 at alpha 0.1 and T 4
- * at alpha 0.5 in a first grid, with a smaller CNN teacher (16 and 32 filters of 5x5).
- */
+/** Chosen on the validation split (see the file's comment). */
 const temperature = 4;
 const alpha = 0.5;
 const jitter = 2 / 28;
@@ -61,8 +72,8 @@ const jitter = 2 / 28;
 const mnist = datasets.mnist();
 const rows = (t: Tensor, start: number, end: number) =>
   ops.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1)]);
-// --tune: train on the first 7,004 training digits, score on the last 1,000.
-const nTrain = tune ? mnist.xTrain.shape[0]! - 1000 : mnist.xTrain.shape[0]!;
+// --tune: train on the first training digits, score on the last `validation` (2,000: a quarter).
+const nTrain = tune ? mnist.xTrain.shape[0]! - validation : mnist.xTrain.shape[0]!;
 const xTrain = rows(mnist.xTrain, 0, nTrain);
 const yTrain = rows(mnist.yTrain, 0, nTrain);
 const xEval = tune ? rows(mnist.xTrain, nTrain, mnist.xTrain.shape[0]!) : mnist.xTest;
@@ -172,6 +183,8 @@ if (grid) {
   for (const [t, a] of [
     [2, 0.5],
     [4, 0.5],
+    [8, 0.5],
+    [2, 0.2],
     [4, 0.2],
     [8, 0.2],
   ] as const) {

@@ -4,8 +4,11 @@
  * first `--samples` training digits: per repeat, in alternation, (a) the student alone, (b) a
  * Distiller with cached teacher outputs (its one teacher pass included), (c) a Distiller running
  * the teacher on the fly, each `--epochs` epochs of fit, and (d) the teacher's forward passes that
- * (c) adds (one per training batch, inference mode). Prints the medians and the two ratios.
- * `flock /tmp/keel-bench.lock npx tsx scripts/distill-overhead.ts [--repeats 3] [--epochs 5] [--samples 1024]`
+ * (c) adds (one per training batch, inference mode). Prints the medians and the two ratios, in
+ * wall time and in this process's CPU time (user + system: less disturbed by other processes on a
+ * shared machine), and the median of the per-round paired ratios (the two contenders of a ratio
+ * ran next to each other, under the same load).
+ * `flock /tmp/keel-bench.lock npx tsx scripts/distill-overhead.ts [--repeats 5] [--epochs 5] [--samples 1024]`
  */
 import { noGrad } from '../src/autograd/tape.js';
 import { Distiller } from '../src/compress/distill/index.js';
@@ -21,7 +24,7 @@ import '../src/backends/index.js';
 const flags = new Map<string, number>();
 for (let i = 2; i < process.argv.length; i += 2)
   flags.set(process.argv[i]!.replace(/^--/, ''), Number(process.argv[i + 1]));
-const repeats = flags.get('repeats') ?? 3;
+const repeats = flags.get('repeats') ?? 5;
 const epochs = flags.get('epochs') ?? 5;
 const samples = flags.get('samples') ?? 1024;
 const batchSize = 32;
@@ -79,24 +82,54 @@ const contenders: [string, () => Promise<void> | void][] = [
   ['distilled, on the fly', () => distilled('onTheFly')],
   ['teacher forward', teacherForward],
 ];
-const times = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+const clocks = {
+  wall: () => performance.now() / 1000,
+  cpu: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  },
+};
+type Clock = keyof typeof clocks;
+const times = new Map<string, Record<Clock, number[]>>(
+  contenders.map(([name]) => [name, { wall: [], cpu: [] }]),
+);
 await alone(); // warm-up: kernels, allocator, JIT
 for (let r = 0; r < repeats; r++) {
   for (const [name, run] of r % 2 === 0 ? contenders : [...contenders].reverse()) {
-    const start = performance.now();
+    const wall = clocks.wall();
+    const cpu = clocks.cpu();
     await run();
-    times.get(name)!.push((performance.now() - start) / 1000);
+    times.get(name)!.wall.push(clocks.wall() - wall);
+    times.get(name)!.cpu.push(clocks.cpu() - cpu);
   }
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-const m = new Map([...times].map(([k, v]) => [k, median(v)]));
-for (const [name, v] of times)
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+const get = (name: string, clock: Clock) => times.get(name)![clock];
+for (const clock of ['wall', 'cpu'] as const) {
+  console.log(`${clock} time:`);
+  for (const [name] of contenders) {
+    const v = get(name, clock);
+    console.log(
+      `  ${name}: median ${median(v).toFixed(2)} s (${v.map((t) => t.toFixed(2)).join(', ')})`,
+    );
+  }
+  const alone = get('student alone', clock);
+  const cached = get('distilled, cached', clock);
+  const onTheFly = get('distilled, on the fly', clock);
+  const forward = get('teacher forward', clock);
+  const paired = cached.map((t, r) => t / alone[r]!);
+  const extra = onTheFly.map((t, r) => (t - alone[r]!) / forward[r]!);
   console.log(
-    `${name}: median ${m.get(name)!.toFixed(2)} s (${v.map((t) => t.toFixed(2)).join(', ')})`,
+    `  Cached / alone: ${(median(cached) / median(alone)).toFixed(3)}x of the medians, ` +
+      `${median(paired).toFixed(3)}x median paired ratio (${paired.map((t) => t.toFixed(2)).join(', ')})`,
   );
-const aloneS = m.get('student alone')!;
-console.log(`Cached / alone: ${(m.get('distilled, cached')! / aloneS).toFixed(3)}x`);
-console.log(
-  `On the fly − alone: ${(m.get('distilled, on the fly')! - aloneS).toFixed(2)} s vs teacher forward ${m.get('teacher forward')!.toFixed(2)} s ` +
-    `(ratio ${((m.get('distilled, on the fly')! - aloneS) / m.get('teacher forward')!).toFixed(3)})`,
-);
+  console.log(
+    `  On the fly − alone: ${(median(onTheFly) - median(alone)).toFixed(2)} s vs teacher forward ${median(forward).toFixed(2)} s ` +
+      `(ratio ${((median(onTheFly) - median(alone)) / median(forward)).toFixed(3)} of the medians, ` +
+      `${median(extra).toFixed(3)} median paired)`,
+  );
+}

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressionReport } from '../compress/report/compression-report.js';
 import type { Model } from '../models/model.js';
-import { getOptimizer } from '../nn/optimizers/get-optimizer.js';
+import { getOptimizer, type OptimizerName } from '../nn/optimizers/get-optimizer.js';
 import type { Optimizer } from '../nn/optimizers/optimizer.js';
 import type { LoadedData } from './train-config/load-data.js';
 
@@ -29,7 +29,7 @@ export function recompileLike(after: Model, before: Model): void {
   const kind = (c.optimizer.constructor as typeof Optimizer).className.toLowerCase();
   let optimizer: Optimizer;
   try {
-    optimizer = getOptimizer(kind);
+    optimizer = getOptimizer(kind as OptimizerName); // unknown names throw, caught below
   } catch {
     optimizer = getOptimizer('sgd');
   }

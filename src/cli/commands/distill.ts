@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Distiller } from '../../compress/distill/distiller.js';
 import type { CompileArgs } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
+import type { LossName } from '../../nn/losses/get-loss.js';
 import { setSeed } from '../../random/rng.js';
 import { compressionSummary, printCompressionSummary } from '../compression.js';
 import { UsageError } from '../errors.js';
@@ -42,7 +43,7 @@ function studentCompile(
   return {
     optimizer: 'adam',
     loss,
-    metrics: (c.metricSpecs[0] ?? []).filter((m): m is string => typeof m === 'string'),
+    metrics: (c.metricSpecs[0] ?? []).filter((m) => typeof m === 'string'),
   };
 }
 
@@ -122,7 +123,7 @@ Examples:
         distiller = new Distiller({ teacher, student });
         distiller.compile({
           optimizer: compile.optimizer as CompileArgs['optimizer'],
-          studentLoss: compile.loss,
+          studentLoss: compile.loss as LossName, // validated by compile
           metrics: compile.metrics as CompileArgs['metrics'],
           temperature: options.temperature ?? config.distill?.temperature,
           alpha: options.alpha ?? config.distill?.alpha,
@@ -142,7 +143,7 @@ Examples:
       // The student alone, compiled as it was trained, so its file evaluates with `keel evaluate`.
       student.compile({
         optimizer: compile.optimizer as CompileArgs['optimizer'],
-        loss: compile.loss,
+        loss: compile.loss as CompileArgs['loss'],
         metrics: compile.metrics as CompileArgs['metrics'],
       });
       const summary = await compressionSummary(teacherFile, teacher, student, output, data);
