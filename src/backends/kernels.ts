@@ -276,6 +276,20 @@ export interface FusedDenseAttrs {
  * multiply-add; outputZeroPoint is 0):
  *   y = f32(f32(f32(acc) · s) + b[j]),  then when relu: y = y > 0 ? y : 0
  */
+/**
+ * y [M, N] = x [M, K] · W [K, N] (+ bias [N]) with W given sparse: CSR over W's columns
+ * (rowPtr int32 [N + 1], colIdx int32 [nnz] input indices in [0, K), values float32 [nnz]).
+ * Each output is the sum, in CSR order, of the products values[p]·x[i, colIdx[p]] accumulated
+ * in float64 (each product is exact there), plus bias[j], then rounded once to float32; relu
+ * clamps at 0. So every backend gives the same bits whatever its FMA contraction.
+ */
+export interface SparseDenseAttrs {
+  M: number;
+  K: number;
+  N: number;
+  relu: boolean;
+}
+
 export interface QuantizedMatMulAttrs {
   M: number;
   K: number;
@@ -494,6 +508,11 @@ export interface KernelSpecs {
   fusedDense: Spec<readonly [x: T, kernel: T, ...bias: T[]], readonly [y: T], FusedDenseAttrs>;
   biasActivation: Spec<readonly [x: T, ...bias: T[]], readonly [y: T], BiasActivationAttrs>;
   quantizedMatMul: Spec<readonly [x: T, w: T, ...bias: T[]], readonly [y: T], QuantizedMatMulAttrs>;
+  sparseDense: Spec<
+    readonly [x: T, rowPtr: T, colIdx: T, values: T, ...bias: T[]],
+    readonly [y: T],
+    SparseDenseAttrs
+  >;
   quantizeUint8: Spec<readonly [x: T], readonly [q: T, params: T], QuantizeUint8Attrs>;
   quantizeLinear: Spec<readonly [x: T], readonly [q: T], QuantizeLinearAttrs>;
   quantizedConv2d: Spec<
