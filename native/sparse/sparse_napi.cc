@@ -1,5 +1,6 @@
 // The sparse Dense of native/sparse (kernels.ts SparseDenseAttrs): y [M, N] = x [M, K] · W (+ bias)
-// with W [K, N] in CSR over its columns. Products are summed in double in CSR order and rounded
+// with W [K, N] in CSR over its columns. Products are summed in double (four partial sums, as in
+// SparseDenseAttrs) and rounded
 // once, so the result equals the TypeScript reference bit for bit with or without FMA
 // contraction (a float·float product is exact in double). Every index is checked here, so a
 // call from JavaScript cannot read out of bounds.
@@ -38,9 +39,16 @@ void sparse_dense_rows(const float* x, const int32_t* row_ptr, const int32_t* co
   for (int64_t o = begin; o < end; o++) {
     const int64_t i = o / N, j = o % N;
     const float* xr = x + i * K;
-    double acc = 0;
-    for (int32_t p = row_ptr[j]; p < row_ptr[j + 1]; p++)
-      acc += static_cast<double>(val[p]) * static_cast<double>(xr[col[p]]);
+    // Four partial sums (entry p into sum p % 4 of its unit), combined (s0 + s1) + (s2 + s3):
+    // four independent add chains instead of one.
+    double s[4] = {0, 0, 0, 0};
+    const int32_t b = row_ptr[j], e = row_ptr[j + 1];
+    int32_t p = b;
+    for (; p + 4 <= e; p += 4)
+      for (int r = 0; r < 4; r++)
+        s[r] += static_cast<double>(val[p + r]) * static_cast<double>(xr[col[p + r]]);
+    for (; p < e; p++) s[(p - b) & 3] += static_cast<double>(val[p]) * static_cast<double>(xr[col[p]]);
+    double acc = (s[0] + s[1]) + (s[2] + s[3]);
     if (bias) acc += static_cast<double>(bias[j]);
     const float v = static_cast<float>(acc);
     y[o] = relu && !(v > 0) ? 0.0f : v;

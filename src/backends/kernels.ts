@@ -279,8 +279,9 @@ export interface FusedDenseAttrs {
 /**
  * y [M, N] = x [M, K] · W [K, N] (+ bias [N]) with W given sparse: CSR over W's columns
  * (rowPtr int32 [N + 1], colIdx int32 [nnz] input indices in [0, K), values float32 [nnz]).
- * Each output is the sum, in CSR order, of the products values[p]·x[i, colIdx[p]] accumulated
- * in float64 (each product is exact there), plus bias[j], then rounded once to float32; relu
+ * Each output sums the products values[p]·x[i, colIdx[p]] in float64 (each product is exact
+ * there): unit j's entry p goes, in CSR order, into partial sum (p - rowPtr[j]) % 4, and the
+ * sums are combined as (s0 + s1) + (s2 + s3), plus bias[j], then rounded once to float32; relu
  * clamps at 0. So every backend gives the same bits whatever its FMA contraction.
  */
 export interface SparseDenseAttrs {

@@ -17,16 +17,21 @@ function thin(w: Tensor, sparsity: number): Tensor {
   return w;
 }
 
-/** y = x·W + b in float64, rounded once (the contract of the sparse kernel). */
+/**
+ * y = x·W + b in float64 (the contract of the sparse kernel): unit j's q-th nonzero weight (in
+ * input order) goes into partial sum q % 4, combined as (s0 + s1) + (s2 + s3), rounded once.
+ */
 function exact(x: Tensor, w: Tensor, b: Tensor | null, relu: boolean): number[] {
   const [K, N] = w.shape as [number, number];
   const M = x.size / K;
   const out: number[] = [];
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
-      let acc = 0;
+      const s = [0, 0, 0, 0];
+      let q = 0;
       for (let k = 0; k < K; k++)
-        if (w.data[k * N + j] !== 0) acc += x.data[i * K + k]! * w.data[k * N + j]!;
+        if (w.data[k * N + j] !== 0) s[q++ % 4]! += x.data[i * K + k]! * w.data[k * N + j]!;
+      let acc = s[0]! + s[1]! + (s[2]! + s[3]!);
       if (b) acc += b.data[j]!;
       const v = Math.fround(acc);
       out.push(relu && !(v > 0) ? 0 : v);

@@ -3,7 +3,7 @@ import type { SparseDenseAttrs } from '../../kernels.js';
 
 /**
  * The reference sparse Dense (SparseDenseAttrs): y[i, j] = f32(Σ_p values[p]·x[i, colIdx[p]] +
- * bias[j]) over p in rowPtr[j]..rowPtr[j+1], summed in float64 in CSR order; relu maps NaN
+ * bias[j]) over p in rowPtr[j]..rowPtr[j+1], in float64 as SparseDenseAttrs says; relu maps NaN
  * and negatives to 0.
  */
 export function sparseDenseKernel(
@@ -21,8 +21,10 @@ export function sparseDenseKernel(
   for (let i = 0; i < M; i++) {
     const row = i * K;
     for (let j = 0; j < N; j++) {
-      let acc = 0;
-      for (let p = rowPtr[j]!; p < rowPtr[j + 1]!; p++) acc += values[p]! * x[row + colIdx[p]!]!;
+      const s = [0, 0, 0, 0];
+      const b = rowPtr[j]!;
+      for (let p = b; p < rowPtr[j + 1]!; p++) s[(p - b) & 3]! += values[p]! * x[row + colIdx[p]!]!;
+      let acc = s[0]! + s[1]! + (s[2]! + s[3]!);
       if (bias) acc += bias[j]!;
       const v = Math.fround(acc);
       y[i * N + j] = relu && !(v > 0) ? 0 : v;
