@@ -279,9 +279,10 @@ export interface FusedDenseAttrs {
 /**
  * y [M, N] = x [M, K] · W [K, N] (+ bias [N]) with W given sparse: CSR over W's columns
  * (rowPtr int32 [N + 1], colIdx int32 [nnz] input indices in [0, K), values float32 [nnz]).
- * Each output sums the products values[p]·x[i, colIdx[p]] in float64 (each product is exact
- * there): unit j's entry p goes, in CSR order, into partial sum (p - rowPtr[j]) % 4, and the
- * sums are combined as (s0 + s1) + (s2 + s3), plus bias[j], then rounded once to float32; relu
+ * Each output is computed in float32 in a fixed order: unit j's q-th entry (q = p - rowPtr[j],
+ * CSR order) is multiplied, f32(values[p]·x[i, colIdx[p]]), and added into lane q % 8; lanes
+ * l and l + 4 are added, then l and l + 2, then 0 and 1, then bias[j] (each sum rounded to float32,
+ * never a fused multiply-add); relu
  * clamps at 0. So every backend gives the same bits whatever its FMA contraction.
  */
 export interface SparseDenseAttrs {

@@ -16,7 +16,8 @@ function sparseKernel(K: number, N: number, sparsity: number, seed: number): Ten
 
 describe('native sparseDense', () => {
   itNative('equals the TS kernel bit for bit on odd shapes, every ISA, 1/2/3 threads', () => {
-    // [M, K, N, sparsity]: empty rows and columns, all-zero kernels, above the threading cutoff.
+    // [M, K, N, sparsity]: empty rows and columns, all-zero kernels, above the threading cutoff
+    // (1M products).
     const shapes = [
       [1, 1, 1, 0],
       [1, 7, 3, 0.5],
@@ -25,6 +26,7 @@ describe('native sparseDense', () => {
       [5, 301, 99, 0.8],
       [2, 9, 5, 1],
       [300, 257, 33, 0.95],
+      [40, 1001, 301, 0.9],
       [0, 5, 3, 0.5],
       [4, 0, 3, 0],
       [4, 5, 0, 0],

@@ -3,7 +3,7 @@ import type { SparseDenseAttrs } from '../../kernels.js';
 
 /**
  * The reference sparse Dense (SparseDenseAttrs): y[i, j] = f32(Σ_p values[p]·x[i, colIdx[p]] +
- * bias[j]) over p in rowPtr[j]..rowPtr[j+1], in float64 as SparseDenseAttrs says; relu maps NaN
+ * bias[j]) over p in rowPtr[j]..rowPtr[j+1], in float32 in the order SparseDenseAttrs fixes; relu maps NaN
  * and negatives to 0.
  */
 export function sparseDenseKernel(
@@ -18,15 +18,21 @@ export function sparseDenseKernel(
   const bias = inputs[4]?.data as Float32Array | undefined;
   const y = outputs[0]!.data as Float32Array;
   const { M, K, N, relu } = attrs;
+  // Float32 lanes: each store rounds the sum to float32.
+  const lane = new Float32Array(8);
   for (let i = 0; i < M; i++) {
     const row = i * K;
     for (let j = 0; j < N; j++) {
-      const s = [0, 0, 0, 0];
+      lane.fill(0);
       const b = rowPtr[j]!;
-      for (let p = b; p < rowPtr[j + 1]!; p++) s[(p - b) & 3]! += values[p]! * x[row + colIdx[p]!]!;
-      let acc = s[0]! + s[1]! + (s[2]! + s[3]!);
-      if (bias) acc += bias[j]!;
-      const v = Math.fround(acc);
+      for (let p = b; p < rowPtr[j + 1]!; p++)
+        lane[(p - b) & 7] = lane[(p - b) & 7]! + Math.fround(values[p]! * x[row + colIdx[p]!]!);
+      const t0 = Math.fround(lane[0]! + lane[4]!);
+      const t1 = Math.fround(lane[1]! + lane[5]!);
+      const t2 = Math.fround(lane[2]! + lane[6]!);
+      const t3 = Math.fround(lane[3]! + lane[7]!);
+      let v = Math.fround(Math.fround(t0 + t2) + Math.fround(t1 + t3));
+      if (bias) v = Math.fround(v + bias[j]!);
       y[i * N + j] = relu && !(v > 0) ? 0 : v;
     }
   }
