@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConstantSparsity, pruneLowMagnitude, stripPruning } from '../../src/compress/index.js';
+import { sparseKernelPays } from '../../src/compress/prune/strip-pruning.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import { slice } from '../../src/ops/index.js';
@@ -94,7 +95,15 @@ describe('sparseDense', () => {
     );
   });
 
-  it('a stripped 90%-pruned Dense runs small batches on the sparse kernel, with the dense answers', async () => {
+  it('stripPruning turns the sparse kernel on only for large, 90%-sparse kernels', () => {
+    const big = 2048 * 2048;
+    assert.equal(sparseKernelPays(big, 0.9 * big), true);
+    assert.equal(sparseKernelPays(big, 0.85 * big), false);
+    assert.equal(sparseKernelPays(784 * 300, 784 * 300), false);
+    assert.equal(sparseKernelPays(1024 * 1024, 0.95 * 1024 * 1024), false);
+  });
+
+  it('a stripped 90%-pruned Dense runs small batches on the sparse kernel when asked, with the dense answers', async () => {
     setSeed(4);
     const model = new Sequential([
       new Dense(40, { activation: 'relu', inputShape: [30], name: 'h' }),
@@ -109,6 +118,9 @@ describe('sparseDense', () => {
     const before = model.predict(x) as Tensor;
     stripPruning(model);
     const h = model.getLayer('h') as Dense;
+    // Too small for the sparse kernel to pay (SPARSE_KERNEL_MIN_WEIGHTS): asked for explicitly.
+    assert.equal(h.usesSparseKernel, false);
+    h.useSparseKernel();
     assert.equal(h.usesSparseKernel, true);
     const one = model.predict(slice(x, [0, 0], [1, 30])) as Tensor;
     const after = model.predict(x) as Tensor;

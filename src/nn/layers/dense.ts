@@ -104,7 +104,7 @@ export class Dense extends Layer {
   /**
    * Runs inference on a sparse copy of the kernel (CSR, `ops.sparseDense`) for inputs of at most
    * `SPARSE_MAX_ROWS` rows, where it beats the dense GEMM on a mostly-zero kernel (pruning's
-   * `stripPruning` turns it on above its sparsity threshold); `false` turns it off. The copy is
+   * `stripPruning` turns it on where that was measured faster); `false` turns it off. The copy is
    * taken now: a training call drops it, since the kernel may change.
    */
   useSparseKernel(on = true): void {
