@@ -98,6 +98,7 @@ describe('sparseDense', () => {
   it('stripPruning turns the sparse kernel on only for large, 90%-sparse kernels', () => {
     const big = 2048 * 2048;
     assert.equal(sparseKernelPays(big, 0.9 * big), true);
+    assert.equal(sparseKernelPays(big, Math.floor(0.9 * big)), true);
     assert.equal(sparseKernelPays(big, 0.85 * big), false);
     assert.equal(sparseKernelPays(784 * 300, 784 * 300), false);
     assert.equal(sparseKernelPays(1024 * 1024, 0.95 * 1024 * 1024), false);

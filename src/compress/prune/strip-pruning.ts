@@ -15,7 +15,11 @@ export const SPARSE_KERNEL_MIN_WEIGHTS = 2048 * 2048;
 
 /** Whether a Dense kernel of `weights` weights, `zeros` of them zero, runs faster sparse. */
 export function sparseKernelPays(weights: number, zeros: number): boolean {
-  return weights >= SPARSE_KERNEL_MIN_WEIGHTS && zeros >= SPARSE_KERNEL_MIN_SPARSITY * weights;
+  // floor: pruning to 90% zeroes floor(0.9·weights) of them.
+  return (
+    weights >= SPARSE_KERNEL_MIN_WEIGHTS &&
+    zeros >= Math.floor(SPARSE_KERNEL_MIN_SPARSITY * weights)
+  );
 }
 
 /**
