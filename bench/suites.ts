@@ -202,8 +202,30 @@ function compressSuite(quick: boolean): Suite {
           },
         ],
       },
+      // A 90%-pruned Dense at batch 1: LeNet-300-100's first layer and a large memory-bound one.
+      ...(
+        [
+          [784, 300],
+          [2048, 2048],
+          [4096, 4096],
+        ] as const
+      ).map(([inputs, units]) => {
+        const shape = ['--inputs', `${inputs}`, '--units', `${units}`];
+        const calls = ['--latency-calls', inputs * units > 1e6 ? '300' : quick ? '500' : '2000'];
+        return {
+          suite: 'compress',
+          label: `sparse Dense ${inputs}x${units} 90%`,
+          contenders: ['sparse', 'dense'].map((model) => ({
+            name: model === 'sparse' ? 'keel' : 'keel-float',
+            runtime: 'keel' as const,
+            script: 'compress/sparse-dense.ts',
+            args: [...shape, ...calls, '--model', model],
+          })),
+        };
+      }),
     ],
     notes: [
+      'sparse Dense cases: batch-1 latency of one Dense (relu) pruned to 90% by magnitude and stripped, keel on the CSR kernel (ops.sparseDense), keel-float the same weights on the dense kernel (no throughput measured)',
       'one network, the weights of inference/export_onnx.py; int8 = compress.quantize static, min-max ranges from the first 1024 MNIST training images (PyTorch calibrates its own observers on the same images)',
       'ratios against keel-float are the int8 speed-up (keel-float time over keel int8 time, keel int8 rate over keel-float rate)',
       "ort-int8 runs cnn-int8-qdq.onnx, Keel's QDQ export of the same int8 model (ONNX Runtime fuses it into QLinearConv and uint8 pooling)",

@@ -278,6 +278,22 @@ export interface FusedDenseAttrs {
  * multiply-add; outputZeroPoint is 0):
  *   y = f32(f32(f32(acc) · s) + b[j]),  then when relu: y = y > 0 ? y : 0
  */
+/**
+ * y [M, N] = x [M, K] · W [K, N] (+ bias [N]) with W given sparse: CSR over W's columns
+ * (rowPtr int32 [N + 1], colIdx int32 [nnz] input indices in [0, K), values float32 [nnz]).
+ * Each output is computed in float32 in a fixed order: unit j's q-th entry (q = p - rowPtr[j],
+ * CSR order) is multiplied, f32(values[p]·x[i, colIdx[p]]), and added into lane q % 8; lanes
+ * l and l + 4 are added, then l and l + 2, then 0 and 1, then bias[j] (each sum rounded to float32,
+ * never a fused multiply-add); relu
+ * clamps at 0. So every backend gives the same bits whatever its FMA contraction.
+ */
+export interface SparseDenseAttrs {
+  M: number;
+  K: number;
+  N: number;
+  relu: boolean;
+}
+
 export interface QuantizedMatMulAttrs {
   M: number;
   K: number;
@@ -496,6 +512,11 @@ export interface KernelSpecs {
   fusedDense: Spec<readonly [x: T, kernel: T, ...bias: T[]], readonly [y: T], FusedDenseAttrs>;
   biasActivation: Spec<readonly [x: T, ...bias: T[]], readonly [y: T], BiasActivationAttrs>;
   quantizedMatMul: Spec<readonly [x: T, w: T, ...bias: T[]], readonly [y: T], QuantizedMatMulAttrs>;
+  sparseDense: Spec<
+    readonly [x: T, rowPtr: T, colIdx: T, values: T, ...bias: T[]],
+    readonly [y: T],
+    SparseDenseAttrs
+  >;
   quantizeUint8: Spec<readonly [x: T], readonly [q: T, params: T], QuantizeUint8Attrs>;
   quantizeLinear: Spec<readonly [x: T], readonly [q: T], QuantizeLinearAttrs>;
   quantizedConv2d: Spec<

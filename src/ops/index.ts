@@ -91,6 +91,7 @@ export * from './slice.js';
 export * from './softmax.js';
 export * from './softmax-cross-entropy.js';
 export * from './softplus.js';
+export * from './sparse-dense.js';
 export * from './sparse-softmax-cross-entropy.js';
 export * from './split.js';
 export * from './sqrt.js';

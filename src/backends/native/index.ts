@@ -21,6 +21,7 @@ import { registerReduce } from './kernels/reduce.js';
 import { registerRnn } from './kernels/rnn.js';
 import { registerShape } from './kernels/shape.js';
 import { registerSoftmax } from './kernels/softmax.js';
+import { registerSparseDense } from './kernels/sparse-dense.js';
 import { registerUnary } from './kernels/unary.js';
 
 /**
@@ -81,6 +82,7 @@ if (native) {
   registerOptimizers(native);
   registerRnn(native);
   registerGather(native);
+  registerSparseDense(native);
   registerShape(native);
   registerSoftmax(native);
   registerQuantizedMatMul(native);

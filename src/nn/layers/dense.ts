@@ -1,4 +1,4 @@
-import { dense } from '../../ops/index.js';
+import { type CsrKernel, csrKernel, dense, sparseDense } from '../../ops/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import type { ActivationFn } from '../activations/activations.js';
 import { type ActivationIdentifier, serializeActivation } from '../activations/get-activation.js';
@@ -33,6 +33,9 @@ export interface DenseArgs extends LayerArgs {
   kernelRegularizer?: RegularizerIdentifier | null;
   biasRegularizer?: RegularizerIdentifier | null;
 }
+
+/** The most input rows (batch) for which a Dense with `useSparseKernel` runs the sparse kernel. */
+export const SPARSE_MAX_ROWS = 8;
 
 /**
  * A fully connected layer: y = activation(x · kernel + bias), x [..., in], kernel [in, units],
@@ -99,12 +102,39 @@ export class Dense extends Layer {
     this.built = true;
   }
 
-  override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
+  /**
+   * Runs inference on a sparse copy of the kernel (CSR, `ops.sparseDense`) for inputs of at most
+   * `SPARSE_MAX_ROWS` rows, where it beats the dense GEMM on a mostly-zero kernel (pruning's
+   * `stripPruning` turns it on where that was measured faster); `false` turns it off. The copy is
+   * taken now: a training call drops it, since the kernel may change.
+   */
+  useSparseKernel(on = true): void {
+    this.sparse = on ? csrKernel(builtWeight(this, this.kernel), `Dense '${this.name}'`) : null;
+  }
+
+  /** Whether inference runs on the sparse copy of the kernel (`useSparseKernel`). */
+  get usesSparseKernel(): boolean {
+    return this.sparse !== null;
+  }
+
+  private sparse: CsrKernel | null = null;
+
+  override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     const x = singleInput(this, inputs);
     this.checkInput(x.shape);
     const kernel = builtWeight(this, this.kernel);
     // A built-in activation runs fused with the bias; any other after the linear part.
     const fused = fusedActivationOf(this.activation);
+    if (args.training === true) this.sparse = null;
+    if (
+      this.sparse &&
+      x.shape.at(-1) === this.sparse.inputs &&
+      x.size / x.shape.at(-1)! <= SPARSE_MAX_ROWS
+    ) {
+      const act = fused === 'relu' ? 'relu' : 'linear';
+      const y = sparseDense(x, this.sparse, this.bias ?? undefined, act, `Dense '${this.name}'`);
+      return fused === 'relu' || fused === 'linear' ? y : this.activation(y);
+    }
     if (fused !== null) return dense(x, kernel, this.bias ?? undefined, fused);
     return this.activation(dense(x, kernel, this.bias ?? undefined));
   }

@@ -50,6 +50,7 @@ import {
   softmaxCrossEntropyKernel,
   sparseSoftmaxCrossEntropyKernel,
 } from './softmax-cross-entropy.js';
+import { sparseDenseKernel } from './sparse-dense.js';
 import { tileKernel } from './tile.js';
 import { transposeKernel } from './transpose.js';
 import { unaryKernel } from './unary.js';
@@ -74,6 +75,7 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   fusedConv2d: fusedConv2dKernel,
   fusedDense: fusedDenseKernel,
   gather: gatherKernel,
+  sparseDense: sparseDenseKernel,
   geluTanh: geluTanh,
   geluTanhBackward: geluTanhBackward,
   gru: gruKernel,
