@@ -314,7 +314,7 @@ function serve(quick: boolean): Suite {
     const args = ['--connections', `${connections}`, '--seconds', seconds];
     return [
       { name: 'keel', runtime: 'keel', script: 'serve/keel.ts', args },
-      { name: 'ort', runtime: 'keel', script: 'serve/ort.ts', args },
+      { name: 'ort', runtime: 'keel', script: 'serve/ort.ts', args, tryThreads: true },
       {
         name: 'keel-no-auth',
         runtime: 'keel',
@@ -346,8 +346,39 @@ function serve(quick: boolean): Suite {
     notes: [
       `each contender starts its own server (default threading: the harness's thread variables are removed), warms up 1 s, then autocannon runs ${seconds} s; autocannon shares the machine`,
       'keel: 1 worker thread, batches of up to 64, API key + SQLite usage metering; keel-no-auth: the same with --no-auth, so keel/keel-no-auth requests/s is the cost of auth + metering (1.05 = 5%)',
-      'ort: fastify + onnxruntime-node, one session.run per request (serve/ort-server.mjs), the ONNX export of the same weights',
+      'ort: fastify + onnxruntime-node, one session.run per request (serve/ort-server.mjs), the ONNX export of the same weights; run with intra-op threads at every core and at 1, each metric its better value (@Nt)',
       'latencies are whole milliseconds (autocannon); a ratio is "-" where a median is 0 ms',
+    ],
+    selfContained: true,
+  };
+}
+
+/** The 2-process speed-up of the seed-CNN epoch, Keel on MPI beside PyTorch DDP (gloo). */
+function distributedSuite(quick: boolean): Suite {
+  const args = ['--epochs', quick ? '1' : '2'];
+  return {
+    name: 'distributed',
+    title:
+      'data parallelism: seed-CNN epoch (8,004 images, global batch 32, Adam) on 2 processes vs 1, 1 thread each',
+    metrics: [
+      { key: 'speedup', label: '2-process speed-up', lowerIsBetter: false, digits: 2 },
+      { key: 'twoProcessSeconds', label: '2 processes (s)', lowerIsBetter: true, digits: 2 },
+      { key: 'commMsPerStep', label: 'allreduce ms/step', lowerIsBetter: true, digits: 2 },
+      { key: 'hiddenFraction', label: 'hidden behind backward', lowerIsBetter: false, digits: 2 },
+    ],
+    cases: [
+      {
+        suite: 'distributed',
+        label: '',
+        contenders: [
+          { name: 'keel', runtime: 'keel', script: 'distributed/keel.ts', args },
+          { name: 'pytorch-ddp', runtime: 'python', script: 'distributed/pytorch_ddp.py', args },
+        ],
+      },
+    ],
+    notes: [
+      'keel: bench/distributed/cnn-epoch.ts alone and under mpirun -np 2 (Open MPI, shared memory); pytorch-ddp: bench/distributed/torch_ddp_cnn.py with DistributedDataParallel over gloo on random rows of the same shape and count',
+      'each epoch time is the median after one untimed warm-up epoch; the allreduce bandwidth beside MPI_Allreduce in C is bench/distributed/compare-allreduce.sh',
     ],
     selfContained: true,
   };
@@ -362,8 +393,7 @@ export function allSuites(quick: boolean): Suite[] {
     compressSuite(quick),
     lstmEpoch(quick),
     gpt(quick),
-    lstmEpoch(quick),
-    gpt(quick),
     serve(quick),
+    distributedSuite(quick),
   ];
 }

@@ -5,7 +5,7 @@
  * Distiller with cached teacher outputs (its one teacher pass included), (c) a Distiller running
  * the teacher on the fly, each `--epochs` epochs of fit, and (d) the teacher's forward passes that
  * (c) adds (one per training batch, inference mode). Prints the medians and the two ratios.
- * `flock /work/timing.lock npx tsx scripts/distill-overhead.ts [--repeats 3] [--epochs 5] [--samples 1024]`
+ * `flock /tmp/keel-bench.lock npx tsx scripts/distill-overhead.ts [--repeats 3] [--epochs 5] [--samples 1024]`
  */
 import { noGrad } from '../src/autograd/tape.js';
 import { Distiller } from '../src/compress/distill/index.js';

@@ -37,5 +37,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
 }
 
 if (process.argv[1] && /[\\/](main\.(ts|js)|keel(\.mjs)?)$/.test(process.argv[1])) {
+  // Output piped into a reader that stops early (`keel predict ... | head`) ends the command
+  // quietly, as Unix tools do, instead of with an unhandled EPIPE stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
   process.exitCode = await main();
 }

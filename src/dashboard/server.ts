@@ -4,7 +4,7 @@
  * server-sent events, sent every `intervalMs` (default 500 ms) with the metric rows written since
  * and whether the runs or the tuning studies changed.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,10 @@ export function downsample<T>(rows: readonly T[], max: number): T[] {
 
 /** Builds the server (not listening); `app.close()` also closes the store. */
 export function buildDashboard(options: DashboardOptions): FastifyInstance {
+  if (!existsSync(join(WEB, 'index.html')))
+    throw new Error(
+      `keel dashboard: the page is missing (${WEB}); a build must copy src/dashboard/web/ beside the compiled server (npm run build runs scripts/copy-assets.mjs)`,
+    );
   const store = TrackingStore.open(options.dir);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const interval = options.intervalMs ?? 500;

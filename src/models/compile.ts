@@ -234,6 +234,53 @@ export function currentLogs(state: CompiledState): Record<string, number> {
   return state.strategy ? state.strategy.reduceLogs(state, localLogs) : localLogs(state);
 }
 
+/** The running loss trackers' and metrics' states mid-epoch (a backup resumes them). */
+export interface MetricStates {
+  /** The loss tracker, per-output loss trackers and compiled metrics, in that order. */
+  trackers: number[][];
+  /** Named loss terms (regularization, ...), by name. */
+  terms: [string, number[]][];
+}
+
+function trackersOf(state: CompiledState) {
+  return [
+    state.lossTracker,
+    ...state.outputLossTrackers,
+    ...(state.metrics ?? []).map((m) => m.metric),
+  ];
+}
+
+export function metricStates(state: CompiledState): MetricStates {
+  return {
+    trackers: trackersOf(state).map((t) => [...t.stateValues()]),
+    terms: [...state.termTrackers].map(([name, t]) => [name, [...t.stateValues()]]),
+  };
+}
+
+/** Restores `metricStates`; `source` names the file in errors. */
+export function setMetricStates(state: CompiledState, saved: MetricStates, source: string): void {
+  const trackers = trackersOf(state);
+  const ok = (v: unknown) => Array.isArray(v) && v.every((n) => typeof n === 'number');
+  if (
+    !Array.isArray(saved.trackers) ||
+    saved.trackers.length !== trackers.length ||
+    !saved.trackers.every(ok) ||
+    !Array.isArray(saved.terms) ||
+    !saved.terms.every((e) => Array.isArray(e) && typeof e[0] === 'string' && ok(e[1]))
+  ) {
+    throw new Error(
+      `${source}: the saved metric states do not match the ${trackers.length} compiled loss trackers and metrics`,
+    );
+  }
+  for (const [i, t] of trackers.entries()) t.setStateValues(saved.trackers[i]!);
+  state.termTrackers.clear();
+  for (const [name, values] of saved.terms) {
+    const t = new RunningMean();
+    t.setStateValues(values);
+    state.termTrackers.set(name, t);
+  }
+}
+
 /** The current values of this process's trackers and metrics alone. */
 function localLogs(state: CompiledState): Record<string, number> {
   const logs: Record<string, number> = { loss: state.lossTracker.result() };

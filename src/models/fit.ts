@@ -1,11 +1,11 @@
-import type { Callback, Logs } from '../nn/callbacks/callback.js';
+import type { Callback, CallbackState, Logs } from '../nn/callbacks/callback.js';
 import { History } from '../nn/callbacks/history.js';
 import { ProgbarLogger } from '../nn/callbacks/progbar-logger.js';
 import { getRng } from '../random/rng.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CallbackList } from './callback-list.js';
-import { currentLogs, resetMetrics } from './compile.js';
+import { currentLogs, type MetricStates, resetMetrics, setMetricStates } from './compile.js';
 import { type DataInput, identityOrder, splitAt, takeRows } from './data-adapter.js';
 import { checkBatchSize, processVerbose, runTestLoop, stepCount, stepRows } from './evaluate.js';
 import { withHookCallbacks } from './fit-hooks.js';
@@ -81,6 +81,17 @@ export interface FitPosition {
   step: number;
   /** The epoch's sample order; null on resume means "draw a new one". */
   order: Int32Array | null;
+  /** On resume: the callbacks' saved states, given back to them after onTrainBegin. */
+  callbackStates?: ReadonlyMap<string, CallbackState>;
+  /** On resume mid-epoch: the epoch's running losses and metrics so far. */
+  metrics?: MetricStates;
+}
+
+const runningCallbacks = new WeakMap<Model, CallbackList>();
+
+/** The states of the callbacks of the `fit` running on `model` (BackupAndRestore saves them). */
+export function fitCallbackStates(model: Model): Map<string, CallbackState> {
+  return runningCallbacks.get(model)?.states() ?? new Map();
 }
 
 const positions = new WeakMap<Model, FitPosition>();
@@ -131,9 +142,11 @@ export async function fitModel(
   model.stopTraining = false;
   model.history = history;
   resumes.delete(model);
+  runningCallbacks.set(model, callbacks);
   await callbacks.call('onTrainBegin');
   const restored = resumes.get(model) ?? null;
   resumes.delete(model);
+  if (restored?.callbackStates) callbacks.restore(restored.callbackStates);
   const resume = state.strategy ? state.strategy.begin(model, restored) : restored;
   let logs: Logs = {};
   const firstEpoch = resume ? resume.epoch : (args.initialEpoch ?? 0);
@@ -141,6 +154,7 @@ export async function fitModel(
     resetMetrics(state);
     await callbacks.callAt('onEpochBegin', epoch);
     const resumed = resume?.order && epoch === resume.epoch ? resume : null;
+    if (resumed?.metrics) setMetricStates(state, resumed.metrics, 'fit (resumed metrics)');
     const drawn = resumed?.order
       ? resumed.order
       : args.shuffle === false
@@ -173,5 +187,6 @@ export async function fitModel(
   }
   positions.delete(model);
   await callbacks.call('onTrainEnd', logs);
+  runningCallbacks.delete(model);
   return history;
 }

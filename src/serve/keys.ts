@@ -3,6 +3,7 @@
  * A key has 256 bits of entropy, so a fast unsalted hash is enough (no dictionary to attack),
  * and lookups by hash stay one indexed query.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'keel_';
@@ -12,9 +13,14 @@ export function generateApiKey(): string {
   return PREFIX + randomBytes(32).toString('base64url');
 }
 
-/** The stored form of a key: hex SHA-256. */
+/** crypto.hash (Node >= 20.12): a one-shot digest, a few times quicker than a Hash object. */
+const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
+
+/** The stored form of a key: hex SHA-256 (hashed on every billable request). */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return oneShot
+    ? oneShot('sha256', key, 'hex')
+    : createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** The part of a key safe to show in listings and logs ('keel_3q2-AbC'). */

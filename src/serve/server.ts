@@ -116,7 +116,8 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
     usage: () => ({ committed: usage.committed, dropped: usage.dropped, pending: usage.pending }),
   });
   const maxDepth = options.maxJsonDepth ?? 64;
-  // Requests between arrival and the end of their response (aborted ones included).
+  // Requests between arrival and their answer (onSend; or the connection's end if none comes):
+  // not until the answer's bytes are flushed, which can come after the client's next request.
   let inProgress = 0;
   const inference: InferenceService = new InferenceService(
     repository,
@@ -133,6 +134,7 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
         metrics.batchSize.observe({ model: v.name }, rows);
         metrics.inference.observe({ model: v.name, version: String(v.version) }, ms / 1000);
       },
+      onInline: (v) => metrics.inline.inc({ model: v.name }),
     },
   );
   repository.start(options.pollMs ?? 1000);
@@ -169,9 +171,21 @@ export async function startServer(options: ServeOptions): Promise<KeelServer> {
     ),
   );
 
-  app.addHook('onRequest', async (_request, reply) => {
+  const answered = new WeakMap<object, () => void>();
+  app.addHook('onRequest', (_request, reply, next) => {
     inProgress++;
-    reply.raw.once('close', () => inProgress--);
+    let counted = true;
+    const end = () => {
+      if (counted) inProgress--;
+      counted = false;
+    };
+    reply.raw.once('close', end);
+    answered.set(reply, end);
+    next();
+  });
+  app.addHook('onSend', (_request, reply, payload, next) => {
+    answered.get(reply)?.();
+    next(null, payload);
   });
   const ctx: ServeContext = { repository, inference };
   metrics.install(app);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,18 @@ describe('keel command line', () => {
     const out = execFileSync(process.execPath, [keel, '--help'], { encoding: 'utf8' });
     assert.match(out, /Usage: keel/);
     assert.match(out, /summary/);
+  });
+
+  it('ends quietly with exit 0 when the reader of its output goes away (EPIPE)', async () => {
+    const child = spawn(process.execPath, [keel, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closes the read end before keel writes: its writes fail with EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   it('summary --json reports the layers and parameter count of a saved model', () => {

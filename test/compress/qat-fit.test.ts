@@ -13,6 +13,8 @@ import { Sequential } from '../../src/models/sequential.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import { Flatten } from '../../src/nn/layers/flatten.js';
+import { QuantizedConv2D } from '../../src/nn/layers/quantized-conv2d.js';
+import { QuantizedDense } from '../../src/nn/layers/quantized-dense.js';
 import { Adam } from '../../src/nn/optimizers/adam.js';
 import { SGD } from '../../src/nn/optimizers/sgd.js';
 import { dense } from '../../src/ops/dense.js';
@@ -109,6 +111,48 @@ describe('quantizeAware + fit + convertQat', () => {
     const { ranges } = convertQat(model);
     assert.equal(ranges['c1']!.weightScale.length, 4);
     assertOnGrid(model, ranges);
+  });
+
+  it('convertQat gives the integer model: static int8 layers with the QAT ranges, uint8 between them', async () => {
+    setSeed(11);
+    const model = cnn();
+    const { x, y } = data([48, 6, 6, 1], 2);
+    await fitQat(model, x, y, 6);
+    const fakeQuantized = model.predict(x) as Tensor;
+    const { model: float, quantized, ranges } = convertQat(model);
+    assert.equal(float, model);
+    const conv = quantized.getLayer('c1') as QuantizedConv2D;
+    const out = quantized.getLayer('out') as QuantizedDense;
+    assert.ok(conv instanceof QuantizedConv2D && out instanceof QuantizedDense);
+    // Kernel scales are QAT's, and the int8 kernel is the snapped float kernel on that grid.
+    for (const [layer, name] of [
+      [conv, 'c1'],
+      [out, 'out'],
+    ] as const) {
+      const r = ranges[name]!;
+      assert.deepEqual(
+        Array.from(layer.kernelScale!.data),
+        Array.from(Float32Array.from(r.weightScale)),
+      );
+      const k = (model.getLayer(name) as Dense | Conv2D).kernel!.data;
+      const n = r.weightScale.length;
+      layer.kernel!.data.forEach((q, i) => {
+        assert.equal(q, Math.round(k[i]! / r.weightScale[i % n]!));
+      });
+      assert.equal(layer.quant.inputScale, Math.fround(r.inputScale));
+      assert.equal(layer.quant.inputZeroPoint, r.inputZeroPoint);
+    }
+    // The conv requantizes to the range the dense layer's input was fake-quantized with.
+    assert.equal(conv.quant.outputScale, Math.fround(ranges['out']!.inputScale));
+    assert.equal(conv.quant.outputZeroPoint, ranges['out']!.inputZeroPoint);
+    assert.equal(out.quant.outputScale, null);
+    // It predicts what the fake-quantized model did, up to integer rounding of the requantization.
+    const got = quantized.predict(x) as Tensor;
+    let worst = 0;
+    got.data.forEach((v, i) => {
+      worst = Math.max(worst, Math.abs(v - fakeQuantized.data[i]!));
+    });
+    assert.ok(worst < 0.05, `max |int8 - fake-quantized| = ${worst}`);
   });
 
   it('learns the ranges (LSQ): scales are trained weights while QAT lasts, removed by convert', async () => {

@@ -11,6 +11,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Result {
   weights: number[][];
+  /** The weights before fit (built, not yet broadcast). */
+  initial: number[][];
   history: Record<string, number[]>;
   evaluation: Record<string, number>;
   replicas: number;
@@ -41,6 +43,41 @@ describe('data parallel training', { skip }, () => {
       assert.equal(one.evaluation['accuracy'], many.evaluation['accuracy']);
     });
   }
+
+  // Mixed layers: an LSTM over embeddings (the embedding's gradient is sparse) and a GPT block
+  // (attention, layer norm, tied embeddings), 2 processes with batch 4 vs 1 with batch 8.
+  for (const model of ['lstm', 'gpt']) {
+    it(`${model}: 2 processes give the same weights and loss as 1`, () => {
+      const one = join(dir, `${model}-1.json`);
+      const two = join(dir, `${model}-2.json`);
+      const a = single('train-small.ts', ['--model', model, '--batch', '8', '--out', one]);
+      assert.equal(a.status, 0, a.stderr);
+      const b = mpirun(2, 'train-small.ts', ['--model', model, '--batch', '4', '--out', two]);
+      assert.equal(b.status, 0, b.stderr);
+      const [r1, r2] = [read(one), read(two)];
+      assert.equal(r2.replicas, 2);
+      const rel = relativeDifference(r1.weights, r2.weights);
+      assert.ok(rel <= 1e-5, `relative weight difference ${rel}`);
+      // Training moved the weights: the comparison is not of two initializations.
+      assert.ok(relativeDifference(r1.weights, r1.initial) > 1e-3);
+      assert.ok(Math.abs(r1.history['loss']![0]! - r2.history['loss']![0]!) < 1e-5);
+      assert.ok(Math.abs(r1.evaluation['loss']! - r2.evaluation['loss']!) < 1e-5);
+    });
+  }
+
+  it('2 processes train on their own shard files', () => {
+    const shards = join(dir, 'shards');
+    const save = single('train-small.ts', ['--save-shards', shards]);
+    assert.equal(save.status, 0, save.stderr);
+    assert.match(save.stdout, /(\d+) shards/);
+    const out = join(dir, 'shards.json');
+    const run = mpirun(2, 'train-small.ts', ['--batch', '4', '--shards', shards, '--out', out]);
+    assert.equal(run.status, 0, run.stderr);
+    const r = read(out);
+    assert.equal(r.replicas, 2);
+    assert.ok(Number.isFinite(r.history['loss']![0]), `loss ${r.history['loss']}`);
+    assert.ok(r.weights.flat().every(Number.isFinite));
+  });
 
   it('models that differ across ranks are refused at start, naming the ranks', () => {
     const run = mpirun(3, 'train-small.ts', ['--batch', '4', '--units-rank', '2']);

@@ -1,12 +1,15 @@
 /**
  * A fast-check fuzz of malformed requests (bad JSON, wrong shapes and dtypes, huge numbers, deep
  * nesting, wrong content types, unknown models and versions, bad or revoked keys, exceeded
- * quotas): every answer is a 4xx with a message, never a 5xx or a crash.
+ * quotas): every answer is a 4xx with a message, never a 5xx or a crash, and the server's memory
+ * (heap after a full collection) does not grow once the first fifth of the requests warmed it up.
  * KEEL_SERVE_FUZZ_RUNS=10000 runs the issue's full count (default 600 for CI time).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { KeelServer } from '../../src/serve/server.js';
 import { bearer, saveMlp, saveTwoInOut, tempDir, testServer } from './helpers.js';
@@ -15,6 +18,19 @@ const { dir, cleanup } = tempDir();
 let server: KeelServer;
 const keys: Record<string, string> = {};
 const runs = Number(process.env['KEEL_SERVE_FUZZ_RUNS'] ?? 600);
+/** Heap growth allowed from after the warm-up to the end (noise of a collected heap, not per request). */
+const MAX_HEAP_GROWTH = 4 * 2 ** 20;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+/** The heap in use after full collections (the server runs in this process). */
+async function heapAfterGc(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  return process.memoryUsage().heapUsed;
+}
 
 before(async () => {
   saveMlp(join(dir, 'models'));
@@ -114,8 +130,12 @@ const auth = fc.constantFrom(
 describe('malformed requests', () => {
   it(`${runs} generated bad requests get only 4xx answers with a message`, async () => {
     const statuses = new Map<number, number>();
-    await fc.assert(
-      fc.asyncProperty(path, raw, contentType, auth, async (p, payload, type, who) => {
+    const property = fc.asyncProperty(
+      path,
+      raw,
+      contentType,
+      auth,
+      async (p, payload, type, who) => {
         const headers: Record<string, string> = {};
         if (type) headers['content-type'] = type;
         if (who === 'x-api-key') headers['x-api-key'] = keys['good']!;
@@ -133,8 +153,22 @@ describe('malformed requests', () => {
           typeof message === 'string' ? message.length > 0 : typeof message?.message === 'string',
           text,
         );
-      }),
-      { numRuns: runs, seed: Number(process.env['KEEL_SEED'] ?? 1) },
+      },
+    );
+    const seed = Number(process.env['KEEL_SEED'] ?? 1);
+    const warmup = Math.ceil(runs / 5);
+    await fc.assert(property, { numRuns: warmup, seed });
+    server.usage.flush();
+    const heapWarm = await heapAfterGc();
+    await fc.assert(property, { numRuns: runs - warmup, seed: seed + 1 });
+    server.usage.flush();
+    const heapEnd = await heapAfterGc();
+    console.log(
+      `fuzz: ${runs} requests, statuses ${JSON.stringify([...statuses])}, heap after warm-up ${(heapWarm / 2 ** 20).toFixed(1)} MiB, at the end ${(heapEnd / 2 ** 20).toFixed(1)} MiB`,
+    );
+    assert.ok(
+      heapEnd - heapWarm < MAX_HEAP_GROWTH,
+      `the heap grew ${((heapEnd - heapWarm) / 2 ** 20).toFixed(1)} MiB over ${runs - warmup} bad requests`,
     );
     assert.ok(
       (statuses.get(400) ?? 0) > 0 && (statuses.get(401) ?? 0) > 0,

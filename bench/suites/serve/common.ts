@@ -137,6 +137,13 @@ export async function measure(
   const cpu0 = cpuMs(server.pid!);
   const r = await run(seconds);
   const cpu = cpuMs(server.pid!) - cpu0;
+  // keel serve: how many requests ran on the event loop rather than a worker (all of them, warm-up
+  // included); the reference server has no /metrics.
+  const metrics = await fetch(new URL('/metrics', url)).then(
+    (m) => (m.ok ? m.text() : ''),
+    () => '',
+  );
+  const inline = /^keel_serve_inline_requests_total\{[^}]*\} (\S+)$/m.exec(metrics);
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return {
@@ -144,6 +151,7 @@ export async function measure(
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     serverCpuUsPerRequest: (cpu * 1000) / Math.max(1, r.requests.total),
+    ...(inline ? { inlineRequests: Number(inline[1]) } : {}),
     connections,
     seconds,
   };

@@ -1,13 +1,14 @@
 // The reference a Node.js user would write: fastify + onnxruntime-node, one session.run per
 // request (no batching), TF Serving-style {"instances": [...]} in and {"predictions": [...]} out.
-// `node ort-server.mjs MODEL.onnx PORT`
+// `node ort-server.mjs MODEL.onnx PORT [INTRA_OP_THREADS]` (default: ONNX Runtime's, every core)
 import Fastify from 'fastify';
 import * as ort from 'onnxruntime-node';
 
-const [file, port] = process.argv.slice(2);
+const [file, port, threads] = process.argv.slice(2);
 const session = await ort.InferenceSession.create(file, {
   executionProviders: ['cpu'],
   graphOptimizationLevel: 'all',
+  ...(threads ? { intraOpNumThreads: Number(threads), interOpNumThreads: 1 } : {}),
 });
 const input = session.inputNames[0];
 const output = session.outputNames[0];

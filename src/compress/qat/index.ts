@@ -1,4 +1,10 @@
-export { convertQat, type QatLayerRanges, type QatRanges, stripQat } from './convert.js';
+export {
+  type ConvertedQat,
+  convertQat,
+  type QatLayerRanges,
+  type QatRanges,
+  stripQat,
+} from './convert.js';
 export {
   MinMaxObserver,
   MovingAverageMinMaxObserver,

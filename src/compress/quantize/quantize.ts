@@ -103,13 +103,16 @@ function rewrite(
   };
 }
 
-/** Copies the weights of `from` into its rebuilt copy `to`, quantizing where `to` is int8. */
-function copyWeights(from: Layer, to: Layer): void {
+/**
+ * Copies the weights of `from` into its rebuilt copy `to`, quantizing where `to` is int8 (with
+ * the kernel scales `kernelScales` has for the layer, else max-abs ones).
+ */
+function copyWeights(from: Layer, to: Layer, kernelScales: KernelScales): void {
   if (
     (to instanceof QuantizedDense && from instanceof Dense) ||
     (to instanceof QuantizedConv2D && from instanceof Conv2D)
   ) {
-    to.setFromFloat(from.kernel!, from.bias);
+    to.setFromFloat(from.kernel!, from.bias, kernelScales.get(from.name));
     return;
   }
   if (to instanceof QuantizedLSTM && from instanceof LSTM) {
@@ -119,7 +122,7 @@ function copyWeights(from: Layer, to: Layer): void {
   if (isModel(from) && isModel(to)) {
     const a = from.layers;
     const b = to.layers;
-    for (let i = 0; i < a.length; i++) copyWeights(a[i]!, b[i]!);
+    for (let i = 0; i < a.length; i++) copyWeights(a[i]!, b[i]!, kernelScales);
     return;
   }
   const a = from.weights;
@@ -169,11 +172,28 @@ export function quantize(model: Model, options: QuantizeOptions): Model {
           percentile: options.percentile,
         })
       : new Map<string, StaticQuantArgs>();
+  return integerModel(model, chosen, plan);
+}
+
+/** Per-layer int8 kernel scales (one per output channel), by layer name. */
+export type KernelScales = ReadonlyMap<string, ArrayLike<number>>;
+
+/**
+ * A new model like `model` with each `chosen` Dense/Conv2D swapped for its integer layer, with
+ * the static ranges of `plan` and the kernel scales of `kernelScales` where they have the layer
+ * (`quantize` and QAT's `convertQat` share it). The original model is not changed.
+ */
+export function integerModel(
+  model: Model,
+  chosen: Set<string>,
+  plan: Map<string, StaticQuantArgs>,
+  kernelScales: KernelScales = new Map(),
+): Model {
   const copy = noGrad(() =>
     deserializeLayer(rewrite(serializeLayer(model), chosen, plan)),
   ) as Model;
   if (!copy.built)
     throw new Error(`${OP}: model '${model.name}' could not be rebuilt from its config`);
-  noGrad(() => copyWeights(model, copy));
+  noGrad(() => copyWeights(model, copy, kernelScales));
   return copy;
 }

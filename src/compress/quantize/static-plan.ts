@@ -18,7 +18,7 @@ const OP = 'quantize';
 
 /** Layers a uint8 tensor passes through unchanged in meaning (max pooling commutes with the
  * monotonic dequantization; the others move or keep values). */
-const passesUint8 = (l: Layer) =>
+export const passesUint8 = (l: Layer) =>
   l instanceof MaxPooling2D || l instanceof Flatten || l instanceof Reshape || l instanceof Dropout;
 
 /** The float layers that static mode turns into integer ones. */

@@ -5,6 +5,13 @@ import { type CsvOptions, readCsv } from './csv.js';
 import { tensorSlices } from './from-tensor-slices.js';
 import { type ImageFolderOptions, listImageFolder, readImageFolder } from './image-folder.js';
 import { parallelMapIterable, type WorkerFn } from './parallel-map.js';
+import {
+  readShards,
+  type SaveShardsOptions,
+  type ShardsOptions,
+  type ShardsWritten,
+  writeShards,
+} from './shards.js';
 import { readTextLines } from './text-lines.js';
 import {
   filterIterable,
@@ -114,6 +121,19 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
   /** The lines of a text file, streamed. */
   static textLines(path: string, options: { skipEmpty?: boolean } = {}): Dataset<string> {
     return new Dataset(() => readTextLines(path, options.skipEmpty));
+  }
+
+  /**
+   * The elements stored by `saveShards` in the files matching `pattern` (a directory, or a path
+   * whose file name holds * or ?: 'data/train-*.keel'), streamed one file at a time. With
+   * `numShards`/`index` each reader (rank) takes its own files: `Dataset.fromShards(dir,
+   * {numShards: strategy.numReplicas, index: strategy.replicaIndex, shuffle: true, seed: 1})`.
+   * `shuffle` permutes the files and the records within each file every pass. Throws with the
+   * pattern when no file matches.
+   */
+  static fromShards(pattern: string, options: ShardsOptions = {}): Dataset {
+    const { iterate, size } = readShards(pattern, options);
+    return new Dataset(iterate, size);
   }
 
   /** Tuples of the elements of several datasets, until the shortest ends. */
@@ -240,6 +260,15 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
     const size =
       this.size === null ? null : Math.max(0, Math.ceil((this.size - index) / numShards));
     return new Dataset(() => shardIterable(this, numShards, index), size);
+  }
+
+  /**
+   * Writes the elements into shard files of about `shardBytes` in `dir` (`shard-00000.keel`, ...),
+   * each renamed into place when complete; `Dataset.fromShards(dir)` reads them back. Shards are
+   * the unit that distributed readers split, so write at least as many as there will be ranks.
+   */
+  saveShards(dir: string, options: SaveShardsOptions = {}): Promise<ShardsWritten> {
+    return writeShards(this, dir, options);
   }
 
   /** Reads every element into an array (for small datasets and tests). */

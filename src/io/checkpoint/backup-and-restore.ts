@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitPosition, resumeFitAt } from '../../models/fit.js';
+import { type MetricStates, metricStates } from '../../models/compile.js';
+import { fitCallbackStates, fitPosition, resumeFitAt } from '../../models/fit.js';
 import type { Model } from '../../models/model.js';
 import { writesFiles } from '../../models/strategy.js';
-import { Callback, type Logs } from '../../nn/callbacks/callback.js';
-import { getRng, type RngState } from '../../random/rng.js';
+import { Callback, type CallbackState, type Logs } from '../../nn/callbacks/callback.js';
+import type { Layer } from '../../nn/engine/layer.js';
+import { getRng, type Rng, type RngState } from '../../random/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { isJsonObject } from '../json-guard.js';
 import { encodeModel, parseMeta, setWeightsFrom } from '../keel-format/model-file.js';
@@ -19,13 +21,37 @@ export interface BackupAndRestoreArgs {
   deleteCheckpoint?: boolean;
 }
 
-/** What a backup records besides weights and optimizer: where fit was and the RNG state. */
+/** What a backup records besides weights and optimizer: where fit was and the RNG states. */
 interface TrainingState {
   epoch: number;
   step: number;
   rng: RngState;
   hasOrder: boolean;
+  /** The layers' own generators (seeded Dropout, ...), in layer order (absent in older files). */
+  layerRngs?: RngState[];
+  /** Each stateful callback's JSON values and its number of tensors (absent in older files). */
+  callbacks?: Record<string, { values: Record<string, unknown>; tensors: number }>;
+  /** A callback (EarlyStopping) had ended training at this epoch end. */
+  stopTraining?: boolean;
+  /** Mid-epoch: the running losses and metrics of the epoch so far. */
+  metrics?: MetricStates;
 }
+
+/** Every random generator owned by a layer of `model`, nested layers included, in layer order. */
+function layerGenerators(model: Model): Rng[] {
+  const seen = new Set<Layer>();
+  const out: Rng[] = [];
+  const visit = (layer: Layer) => {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    out.push(...layer.ownRandomGenerators());
+    for (const l of layer.sublayers) visit(l);
+  };
+  visit(model);
+  return out;
+}
+
+const callbackKey = (key: string, i: number) => `fit/callback/${key}/${i}`;
 
 const ORDER_KEY = 'fit/order';
 
@@ -40,6 +66,7 @@ export class BackupAndRestore extends Callback {
   readonly backupDir: string;
   readonly saveFreq: 'epoch' | number;
   readonly deleteCheckpoint: boolean;
+  override readonly runsLast = true;
   private batchesSinceSave = 0;
 
   constructor(backupDir: string, args: BackupAndRestoreArgs = {}) {
@@ -100,13 +127,33 @@ export class BackupAndRestore extends Callback {
         `${source}: the sample order '${ORDER_KEY}' is missing or not an int32 vector`,
       );
     }
+    const generators = layerGenerators(model);
+    const layerRngs = training.layerRngs ?? [];
+    if (training.layerRngs && layerRngs.length !== generators.length) {
+      throw new Error(
+        `${source}: the backup has ${layerRngs.length} layer random generators, the model ${generators.length}`,
+      );
+    }
+    const callbackStates = new Map<string, CallbackState>();
+    for (const [key, saved] of Object.entries(training.callbacks ?? {})) {
+      const list = Array.from({ length: saved.tensors }, (_, i) => {
+        const t = tensors.get(callbackKey(key, i));
+        if (!t) throw new Error(`${source}: callback tensor '${callbackKey(key, i)}' is missing`);
+        return t;
+      });
+      callbackStates.set(key, { values: saved.values, tensors: list });
+    }
     setWeightsFrom(model, keys, tensors, source);
     restoreOptimizer(model, model.compiled!.optimizer, record, tensors, source);
     getRng().setState(training.rng);
+    for (const [i, state] of layerRngs.entries()) generators[i]!.setState(state);
+    if (training.stopTraining) model.stopTraining = true;
     resumeFitAt(model, {
       epoch: training.epoch,
       step: training.step,
       order: order ? (order.data as Int32Array) : null,
+      callbackStates,
+      ...(training.metrics ? { metrics: training.metrics } : {}),
     });
   }
 
@@ -144,7 +191,21 @@ export class BackupAndRestore extends Callback {
     if (!writesFiles(model)) return;
     mkdirSync(this.backupDir, { recursive: true });
     const { entries, metadata } = encodeModel(model, { includeOptimizer: true, inputShapes: [] });
-    const state: TrainingState = { ...at, rng: getRng().getState(), hasOrder: order !== null };
+    const callbacks: NonNullable<TrainingState['callbacks']> = {};
+    for (const [key, cs] of fitCallbackStates(model)) {
+      const list = cs.tensors ?? [];
+      callbacks[key] = { values: cs.values, tensors: list.length };
+      for (const [i, t] of list.entries()) entries.push([callbackKey(key, i), t]);
+    }
+    const state: TrainingState = {
+      ...at,
+      rng: getRng().getState(),
+      hasOrder: order !== null,
+      layerRngs: layerGenerators(model).map((g) => g.getState()),
+      callbacks,
+      stopTraining: model.stopTraining,
+      ...(at.step > 0 ? { metrics: metricStates(model.compiled!) } : {}),
+    };
     metadata['training_state'] = JSON.stringify(state);
     if (order) entries.push([ORDER_KEY, new Tensor(order, [order.length], 'int32')]);
     saveSafetensors(this.path, entries, metadata);

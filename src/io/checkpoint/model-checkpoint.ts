@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Model } from '../../models/model.js';
 import { writesFiles } from '../../models/strategy.js';
-import { Callback, type Logs } from '../../nn/callbacks/callback.js';
+import {
+  Callback,
+  type CallbackState,
+  countOf,
+  finiteOr,
+  type Logs,
+} from '../../nn/callbacks/callback.js';
 import { autoDirection, checkMode, type MonitorMode } from '../../nn/callbacks/monitor.js';
 import { saveModel } from '../keel-format/model-file.js';
 import { saveWeights } from '../keel-format/weights-file.js';
@@ -39,6 +45,7 @@ export class ModelCheckpoint extends Callback {
   /** The best monitored value so far. */
   best: number;
   private readonly better: (a: number, b: number) => boolean;
+  private readonly initialBest: number;
   private batchesSinceSave = 0;
   private epoch = 0;
 
@@ -64,6 +71,18 @@ export class ModelCheckpoint extends Callback {
     const direction = mode === 'auto' ? (autoDirection(this.monitor) ?? 'min') : mode;
     this.better = direction === 'min' ? (a, b) => a < b : (a, b) => a > b;
     this.best = args.initialValueThreshold ?? (direction === 'min' ? Infinity : -Infinity);
+    this.initialBest = this.best;
+  }
+
+  override getState(): CallbackState {
+    const best = Number.isFinite(this.best) ? this.best : null;
+    return { values: { best, batchesSinceSave: this.batchesSinceSave } };
+  }
+
+  override setState(state: CallbackState): void {
+    const v = state.values;
+    this.best = finiteOr(v['best'], this.initialBest, 'ModelCheckpoint', 'best');
+    this.batchesSinceSave = countOf(v['batchesSinceSave'], 'ModelCheckpoint', 'batchesSinceSave');
   }
 
   override onEpochBegin(epoch: number): void {

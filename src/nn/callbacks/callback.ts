@@ -1,3 +1,14 @@
+import type { Tensor } from '../../tensor/tensor.js';
+
+/**
+ * What a callback must keep for a resumed run to go on as if never stopped (EarlyStopping's best
+ * value and wait count, ...): JSON values, and tensors stored beside the weights.
+ */
+export interface CallbackState {
+  values: Record<string, unknown>;
+  tensors?: Tensor[];
+}
+
 /** Values reported to callbacks: 'loss', metric names, and 'val_'-prefixed validation values. */
 export type Logs = Record<string, number>;
 
@@ -23,6 +34,11 @@ export interface TrainingParams {
  */
 export class Callback {
   model: CallbackModel | null = null;
+  /**
+   * Called after every other callback, History included, at each hook (BackupAndRestore, so that
+   * the state it saves at an epoch's end includes what the others did at that end).
+   */
+  readonly runsLast: boolean = false;
   params: TrainingParams = { epochs: 0, steps: 0, verbose: 0 };
 
   setModel(model: CallbackModel): void {
@@ -32,6 +48,14 @@ export class Callback {
   setParams(params: TrainingParams): void {
     this.params = params;
   }
+
+  /** The state a resumed run needs (BackupAndRestore saves it); null when there is none. */
+  getState(): CallbackState | null {
+    return null;
+  }
+
+  /** Restores a state from `getState`; `fit` calls it after onTrainBegin when it resumes. */
+  setState(_state: CallbackState): void {}
 
   onTrainBegin(_logs: Logs): void | Promise<void> {}
   onTrainEnd(_logs: Logs): void | Promise<void> {}
@@ -45,4 +69,21 @@ export class Callback {
   onTestBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
   onPredictBegin(_logs: Logs): void | Promise<void> {}
   onPredictEnd(_logs: Logs): void | Promise<void> {}
+}
+
+/** A saved number that may be ±Infinity (JSON has no infinities): null stands for `ifNull`. */
+export function finiteOr(value: unknown, ifNull: number, owner: string, field: string): number {
+  if (value === null) return ifNull;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TypeError(
+      `${owner}.setState: ${field} must be a finite number or null, got ${value}`,
+    );
+  return value;
+}
+
+/** A saved count: a non-negative integer. */
+export function countOf(value: unknown, owner: string, field: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0)
+    throw new TypeError(`${owner}.setState: ${field} must be an integer >= 0, got ${value}`);
+  return value as number;
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '../../tensor/tensor.js';
-import { Callback, type Logs } from './callback.js';
+import { Callback, type CallbackState, countOf, finiteOr, type Logs } from './callback.js';
 import { attachedModel, autoDirection, checkMode, type MonitorMode } from './monitor.js';
 
 export interface EarlyStoppingArgs {
@@ -63,6 +63,27 @@ export class EarlyStopping extends Callback {
     this.best = null;
     this.bestWeights = null;
     this.bestEpoch = 0;
+  }
+
+  override getState(): CallbackState {
+    return {
+      values: {
+        wait: this.wait,
+        stoppedEpoch: this.stoppedEpoch,
+        best: this.best,
+        bestEpoch: this.bestEpoch,
+      },
+      ...(this.bestWeights ? { tensors: copies(this.bestWeights) } : {}),
+    };
+  }
+
+  override setState(state: CallbackState): void {
+    const v = state.values;
+    this.wait = countOf(v['wait'], 'EarlyStopping', 'wait');
+    this.stoppedEpoch = countOf(v['stoppedEpoch'], 'EarlyStopping', 'stoppedEpoch');
+    this.bestEpoch = countOf(v['bestEpoch'], 'EarlyStopping', 'bestEpoch');
+    this.best = v['best'] === null ? null : finiteOr(v['best'], 0, 'EarlyStopping', 'best');
+    this.bestWeights = state.tensors && state.tensors.length > 0 ? copies(state.tensors) : null;
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {

@@ -1,4 +1,4 @@
-import { Callback, type Logs } from './callback.js';
+import { Callback, type CallbackState, countOf, finiteOr, type Logs } from './callback.js';
 import { autoDirection, checkMode, type MonitorMode, optimizerOf } from './monitor.js';
 
 export interface ReduceLROnPlateauArgs {
@@ -63,6 +63,20 @@ export class ReduceLROnPlateau extends Callback {
 
   override onTrainBegin(_logs: Logs): void {
     this.reset();
+  }
+
+  /** The changed rate itself is the optimizer's, saved with it. */
+  override getState(): CallbackState {
+    const best = Number.isFinite(this.best) ? this.best : null;
+    return { values: { wait: this.wait, cooldownCounter: this.cooldownCounter, best } };
+  }
+
+  override setState(state: CallbackState): void {
+    const v = state.values;
+    const none = this.direction === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    this.wait = countOf(v['wait'], 'ReduceLROnPlateau', 'wait');
+    this.cooldownCounter = countOf(v['cooldownCounter'], 'ReduceLROnPlateau', 'cooldownCounter');
+    this.best = finiteOr(v['best'], none, 'ReduceLROnPlateau', 'best');
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {

@@ -1,4 +1,5 @@
 import { noGrad } from '../../autograd/tape.js';
+import type { Rng } from '../../random/rng.js';
 import { zeros } from '../../tensor/create.js';
 import type { DType } from '../../tensor/dtype.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
@@ -185,6 +186,14 @@ export abstract class Layer {
 
   /** Layers nested inside this one (Bidirectional's, a Model's); their weights are this layer's too. */
   get sublayers(): Layer[] {
+    return [];
+  }
+
+  /**
+   * This layer's own random generators (a seeded Dropout's, ...), not its sublayers'; training
+   * checkpoints save and restore their states. Layers drawing from the global generator have none.
+   */
+  ownRandomGenerators(): Rng[] {
     return [];
   }
 

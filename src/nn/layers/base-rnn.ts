@@ -151,6 +151,10 @@ export abstract class BaseRnn extends Layer {
     this.supportsMasking = true;
   }
 
+  override ownRandomGenerators(): Rng[] {
+    return this.rng ? [this.rng] : [];
+  }
+
   /** The fused kernel's name of an activation; others are rejected naming the layer. */
   protected fusedName(arg: string, fn: ActivationFn): RnnActivation {
     let name: string | undefined;

@@ -40,6 +40,10 @@ export class Dropout extends Layer {
     this.supportsMasking = true;
   }
 
+  override ownRandomGenerators(): Rng[] {
+    return this.rng ? [this.rng] : [];
+  }
+
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     const x = singleInput(this, inputs);
     if (!args.training || this.rate === 0) return x;

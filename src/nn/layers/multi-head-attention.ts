@@ -140,6 +140,10 @@ export class MultiHeadAttention extends Layer {
     this.rng = this.seed === null ? undefined : new Rng(this.seed);
   }
 
+  override ownRandomGenerators(): Rng[] {
+    return this.rng ? [this.rng] : [];
+  }
+
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     const [q, v, k] = this.shapesOf(inputShape);
     const H = this.numHeads;

@@ -57,9 +57,10 @@ export class QuantizedConv2D extends Conv2D {
     this.built = true;
   }
 
-  /** Sets the weights from a float Conv2D kernel and bias (quantizing the kernel). */
-  setFromFloat(kernel: Tensor, bias: Tensor | null): void {
-    const q = quantizeKernelInt8(kernel);
+  /** Sets the weights from a float Conv2D kernel and bias (quantizing the kernel with `scales`,
+   * one per filter, or else its max-abs scales). */
+  setFromFloat(kernel: Tensor, bias: Tensor | null, scales?: ArrayLike<number>): void {
+    const q = quantizeKernelInt8(kernel, scales);
     builtWeight(this, this.kernel).assign(tensor(q.q, kernel.shape, 'int8'));
     builtWeight(this, this.kernelScale).assign(tensor(q.scales, [this.filters]));
     if (this.bias && bias) this.bias.assign(bias);

@@ -43,15 +43,27 @@ export { type QuantizedActivation, quantizeUint8 } from '../../ops/quantized-mat
 /**
  * Symmetric per-output-channel int8 quantization of a kernel [..., units] (Dense [in, units],
  * Conv2D [kh, kw, in, units]): scale[j] = max |w[..., j]| / 127 (1 for an all-zero channel),
- * q = clamp(roundHalfEven(w / scale), ±127).
+ * or the `given` scales (QAT's), q = clamp(roundHalfEven(w / scale), ±127).
  */
-export function quantizeKernelInt8(kernel: Tensor): { q: Int8Array; scales: Float32Array } {
+export function quantizeKernelInt8(
+  kernel: Tensor,
+  given?: ArrayLike<number>,
+): { q: Int8Array; scales: Float32Array } {
   const units = kernel.shape.at(-1)!;
   const w = kernel.data as Float32Array;
-  const scales = new Float32Array(units);
-  for (let i = 0; i < w.length; i++)
-    scales[i % units] = Math.max(scales[i % units]!, Math.abs(w[i]!));
-  for (let j = 0; j < units; j++) scales[j] = scales[j]! > 0 ? scales[j]! / 127 : 1;
+  let scales: Float32Array;
+  if (given) {
+    if (given.length !== units || !Array.from(given).every((v) => Number.isFinite(v) && v > 0))
+      throw new RangeError(
+        `quantizeKernelInt8: expected ${units} finite positive kernel scales, got ${given.length}`,
+      );
+    scales = Float32Array.from(given);
+  } else {
+    scales = new Float32Array(units);
+    for (let i = 0; i < w.length; i++)
+      scales[i % units] = Math.max(scales[i % units]!, Math.abs(w[i]!));
+    for (let j = 0; j < units; j++) scales[j] = scales[j]! > 0 ? scales[j]! / 127 : 1;
+  }
   const q = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) {
     q[i] = Math.max(-127, Math.min(127, roundHalfEven(w[i]! / scales[i % units]!)));
@@ -105,9 +117,12 @@ export class QuantizedDense extends Layer {
     this.built = true;
   }
 
-  /** Sets the weights from a float Dense kernel [in, units] and bias (quantizing the kernel). */
-  setFromFloat(kernel: Tensor, bias: Tensor | null): void {
-    const q = quantizeKernelInt8(kernel);
+  /**
+   * Sets the weights from a float Dense kernel [in, units] and bias, quantizing the kernel with
+   * `scales` (one per unit, e.g. QAT's learned ones) or else its max-abs scales.
+   */
+  setFromFloat(kernel: Tensor, bias: Tensor | null, scales?: ArrayLike<number>): void {
+    const q = quantizeKernelInt8(kernel, scales);
     builtWeight(this, this.kernel).assign(tensor(q.q, kernel.shape, 'int8'));
     builtWeight(this, this.kernelScale).assign(tensor(q.scales, [this.units]));
     if (this.bias && bias) this.bias.assign(bias);

@@ -19,6 +19,8 @@ import { InferenceError, type WorkerPool } from './worker-pool.js';
 export interface InferenceHooks {
   /** Every batch the model ran: its rows and its time on the worker (parsing excluded), ms. */
   onBatch?: (v: ModelVersion, rows: number, ms: number) => void;
+  /** A request that ran on the event loop. */
+  onInline?: (v: ModelVersion) => void;
 }
 
 export interface InferenceOptions {
@@ -169,6 +171,7 @@ export class InferenceService {
       ends: [p.body.length],
     });
     for (const b of result.batches) this.observe(v, b);
+    this.hooks.onInline?.(v);
     const r = result.results[0]!;
     return 'error' in r ? new HttpError(r.status, r.error) : r;
   }

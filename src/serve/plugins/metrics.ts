@@ -33,6 +33,12 @@ export class ServeMetrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers: [this.registry],
   });
+  readonly inline = new Counter({
+    name: 'keel_serve_inline_requests_total',
+    help: 'Predict requests run on the event loop (alone on the server, quick model)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   readonly inference = new Histogram({
     name: 'keel_serve_inference_duration_seconds',
     help: 'Time of one batch on a worker, queueing excluded',

@@ -146,14 +146,17 @@ class Parser {
           configurable: true,
         });
       else out[key] = v;
-      this.ws();
-      const c = this.s.charCodeAt(this.i);
-      this.i++;
-      if (c === 44) continue;
-      if (c === 125) return out;
-      this.i--;
-      this.fail();
+      if (!this.more(125)) return out;
     }
+  }
+
+  /** After an element: true past a comma (more follow), false past `close`; else a syntax error. */
+  private more(close: number): boolean {
+    this.ws();
+    const c = this.s.charCodeAt(this.i);
+    if (c !== 44 && c !== close) this.fail();
+    this.i++;
+    return c === 44;
   }
 
   private string(): string {
@@ -227,13 +230,7 @@ class Parser {
     }
     for (;;) {
       out.push(this.value(depth));
-      this.ws();
-      const c = this.s.charCodeAt(this.i);
-      this.i++;
-      if (c === 44) continue;
-      if (c === 93) return out;
-      this.i--;
-      this.fail();
+      if (!this.more(93)) return out;
     }
   }
 

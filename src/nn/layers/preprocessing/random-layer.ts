@@ -29,6 +29,10 @@ export abstract class RandomLayer extends Layer {
     this.trainable = false;
   }
 
+  override ownRandomGenerators(): Rng[] {
+    return this.ownRng ? [this.ownRng] : [];
+  }
+
   protected get rng(): Rng {
     return this.ownRng ?? getRng();
   }
