@@ -393,8 +393,11 @@ export interface RnnDims {
  * when x holds NaN or ±Infinity; y is then unspecified). The integer parts are exact:
  *   x is quantized once over all its elements (QuantizeUint8Attrs): xq, xs, xz;
  *   P = quantizedMatMul(xq, kernel) dequantized with scales f32(xs · kernelScale[j]), no bias;
- *   each step quantizes the carried h [b, u] the same way (hq, hs, hz) and adds
- *   R = quantizedMatMul(hq, recurrentKernel) dequantized with f32(hs · recurrentScale[j]);
+ *   each step quantizes each batch row of the carried h [b, u] the same way, over that row's own
+ *   range (hq[b], hs[b], hz[b]: finer than PyTorch's one range per step, and rows never
+ *   interact, so a sample's output does not depend on its batchmates and threads run rows
+ *   without a barrier per step), and adds R[b] = quantizedMatMul(hq[b], recurrentKernel)
+ *   dequantized with f32(hs[b] · recurrentScale[j]);
  * then z = R + (P_t + bias) and the gates are the float32 lstm's (i, f, c, o), whose
  * transcendental functions differ between backends by a few ulps (compare with a tolerance).
  */

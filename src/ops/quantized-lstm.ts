@@ -32,8 +32,8 @@ export interface QuantizedLstmOptions {
 /**
  * An LSTM's time loop on int8 weights with dynamically quantized activations (PyTorch's dynamic
  * quantized LSTM; QuantizedLstmAttrs gives the exact rule): x [batch, steps, in] is quantized to
- * uint8 once and projected by one integer GEMM, each step quantizes h and multiplies it by the
- * int8 recurrent kernel, and the gates are float32 as `lstm`'s. kernel int8 [in, 4u] ≈
+ * uint8 once and projected by one integer GEMM, each step quantizes each batch row of h over
+ * its own range and multiplies it by the int8 recurrent kernel, and the gates are float32 as `lstm`'s. kernel int8 [in, 4u] ≈
  * kernelScale[j] · kernel[:, j], recurrentKernel int8 [u, 4u] with recurrentScale [4u], bias
  * float32 [4u] or null. Inference only: not differentiable.
  * `const { lastH } = quantizedLstm(x, kq, ks, rkq, rks, bias)`

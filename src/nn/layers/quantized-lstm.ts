@@ -12,8 +12,10 @@ import { registerLayer } from './registry.js';
  * PyTorch's dynamic quantized LSTM): kernel [in, 4·units] and recurrentKernel [units, 4·units]
  * int8 symmetric per output channel (max |w| / 127) with float32 `kernel_scale` and
  * `recurrent_kernel_scale` [4·units], float32 bias. Each call quantizes its input to uint8 over
- * the whole batch and projects every step in one integer GEMM; each step quantizes h the same way
- * before its integer product; the gates are float32 (`ops.quantizedLstm`). Keras's LSTM
+ * the whole batch and projects every step in one integer GEMM; each step quantizes each sample's h
+ * the same way over that sample's own range (finer than PyTorch's one range per step, and a
+ * sample's output does not depend on its batchmates) before its integer product; the gates are
+ * float32 (`ops.quantizedLstm`). Keras's LSTM
  * arguments otherwise (returnSequences, returnState, goBackwards, stateful, masks). Made by
  * `compress.quantize`; not trainable, and differentiating it throws.
  * `new QuantizedLSTM(128, {returnSequences: true})`

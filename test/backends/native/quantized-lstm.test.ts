@@ -24,7 +24,8 @@ interface Case {
 }
 
 // Odd sizes (tile remainders of every ISA's micro-kernel), masks, both directions, other
-// activations, empty batch and no steps; 32 x 40 x 96 is big enough to thread the GEMMs.
+// activations, empty batch and no steps; 32 x 96 and 19 x 64 (a partial chunk) are big enough
+// to run batch chunks on threads.
 const CASES: Case[] = [
   { batch: 3, steps: 5, inDim: 7, units: 9 },
   { batch: 1, steps: 1, inDim: 1, units: 1 },
@@ -34,6 +35,7 @@ const CASES: Case[] = [
   { batch: 3, steps: 4, inDim: 5, units: 13, recurrentActivation: 5, masked: 0.3 },
   { batch: 9, steps: 7, inDim: 33, units: 45, masked: 0.2, goBackwards: true },
   { batch: 32, steps: 6, inDim: 40, units: 96 },
+  { batch: 19, steps: 4, inDim: 9, units: 64, masked: 0.2 },
   { batch: 0, steps: 3, inDim: 2, units: 4 },
   { batch: 2, steps: 0, inDim: 3, units: 5 },
 ];
@@ -102,6 +104,45 @@ describe('native quantizedLstm', () => {
       const [y] = runOn('native', 'quantizedLstm', ins, outs, attrsOf(c));
       expectNormClose(y!, yTs!, 1e-6, `${isa}, ${threads} thread(s)`);
     });
+  });
+
+  itNative("a sample's output does not depend on its batchmates (h ranged per row)", () => {
+    // x's range is shared by the call, so every sample keeps one value at x's extremes.
+    const c: Case = { batch: 24, steps: 5, inDim: 6, units: 70 };
+    const ins = inputs(c, 21);
+    const x = ins[0]!.data as Float32Array;
+    for (let b = 0; b < c.batch; b++) {
+      x[b * 30] = 1;
+      x[b * 30 + 1] = -1;
+    }
+    const row = (t: Tensor, b: number, n: number) =>
+      new Tensor(t.data.slice(b * n, (b + 1) * n), [1, ...t.shape.slice(1)], t.dtype);
+    const b = 17;
+    const G = 4 * c.units;
+    const alone = ins.map((t, i) =>
+      i === 0 ? row(t, b, 30) : i >= 6 ? row(t, b, t.size / c.batch) : t,
+    );
+    assert.equal(alone[1]!.size, 6 * G);
+    const outs = [zerosOf([c.batch, c.steps + 2, c.units]), zerosOf([2])];
+    const one = { ...c, batch: 1 };
+    for (const backend of ['ts', 'native'] as const) {
+      forEachConfig((isa, threads) => {
+        const [y] = runOn(backend, 'quantizedLstm', ins, outs, attrsOf(c));
+        const [y1] = runOn(
+          backend,
+          'quantizedLstm',
+          alone,
+          [zerosOf([1, 7, 70]), zerosOf([2])],
+          attrsOf(one),
+        );
+        const n = (c.steps + 2) * c.units;
+        assert.deepEqual(
+          [...y1!.data],
+          [...y!.data.slice(b * n, (b + 1) * n)],
+          `${backend} ${isa} ${threads}`,
+        );
+      });
+    }
   });
 
   itNative('reports a non-finite x through params', () => {

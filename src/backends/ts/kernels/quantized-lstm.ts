@@ -30,8 +30,8 @@ function dequantizedProduct(
 
 /**
  * The dynamically quantized LSTM (QuantizedLstmAttrs gives the rule): x quantized once and
- * projected by one integer GEMM, then per step h quantized and multiplied by the int8 recurrent
- * kernel, dequantized, and the float32 gates of the lstm kernel.
+ * projected by one integer GEMM, then per step each batch row's h quantized over its own range and
+ * multiplied by the int8 recurrent kernel, dequantized, and the float32 gates of the lstm kernel.
  */
 export function quantizedLstmKernel(
   inputs: KernelInputs<'quantizedLstm'>,
@@ -67,8 +67,12 @@ export function quantizedLstmKernel(
   const z = new Float32Array(B * G);
   for (let s = 0; s < T; s++) {
     const t = timeAt(s, T, goBackwards);
-    quantizeUint8Data(h, B * U, hq, hParams);
-    dequantizedProduct(hq, hParams, rk as Int8Array, rkScale as Float32Array, z, B, U, G);
+    for (let b = 0; b < B; b++) {
+      const hRow = hq.subarray(b * U, (b + 1) * U);
+      quantizeUint8Data(h.subarray(b * U, (b + 1) * U), U, hRow, hParams);
+      const zRow = z.subarray(b * G, (b + 1) * G);
+      dequantizedProduct(hRow, hParams, rk as Int8Array, rkScale as Float32Array, zRow, 1, U, G);
+    }
     for (let b = 0; b < B; b++) {
       const valid = mask[b * T + t]! !== 0;
       const zo = b * G;
