@@ -223,9 +223,31 @@ function compressSuite(quick: boolean): Suite {
           })),
         };
       }),
+      {
+        // The seed LSTM, dynamic int8 (QuantizedLSTM + QuantizedDense) beside its float32 self.
+        suite: 'compress-lstm',
+        label: 'seed LSTM, batch 32',
+        contenders: [
+          {
+            name: 'keel',
+            runtime: 'keel',
+            script: 'compress/keel-lstm.ts',
+            args: ['--model', 'int8', '--min-seconds', quick ? '0.5' : '2'],
+            tryThreads: true,
+          },
+          {
+            name: 'keel-float',
+            runtime: 'keel',
+            script: 'compress/keel-lstm.ts',
+            args: ['--model', 'float', '--min-seconds', quick ? '0.5' : '2'],
+            tryThreads: true,
+          },
+        ],
+      },
     ],
     notes: [
       'sparse Dense cases: batch-1 latency of one Dense (relu) pruned to 90% by magnitude and stripped, keel on the CSR kernel (ops.sparseDense), keel-float the same weights on the dense kernel (no throughput measured)',
+      'compress-lstm: Embedding(10000, 64) → LSTM(128) → Dense(1) from setSeed(1), predict over the first 256 SpamAssassin train emails at batch 32 (the throughput column); keel = compress.quantize dynamic (h ranged per sample per step). PyTorch quantize_dynamic of the same LSTM was dropped: on this machine it did not finish one engine within 300 s',
       'one network, the weights of inference/export_onnx.py; int8 = compress.quantize static, min-max ranges from the first 1024 MNIST training images (PyTorch calibrates its own observers on the same images)',
       'ratios against keel-float are the int8 speed-up (keel-float time over keel int8 time, keel int8 rate over keel-float rate)',
       "ort-int8 runs cnn-int8-qdq.onnx, Keel's QDQ export of the same int8 model (ONNX Runtime fuses it into QLinearConv and uint8 pooling)",

@@ -402,6 +402,25 @@ export interface RnnDims {
   recurrentActivation: number;
 }
 
+/**
+ * The dynamically quantized LSTM's time loop (issue 12, inference only; PyTorch's dynamic
+ * quantized LSTM). Inputs: x [b, T, in] float32, kernel [in, 4u] int8 with kernelScale [4u]
+ * float32, recurrentKernel [u, 4u] int8 with recurrentScale [4u], bias [4u], h0 and c0 [b, u],
+ * mask [b, T] (1 = valid step). Outputs: y [b, T + 2, u] as the lstm kernel's (step outputs in
+ * processing order, then the last h and c) and params [2]: x's uint8 scale and zero point (NaN
+ * when x holds NaN or ±Infinity; y is then unspecified). The integer parts are exact:
+ *   x is quantized once over all its elements (QuantizeUint8Attrs): xq, xs, xz;
+ *   P = quantizedMatMul(xq, kernel) dequantized with scales f32(xs · kernelScale[j]), no bias;
+ *   each step quantizes each batch row of the carried h [b, u] the same way, over that row's own
+ *   range (hq[b], hs[b], hz[b]: finer than PyTorch's one range per step, and rows never
+ *   interact, so a sample's output does not depend on its batchmates and threads run rows
+ *   without a barrier per step), and adds R[b] = quantizedMatMul(hq[b], recurrentKernel)
+ *   dequantized with f32(hs[b] · recurrentScale[j]);
+ * then z = R + (P_t + bias) and the gates are the float32 lstm's (i, f, c, o), whose
+ * transcendental functions differ between backends by a few ulps (compare with a tolerance).
+ */
+export type QuantizedLstmAttrs = RnnDims;
+
 // ---- Attribute layouts that cross into C++ as one Float64Array ----
 
 /** Conv2DAttrs in the order the native conv kernels unpack them (native/conv/window.h). */
@@ -581,6 +600,21 @@ export interface KernelSpecs {
   >;
   // Recurrent layers: the whole time loop, and backpropagation through time
   lstm: Recurrent;
+  quantizedLstm: Spec<
+    readonly [
+      x: T,
+      kernel: T,
+      kernelScale: T,
+      recurrentKernel: T,
+      recurrentScale: T,
+      bias: T,
+      h0: T,
+      c0: T,
+      mask: T,
+    ],
+    readonly [y: T, params: T],
+    QuantizedLstmAttrs
+  >;
   lstmBackward: RecurrentBackward;
   gru: Recurrent;
   gruBackward: RecurrentBackward;

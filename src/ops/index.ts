@@ -71,6 +71,7 @@ export * from './pad.js';
 export * from './pow.js';
 export * from './prod.js';
 export * from './quantized-conv2d.js';
+export * from './quantized-lstm.js';
 export * from './quantized-matmul.js';
 export * from './reciprocal.js';
 export * from './relu.js';

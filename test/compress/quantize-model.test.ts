@@ -100,7 +100,7 @@ describe('quantize (dynamic)', () => {
     );
     assert.throws(
       () => quantize(functional(), { mode: 'dynamic', layers: ['norm'] }),
-      /quantize: layer 'norm' \(LayerNormalization\) cannot be quantized; dynamic quantization supports Dense only/,
+      /quantize: layer 'norm' \(LayerNormalization\) cannot be quantized; dynamic quantization supports Dense and LSTM/,
     );
     assert.throws(
       () => quantize(lenet(), { mode: 'dynamic', layers: ['fc9'] }),

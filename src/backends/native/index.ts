@@ -12,6 +12,7 @@ import { registerLayerNorm } from './kernels/layer-norm.js';
 import { registerMatMul } from './kernels/matmul.js';
 import { registerOptimizers } from './kernels/optimizers.js';
 import { registerPool2d } from './kernels/pool2d.js';
+import { registerQuantizedLstm } from './kernels/quantized-lstm.js';
 import {
   registerQuantizedMatMul,
   registerQuantizeLinear,
@@ -88,6 +89,7 @@ if (native) {
   registerQuantizedMatMul(native);
   registerQuantizeUint8(native);
   registerQuantizeLinear(native);
+  registerQuantizedLstm(native);
   registerAttention(native);
   registerLayerNorm(native);
   registerGelu(native);

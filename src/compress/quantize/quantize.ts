@@ -6,8 +6,10 @@ import type { SerializedObject } from '../../nn/engine/serialization.js';
 import { Conv2D } from '../../nn/layers/conv2d.js';
 import { Dense } from '../../nn/layers/dense.js';
 import type { StaticQuantArgs } from '../../nn/layers/internal/quantized.js';
+import { LSTM } from '../../nn/layers/lstm.js';
 import { QuantizedConv2D } from '../../nn/layers/quantized-conv2d.js';
 import { QuantizedDense } from '../../nn/layers/quantized-dense.js';
+import { QuantizedLSTM } from '../../nn/layers/quantized-lstm.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { allLayers } from '../all-layers.js';
@@ -16,10 +18,11 @@ import { staticPlan, staticQuantizable } from './static-plan.js';
 
 /** Options of `quantize`: dynamic or static, and the calibration data and method. */
 export interface QuantizeOptions {
-  /** 'dynamic': activation ranges per batch (Dense). 'static': ranges calibrated once on
+  /** 'dynamic': activation ranges per batch (Dense, LSTM). 'static': ranges calibrated once on
    * `calibrationData` (Conv2D and Dense of a Sequential model; uint8 flows between them). */
   mode: 'dynamic' | 'static';
-  /** Quantize only these layers (default: every Dense, and in static mode every Conv2D). */
+  /** Quantize only these layers (default: every Dense, in dynamic mode every LSTM, in static
+   * mode every Conv2D). */
   layers?: readonly string[];
   /** Static mode: model inputs [n, ...inputShape] (float32) on which the ranges are measured. */
   calibrationData?: Tensor;
@@ -40,7 +43,8 @@ function chooseLayers(
   mode: 'dynamic' | 'static',
 ): Set<string> {
   const layers = allLayers(model);
-  const supported = mode === 'static' ? staticQuantizable : (l: Layer) => l instanceof Dense;
+  const supported =
+    mode === 'static' ? staticQuantizable : (l: Layer) => l instanceof Dense || l instanceof LSTM;
   if (names === undefined) return new Set(layers.filter(supported).map((l) => l.name));
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
     throw new TypeError(
@@ -54,7 +58,7 @@ function chooseLayers(
       );
     if (!supported(layer))
       throw new Error(
-        `${OP}: layer '${name}' (${className(layer)}) cannot be quantized; ${mode === 'static' ? 'static quantization supports Conv2D and Dense' : 'dynamic quantization supports Dense only'}`,
+        `${OP}: layer '${name}' (${className(layer)}) cannot be quantized; ${mode === 'static' ? 'static quantization supports Conv2D and Dense' : 'dynamic quantization supports Dense and LSTM'}`,
       );
   }
   return new Set(names);
@@ -88,6 +92,10 @@ function rewrite(
       config: { ...rest, ...plan.get(name) },
     };
   }
+  if (obj.className === 'LSTM' && chosen.has(name)) {
+    const { unitForgetBias, ...rest } = config;
+    return { ...obj, className: QuantizedLSTM.className, config: rest };
+  }
   const layers = config['layers'];
   if (!Array.isArray(layers)) return obj;
   return {
@@ -108,6 +116,10 @@ function copyWeights(from: Layer, to: Layer, kernelScales: KernelScales): void {
     to.setFromFloat(from.kernel!, from.bias, kernelScales.get(from.name));
     return;
   }
+  if (to instanceof QuantizedLSTM && from instanceof LSTM) {
+    to.setFromFloat(from.kernel!, from.recurrentKernel!, from.bias);
+    return;
+  }
   if (isModel(from) && isModel(to)) {
     const a = from.layers;
     const b = to.layers;
@@ -126,8 +138,9 @@ function copyWeights(from: Layer, to: Layer, kernelScales: KernelScales): void {
 /**
  * Post-training quantization (issue 12): a new model whose chosen layers run integer kernels —
  * int8 kernels symmetric per output channel, uint8 activations, int32 accumulation.
- * 'dynamic': every Dense (or those in `layers`) becomes a `QuantizedDense` whose input is ranged
- * per batch and whose output is dequantized. 'static': the ranges are calibrated once on
+ * 'dynamic': every Dense and LSTM (or those in `layers`) becomes a `QuantizedDense` whose input is
+ * ranged per batch and whose output is dequantized, or a `QuantizedLSTM` (int8 input and
+ * recurrent kernels, x ranged per call and h per step, float32 gates). 'static': the ranges are calibrated once on
  * `calibrationData` (`calibration`: 'minmax', 'percentile' or 'entropy'); every Conv2D and
  * Dense of a Sequential model (or those in `layers`) becomes a `QuantizedConv2D` or
  * `QuantizedDense` that requantizes to uint8 (bias and relu fused) when the next computing

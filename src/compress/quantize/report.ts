@@ -1,8 +1,10 @@
 import type { Model } from '../../models/model.js';
 import type { Layer } from '../../nn/engine/layer.js';
 import { Dense } from '../../nn/layers/dense.js';
+import { LSTM } from '../../nn/layers/lstm.js';
 import { QuantizedConv2D } from '../../nn/layers/quantized-conv2d.js';
 import { QuantizedDense } from '../../nn/layers/quantized-dense.js';
+import { QuantizedLSTM } from '../../nn/layers/quantized-lstm.js';
 import { allLayers } from '../all-layers.js';
 
 /** One layer of a quantized model: int8 or float, and why it stayed float. */
@@ -35,7 +37,7 @@ export class QuantizationReport {
 }
 
 function reasonFor(layer: Layer): string {
-  if (layer instanceof Dense) return 'not among the layers asked for';
+  if (layer instanceof Dense || layer instanceof LSTM) return 'not among the layers asked for';
   if ((layer.constructor as typeof Layer).className === 'Conv2D')
     return "int8 in mode 'static' only, or not among the layers asked for";
   return `no int8 ${(layer.constructor as typeof Layer).className} kernel yet`;
@@ -51,7 +53,9 @@ export function quantizationReport(model: Model): QuantizationReport {
       .filter((l) => l.weights.length > 0)
       .map((l) => {
         const className = (l.constructor as typeof Layer).className;
-        return l instanceof QuantizedDense || l instanceof QuantizedConv2D
+        return l instanceof QuantizedDense ||
+          l instanceof QuantizedConv2D ||
+          l instanceof QuantizedLSTM
           ? { layer: l.name, className, quantized: true }
           : { layer: l.name, className, quantized: false, reason: reasonFor(l) };
       }),

@@ -46,6 +46,7 @@ export * from './prelu.js';
 export * from './preprocessing/index.js';
 export * from './quantized-conv2d.js';
 export * from './quantized-dense.js';
+export * from './quantized-lstm.js';
 export * from './registry.js';
 export * from './relu.js';
 export * from './repeat-vector.js';

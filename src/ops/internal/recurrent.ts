@@ -47,7 +47,12 @@ export interface RecurrentResult {
   states: Tensor[];
 }
 
-function activationCode(op: string, arg: string, name: string | undefined, def: RnnActivation) {
+export function activationCode(
+  op: string,
+  arg: string,
+  name: string | undefined,
+  def: RnnActivation,
+) {
   const code = RNN_ACTIVATIONS.indexOf((name ?? def) as RnnActivation);
   if (code < 0) {
     throw new RangeError(
@@ -57,12 +62,40 @@ function activationCode(op: string, arg: string, name: string | undefined, def: 
   return code;
 }
 
-function expectShape(op: string, arg: string, t: Tensor, shape: Shape, what: string): void {
+export function expectShape(op: string, arg: string, t: Tensor, shape: Shape, what: string): void {
   if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(
       `${op}: expected ${arg} ${formatShape(shape)} ${what}, got ${formatShape(t.shape)}`,
     );
   }
+}
+
+/** An initial state [batch, units] (float32), zeros when not given. */
+export function initialState(
+  op: string,
+  name: string,
+  s: TensorLike | null | undefined,
+  batch: number,
+  units: number,
+): Tensor {
+  if (s === null || s === undefined) return zeros([batch, units]);
+  const t = toTensor(s);
+  checkDType(op, name, t.dtype, ['float32']);
+  expectShape(op, name, t, [batch, units], '[batch, units]');
+  return t;
+}
+
+/** The step mask [batch, steps] as float32 for x [batch, steps, features]; all ones when not given. */
+export function stepMask(op: string, given: TensorLike | null | undefined, x: Tensor): Tensor {
+  const [batch, steps] = x.shape as [number, number];
+  if (given !== null && given !== undefined) {
+    const m = toTensor(given);
+    expectShape(op, 'mask', m, [batch, steps], `[batch, steps] for x ${formatShape(x.shape)}`);
+    return m.dtype === 'float32' ? m : cast(m, 'float32');
+  }
+  const mask = zeros([batch, steps]);
+  mask.data.fill(1);
+  return mask;
 }
 
 /** Checks the arguments, runs the forward kernel and records the backward one. */
@@ -98,23 +131,10 @@ export function runRecurrent(
   const bias = hasBias ? toTensor(biasLike) : zeros(spec.biasShape(units));
   expectShape(op, 'bias', bias, spec.biasShape(units), `for ${units} units`);
   checkDType(op, 'bias', bias.dtype, ['float32']);
-  const states = spec.states.map((name, i) => {
-    const s = initialStates[i];
-    if (s === null || s === undefined) return zeros([batch, units]);
-    const t = toTensor(s);
-    checkDType(op, name, t.dtype, ['float32']);
-    expectShape(op, name, t, [batch, units], '[batch, units]');
-    return t;
-  });
-  let mask: Tensor;
-  if (options.mask !== null && options.mask !== undefined) {
-    const m = toTensor(options.mask);
-    expectShape(op, 'mask', m, [batch, steps], `[batch, steps] for x ${formatShape(x.shape)}`);
-    mask = m.dtype === 'float32' ? m : cast(m, 'float32');
-  } else {
-    mask = zeros([batch, steps]);
-    mask.data.fill(1);
-  }
+  const states = spec.states.map((name, i) =>
+    initialState(op, name, initialStates[i], batch, units),
+  );
+  const mask = stepMask(op, options.mask, x);
   let recMask: Tensor;
   if (options.recurrentMask !== null && options.recurrentMask !== undefined) {
     recMask = toTensor(options.recurrentMask);

@@ -33,6 +33,7 @@ import { maxPool2dBackwardKernel, maxPool2dKernel } from './max-pool2d.js';
 import { oneHotKernel } from './one-hot.js';
 import { padKernel } from './pad.js';
 import { quantizedConv2dKernel, quantizedConv2dMaxPoolKernel } from './quantized-conv2d.js';
+import { quantizedLstmKernel } from './quantized-lstm.js';
 import {
   quantizedMatMulKernel,
   quantizeLinearKernel,
@@ -85,6 +86,7 @@ export const REFERENCE_KERNELS: { [K in KernelName]: Kernel<K> } = {
   logSoftmax: logSoftmaxKernel,
   logSoftmaxBackward: logSoftmaxBackwardKernel,
   lstm: lstmKernel,
+  quantizedLstm: quantizedLstmKernel,
   lstmBackward: lstmBackwardKernel,
   matMul: matMulKernel,
   maxPool2d: maxPool2dKernel,

@@ -118,10 +118,21 @@ export function quantizeUint8Kernel(
   outputs: KernelOutputs<'quantizeUint8'>,
   a: QuantizeUint8Attrs,
 ): void {
-  const x = inputs[0].data;
-  const q = outputs[0]!.data;
-  const params = outputs[1]!.data;
-  const n = a.size;
+  quantizeUint8Data(
+    inputs[0].data as Float32Array,
+    a.size,
+    outputs[0]!.data as Uint8Array,
+    outputs[1]!.data as Float32Array,
+  );
+}
+
+/** quantizeUint8 on plain arrays: x[0, n) into q, params = [scale, zeroPoint] (or NaN, NaN). */
+export function quantizeUint8Data(
+  x: Float32Array,
+  n: number,
+  q: Uint8Array,
+  params: Float32Array,
+): void {
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < n; i++) {
@@ -137,7 +148,7 @@ export function quantizeUint8Kernel(
   }
   const scale = Math.fround(hi > lo ? (hi - lo) / 255 : 1);
   const zp = Math.min(255, Math.max(0, roundHalfEven(-lo / scale)));
-  quantizeWith(x.subarray(0, n) as Float32Array, q as Uint8Array, scale, zp);
+  quantizeWith(x.subarray(0, n), q, scale, zp);
   params[0] = scale;
   params[1] = zp;
 }
