@@ -16,7 +16,7 @@ describe('keel launch: the ranks environment', () => {
     assert.equal(env['OMPI_MCA_mpi_yield_when_idle'], undefined);
   });
 
-  it('several machines keep every transport; the caller s settings win', () => {
+  it('several machines keep every transport; settings already in the environment win', () => {
     const multi = rankEnvironment({ nproc: 4, hosts: 'a:2,b:2' }, {}, 2);
     assert.equal(multi['OMPI_MCA_btl'], undefined);
     assert.equal(multi['OMPI_MCA_mpi_yield_when_idle'], undefined);
