@@ -397,32 +397,31 @@ function serve(quick: boolean): Suite {
   };
 }
 
-/** The 2-process speed-up of the seed-CNN epoch, Keel on MPI beside PyTorch DDP (gloo). */
+/** The 2-process speed-ups of the seed-CNN epoch and the char-GPT iteration, Keel on MPI beside PyTorch DDP (gloo). */
 function distributedSuite(quick: boolean): Suite {
-  const args = ['--epochs', quick ? '1' : '2'];
+  const cnn = ['--epochs', quick ? '1' : '2'];
+  const gpt = ['--model', 'gpt', '--iters', quick ? '4' : '10'];
+  const contenders = (args: string[]) => [
+    { name: 'keel', runtime: 'keel' as const, script: 'distributed/keel.ts', args },
+    { name: 'pytorch-ddp', runtime: 'python' as const, script: 'distributed/pytorch_ddp.py', args },
+  ];
   return {
     name: 'distributed',
     title:
-      'data parallelism: seed-CNN epoch (8,004 images, global batch 32, Adam) on 2 processes vs 1, 1 thread each',
+      'data parallelism on 2 processes vs 1, 1 thread each: seed-CNN epoch (8,004 images, global batch 32, Adam) and char-GPT iteration (global batch 12, AdamW, clip 1.0)',
     metrics: [
       { key: 'speedup', label: '2-process speed-up', lowerIsBetter: false, digits: 2 },
-      { key: 'twoProcessSeconds', label: '2 processes (s)', lowerIsBetter: true, digits: 2 },
+      { key: 'twoProcessSeconds', label: '2 processes (s)', lowerIsBetter: true, digits: 3 },
       { key: 'commMsPerStep', label: 'allreduce ms/step', lowerIsBetter: true, digits: 2 },
       { key: 'hiddenFraction', label: 'hidden behind backward', lowerIsBetter: false, digits: 2 },
     ],
     cases: [
-      {
-        suite: 'distributed',
-        label: '',
-        contenders: [
-          { name: 'keel', runtime: 'keel', script: 'distributed/keel.ts', args },
-          { name: 'pytorch-ddp', runtime: 'python', script: 'distributed/pytorch_ddp.py', args },
-        ],
-      },
+      { suite: 'distributed', label: 'seed-CNN epoch', contenders: contenders(cnn) },
+      { suite: 'distributed', label: 'char-GPT iteration', contenders: contenders(gpt) },
     ],
     notes: [
-      'keel: bench/distributed/cnn-epoch.ts alone and under mpirun -np 2 (Open MPI, shared memory); pytorch-ddp: bench/distributed/torch_ddp_cnn.py with DistributedDataParallel over gloo on random rows of the same shape and count',
-      'each epoch time is the median after one untimed warm-up epoch; the allreduce bandwidth beside MPI_Allreduce in C is bench/distributed/compare-allreduce.sh',
+      'keel: bench/distributed/cnn-epoch.ts and gpt-iter.ts alone and under keel launch --nproc 2 (Open MPI, shared memory); pytorch-ddp: torch_ddp_cnn.py and torch_ddp_gpt.py with DistributedDataParallel over gloo, on random rows of the same shapes and counts',
+      'epoch and iteration times are after one untimed warm-up pass; the allreduce bandwidth beside MPI_Allreduce in C is bench/distributed/compare-allreduce.sh; alternated rounds with load averages: bench/distributed/speedup.sh',
     ],
     selfContained: true,
   };

@@ -4,7 +4,7 @@
  * communication per step and the fraction hidden behind the backward pass. speedup.sh runs it
  * beside PyTorch DDP (torch_ddp_cnn.py).
  *   KEEL_NUM_THREADS=1 npx tsx bench/distributed/cnn-epoch.ts [--epochs 2]
- *   npx keel launch --nproc 2 bench/distributed/cnn-epoch.ts
+ *   npx keel launch --nproc 2 bench/distributed/cnn-epoch.ts [--bucket-bytes 1048576]
  */
 import { datasets, distributed, setSeed } from '../../src/index.js';
 import { buildKeelCnn } from '../suites/common/keel-cnn.js';
@@ -12,8 +12,10 @@ import { buildKeelCnn } from '../suites/common/keel-cnn.js';
 const argv = process.argv.slice(2);
 const i = argv.indexOf('--epochs');
 const epochs = i >= 0 ? Number(argv[i + 1]) : 2;
+const b = argv.indexOf('--bucket-bytes');
+const bucketBytes = b >= 0 ? Number(argv[b + 1]) : undefined;
 setSeed(1);
-const strategy = distributed.isLaunched() ? distributed.init() : undefined;
+const strategy = distributed.isLaunched() ? distributed.init({ bucketBytes }) : undefined;
 const replicas = strategy?.numReplicas ?? 1;
 const { xTrain, yTrainOneHot } = datasets.mnist();
 const model = buildKeelCnn();
@@ -36,6 +38,7 @@ if (strategy?.isChief ?? true) {
       samples: xTrain.shape[0],
       epochSeconds,
       ...(s && {
+        bucketBytes: bucketBytes ?? 'auto',
         commMsPerStep: (s.commSeconds / s.steps) * 1000,
         waitMsPerStep: (s.waitSeconds / s.steps) * 1000,
         hiddenFraction: s.hiddenFraction,

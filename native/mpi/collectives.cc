@@ -81,9 +81,15 @@ std::string describe(const char* fn, const Buffer& b) {
   return std::string(fn) + " of " + std::to_string(b.count) + " " + b.dtype;
 }
 
-/** Allreduce in place, in chunks that fit MPI's int counts; mean divides after the sum. */
-std::function<int()> allreduce_job(Buffer b, int op, int size) {
-  return [b, op, size]() {
+/**
+ * Allreduce in place, in chunks that fit MPI's int counts; mean divides after the sum. `chained`:
+ * it follows another collective at once on every rank, so the ranks are together already and it
+ * skips the polite wait for them (one synchronization where the ranks would otherwise meet twice).
+ */
+std::function<int()> allreduce_job(Buffer b, int op, int size, bool chained = false) {
+  return [b, op, size, chained]() {
+    if (!chained)
+      if (int rc = CommThread::get().arrive(); rc != MPI_SUCCESS) return rc;
     MPI_Op mop = op == kMax ? MPI_MAX : op == kMin ? MPI_MIN : MPI_SUM;
     const size_t chunk = static_cast<size_t>(1) << 30;
     for (size_t off = 0; off < b.count || off == 0; off += chunk) {
@@ -136,6 +142,7 @@ Napi::Value InitMpi(const Napi::CallbackInfo& info) {
   o.Set("localSize", w.localSize);
   o.Set("threadMultiple", w.threadLevel >= MPI_THREAD_MULTIPLE);
   o.Set("library", w.library);
+  o.Set("waitMode", w.spin ? "spin" : "poll");
   return o;
 }
 
@@ -156,7 +163,9 @@ Napi::Value AllreduceStart(const Napi::CallbackInfo& info) {
   int op = static_cast<int>(number_arg(info, 1, "allreduceStart", "op", 0, 3));
   if (op == kMean && b.type != MPI_FLOAT && b.type != MPI_DOUBLE)
     fail(info.Env(), "allreduceStart", "mean needs a Float32Array or Float64Array");
-  auto job = CommThread::get().submit(describe("allreduce", b), allreduce_job(b, op, w.size));
+  bool chained = info.Length() > 2 && info[2].ToBoolean().Value();
+  auto job = CommThread::get().submit(describe("allreduce", b),
+                                      allreduce_job(b, op, w.size, chained));
   pending()[job->seq] = {job, Napi::Persistent(info[0].As<Napi::TypedArray>())};
   return Napi::Number::New(info.Env(), static_cast<double>(job->seq));
 }
@@ -181,6 +190,7 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   double timeout = number_arg(info, 2, "broadcast", "timeoutMs", 0, 1e12);
   if (b.count > INT_MAX) fail(info.Env(), "broadcast", "at most 2^31-1 elements");
   auto job = CommThread::get().submit(describe("broadcast", b), [b, root]() {
+    if (int rc = CommThread::get().arrive(); rc != MPI_SUCCESS) return rc;
     return MPI_Bcast(b.data, static_cast<int>(b.count), b.type, root, MPI_COMM_WORLD);
   });
   return Napi::Number::New(info.Env(), finish(info.Env(), "broadcast", *job, timeout));
@@ -200,6 +210,7 @@ Napi::Value Allgather(const Napi::CallbackInfo& info) {
              std::to_string(s.count) + " x " + std::to_string(w.size) + " ranks");
   if (r.count > INT_MAX) fail(info.Env(), "allgather", "at most 2^31-1 elements");
   auto job = CommThread::get().submit(describe("allgather", s), [s, r]() {
+    if (int rc = CommThread::get().arrive(); rc != MPI_SUCCESS) return rc;
     return MPI_Allgather(s.data, static_cast<int>(s.count), s.type, r.data,
                          static_cast<int>(s.count), r.type, MPI_COMM_WORLD);
   });
@@ -209,7 +220,10 @@ Napi::Value Allgather(const Napi::CallbackInfo& info) {
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
   ready(info.Env(), "barrier");
   double timeout = number_arg(info, 0, "barrier", "timeoutMs", 0, 1e12);
-  auto job = CommThread::get().submit("barrier", []() { return MPI_Barrier(MPI_COMM_WORLD); });
+  auto job = CommThread::get().submit("barrier", []() {
+    CommThread& t = CommThread::get();
+    return t.world().spin ? MPI_Barrier(MPI_COMM_WORLD) : t.arrive();
+  });
   return Napi::Number::New(info.Env(), finish(info.Env(), "barrier", *job, timeout));
 }
 

@@ -3,6 +3,8 @@
 #include <dlfcn.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace keel {
@@ -52,6 +54,8 @@ void CommThread::loop() {
       MPI_Comm_size(local, &world_.localSize);
       MPI_Comm_free(&local);
       world_.threadLevel = provided;
+      const char* wait = std::getenv("KEEL_MPI_WAIT");
+      world_.spin = wait != nullptr && std::strcmp(wait, "spin") == 0;
       char version[MPI_MAX_LIBRARY_VERSION_STRING];
       int len = 0;
       MPI_Get_library_version(version, &len);
@@ -101,6 +105,26 @@ std::shared_ptr<Job> CommThread::submit(std::string what, std::function<int()> r
   }
   cv_.notify_all();
   return job;
+}
+
+int CommThread::arrive() {
+  if (world_.spin || world_.size == 1) return MPI_SUCCESS;
+  MPI_Request req;
+  int rc = MPI_Ibarrier(MPI_COMM_WORLD, &req);
+  if (rc != MPI_SUCCESS) return rc;
+  int flag = 0;
+  // A short spin first: when the other ranks are already there the barrier ends in microseconds.
+  for (int i = 0; i < 64; i++) {
+    rc = MPI_Test(&req, &flag, MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS || flag) return rc;
+  }
+  auto nap = std::chrono::microseconds(4);
+  for (;;) {
+    std::this_thread::sleep_for(nap);
+    rc = MPI_Test(&req, &flag, MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS || flag) return rc;
+    if (nap < std::chrono::microseconds(100)) nap *= 2;
+  }
 }
 
 bool CommThread::wait(Job& job, double timeoutMs) {

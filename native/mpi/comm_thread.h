@@ -35,6 +35,8 @@ struct World {
   int localSize = 1;
   int threadLevel = 0;
   std::string library;
+  /** KEEL_MPI_WAIT=spin: collectives block in MPI (which busy-polls) as soon as they are called. */
+  bool spin = false;
 };
 
 class CommThread {
@@ -52,6 +54,13 @@ class CommThread {
   void finalize();
   /** The MPI error string of a code. */
   static std::string errorString(int code);
+  /**
+   * Waits until every rank has reached this collective, sleeping between polls (MPI_Ibarrier,
+   * MPI_Test with a backoff from a few microseconds to 100 us) so that a rank that arrives first
+   * leaves its core to the computation instead of busy-polling in MPI; the collective itself then
+   * runs with every rank present. Without it (KEEL_MPI_WAIT=spin) MPI's own blocking wait spins.
+   */
+  int arrive();
 
  private:
   void loop();

@@ -22,7 +22,7 @@ export interface MpiBinding {
     library: string;
   };
   allreduce(buf: CommBuffer, op: number, timeoutMs: number): number;
-  allreduceStart(buf: CommBuffer, op: number): number;
+  allreduceStart(buf: CommBuffer, op: number, chained?: boolean): number;
   wait(handle: number, timeoutMs: number): number;
   broadcast(buf: CommBuffer, root: number, timeoutMs: number): number;
   allgather(send: CommBuffer, recv: CommBuffer, timeoutMs: number): number;

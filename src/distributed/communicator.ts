@@ -87,14 +87,20 @@ export class Communicator {
     this.commSeconds += this.mpi.allreduce(buf, REDUCE_OPS[op], this.timeoutMs);
   }
 
-  /** Starts an allreduce on the communicator thread and returns at once; buf must not be touched until wait(). */
+  /**
+   * Starts an allreduce on the communicator thread and returns at once; buf must not be touched
+   * until wait(). `chained`: every rank starts it right behind its previous collective, so it
+   * skips the wait for the other ranks to arrive (see KEEL_MPI_WAIT in ARCHITECTURE.md); it must
+   * be the same on every rank.
+   */
   allreduceStart(
     buf: Float32Array | Float64Array | Int32Array,
     op: ReduceOp = 'sum',
+    chained = false,
   ): PendingCollective {
     this.checkOp(op);
     checkBuffer('allreduceStart', 'buffer', buf, true);
-    const handle = this.mpi.allreduceStart(buf, REDUCE_OPS[op]);
+    const handle = this.mpi.allreduceStart(buf, REDUCE_OPS[op], chained);
     let done = false;
     return {
       wait: () => {

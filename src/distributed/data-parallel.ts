@@ -3,13 +3,14 @@ import type { FitPosition } from '../models/fit.js';
 import type { Model } from '../models/model.js';
 import type { TrainingStrategy } from '../models/strategy.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
-import type { Communicator } from './communicator.js';
+import type { Communicator, PendingCollective } from './communicator.js';
 import { GradientBuckets, type StepTiming } from './gradient-buckets.js';
 import { broadcastTrainingState, checkSameModel } from './sync-state.js';
 
 /** Options of `DataParallel`. */
 export interface DataParallelArgs {
-  /** Gradients are averaged in allreduces of about this many bytes (default 1 MiB). */
+  /** Gradients are averaged in allreduces of about this many bytes (default: a quarter of the
+   * gradients, within [64 KiB, 4 MiB]; see autoBucketBytes). */
   bucketBytes?: number;
   /** Start each bucket's allreduce during the backward pass (default true); false waits for all gradients. */
   overlap?: boolean;
@@ -32,17 +33,23 @@ export interface CommStats {
  * allreduce, so all replicas apply the same update. `model.compile({..., strategy: distributed.init()})`
  */
 export class DataParallel implements TrainingStrategy {
-  readonly bucketBytes: number;
+  /** undefined: autoBucketBytes of the model's weights. */
+  readonly bucketBytes: number | undefined;
   readonly overlap: boolean;
   private buckets: GradientBuckets | null = null;
   private stats = { steps: 0, commSeconds: 0, waitSeconds: 0 };
+  /** The trackers' sums started behind the last step's gradients; the next reduceLogs takes them. */
+  private logs: { local: number[]; sums: Float64Array; pending: PendingCollective } | null = null;
 
   constructor(
     readonly comm: Communicator,
     args: DataParallelArgs = {},
   ) {
-    this.bucketBytes = args.bucketBytes ?? 1 << 20;
-    if (!(Number.isInteger(this.bucketBytes) && this.bucketBytes > 0))
+    this.bucketBytes = args.bucketBytes;
+    if (
+      this.bucketBytes !== undefined &&
+      !(Number.isInteger(this.bucketBytes) && this.bucketBytes > 0)
+    )
       throw new RangeError(
         `DataParallel: bucketBytes must be a positive integer, got ${this.bucketBytes}`,
       );
@@ -95,8 +102,18 @@ export class DataParallel implements TrainingStrategy {
     return this.overlap ? hook : () => {};
   }
 
-  reduceGradients(grads: readonly (Tensor | null)[]): (Tensor | null)[] {
-    const out = this.buckets!.finish(grads);
+  reduceGradients(grads: readonly (Tensor | null)[], logsOf?: CompiledState): (Tensor | null)[] {
+    this.buckets!.flush(grads);
+    // The step's loss and metric sums ride behind the gradients: the next reduceLogs (the batch's
+    // logs, right after this step) finds them summed instead of synchronizing the ranks again.
+    this.logs?.pending.wait(); // no reduceLogs took the last step's sums
+    this.logs = null;
+    if (logsOf) {
+      const local = trackersOf(logsOf).flatMap((t) => t.stateValues());
+      const sums = new Float64Array(local);
+      this.logs = { local, sums, pending: this.comm.allreduceStart(sums, 'sum', true) };
+    }
+    const out = this.buckets!.collect();
     const t: StepTiming = this.buckets!.last;
     this.stats.steps++;
     this.stats.commSeconds += t.commSeconds;
@@ -108,14 +125,21 @@ export class DataParallel implements TrainingStrategy {
     state: CompiledState,
     local: (state: CompiledState) => Record<string, number>,
   ): Record<string, number> {
-    const trackers = [
-      state.lossTracker,
-      ...state.outputLossTrackers,
-      ...(state.metrics ?? []).map((m) => m.metric),
-    ];
+    const trackers = trackersOf(state);
     const saved = trackers.map((t) => t.stateValues());
-    const sums = new Float64Array(saved.flat());
-    this.comm.allreduce(sums, 'sum');
+    const flat = saved.flat();
+    let sums: Float64Array;
+    const early = this.logs;
+    this.logs = null;
+    if (early) early.pending.wait(); // every rank started it: every rank waits for it
+    // Every rank took the same path since the step (the same loop, the same callbacks), so if one
+    // rank's trackers are unchanged, all are, and either all use the early sums or all reduce anew.
+    if (early && early.local.length === flat.length && early.local.every((v, i) => v === flat[i]))
+      sums = early.sums;
+    else {
+      sums = new Float64Array(flat);
+      this.comm.allreduce(sums, 'sum');
+    }
     let at = 0;
     for (const [i, t] of trackers.entries()) {
       t.setStateValues(sums.subarray(at, at + saved[i]!.length) as unknown as number[]);
@@ -145,6 +169,15 @@ export class DataParallel implements TrainingStrategy {
   resetCommStats(): void {
     this.stats = { steps: 0, commSeconds: 0, waitSeconds: 0 };
   }
+}
+
+/** The loss trackers and metrics whose states the logs are made of, in a fixed order. */
+function trackersOf(state: CompiledState) {
+  return [
+    state.lossTracker,
+    ...state.outputLossTrackers,
+    ...(state.metrics ?? []).map((m) => m.metric),
+  ];
 }
 
 function sameList(a: readonly Variable[], b: readonly Variable[]): boolean {

@@ -12,6 +12,18 @@ interface Bucket {
   pending: PendingCollective | null;
 }
 
+/**
+ * The default bucket size: a quarter of the gradients, within [64 KiB, 4 MiB]. At least two
+ * buckets for all but the smallest models, so the last layers' allreduce starts while the first
+ * layers' backward still runs (one bucket holding every gradient starts only at the end and hides
+ * nothing); at most 4 MiB, so a large model's first allreduce starts early, while each bucket
+ * stays large enough that the per-collective latency is small beside its transfer.
+ */
+export function autoBucketBytes(weights: readonly Variable[]): number {
+  const bytes = weights.reduce((n, w) => n + w.size * 4, 0);
+  return Math.min(4 << 20, Math.max(64 << 10, Math.ceil(bytes / 4)));
+}
+
 /** Per-step timings: seconds inside MPI, and seconds the training loop waited for it. */
 export interface StepTiming {
   commSeconds: number;
@@ -38,7 +50,7 @@ export class GradientBuckets {
   constructor(
     private readonly comm: Communicator,
     readonly weights: readonly Variable[],
-    bucketBytes: number,
+    bucketBytes: number = autoBucketBytes(weights),
   ) {
     let current: { weights: number[]; offsets: number[]; size: number } | null = null;
     const close = () => {
@@ -108,11 +120,10 @@ export class GradientBuckets {
   }
 
   /**
-   * Ends the step: gradients the hook did not see (null, or produced without it) go in now, the
-   * remaining buckets start, and every bucket is awaited. Returns Σ n_r g_r / Σ n_r per weight,
-   * null where no rank had a gradient.
+   * Gradients the hook did not see (null, or produced without it) go in now and every remaining
+   * bucket starts; collectives submitted after this run behind the gradients.
    */
-  finish(local: readonly (Tensor | null)[]): (Tensor | null)[] {
+  flush(local: readonly (Tensor | null)[]): void {
     for (const [b, bucket] of this.buckets.entries()) {
       bucket.weights.forEach((w, slot) => {
         if (bucket.delivered[slot] === 1) return;
@@ -127,6 +138,13 @@ export class GradientBuckets {
         }
       });
     }
+  }
+
+  /**
+   * Ends the step after flush: awaits every bucket and returns Σ n_r g_r / Σ n_r per weight, null
+   * where no rank had a gradient.
+   */
+  collect(): (Tensor | null)[] {
     const t0 = performance.now();
     const out: (Tensor | null)[] = this.weights.map(() => null);
     for (const bucket of this.buckets) {

@@ -13,5 +13,6 @@ export {
   type LaunchArgs,
   type LaunchResult,
   launch,
+  rankEnvironment,
 } from './launch.js';
 export { isLaunched, LAUNCHER_VARIABLES } from './launcher-env.js';

@@ -68,6 +68,28 @@ export function mpirunCommand(args: LaunchArgs, attempt: number): string[] {
   ];
 }
 
+/**
+ * The environment the ranks start with: the launcher's own, plus defaults for how MPI waits,
+ * unless the caller set them. On one machine, Open MPI's shared-memory transport alone
+ * (`OMPI_MCA_btl=vader,self`: no TCP endpoints to set up); where the ranks fill or exceed the
+ * cores, MPI yields the core while it polls inside a collective (`OMPI_MCA_mpi_yield_when_idle=1`).
+ * The wait for the other ranks before each collective is polite in any case (KEEL_MPI_WAIT=poll,
+ * the addon's default: it sleeps between polls instead of spinning against the computation).
+ * MPICH ignores the OMPI_ variables.
+ */
+export function rankEnvironment(
+  args: Pick<LaunchArgs, 'nproc' | 'hosts'>,
+  base: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): NodeJS.ProcessEnv {
+  const env = { ...base };
+  const local = args.hosts === undefined;
+  if (local && env['OMPI_MCA_btl'] === undefined) env['OMPI_MCA_btl'] = 'vader,self';
+  if (local && args.nproc >= cores && env['OMPI_MCA_mpi_yield_when_idle'] === undefined)
+    env['OMPI_MCA_mpi_yield_when_idle'] = '1';
+  return env;
+}
+
 /** The failing rank as mpirun reports it, in one line; null when the output names none. */
 export function describeFailure(stderr: string): string | null {
   const signal =
@@ -92,6 +114,7 @@ export function describeFailure(stderr: string): string | null {
 function runOnce(args: LaunchArgs, attempt: number): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(args.mpirun ?? 'mpirun', mpirunCommand(args, attempt), {
+      env: rankEnvironment(args),
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let tail = '';

@@ -31,9 +31,10 @@ export interface TrainingStrategy {
   beginStep(weights: readonly Variable[], samples: number): (leaf: Tensor, g: Tensor) => void;
   /**
    * Ends the step: the gradients averaged over every replica's samples (Σ n_r · g_r / Σ n_r), null
-   * where no replica had one.
+   * where no replica had one. With `logsOf`, the trackers' states (already updated with this
+   * step) are summed over the replicas behind the gradients, for the next reduceLogs.
    */
-  reduceGradients(grads: readonly (Tensor | null)[]): (Tensor | null)[];
+  reduceGradients(grads: readonly (Tensor | null)[], logsOf?: CompiledState): (Tensor | null)[];
   /** The logs of the loss trackers and metrics summed over the replicas (identical on each). */
   reduceLogs(
     state: CompiledState,

@@ -93,7 +93,10 @@ export function trainStep(
   if (strategy && samples === 0) {
     // A replica without rows in this global batch still takes part in the gradient allreduce.
     strategy.beginStep(weights, 0);
-    const grads = strategy.reduceGradients(weights.map(() => null));
+    const grads = strategy.reduceGradients(
+      weights.map(() => null),
+      state,
+    );
     if (grads.some((g) => g !== null)) {
       state.optimizer.applyGradients(grads.map((g, i) => [g, weights[i]!] as const));
     }
@@ -104,10 +107,12 @@ export function trainStep(
   if (loss.total.requiresGrad && weights.length > 0) {
     const onLeafGradient = strategy?.beginStep(weights, samples);
     const local = grad(loss.total, weights, { onLeafGradient });
-    const grads = strategy ? strategy.reduceGradients(local) : local;
+    // Tracked before the update (which does not change this batch's loss or predictions), so that
+    // a strategy sums the logs with the gradients in one synchronization of the replicas.
+    track(state, loss, ys, preds, sampleWeight);
+    const grads = strategy ? strategy.reduceGradients(local, state) : local;
     state.optimizer.applyGradients(grads.map((g, i) => [g, weights[i]!] as const));
-  }
-  track(state, loss, ys, preds, sampleWeight);
+  } else track(state, loss, ys, preds, sampleWeight);
 }
 
 /** One evaluation step: forward (inference), loss and metrics, no gradients. */

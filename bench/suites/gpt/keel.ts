@@ -8,17 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  backendInfo,
-  GPT,
-  generate,
-  losses,
-  optimizers,
-  Rng,
-  setSeed,
-  type Tensor,
-  tensor,
-} from '../../../src/index.js';
+import { backendInfo, generate, Rng, setSeed, type Tensor, tensor } from '../../../src/index.js';
+import { buildKeelCharGpt } from '../common/keel-gpt.js';
 import { cacheDir, median, parseArgs, report, timeOnce } from '../common/report.mjs';
 
 const args = parseArgs();
@@ -48,24 +39,7 @@ function batch(rng: Rng): [Tensor, Tensor] {
   return [tensor(x, [batchSize, context], 'int32'), tensor(y, [batchSize, context], 'int32')];
 }
 
-const gpt = new GPT({
-  vocabularySize: chars.length,
-  sequenceLength: context,
-  numLayers: 4,
-  numHeads: 4,
-  hiddenDim: 128,
-  dropout: 0,
-});
-const optimizer = new optimizers.AdamW({
-  learningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.99,
-  epsilon: 1e-8,
-  weightDecay: 0.1,
-  globalClipnorm: 1.0,
-});
-optimizer.excludeFromWeightDecay({ belowRank: 2, varNames: ['bias'] });
-gpt.compile({ optimizer, loss: new losses.SparseCategoricalCrossentropy({ fromLogits: true }) });
+const gpt = buildKeelCharGpt(chars.length);
 
 const rng = new Rng(1337);
 const times: number[] = [];
