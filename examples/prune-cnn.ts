@@ -23,7 +23,11 @@ const model = new Sequential([
   new Flatten(),
   new Dense(10, { activation: 'softmax' }),
 ]);
-const compileArgs = { optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] };
+const compileArgs = {
+  optimizer: 'adam',
+  loss: 'categorical_crossentropy',
+  metrics: ['accuracy'],
+} as const;
 model.compile(compileArgs);
 await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 0 });
 const dir = mkdtempSync(join(tmpdir(), 'keel-prune-cnn-'));

@@ -20,7 +20,11 @@ const model = new Sequential();
 model.add(new Embedding(vocabSize, 64, { inputLength: maxlen }));
 model.add(new LSTM(128, { dropout: 0.2, recurrentDropout: 0.2 }));
 model.add(new Dense(1, { activation: 'sigmoid' }));
-const compileArgs = { optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] };
+const compileArgs = {
+  optimizer: 'adam',
+  loss: 'binary_crossentropy',
+  metrics: ['accuracy'],
+} as const;
 model.compile(compileArgs);
 await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 0 });
 const quantized = compress.quantize(model, { mode: 'dynamic' });

@@ -259,10 +259,11 @@ export function decodeModel(
 
 /** The saved losses: {className, config}, or a class name in files from before configs were saved. */
 function savedLosses(saved: unknown[]): (Loss | LossName | null)[] {
-  return saved.map((l) =>
-    isJsonObject(l) && typeof l['className'] === 'string' && isJsonObject(l['config'])
-      ? deserializeLoss(l as { className: string; config: Record<string, unknown> })
-      : (l as LossName | null), // validated by compile
+  return saved.map(
+    (l) =>
+      isJsonObject(l) && typeof l['className'] === 'string' && isJsonObject(l['config'])
+        ? deserializeLoss(l as { className: string; config: Record<string, unknown> })
+        : (l as LossName | null), // validated by compile
   );
 }
 
