@@ -53,7 +53,7 @@ export class RunningMean {
     this.total = 0;
     this.count = 0;
   }
-  /** [total, count]: sums that merge across processes. */
+  /** The pair (total, count): sums that merge across processes. */
   stateValues(): number[] {
     return [this.total, this.count];
   }

@@ -16,11 +16,12 @@ import type { LstmResult } from './lstm.js';
 import { reshape } from './reshape.js';
 import { slice } from './slice.js';
 
+/** Options of `quantizedLstm`: initial states, padding mask and the label used in error messages. */
 export interface QuantizedLstmOptions {
   /** [batch, units]; zeros by default. */
   initialH?: TensorLike | null;
   initialC?: TensorLike | null;
-  /** [batch, steps]: 0/false marks a padded step, which keeps the previous state and outputs 0. */
+  /** Shape [batch, steps]; 0 (or false) marks a padded step, which keeps the previous state and outputs 0. */
   mask?: TensorLike | null;
   goBackwards?: boolean;
   activation?: RnnActivation;

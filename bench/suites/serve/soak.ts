@@ -9,6 +9,7 @@
  * `node --import tsx bench/suites/serve/soak.ts [--seconds 600] [--connections 64] [--warmup 10]`
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
@@ -23,6 +24,13 @@ export interface SoakOptions {
   connections: number;
   warmup: number;
   port?: number;
+  /**
+   * The event-loop delay p99 limit, ms (default 20, the issue's acceptance). `'load-aware'` scales
+   * it by how far the processes beyond the soak's own two (server and load generator) outnumber
+   * the cores, from the highest 1-minute load average seen: a test beside other CPU-bound work
+   * measures the scheduler, not the server, and the bench run on a quiet machine keeps 20 ms.
+   */
+  lagLimitMs?: number | 'load-aware';
 }
 
 /** A process's resident memory, bytes (Linux /proc). */
@@ -58,6 +66,7 @@ export async function soak(options: SoakOptions) {
     let rssWarm: number;
     let rssMax = 0;
     let lagP99: number;
+    let lagLimit: number;
     let served: { ok: number; all: number; fiveXX: number };
     try {
       const load = (duration: number) =>
@@ -73,7 +82,9 @@ export async function soak(options: SoakOptions) {
       // The warm level is the most the process reached in the second half of the warm-up.
       let phase: 'warm' | 'warm-late' | 'soak' = 'warm';
       rssWarm = 0;
+      let loadMax = loadavg()[0]!;
       const watch = setInterval(() => {
+        loadMax = Math.max(loadMax, loadavg()[0]!);
         const rss = rssOf(server.pid!);
         if (phase === 'warm-late') rssWarm = Math.max(rssWarm, rss);
         if (phase === 'soak') rssMax = Math.max(rssMax, rss);
@@ -92,6 +103,9 @@ export async function soak(options: SoakOptions) {
       }
       const end = await metrics();
       rssMax = Math.max(rssMax, rssOf(server.pid!));
+      const limit = options.lagLimitMs ?? 20;
+      lagLimit =
+        limit === 'load-aware' ? 20 * Math.max(1, (loadMax - 2) / availableParallelism()) : limit;
       lagP99 = sample(end, 'keel_serve_nodejs_eventloop_lag_p99_seconds') * 1000 - LAG_INTERVAL_MS;
       const route = { route: '/v1/models/:nameVerb' };
       served = {
@@ -129,13 +143,14 @@ export async function soak(options: SoakOptions) {
       rssMaxMB: rssMax / 2 ** 20,
       rssGrowth,
       eventLoopDelayP99Ms: lagP99,
+      eventLoopDelayLimitMs: lagLimit,
     };
     const checks = {
       no5xx: served.fiveXX === 0 && warm['5xx'] === 0 && result['5xx'] === 0,
       noErrors: report.clientErrors === 0 && report.clientNon2xx === 0,
       noLostUsage: rows.ok === served.ok && rows.all === served.all,
       rssGrowthUnder10Percent: rssGrowth < 0.1,
-      eventLoopDelayP99Under20Ms: lagP99 < 20,
+      eventLoopDelayP99UnderLimit: lagP99 < lagLimit,
     };
     return { ...report, checks, pass: Object.values(checks).every(Boolean) };
   } finally {

@@ -93,6 +93,7 @@ export class QuantizedLSTM extends BaseRnn {
     return base;
   }
 
+  /** Rebuilds the layer from `getConfig()` output (its int8 weights are restored by the model file). */
   static fromConfig(config: Record<string, unknown>): QuantizedLSTM {
     const { units, ...args } = config;
     return new QuantizedLSTM(units as number, args as RnnArgs);

@@ -24,6 +24,7 @@ export interface BayesianOptions {
   xi?: number;
 }
 
+/** Gaussian-process Bayesian optimisation (KerasTuner's default), as a tuner algorithm. */
 export class BayesianAlgorithm extends FixedLengthAlgorithm<BayesianOptions> {
   readonly name = 'bayesian';
 
@@ -59,6 +60,7 @@ export class BayesianAlgorithm extends FixedLengthAlgorithm<BayesianOptions> {
     return bestPoint;
   }
 
+  /** Proposes the next trial's values by expected improvement under the fitted Gaussian process. */
   sampler(ctx: AlgorithmContext): Sampler {
     const point = this.propose(ctx);
     const random = randomSampler(ctx.rng);

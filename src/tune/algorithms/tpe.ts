@@ -103,6 +103,7 @@ function categories(spec: ParamSpec): readonly ParamValue[] {
   return [];
 }
 
+/** The TPE tuner algorithm. */
 export class TpeAlgorithm extends FixedLengthAlgorithm<TpeOptions> {
   readonly name = 'tpe';
 
@@ -171,6 +172,7 @@ export class TpeAlgorithm extends FixedLengthAlgorithm<TpeOptions> {
     return decode(spec, best);
   }
 
+  /** Proposes values that maximise l(x)/g(x), the ratio of the good and bad trials' Parzen densities. */
   sampler(ctx: AlgorithmContext): Sampler {
     const split = this.split(ctx);
     if (!split) return randomSampler(ctx.rng);
