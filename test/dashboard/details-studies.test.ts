@@ -116,6 +116,20 @@ describe('dashboard run details and tuning studies in Chromium', { skip }, () =>
   it('shows the trials, the best-so-far curve and the Pareto front, and follows a running search', async (t) => {
     if (!browser) return t.skip('chromium cannot start');
     await page.waitForSelector('#studies-section:not([hidden]) #trials tbody tr');
+    // The table and the Pareto chart render from the same update but not in one frame: wait for both.
+    const rendered = (n: number) =>
+      page.waitForFunction(
+        (k) => {
+          const d = (globalThis as any).document;
+          return (
+            d.querySelectorAll('#trials tbody tr').length === k &&
+            d.querySelectorAll('#pareto circle').length === k
+          );
+        },
+        n,
+        { timeout: 60_000 },
+      );
+    await rendered(4);
     const rows = () => page.$$eval('#trials tbody tr', (trs) => trs.length);
     assert.equal(await rows(), 4);
     const header = await page.$$eval('#trials th', (ths) => ths.map((th) => th.textContent));
@@ -150,11 +164,7 @@ describe('dashboard run details and tuning studies in Chromium', { skip }, () =>
     const more = paretoSearch(8);
     await more.search(x, y, searchArgs);
     more.close();
-    await page.waitForFunction(
-      () => (globalThis as any).document.querySelectorAll('#trials tbody tr').length === 8,
-      null,
-      { timeout: 60_000 },
-    );
+    await rendered(8);
     assert.ok((await page.evaluate(() => (globalThis as any).__keel.studyUpdates)) > updates);
     assert.equal(await page.$$eval('#pareto circle', (cs) => cs.length), 8);
     await page.screenshot({ path: join(shots, 'tuning-study-live.png'), fullPage: true });
