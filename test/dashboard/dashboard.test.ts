@@ -39,6 +39,8 @@ describe('keel dashboard in Chromium', { skip }, () => {
       return;
     }
     page = await browser.newPage();
+    // A loaded CI machine renders slowly: the waits bound a hang, not the page's speed.
+    page.setDefaultTimeout(120_000);
   });
   after(async () => {
     await browser?.close();

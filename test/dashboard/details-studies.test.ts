@@ -73,6 +73,8 @@ describe('dashboard run details and tuning studies in Chromium', { skip }, () =>
       return;
     }
     page = await browser.newPage({ acceptDownloads: true });
+    // A loaded CI machine renders slowly: the waits bound a hang, not the page's speed.
+    page.setDefaultTimeout(120_000);
     await page.goto(dashboard.url);
     await page.waitForFunction(() => (globalThis as any).__keel?.ready);
   });
