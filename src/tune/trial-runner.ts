@@ -61,6 +61,21 @@ export interface TrialOutcome {
   logs: Logs;
 }
 
+/** A trial stopped by its search's AbortSignal (Ctrl-C): neither failed nor finished, it runs again on resume. */
+export class TrialInterrupted extends Error {
+  override name = 'TrialInterrupted';
+}
+
+/** Ends fit at the end of the batch during which `signal` aborted. */
+class AbortAtBatchEnd extends Callback {
+  constructor(private readonly signal: AbortSignal) {
+    super();
+  }
+  override onTrainBatchEnd(): void {
+    if (this.signal.aborted) throw new TrialInterrupted('Tuner: the trial was interrupted');
+  }
+}
+
 /** Asked after every epoch; resolves to true to stop the trial there. */
 export type EpochHook = (step: number, logs: Logs) => boolean | Promise<boolean>;
 
@@ -143,17 +158,20 @@ function meanLogs(logs: readonly Logs[]): Logs {
 /**
  * Runs one trial to the end (or until `onEpoch` stops it). With several executions, the earlier
  * ones run to the end and `onEpoch` (pruning) sees the last one's epochs, each averaged with the
- * same epoch of the earlier executions.
+ * same epoch of the earlier executions. When `signal` aborts, the trial ends after the current
+ * batch by throwing `TrialInterrupted`, without saving its weights.
  */
 export async function runTrial(
   setup: TrialSetup,
   job: TrialJob,
   onEpoch: EpochHook,
+  signal?: AbortSignal,
 ): Promise<TrialOutcome> {
+  if (signal?.aborted) throw new TrialInterrupted('Tuner: the trial was interrupted');
   const executions = job.executions ?? 1;
   if (!Number.isInteger(executions) || executions < 1)
     throw new RangeError(`Tuner: executionsPerTrial must be a positive integer, got ${executions}`);
-  if (executions === 1) return runExecution(setup, job, onEpoch);
+  if (executions === 1) return runExecution(setup, job, onEpoch, signal);
   const history: Logs[][] = [];
   let outcome: TrialOutcome | null = null;
   for (let e = 0; e < executions; e++) {
@@ -176,6 +194,7 @@ export async function runTrial(
         ...(job.checkpoint ? { checkpoint: executionPath(job.checkpoint, e) } : {}),
       },
       hook,
+      signal,
     );
   }
   const end = history.at(-1)!.length - 1;
@@ -190,12 +209,17 @@ async function runExecution(
   { build, x, y, fit }: TrialSetup,
   job: TrialJob,
   onEpoch: EpochHook,
+  signal?: AbortSignal,
 ): Promise<TrialOutcome> {
   setSeed(job.seed);
   const model = await buildModel(build, new HyperParameters(job.params));
   if (job.parentCheckpoint) model.loadWeights(job.parentCheckpoint);
   const reporter = new EpochReporter(onEpoch);
-  const callbacks = [...(fit.callbacks ?? []), reporter];
+  const callbacks = [
+    ...(fit.callbacks ?? []),
+    reporter,
+    ...(signal ? [new AbortAtBatchEnd(signal)] : []),
+  ];
   const batchSize = fit.batchSize ?? 32;
   const common = { epochs: job.epochs, initialEpoch: job.initialEpoch, callbacks, verbose: 0 };
   if (fit.samplesPerEpoch !== undefined) {

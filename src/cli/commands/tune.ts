@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadTuneConfig, runTuneConfig } from '../../tune/config.js';
+import { SearchInterrupted } from '../../tune/tuner.js';
 import { TUNERS } from '../../tune/tuners.js';
 import { UsageError } from '../errors.js';
+import { Interrupted, onInterrupt, resumeCommand } from '../interrupt.js';
 
 interface TuneOptions {
   maxTrials?: string;
@@ -51,7 +53,7 @@ export function registerTune(program: Command): void {
     .option('--overwrite', 'start the study afresh instead of resuming it')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3',
+      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3\n\nCtrl-C stops the search (exit code 130); the same command resumes the study, running the\ninterrupted trials again under their numbers.',
     )
     .action(async (file: string, o: TuneOptions) => {
       let config: ReturnType<typeof loadTuneConfig>;
@@ -77,7 +79,24 @@ export function registerTune(program: Command): void {
         throw new UsageError(
           `--algorithm must be one of ${Object.keys(TUNERS).join(', ')}, got '${o.algorithm}'`,
         );
-      const result = await runTuneConfig(config);
+      // Ctrl-C: running trials stop after their batch and run again when the same command resumes.
+      const controller = new AbortController();
+      const detach = onInterrupt(() => {
+        process.stderr.write(
+          '\nkeel: interrupted; stopping the running trials after this batch (Ctrl-C again to quit now)\n',
+        );
+        controller.abort();
+      });
+      let result: Awaited<ReturnType<typeof runTuneConfig>>;
+      try {
+        result = await runTuneConfig(config, console.log, controller.signal);
+      } catch (e) {
+        if (e instanceof SearchInterrupted)
+          throw new Interrupted(`${e.message}; resume with: ${resumeCommand()}`);
+        throw e;
+      } finally {
+        detach();
+      }
       const counts: Record<string, number> = {};
       for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
       console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
