@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { BackupAndRestore } from '../io/checkpoint/backup-and-restore.js';
 import { Callback } from '../nn/callbacks/callback.js';
+import { EventLoopYielder } from '../utils/event-loop.js';
 
 /** Thrown out of fit when the user pressed Ctrl-C; the CLI exits with code 130. */
 export class Interrupted extends Error {
@@ -47,6 +48,7 @@ export function onInterrupt(onFirst: () => void): () => void {
 export class InterruptCallback extends Callback {
   private requested = false;
   private detachHandlers: (() => void) | null = null;
+  private readonly yielder = new EventLoopYielder();
 
   constructor(private readonly backup: BackupAndRestore) {
     super();
@@ -61,10 +63,14 @@ export class InterruptCallback extends Callback {
     });
   }
 
-  override onTrainBatchEnd(batch: number): void {
+  override async onTrainBatchEnd(batch: number): Promise<void> {
+    // fit yields to the event loop only between epochs; the signal handler must run within one.
+    await this.yielder.maybeYield();
     if (!this.requested) return;
-    this.detach();
+    // The handlers stay until the backup is written: a second Ctrl-C during the (synchronous,
+    // atomic) save then runs only after it, instead of killing the process half-way.
     this.backup.backupAfterBatch(batch);
+    this.detach();
     throw new Interrupted(
       `interrupted; checkpoint saved to ${this.backup.path}; resume with: ${resumeCommand()}`,
     );

@@ -14,6 +14,7 @@ import { Callback, type Logs } from '../nn/callbacks/callback.js';
 import { gather } from '../ops/gather.js';
 import { getRng, setSeed } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
+import { EventLoopYielder } from '../utils/event-loop.js';
 import { HyperParameters, type Params } from './hyperparameters.js';
 
 /** `build(hp)`: returns a compiled model (may be async). */
@@ -68,10 +69,13 @@ export class TrialInterrupted extends Error {
 
 /** Ends fit at the end of the batch during which `signal` aborted. */
 class AbortAtBatchEnd extends Callback {
+  private readonly yielder = new EventLoopYielder();
   constructor(private readonly signal: AbortSignal) {
     super();
   }
-  override onTrainBatchEnd(): void {
+  override async onTrainBatchEnd(): Promise<void> {
+    // The abort comes from a signal handler or an IPC message: let the event loop run them.
+    await this.yielder.maybeYield();
     if (this.signal.aborted) throw new TrialInterrupted('Tuner: the trial was interrupted');
   }
 }

@@ -272,7 +272,7 @@ export class Tuner {
     if (state.fatal) throw state.fatal;
     if (signal?.aborted) {
       const which = state.interrupted.length
-        ? `; trials ${state.interrupted.join(', ')} were stopped and run again on resume`
+        ? `; trials ${state.interrupted.sort((a, b) => a - b).join(', ')} were stopped and run again on resume`
         : '';
       throw new SearchInterrupted(
         `Tuner: the search of study '${this.study}' was interrupted${which}`,
