@@ -28,10 +28,16 @@ describe('keel tune', () => {
     assert.deepEqual(Object.keys(params), ['units', 'learningRate']);
     assert.match(r.stdout, /Trial 1 complete/);
     // the study is stored: a second run with a larger budget resumes it (trials 0 and 1 are not run again)
-    const again = run(config, '--max-trials', '3', '--directory', dir);
+    // --json: one JSON line on stdout, the trial lines on stderr
+    const again = run(config, '--max-trials', '3', '--directory', dir, '--json');
     assert.equal(again.status, 0, again.stderr);
-    assert.doesNotMatch(again.stdout, /Trial [01] /);
-    assert.match(again.stdout, /Trial 2 complete/);
+    assert.doesNotMatch(again.stderr, /Trial [01] /);
+    assert.match(again.stderr, /Trial 2 complete/);
+    const result = JSON.parse(again.stdout);
+    assert.deepEqual(result.trials, { complete: 3 });
+    assert.equal(result.objective, 'val_accuracy');
+    assert.deepEqual(Object.keys(result.bestParams), ['units', 'learningRate']);
+    assert.ok(result.best > 0.5 && result.best <= 1, `best ${result.best}`);
   });
 
   it('prints the Pareto front of a multi-objective search (TPE from the command line)', () => {

@@ -15,6 +15,7 @@ interface TuneOptions {
   directory?: string;
   projectName?: string;
   overwrite?: boolean;
+  json?: boolean;
 }
 
 function positiveInt(flag: string, v: string | undefined, least = 1): number | undefined {
@@ -51,9 +52,10 @@ export function registerTune(program: Command): void {
     )
     .option('--project-name <name>', 'the study name (resumes a study of that name)')
     .option('--overwrite', 'start the study afresh instead of resuming it')
+    .option('--json', 'print the result as one JSON line (the trial lines go to stderr)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3\n\nCtrl-C stops the search (exit code 130); the same command resumes the study, running the\ninterrupted trials again under their numbers.',
+      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3\n  $ keel tune tune.json --max-trials 10 --json\n\nCtrl-C stops the search (exit code 130); the same command resumes the study, running the\ninterrupted trials again under their numbers.',
     )
     .action(async (file: string, o: TuneOptions) => {
       let config: ReturnType<typeof loadTuneConfig>;
@@ -89,7 +91,11 @@ export function registerTune(program: Command): void {
       });
       let result: Awaited<ReturnType<typeof runTuneConfig>>;
       try {
-        result = await runTuneConfig(config, console.log, controller.signal);
+        result = await runTuneConfig(
+          config,
+          o.json ? (line) => console.error(line) : console.log,
+          controller.signal,
+        );
       } catch (e) {
         if (e instanceof SearchInterrupted)
           throw new Interrupted(`${e.message}; resume with: ${resumeCommand()}`);
@@ -99,6 +105,27 @@ export function registerTune(program: Command): void {
       }
       const counts: Record<string, number> = {};
       for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
+      if (o.json) {
+        console.log(
+          JSON.stringify({
+            objective: result.objective,
+            best: result.bestValue,
+            bestParams: result.bestParams,
+            bestTrial: result.best?.number ?? null,
+            trials: counts,
+            epochsTrained: result.epochsTrained,
+            test: result.test,
+            paretoFront: result.paretoFront.map((t) => ({
+              number: t.number,
+              values: t.values,
+              params: t.params,
+            })),
+          }),
+        );
+        if (!result.best)
+          throw new Error('tune: no trial completed, so there is no best configuration');
+        return;
+      }
       console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
       if (result.paretoFront.length) {
         const names = result.objectives.map((o) => `${o.name} ${o.direction}`).join(', ');
