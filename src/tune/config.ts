@@ -132,10 +132,14 @@ export function loadTuneConfig(path: string): TuneConfig {
   };
 }
 
-/** Runs the search a config describes and scores the best model on the test data. */
+/**
+ * Runs the search a config describes and scores the best model on the test data; `signal` stops
+ * the search (it rejects with `SearchInterrupted`, and the study resumes on the next run).
+ */
 export async function runTuneConfig(
   config: TuneConfig,
   log: (line: string) => void = console.log,
+  signal?: AbortSignal,
 ): Promise<TuneResult> {
   const data = await (await loadFunction<() => TuneData | Promise<TuneData>>(config.data))();
   if (!data || data.x === undefined || data.y === undefined)
@@ -165,6 +169,7 @@ export async function runTuneConfig(
       validationSplit: config.validationSplit,
       validationData: data.validationData,
       log,
+      ...(signal ? { signal } : {}),
     });
     const [best] = tuner.getBestTrials(1);
     let test: Record<string, number> | null = null;

@@ -21,7 +21,13 @@ export {
 export { decode, encode, mergeSpace } from './space.js';
 export { type StudyInfo, StudyStore } from './storage.js';
 export type { IntermediateValue, TrialMeta, TrialRecord, TrialState } from './trial.js';
-export { type BuildFn, countParams, type TrialFitArgs } from './trial-runner.js';
-export { ObjectiveNotLoggedError, type SearchArgs, Tuner, type TunerOptions } from './tuner.js';
+export { type BuildFn, countParams, type TrialFitArgs, TrialInterrupted } from './trial-runner.js';
+export {
+  ObjectiveNotLoggedError,
+  type SearchArgs,
+  SearchInterrupted,
+  Tuner,
+  type TunerOptions,
+} from './tuner.js';
 export * from './tuners.js';
 export { threadsPerWorker } from './worker-pool.js';

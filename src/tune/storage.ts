@@ -272,22 +272,32 @@ export class StudyStore {
       );
   }
 
+  /** Marks a running trial as 'interrupted' (its search was stopped; it runs again on resume). */
+  interruptTrial(study: string, number: number): void {
+    this.db
+      .prepare("UPDATE trials SET state = 'interrupted', finished_at = ? WHERE id = ?")
+      .run(now(), this.trialId(study, number));
+  }
+
   /**
-   * Puts the trials a killed search left 'running' back in the queue, their epochs forgotten, so the
-   * resumed search trains each exactly once more under the same number. Returns their numbers.
+   * Puts the trials a killed search left 'running' and those an interrupted one marked
+   * 'interrupted' back in the queue, their epochs forgotten, so the resumed search trains each
+   * exactly once more under the same number. Returns their numbers.
    */
   requeueInterrupted(study: string): number[] {
     return this.db.transaction(() => {
       const { id } = this.studyRow(study);
       const rows = this.db
         .prepare(
-          "SELECT id, number FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number",
+          "SELECT id, number FROM trials WHERE study_id = ? AND state IN ('running', 'interrupted') ORDER BY number",
         )
         .all(id) as { id: number; number: number }[];
       for (const r of rows) {
         this.db.prepare('DELETE FROM intermediate_values WHERE trial_id = ?').run(r.id);
         this.db
-          .prepare("UPDATE trials SET state = 'waiting', started_at = NULL WHERE id = ?")
+          .prepare(
+            "UPDATE trials SET state = 'waiting', started_at = NULL, finished_at = NULL WHERE id = ?",
+          )
           .run(r.id);
       }
       return rows.map((r) => r.number);

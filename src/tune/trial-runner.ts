@@ -14,6 +14,7 @@ import { Callback, type Logs } from '../nn/callbacks/callback.js';
 import { gather } from '../ops/gather.js';
 import { getRng, setSeed } from '../random/rng.js';
 import { Tensor } from '../tensor/tensor.js';
+import { EventLoopYielder } from '../utils/event-loop.js';
 import { HyperParameters, type Params } from './hyperparameters.js';
 
 /** `build(hp)`: returns a compiled model (may be async). */
@@ -59,6 +60,24 @@ export interface TrialOutcome {
   stopped: boolean;
   /** The last epoch's logs. */
   logs: Logs;
+}
+
+/** A trial stopped by its search's AbortSignal (Ctrl-C): neither failed nor finished, it runs again on resume. */
+export class TrialInterrupted extends Error {
+  override name = 'TrialInterrupted';
+}
+
+/** Ends fit at the end of the batch during which `signal` aborted. */
+class AbortAtBatchEnd extends Callback {
+  private readonly yielder = new EventLoopYielder();
+  constructor(private readonly signal: AbortSignal) {
+    super();
+  }
+  override async onTrainBatchEnd(): Promise<void> {
+    // The abort comes from a signal handler or an IPC message: let the event loop run them.
+    await this.yielder.maybeYield();
+    if (this.signal.aborted) throw new TrialInterrupted('Tuner: the trial was interrupted');
+  }
 }
 
 /** Asked after every epoch; resolves to true to stop the trial there. */
@@ -143,17 +162,20 @@ function meanLogs(logs: readonly Logs[]): Logs {
 /**
  * Runs one trial to the end (or until `onEpoch` stops it). With several executions, the earlier
  * ones run to the end and `onEpoch` (pruning) sees the last one's epochs, each averaged with the
- * same epoch of the earlier executions.
+ * same epoch of the earlier executions. When `signal` aborts, the trial ends after the current
+ * batch by throwing `TrialInterrupted`, without saving its weights.
  */
 export async function runTrial(
   setup: TrialSetup,
   job: TrialJob,
   onEpoch: EpochHook,
+  signal?: AbortSignal,
 ): Promise<TrialOutcome> {
+  if (signal?.aborted) throw new TrialInterrupted('Tuner: the trial was interrupted');
   const executions = job.executions ?? 1;
   if (!Number.isInteger(executions) || executions < 1)
     throw new RangeError(`Tuner: executionsPerTrial must be a positive integer, got ${executions}`);
-  if (executions === 1) return runExecution(setup, job, onEpoch);
+  if (executions === 1) return runExecution(setup, job, onEpoch, signal);
   const history: Logs[][] = [];
   let outcome: TrialOutcome | null = null;
   for (let e = 0; e < executions; e++) {
@@ -176,6 +198,7 @@ export async function runTrial(
         ...(job.checkpoint ? { checkpoint: executionPath(job.checkpoint, e) } : {}),
       },
       hook,
+      signal,
     );
   }
   const end = history.at(-1)!.length - 1;
@@ -190,12 +213,17 @@ async function runExecution(
   { build, x, y, fit }: TrialSetup,
   job: TrialJob,
   onEpoch: EpochHook,
+  signal?: AbortSignal,
 ): Promise<TrialOutcome> {
   setSeed(job.seed);
   const model = await buildModel(build, new HyperParameters(job.params));
   if (job.parentCheckpoint) model.loadWeights(job.parentCheckpoint);
   const reporter = new EpochReporter(onEpoch);
-  const callbacks = [...(fit.callbacks ?? []), reporter];
+  const callbacks = [
+    ...(fit.callbacks ?? []),
+    reporter,
+    ...(signal ? [new AbortAtBatchEnd(signal)] : []),
+  ];
   const batchSize = fit.batchSize ?? 32;
   const common = { epochs: job.epochs, initialEpoch: job.initialEpoch, callbacks, verbose: 0 };
   if (fit.samplesPerEpoch !== undefined) {

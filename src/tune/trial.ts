@@ -2,11 +2,19 @@
 import type { Params } from './hyperparameters.js';
 
 /**
- * waiting: queued (a resumed search re-runs interrupted trials first); running; complete;
- * pruned (stopped early by the pruner, still scored); failed (build or fit threw); infeasible
- * (broke a constraint, never counted as best).
+ * waiting: queued (a resumed search re-runs interrupted trials first); running; interrupted
+ * (stopped by the search's AbortSignal, Ctrl-C: run again on resume, under the same number);
+ * complete; pruned (stopped early by the pruner, still scored); failed (build or fit threw);
+ * infeasible (broke a constraint, never counted as best).
  */
-export type TrialState = 'waiting' | 'running' | 'complete' | 'pruned' | 'failed' | 'infeasible';
+export type TrialState =
+  | 'waiting'
+  | 'running'
+  | 'interrupted'
+  | 'complete'
+  | 'pruned'
+  | 'failed'
+  | 'infeasible';
 
 /** Where a trial sits in its algorithm's schedule. */
 export interface TrialMeta {
@@ -46,11 +54,11 @@ export interface TrialRecord {
 
 /** The finished states: the trial trained and will not run again. */
 export function isFinished(t: TrialRecord): boolean {
-  return t.state !== 'waiting' && t.state !== 'running';
+  return t.state !== 'waiting' && t.state !== 'running' && t.state !== 'interrupted';
 }
 
 /** Epochs a trial has trained (or will, while it runs). */
 export function trialEpochs(t: TrialRecord): number {
-  if (t.state === 'waiting' || t.state === 'running') return t.meta.epochs - t.meta.initialEpoch;
+  if (!isFinished(t)) return t.meta.epochs - t.meta.initialEpoch;
   return t.intermediate.length;
 }

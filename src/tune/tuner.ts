@@ -39,6 +39,7 @@ import {
   executionPath,
   runTrial,
   type TrialFitArgs,
+  TrialInterrupted,
   type TrialJob,
   type TrialOutcome,
   type TrialSetup,
@@ -87,6 +88,17 @@ export interface SearchArgs extends TrialFitArgs {
   verbose?: number;
   /** Progress lines go here (default console.log). */
   log?: (line: string) => void;
+  /**
+   * Stops the search: no new trial starts, running trials end after their current batch and are
+   * recorded as 'interrupted' (run again when the study resumes), and `search` rejects with
+   * `SearchInterrupted`.
+   */
+  signal?: AbortSignal;
+}
+
+/** `search` was stopped by its AbortSignal; the study is saved and resumes where it stopped. */
+export class SearchInterrupted extends Error {
+  override name = 'SearchInterrupted';
 }
 
 /** The objective (or a constraint's metric) was not among the logs: a setup error that ends the search. */
@@ -94,13 +106,21 @@ export class ObjectiveNotLoggedError extends Error {
   override name = 'ObjectiveNotLoggedError';
 }
 
+/** What the search loop shares with its trials. */
+interface SearchState {
+  fatal: unknown;
+  failedInARow: number;
+  /** Trials stopped by the AbortSignal. */
+  interrupted: number[];
+}
+
 type NextTrial = { number: number; params: Params; meta: TrialMeta } | 'wait' | 'done' | 'again';
 
 class InProcessExecutor implements TrialExecutor {
   readonly slots = 1;
   constructor(private readonly setup: TrialSetup) {}
-  run(job: TrialJob, onEpoch: EpochHook): Promise<TrialOutcome> {
-    return runTrial(this.setup, job, onEpoch);
+  run(job: TrialJob, onEpoch: EpochHook, signal?: AbortSignal): Promise<TrialOutcome> {
+    return runTrial(this.setup, job, onEpoch, signal);
   }
   async close(): Promise<void> {}
 }
@@ -199,7 +219,7 @@ export class Tuner {
    * redefined, too many consecutive failures); a trial whose build or fit throws is 'failed'.
    */
   async search(x: DataInput, y: DataInput, args: SearchArgs = {}): Promise<void> {
-    const { epochs = 1, verbose = 1, log = console.log, ...fit } = args;
+    const { epochs = 1, verbose = 1, log = console.log, signal, ...fit } = args;
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new RangeError(`Tuner.search: epochs must be a positive integer, got ${epochs}`);
     const say = verbose > 0 ? log : () => {};
@@ -226,11 +246,11 @@ export class Tuner {
       executor = new InProcessExecutor({ build: await this.build(), x, y, fit });
     }
     const running = new Map<number, Promise<void>>();
-    const state = { fatal: null as unknown, failedInARow: 0 };
+    const state = { fatal: null as unknown, failedInARow: 0, interrupted: [] as number[] };
     try {
       let exhausted = false;
       for (;;) {
-        while (!state.fatal && !exhausted && running.size < executor.slots) {
+        while (!state.fatal && !exhausted && !signal?.aborted && running.size < executor.slots) {
           const next = await this.nextTrial(epochs, running.size > 0, state);
           if (next === 'again') continue;
           if (next === 'wait') break;
@@ -238,8 +258,8 @@ export class Tuner {
             exhausted = true;
             break;
           }
-          const p = this.execute(executor, next.number, next.params, next.meta, state, say).finally(
-            () => running.delete(next.number),
+          const p = this.execute(executor, next, state, say, signal).finally(() =>
+            running.delete(next.number),
           );
           running.set(next.number, p);
         }
@@ -250,14 +270,18 @@ export class Tuner {
       await executor.close();
     }
     if (state.fatal) throw state.fatal;
+    if (signal?.aborted) {
+      const which = state.interrupted.length
+        ? `; trials ${state.interrupted.sort((a, b) => a - b).join(', ')} were stopped and run again on resume`
+        : '';
+      throw new SearchInterrupted(
+        `Tuner: the search of study '${this.study}' was interrupted${which}`,
+      );
+    }
     this.pruneCheckpoints();
   }
 
-  private async nextTrial(
-    epochs: number,
-    busy: boolean,
-    state: { fatal: unknown; failedInARow: number },
-  ): Promise<NextTrial> {
+  private async nextTrial(epochs: number, busy: boolean, state: SearchState): Promise<NextTrial> {
     const trials = this.store.listTrials(this.study);
     const waiting = trials.find((t) => t.state === 'waiting');
     if (waiting) {
@@ -347,11 +371,10 @@ export class Tuner {
 
   private async execute(
     executor: TrialExecutor,
-    number: number,
-    params: Params,
-    meta: TrialMeta,
-    state: { fatal: unknown; failedInARow: number },
+    { number, params, meta }: { number: number; params: Params; meta: TrialMeta },
+    state: SearchState,
     say: (line: string) => void,
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     const first = this.objectives[0]!;
     const job: TrialJob = {
@@ -376,8 +399,14 @@ export class Tuner {
     };
     let outcome: TrialOutcome;
     try {
-      outcome = await executor.run(job, onEpoch);
+      outcome = await executor.run(job, onEpoch, signal);
     } catch (e) {
+      if (e instanceof TrialInterrupted) {
+        this.store.interruptTrial(this.study, number);
+        state.interrupted.push(number);
+        say(`Trial ${number} interrupted; it runs again when the study resumes`);
+        return;
+      }
       this.store.finishTrial(this.study, number, { state: 'failed', error: describeError(e) });
       say(`Trial ${number} failed: ${describeError(e)}`);
       if (

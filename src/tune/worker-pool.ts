@@ -13,14 +13,21 @@ import { fileURLToPath } from 'node:url';
 import { encodeElement } from '../data/dataset/codec.js';
 import type { DataInput } from '../models/data-adapter.js';
 import type { BuildRef } from './build-ref.js';
-import type { EpochHook, TrialFitArgs, TrialJob, TrialOutcome } from './trial-runner.js';
+import {
+  type EpochHook,
+  type TrialFitArgs,
+  TrialInterrupted,
+  type TrialJob,
+  type TrialOutcome,
+} from './trial-runner.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
 /** Runs trials: in this process (one at a time) or on worker processes. */
 export interface TrialExecutor {
   /** Trials that can run at once. */
   readonly slots: number;
-  run(job: TrialJob, onEpoch: EpochHook): Promise<TrialOutcome>;
+  /** Trains a trial; when `signal` aborts it ends after its current batch with `TrialInterrupted`. */
+  run(job: TrialJob, onEpoch: EpochHook, signal?: AbortSignal): Promise<TrialOutcome>;
   close(): Promise<void>;
 }
 
@@ -126,7 +133,7 @@ export class WorkerPool implements TrialExecutor {
     return pool;
   }
 
-  run(job: TrialJob, onEpoch: EpochHook): Promise<TrialOutcome> {
+  run(job: TrialJob, onEpoch: EpochHook, signal?: AbortSignal): Promise<TrialOutcome> {
     const slot = this.workers.find((w) => !w.busy);
     if (!slot) throw new Error('WorkerPool: every worker is busy');
     slot.busy = true;
@@ -135,10 +142,14 @@ export class WorkerPool implements TrialExecutor {
     return new Promise<TrialOutcome>((resolve, reject) => {
       // An error in onEpoch stops the trial; it is reported once the worker has ended it.
       let failure: unknown = null;
+      const onAbort = () => {
+        if (child.connected) child.send({ type: 'abort' } satisfies ParentMessage);
+      };
       const finish = () => {
         slot.busy = false;
         slot.onExit = null;
         child.off('message', listener);
+        signal?.removeEventListener('abort', onAbort);
         this.rebalance();
       };
       const listener = (m: WorkerMessage) => {
@@ -154,6 +165,9 @@ export class WorkerPool implements TrialExecutor {
           finish();
           if (failure) reject(failure);
           else resolve(m.outcome);
+        } else if (m.type === 'interrupted' && m.number === job.number) {
+          finish();
+          reject(new TrialInterrupted(`Tuner: trial ${job.number} was interrupted`));
         } else if ((m.type === 'error' && m.number === job.number) || m.type === 'fatal') {
           finish();
           reject(failure ?? new Error(m.message));
@@ -165,6 +179,8 @@ export class WorkerPool implements TrialExecutor {
       };
       child.on('message', listener);
       child.send({ type: 'trial', job } satisfies ParentMessage);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -14,11 +14,14 @@ export type ParentMessage =
   | { type: 'trial'; job: TrialJob }
   /** The native threads the worker uses from its next kernel on (the pool rebalances the cores). */
   | { type: 'threads'; threads: number }
-  | { type: 'decision'; stop: boolean };
+  | { type: 'decision'; stop: boolean }
+  /** Stop the running trial after its current batch (the search was interrupted). */
+  | { type: 'abort' };
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'epoch'; number: number; step: number; logs: Logs }
   | { type: 'done'; number: number; outcome: TrialOutcome }
   | { type: 'error'; number: number; message: string }
+  | { type: 'interrupted'; number: number }
   | { type: 'fatal'; message: string };

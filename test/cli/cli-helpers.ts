@@ -49,3 +49,42 @@ export function tinyConfig(
   writeFileSync(path, JSON.stringify(config));
   return path;
 }
+
+/** What an interrupted child printed and how it ended. */
+export interface Interrupted {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `keel ...args`, sends SIGINT once stdout matches `when` (`signals` times, 20 ms apart;
+ * to the whole process group with `group`, as a terminal's Ctrl-C does) and waits for the exit.
+ */
+export async function interruptKeel(
+  args: readonly string[],
+  cwd: string,
+  when: RegExp,
+  { group = false, signals = 1, env = {} as NodeJS.ProcessEnv } = {},
+): Promise<Interrupted> {
+  const child = spawn(process.execPath, [KEEL, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: group,
+  });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  const kill = () => (group ? process.kill(-child.pid!, 'SIGINT') : child.kill('SIGINT'));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (sent || !when.test(stdout)) return;
+    sent = true;
+    for (let i = 0; i < signals; i++) setTimeout(kill, 20 * i);
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
+}

@@ -84,6 +84,11 @@ describe('keel --help', () => {
       'runs',
       'dashboard',
       'bench',
+      'quantize',
+      'distill',
+      'serve',
+      'launch',
+      'tune',
     ]) {
       assert.ok(names.includes(n), `keel ${n}`);
     }

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { StudyStore } from '../../src/tune/storage.js';
+import { interruptKeel } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-cli-tune-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,10 +28,16 @@ describe('keel tune', () => {
     assert.deepEqual(Object.keys(params), ['units', 'learningRate']);
     assert.match(r.stdout, /Trial 1 complete/);
     // the study is stored: a second run with a larger budget resumes it (trials 0 and 1 are not run again)
-    const again = run(config, '--max-trials', '3', '--directory', dir);
+    // --json: one JSON line on stdout, the trial lines on stderr
+    const again = run(config, '--max-trials', '3', '--directory', dir, '--json');
     assert.equal(again.status, 0, again.stderr);
-    assert.doesNotMatch(again.stdout, /Trial [01] /);
-    assert.match(again.stdout, /Trial 2 complete/);
+    assert.doesNotMatch(again.stderr, /Trial [01] /);
+    assert.match(again.stderr, /Trial 2 complete/);
+    const result = JSON.parse(again.stdout);
+    assert.deepEqual(result.trials, { complete: 3 });
+    assert.equal(result.objective, 'val_accuracy');
+    assert.deepEqual(Object.keys(result.bestParams), ['units', 'learningRate']);
+    assert.ok(result.best > 0.5 && result.best <= 1, `best ${result.best}`);
   });
 
   it('prints the Pareto front of a multi-objective search (TPE from the command line)', () => {
@@ -69,5 +77,54 @@ describe('keel tune', () => {
     const o = run(config, '--max-trials', '0');
     assert.equal(o.status, 2);
     assert.match(o.stderr, /--max-trials needs an integer >= 1, got '0'/);
+  });
+
+  it('Ctrl-C to the process group stops the search (workers told by the parent); rerunning resumes with no duplicate trial', async () => {
+    const fixture = join(process.cwd(), 'test', 'tune', 'fixtures', 'tiny-space.ts');
+    const slow = join(dir, 'slow.json');
+    writeFileSync(
+      slow,
+      JSON.stringify({
+        build: fixture,
+        data: { module: fixture, export: 'slowData' },
+        objective: 'val_accuracy',
+        epochs: 2,
+        batchSize: 4,
+        seed: 1,
+        projectName: 'slow',
+      }),
+    );
+    const args = ['tune', slow, '--max-trials', '3', '--workers', '2', '--directory', dir];
+    // As a terminal's Ctrl-C: SIGINT to the search and its workers once the first trial finished.
+    const r = await interruptKeel(args, dir, /Trial \d+ complete/, {
+      group: true,
+      env: { KEEL_NUM_THREADS: '1' },
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /study 'slow' was interrupted; trials [\d, ]+ were stopped/);
+    assert.match(r.stderr, /resume with: keel tune .*slow\.json --max-trials 3 --workers 2/);
+    const store = new StudyStore(join(dir, 'tuning.db'));
+    const states = store.listTrials('slow').map((t) => t.state);
+    store.close();
+    assert.ok(states.includes('interrupted'), `states ${states}`);
+    assert.ok(!states.includes('failed'), `states ${states}`);
+    const again = run(...args.slice(1));
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(
+      again.stdout,
+      /Resuming study 'slow': trials [\d, ]+ were interrupted and run again/,
+    );
+    const finished = new StudyStore(join(dir, 'tuning.db'));
+    const trials = finished.listTrials('slow');
+    finished.close();
+    assert.deepEqual(
+      trials.map((t) => [t.number, t.state]),
+      [
+        [0, 'complete'],
+        [1, 'complete'],
+        [2, 'complete'],
+      ],
+    );
+    for (const t of trials) assert.equal(t.intermediate.length, 2, `trial ${t.number} epochs`);
   });
 });

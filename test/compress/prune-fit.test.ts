@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   ConstantSparsity,
@@ -9,6 +12,7 @@ import {
   stripPruning,
   UpdatePruningStep,
 } from '../../src/compress/index.js';
+import { BackupAndRestore } from '../../src/io/checkpoint/backup-and-restore.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { Callback } from '../../src/nn/callbacks/callback.js';
 import { Conv2D } from '../../src/nn/layers/conv2d.js';
@@ -61,7 +65,61 @@ async function fitPruned(optimizer: 'adam' | SGD, scope: 'layer' | 'global') {
   return { model, handle, zerosAfter };
 }
 
+/** Prunes mlp() for 3 epochs with a backup in `dir`; `stopAt` (a global step) ends fit there, as Ctrl-C does. */
+async function prunedRun(dir: string, stopAt: number | null) {
+  const model = mlp();
+  model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+  const schedule = new PolynomialDecay({
+    initialSparsity: 0.2,
+    finalSparsity: 0.8,
+    beginStep: 0,
+    endStep: 20,
+    frequency: 3,
+  });
+  const handle = pruneLowMagnitude(model, { schedule });
+  setSeed(11);
+  const x = randomNormal([64, 8]);
+  const y = randomUniform([64, 4]);
+  const backup = new BackupAndRestore(dir);
+  let step = 0;
+  const stopper = new (class extends Callback {
+    override onTrainBatchEnd(batch: number) {
+      if (++step !== stopAt) return;
+      backup.backupAfterBatch(batch);
+      throw new Error('stopped');
+    }
+  })();
+  await model.fit(x, y, {
+    epochs: 3,
+    batchSize: 8,
+    verbose: 0,
+    callbacks: [new UpdatePruningStep(), stopper, backup],
+  });
+  return { model, handle };
+}
+
 describe('pruning during fit', () => {
+  it('a run stopped mid-epoch resumes from its backup to the masks and weights of an unstopped run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-prune-resume-'));
+    try {
+      const whole = await prunedRun(join(dir, 'a'), null);
+      await assert.rejects(prunedRun(join(dir, 'b'), 11), /stopped/);
+      const resumed = await prunedRun(join(dir, 'b'), null);
+      assert.equal(resumed.handle.step, whole.handle.step);
+      assert.deepEqual(resumed.handle.masks, whole.handle.masks);
+      const [w, r] = [whole.model.getWeights(), resumed.model.getWeights()];
+      for (const [i, t] of w.entries()) {
+        const d = r[i]!.data;
+        assert.ok(
+          t.data.every((v, k) => Math.abs(v - d[k]!) < 1e-6),
+          `weight ${i} differs`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const [name, opt] of [
     ['Adam', () => 'adam' as const],
     ['SGD with momentum', () => new SGD({ learningRate: 0.1, momentum: 0.9 })],

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Sequential } from '../../src/models/sequential.js';
+import { Callback } from '../../src/nn/callbacks/callback.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import type { HyperParameters } from '../../src/tune/hyperparameters.js';
 import { MedianStoppingPruner } from '../../src/tune/median-pruner.js';
 import { executionPath, runTrial } from '../../src/tune/trial-runner.js';
+import { SearchInterrupted } from '../../src/tune/tuner.js';
 import { ASHA, BayesianOptimization, Hyperband, RandomSearch } from '../../src/tune/tuners.js';
 import { build, data } from './fixtures/tiny-space.js';
 import '../../src/backends/index.js';
@@ -252,6 +254,53 @@ describe('Tuner', () => {
       assert.equal(t.params['lr'], 1e-6);
       assert.ok(t.intermediate.length < 4);
     }
+  });
+});
+
+describe('stopping a search with an AbortSignal', () => {
+  it('records the running trial as interrupted, not failed, and the resumed search reruns it once', async () => {
+    const where = place();
+    const options = { build, objective: 'val_accuracy', maxTrials: 3, seed: 4, ...where };
+    const controller = new AbortController();
+    let batches = 0;
+    // Aborts during the second trial's first epoch (3 batches of 32 per epoch, 2 epochs a trial).
+    const aborter = new (class extends Callback {
+      override onTrainBatchEnd() {
+        if (++batches === 8) controller.abort();
+      }
+    })();
+    const first = new RandomSearch(options);
+    await assert.rejects(
+      first.search(x, y, {
+        ...quiet,
+        epochs: 2,
+        callbacks: [aborter],
+        signal: controller.signal,
+      }),
+      (e: Error) => e instanceof SearchInterrupted && /trials 1 were stopped/.test(e.message),
+    );
+    assert.equal(batches, 8, 'stopped after the batch during which it aborted');
+    assert.deepEqual(
+      first.results().map((t) => t.state),
+      ['complete', 'interrupted'],
+    );
+    const interruptedParams = first.results()[1]!.params;
+    first.close();
+    const lines: string[] = [];
+    const second = new RandomSearch(options);
+    await second.search(x, y, { ...quiet, verbose: 1, log: (l) => lines.push(l), epochs: 2 });
+    assert.match(lines[0]!, /trials 1 were interrupted and run again/);
+    const trials = second.results();
+    assert.deepEqual(
+      trials.map((t) => [t.number, t.state, t.intermediate.length]),
+      [
+        [0, 'complete', 2],
+        [1, 'complete', 2],
+        [2, 'complete', 2],
+      ],
+    );
+    assert.deepEqual(trials[1]!.params, interruptedParams);
+    second.close();
   });
 });
 

@@ -7,6 +7,7 @@ import type { LossName } from '../../nn/losses/get-loss.js';
 import { setSeed } from '../../random/rng.js';
 import { compressionSummary, printCompressionSummary } from '../compression.js';
 import { UsageError } from '../errors.js';
+import { removeEmptyDir, resumableTraining } from '../interrupt.js';
 import { openModel } from '../model-files.js';
 import { checkInputShape, intOption, numberOption } from '../options.js';
 import { buildSequential } from '../train-config/build-model.js';
@@ -22,6 +23,7 @@ interface DistillOptions {
   output?: string;
   seed?: number;
   limit?: number;
+  backupDir?: string;
   verbose?: number;
   json?: boolean;
 }
@@ -78,6 +80,7 @@ export function registerDistill(program: Command): void {
     .option('-o, --output <file>', 'the student model file (default: output of the config)')
     .option('--seed <n>', 'seed every random choice (overrides the config)', intOption('--seed'))
     .option('--limit <n>', 'train on at most n samples (quick runs)', intOption('--limit', 1))
+    .option('--backup-dir <dir>', 'where the resumable checkpoint lives (default <output>.backup)')
     .option(
       '--verbose <n>',
       '0 silent, 1 progress bar, 2 one line per epoch',
@@ -100,7 +103,9 @@ Without compile the student gets Adam and the teacher's saved loss and metrics.
 
 Examples:
   $ keel distill examples/configs/distill-mnist.json
-  $ keel distill my-distill.yaml --temperature 2 --alpha 0.5 --epochs 3 -o small.keel --json`,
+  $ keel distill my-distill.yaml --temperature 2 --alpha 0.5 --epochs 3 -o small.keel --json
+
+Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from it.`,
     )
     .action(async (file: string, options: DistillOptions) => {
       const config = readDistillConfig(file);
@@ -133,13 +138,19 @@ Examples:
         throw new UsageError(`${file}: ${(e as Error).message}`);
       }
       const fit = config.fit ?? {};
-      await distiller.fit(data.xTrain, data.yTrain, {
-        epochs: options.epochs ?? fit.epochs ?? 1,
-        batchSize: options.batchSize ?? fit.batchSize ?? 32,
-        validationSplit: fit.validationSplit,
-        shuffle: fit.shuffle,
-        verbose: options.verbose ?? (options.json ? 0 : (fit.verbose ?? 'auto')),
-      });
+      const { backup, interrupt } = resumableTraining(options.backupDir ?? `${output}.backup`);
+      try {
+        await distiller.fit(data.xTrain, data.yTrain, {
+          epochs: options.epochs ?? fit.epochs ?? 1,
+          batchSize: options.batchSize ?? fit.batchSize ?? 32,
+          validationSplit: fit.validationSplit,
+          shuffle: fit.shuffle,
+          verbose: options.verbose ?? (options.json ? 0 : (fit.verbose ?? 'auto')),
+          callbacks: [backup, interrupt],
+        });
+      } finally {
+        interrupt.detach();
+      }
       // The student alone, compiled as it was trained, so its file evaluates with `keel evaluate`.
       student.compile({
         optimizer: compile.optimizer as CompileArgs['optimizer'],
@@ -147,6 +158,7 @@ Examples:
         metrics: compile.metrics as CompileArgs['metrics'],
       });
       const summary = await compressionSummary(teacherFile, teacher, student, output, data);
+      removeEmptyDir(backup.backupDir);
       if (options.json) {
         console.log(JSON.stringify({ ...summary, teacher: teacherFile }));
         return;

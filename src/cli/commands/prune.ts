@@ -8,6 +8,7 @@ import { checkStructure } from '../../compress/prune/structure.js';
 import { UpdatePruningStep } from '../../compress/prune/update-pruning-step.js';
 import { addDataOptions, type DataOptions, dataFromOptions } from '../data-options.js';
 import { UsageError } from '../errors.js';
+import { removeEmptyDir, resumableTraining } from '../interrupt.js';
 import { openModel } from '../model-files.js';
 import { checkInputShape, intOption, numberOption } from '../options.js';
 import { scoreNames } from '../scores.js';
@@ -19,6 +20,7 @@ interface PruneOptions extends DataOptions {
   structure: string;
   scope: string;
   output?: string;
+  backupDir?: string;
   json?: boolean;
 }
 
@@ -43,13 +45,16 @@ export function registerPrune(program: Command): void {
     .option('--structure <s>', "unstructured, '2:4' or channel", 'unstructured')
     .option('--scope <s>', 'layer (one threshold per kernel) or global', 'layer')
     .option('-o, --output <file>', 'the pruned model file (default <model>-pruned.keel)')
+    .option('--backup-dir <dir>', 'where the resumable checkpoint lives (default <output>.backup)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       `
 Examples:
   $ keel prune mnist-cnn.keel --dataset mnist --sparsity 0.9 --epochs 2
-  $ keel prune model.keel --config my-config.yaml --structure 2:4 -o model-24.keel --json`,
+  $ keel prune model.keel --config my-config.yaml --structure 2:4 -o model-24.keel --json
+
+Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from it.`,
     )
     .action(async (file: string, options: PruneOptions) => {
       if (options.scope !== 'layer' && options.scope !== 'global') {
@@ -87,16 +92,22 @@ Examples:
         frequency,
       });
       pruneLowMagnitude(model, { schedule, structure, scope: options.scope });
-      await model.fit(data.xTrain, data.yTrain, {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        verbose: options.json ? 0 : 'auto',
-        callbacks: [new UpdatePruningStep()],
-      });
+      const output = options.output ?? `${file.replace(/\.keel$/, '')}-pruned.keel`;
+      const { backup, interrupt } = resumableTraining(options.backupDir ?? `${output}.backup`);
+      try {
+        await model.fit(data.xTrain, data.yTrain, {
+          epochs: options.epochs,
+          batchSize: options.batchSize,
+          verbose: options.json ? 0 : 'auto',
+          callbacks: [new UpdatePruningStep(), backup, interrupt],
+        });
+      } finally {
+        interrupt.detach();
+      }
       stripPruning(model);
       const after = await evaluate();
-      const output = options.output ?? `${file.replace(/\.keel$/, '')}-pruned.keel`;
       model.save(output, { includeOptimizer: true });
+      removeEmptyDir(backup.backupDir);
       const report = sparsity(model);
       const result = {
         output,

@@ -1,12 +1,10 @@
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { BackupAndRestore } from '../../io/checkpoint/backup-and-restore.js';
 import type { Model } from '../../models/model.js';
 import type { Callback } from '../../nn/callbacks/callback.js';
 import { setSeed } from '../../random/rng.js';
 import { UsageError } from '../errors.js';
-import { InterruptCallback } from '../interrupt.js';
+import { removeEmptyDir, resumableTraining } from '../interrupt.js';
 import { checkInputShape, intOption } from '../options.js';
 import { printScores, scoreNames } from '../scores.js';
 import { trainingCallbacks } from '../tracking-hooks.js';
@@ -14,11 +12,6 @@ import { buildSequential } from '../train-config/build-model.js';
 import { readTrainConfig, type TrainConfig } from '../train-config/config.js';
 import { loadData } from '../train-config/load-data.js';
 import { isModelModule, loadModelModule } from '../train-config/model-module.js';
-
-/** Removes the backup folder once its checkpoint is gone (a finished run), if nothing else is in it. */
-function removeEmptyDir(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
-}
 
 interface TrainOptions {
   epochs?: number;
@@ -112,9 +105,7 @@ Ctrl-C saves a checkpoint and exits with code 130; the same command resumes from
       const fit = config.fit ?? {};
       const epochs = options.epochs ?? fit.epochs ?? 1;
       const batchSize = options.batchSize ?? fit.batchSize ?? 32;
-      const backup = new BackupAndRestore(options.backupDir ?? `${output}.backup`);
-      if (existsSync(backup.path)) console.error(`keel: resuming from ${backup.path}`);
-      const interrupt = new InterruptCallback(backup);
+      const { backup, interrupt } = resumableTraining(options.backupDir ?? `${output}.backup`);
       const tracked = trainingCallbacks({
         config,
         configPath: file,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadTuneConfig, runTuneConfig } from '../../tune/config.js';
+import { SearchInterrupted } from '../../tune/tuner.js';
 import { TUNERS } from '../../tune/tuners.js';
 import { UsageError } from '../errors.js';
+import { Interrupted, onInterrupt, resumeCommand } from '../interrupt.js';
 
 interface TuneOptions {
   maxTrials?: string;
@@ -13,6 +15,7 @@ interface TuneOptions {
   directory?: string;
   projectName?: string;
   overwrite?: boolean;
+  json?: boolean;
 }
 
 function positiveInt(flag: string, v: string | undefined, least = 1): number | undefined {
@@ -49,9 +52,10 @@ export function registerTune(program: Command): void {
     )
     .option('--project-name <name>', 'the study name (resumes a study of that name)')
     .option('--overwrite', 'start the study afresh instead of resuming it')
+    .option('--json', 'print the result as one JSON line (the trial lines go to stderr)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3',
+      '\nExamples:\n  $ keel tune examples/configs/tune-mnist.json --max-trials 5\n  $ keel tune tune.json --workers 2 --seed 3\n  $ keel tune tune.json --max-trials 10 --json\n\nCtrl-C stops the search (exit code 130); the same command resumes the study, running the\ninterrupted trials again under their numbers.',
     )
     .action(async (file: string, o: TuneOptions) => {
       let config: ReturnType<typeof loadTuneConfig>;
@@ -77,9 +81,51 @@ export function registerTune(program: Command): void {
         throw new UsageError(
           `--algorithm must be one of ${Object.keys(TUNERS).join(', ')}, got '${o.algorithm}'`,
         );
-      const result = await runTuneConfig(config);
+      // Ctrl-C: running trials stop after their batch and run again when the same command resumes.
+      const controller = new AbortController();
+      const detach = onInterrupt(() => {
+        process.stderr.write(
+          '\nkeel: interrupted; stopping the running trials after this batch (Ctrl-C again to quit now)\n',
+        );
+        controller.abort();
+      });
+      let result: Awaited<ReturnType<typeof runTuneConfig>>;
+      try {
+        result = await runTuneConfig(
+          config,
+          o.json ? (line) => console.error(line) : console.log,
+          controller.signal,
+        );
+      } catch (e) {
+        if (e instanceof SearchInterrupted)
+          throw new Interrupted(`${e.message}; resume with: ${resumeCommand()}`);
+        throw e;
+      } finally {
+        detach();
+      }
       const counts: Record<string, number> = {};
       for (const t of result.trials) counts[t.state] = (counts[t.state] ?? 0) + 1;
+      if (o.json) {
+        console.log(
+          JSON.stringify({
+            objective: result.objective,
+            best: result.bestValue,
+            bestParams: result.bestParams,
+            bestTrial: result.best?.number ?? null,
+            trials: counts,
+            epochsTrained: result.epochsTrained,
+            test: result.test,
+            paretoFront: result.paretoFront.map((t) => ({
+              number: t.number,
+              values: t.values,
+              params: t.params,
+            })),
+          }),
+        );
+        if (!result.best)
+          throw new Error('tune: no trial completed, so there is no best configuration');
+        return;
+      }
       console.log(`Trials: ${JSON.stringify(counts)}; epochs trained: ${result.epochsTrained}`);
       if (result.paretoFront.length) {
         const names = result.objectives.map((o) => `${o.name} ${o.direction}`).join(', ');

@@ -38,6 +38,19 @@ interface TrainingState extends RandomState {
   metrics?: MetricStates;
 }
 
+/**
+ * Whether the model's architecture serializes. A Distiller's does not (it is saved as its
+ * student), so its backups hold weights and training state only: enough to resume the same fit.
+ */
+function savesWhole(model: Model): boolean {
+  try {
+    model.getConfig();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const callbackKey = (key: string, i: number) => `fit/callback/${key}/${i}`;
 
 const ORDER_KEY = 'fit/order';
@@ -174,7 +187,11 @@ export class BackupAndRestore extends Callback {
     // The chief writes; the other replicas restore through it (fit's strategy.begin broadcasts).
     if (!writesFiles(model)) return;
     mkdirSync(this.backupDir, { recursive: true });
-    const { entries, metadata } = encodeModel(model, { includeOptimizer: true, inputShapes: [] });
+    const { entries, metadata } = encodeModel(
+      model,
+      { includeOptimizer: true, inputShapes: [] },
+      { architecture: savesWhole(model) },
+    );
     const callbacks: NonNullable<TrainingState['callbacks']> = {};
     for (const [key, cs] of fitCallbackStates(model)) {
       const list = cs.tensors ?? [];

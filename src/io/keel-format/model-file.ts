@@ -98,17 +98,18 @@ export function trainedEpochs(model: Model): number {
 export function encodeModel(
   model: Model,
   options: SaveOptions = {},
+  { architecture = true }: { architecture?: boolean } = {},
 ): { entries: [string, Tensor][]; metadata: Record<string, string> } {
   const weights = model.weights;
   const keys = uniqueKeys(weights.map((w) => w.name));
   const entries: [string, Tensor][] = weights.map((w, i) => [keys[i]!, w]);
-  const metadata: Record<string, string> = {
-    format: FORMAT_NAME,
-    format_version: FORMAT_VERSION,
-    model: JSON.stringify(serializeLayer(model)),
-    weights: JSON.stringify(keys),
-    input_signature: JSON.stringify(inputSignature(model, options.inputShapes)),
-  };
+  // Without the architecture (a training backup of a model that is not saved whole, a Distiller)
+  // the file restores weights and state into the same model only; loadModel cannot read it.
+  const metadata: Record<string, string> = { format: FORMAT_NAME, format_version: FORMAT_VERSION };
+  if (architecture) metadata['model'] = JSON.stringify(serializeLayer(model));
+  metadata['weights'] = JSON.stringify(keys);
+  if (architecture)
+    metadata['input_signature'] = JSON.stringify(inputSignature(model, options.inputShapes));
   if (options.preprocessing) {
     metadata['preprocessing'] = JSON.stringify(encodePreprocessing(options.preprocessing));
   }
