@@ -1,4 +1,6 @@
 import type { Tensor } from '../../tensor/tensor.js';
+import { estimateNoise, type NoiseEstimate } from './noise-matrix.js';
+import { checkProbabilities } from './probabilities.js';
 
 /**
  * Confident learning (Northcutt, Jiang & Chuang 2021; cleanlab's find_label_issues).
@@ -24,6 +26,8 @@ export interface LabelIssues {
   confidentJoint: number[][];
   /** Estimated fraction of labels that are wrong. */
   noiseRate: number;
+  /** The whole noise estimate: calibrated joint, noise matrix, prior. */
+  noise: NoiseEstimate;
 }
 
 /** Options of `findLabelIssues`: cleanlab's filter method. */
@@ -40,41 +44,13 @@ export function findLabelIssues(
   labels: ArrayLike<number>,
   options: LabelIssueOptions = {},
 ): LabelIssues {
-  if (probs.rank !== 2)
-    throw new RangeError(
-      `findLabelIssues: probs must be [samples, classes], got [${probs.shape.join(', ')}]`,
-    );
-  const [n, k] = probs.shape as [number, number];
-  if (labels.length !== n)
-    throw new RangeError(`findLabelIssues: ${n} rows of probabilities but ${labels.length} labels`);
+  const { n, k, labels: given } = checkProbabilities('findLabelIssues', probs, labels);
+  const noise = estimateNoise(probs, given);
+  const { thresholds, confidentJoint: joint, calibratedJoint: calibrated } = noise;
   const p = (i: number, j: number) => probs.data[i * k + j]!;
-  const counts = new Array<number>(k).fill(0);
-  const thresholds = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i]!;
-    if (!Number.isInteger(l) || l < 0 || l >= k)
-      throw new RangeError(`findLabelIssues: label ${i} is ${l}; expected an integer in [0, ${k})`);
-    counts[l]!++;
-    thresholds[l]! += p(i, l);
-  }
-  for (let j = 0; j < k; j++) thresholds[j] = counts[j]! > 0 ? thresholds[j]! / counts[j]! : 1;
-
-  const joint = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const trueOf = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
-    let best = -1;
-    for (let j = 0; j < k; j++)
-      if (p(i, j) >= thresholds[j]! - 1e-6 && (best < 0 || p(i, j) > p(i, best))) best = j;
-    trueOf[i] = best;
-    if (best >= 0) joint[labels[i]!]![best]!++;
-  }
-  // Calibrate: each row sums to the number of samples with that given label.
-  const calibrated = joint.map((row, i) => {
-    const s = row.reduce((a, b) => a + b, 0);
-    return row.map((c) => (s > 0 ? (c / s) * counts[i]! : 0));
-  });
+  const trueOf = noise.confidentClass;
   const margin = (i: number): [number, number] => {
-    const l = labels[i]!;
+    const l = given[i]!;
     let other = -1;
     for (let j = 0; j < k; j++) if (j !== l && (other < 0 || p(i, j) > p(i, other))) other = j;
     return [p(i, l) - (other >= 0 ? p(i, other) : 0), other];
@@ -82,11 +58,11 @@ export function findLabelIssues(
 
   const flagged = new Set<number>();
   if ((options.filterBy ?? 'prune_by_noise_rate') === 'confident_learning') {
-    for (let i = 0; i < n; i++) if (trueOf[i]! >= 0 && trueOf[i] !== labels[i]) flagged.add(i);
+    for (let i = 0; i < n; i++) if (trueOf[i]! >= 0 && trueOf[i] !== given[i]) flagged.add(i);
   } else {
     for (let gi = 0; gi < k; gi++) {
       const members: number[] = [];
-      for (let i = 0; i < n; i++) if (labels[i] === gi) members.push(i);
+      for (let i = 0; i < n; i++) if (given[i] === gi) members.push(i);
       for (let tj = 0; tj < k; tj++) {
         if (tj === gi) continue;
         const prune = Math.round(calibrated[gi]![tj]!);
@@ -103,17 +79,16 @@ export function findLabelIssues(
   for (const i of [...flagged]) {
     let arg = 0;
     for (let j = 1; j < k; j++) if (p(i, j) > p(i, arg)) arg = j;
-    if (arg === labels[i]) flagged.delete(i);
+    if (arg === given[i]) flagged.delete(i);
   }
   const ranked = [...flagged].map((i) => [i, ...margin(i)] as const).sort((a, b) => a[1] - b[1]);
-  let off = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) off += calibrated[i]![j]!;
   return {
     indices: ranked.map((r) => r[0]),
     margin: ranked.map((r) => r[1]),
     suggested: ranked.map((r) => r[2]),
     thresholds,
     confidentJoint: joint,
-    noiseRate: n > 0 ? off / n : 0,
+    noiseRate: noise.noiseRate,
+    noise,
   };
 }

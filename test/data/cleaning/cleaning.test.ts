@@ -155,7 +155,7 @@ describe('confident learning', () => {
     );
     assert.throws(
       () => findLabelIssues(new Tensor(probs, [n, 3], 'float32'), given.subarray(1)),
-      /300 rows of probabilities but 299 labels/,
+      /probs \[300, 3\] has 300 rows of probabilities but labels \[299\] has 299 labels/,
     );
   });
 
