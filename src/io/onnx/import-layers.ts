@@ -8,6 +8,7 @@ import {
   intsAttr,
   type NodeImporter,
 } from './import-context.js';
+import { gatherComputed } from './import-slice.js';
 import type { OnnxNode } from './schema.js';
 
 /** Gemm, or MatMul with a constant weight (and a constant Add after it, folded in as the bias). */
@@ -291,6 +292,7 @@ const argMax: NodeImporter = (c, node) => {
 
 /** Gather from a constant 2-D table along axis 0: an Embedding. */
 const gather: NodeImporter = (c, node) => {
+  if (c.value(node.input[0]).kind === 'tensor') return gatherComputed(c, node, 0);
   const table = c.constant(node.input[0], 'the Gather table');
   if (intAttr(node, 'axis', 0) !== 0 || table.rank !== 2)
     throw new Error('only Gather(2-D table, indices, axis=0) (an embedding) is supported');

@@ -8,6 +8,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { readFileBounded } from '../safetensors-read.js';
 import { decodeOnnx, initializerTensor } from './decode.js';
 import { type AttentionMatch, findAttention, type GraphView } from './import-attention.js';
+import { foldConstant } from './import-constant-folding.js';
 import {
   compose,
   type ImportContext,
@@ -18,9 +19,11 @@ import {
 } from './import-context.js';
 import { ELEMENTWISE_IMPORTERS } from './import-elementwise.js';
 import { LAYER_IMPORTERS } from './import-layers.js';
+import { PAD_RESIZE_IMPORTERS } from './import-pad-resize.js';
 import { RECURRENT_IMPORTERS } from './import-recurrent.js';
 import { SHAPE_IMPORTERS } from './import-shape.js';
 import { foldShapeArithmetic } from './import-shape-arithmetic.js';
+import { SLICE_IMPORTERS } from './import-slice.js';
 import { ATTR, ONNX_DTYPE, type OnnxNode, type OnnxTensor } from './schema.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -32,6 +35,8 @@ const IMPORTERS: ReadonlyMap<string, NodeImporter> = new Map(
     ...SHAPE_IMPORTERS,
     ...LAYER_IMPORTERS,
     ...RECURRENT_IMPORTERS,
+    ...PAD_RESIZE_IMPORTERS,
+    ...SLICE_IMPORTERS,
   }),
 );
 
@@ -220,7 +225,7 @@ class Importer implements ImportContext {
       try {
         const m = this.attention.get(i);
         if (m) this.emitAttention(m);
-        else if (!foldShapeArithmetic(this, node)) {
+        else if (!foldConstant(this, node) && !foldShapeArithmetic(this, node)) {
           const convert = IMPORTERS.get(node.opType);
           if (!convert) throw new Error(this.unsupportedOps(live, i));
           convert(this, node, i);

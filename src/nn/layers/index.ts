@@ -50,6 +50,7 @@ export * from './quantized-lstm.js';
 export * from './registry.js';
 export * from './relu.js';
 export * from './repeat-vector.js';
+export * from './slice.js';
 export * from './rescaling.js';
 export * from './reshape.js';
 export * from './rms-normalization.js';
