@@ -63,7 +63,13 @@ const dense: NodeImporter = (c, node) => {
 };
 
 /** ONNX auto_pad/pads as Keras's 'valid', 'same' or 'causal'. */
-function padding(node: OnnxNode, kernel: number[], strides: number[], dilations: number[]): string {
+/** The Keras padding of a Conv/Pool node: its auto_pad or pads as valid, same or causal. */
+export function padding(
+  node: OnnxNode,
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+): string {
   const auto = (attr(node, 'auto_pad') as string | undefined) ?? 'NOTSET';
   if (auto === 'SAME_UPPER') return 'same';
   if (auto === 'VALID') return 'valid';

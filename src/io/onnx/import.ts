@@ -20,6 +20,7 @@ import {
   type Value,
 } from './import-context.js';
 import { ELEMENTWISE_IMPORTERS } from './import-elementwise.js';
+import { INT8_IMPORTERS } from './import-int8.js';
 import { LAYER_IMPORTERS } from './import-layers.js';
 import { PAD_RESIZE_IMPORTERS } from './import-pad-resize.js';
 import { RECURRENT_IMPORTERS } from './import-recurrent.js';
@@ -39,6 +40,7 @@ const IMPORTERS: ReadonlyMap<string, NodeImporter> = new Map(
     ...RECURRENT_IMPORTERS,
     ...PAD_RESIZE_IMPORTERS,
     ...SLICE_IMPORTERS,
+    ...INT8_IMPORTERS,
   }),
 );
 

@@ -20,6 +20,7 @@ export * from './depthwise-conv2d.js';
 export * from './dot.js';
 export * from './dropout.js';
 export * from './elu.js';
+export * from './fake-quantize.js';
 export * from './embedding.js';
 export * from './flatten.js';
 export * from './gaussian-dropout.js';
