@@ -1,7 +1,8 @@
 /**
  * int8 ONNX import (issue 12), on graphs PyTorch's exporter wrote (fixtures/torch/export_int8.py):
  * QDQ pairs → FakeQuantize, QLinearMatMul → QuantizedDense, QLinearConv → QuantizedConv2D,
- * DynamicQuantizeLinear + MatMulInteger → dynamic QuantizedDense. Each matches ONNX Runtime within
+ * DynamicQuantizeLinear + MatMulInteger → dynamic QuantizedDense, and torch's own QDQ export of a
+ * quantized CNN (QuantizeLinear → Cast → DequantizeLinear, int32 biases). Each matches ONNX Runtime within
  * one step of its output grid, and the number of elements that differ at all (> 1e-4) is bounded.
  */
 import assert from 'node:assert/strict';
@@ -16,15 +17,28 @@ import type { Tensor } from '../../src/tensor/tensor.js';
 import '../../src/backends/index.js';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'torch', 'int8');
-/** Output grid step: y_scale of the last integer op (3/127.5), or 0 for float outputs. */
-const Y_STEP = 6 / 255;
-
-const CASES: Record<string, { layers: string[]; step: number }> = {
-  qdq_linear: { layers: ['FakeQuantize', 'Dense'], step: 0 },
-  qlinear_matmul: { layers: ['FakeQuantize', 'QuantizedDense', 'FakeQuantize'], step: Y_STEP },
-  qlinear_conv: { layers: ['FakeQuantize', 'QuantizedConv2D', 'FakeQuantize'], step: Y_STEP },
-  dynamic_matmul: { layers: ['QuantizedDense'], step: 0 },
+/** Model → its Keel layers (beside InputLayer, Permute, Activation, Flatten) and its batch size. */
+const CASES: Record<string, { layers: string[]; batch: number }> = {
+  qdq_linear: { layers: ['FakeQuantize', 'Dense'], batch: 16 },
+  qlinear_matmul: { layers: ['FakeQuantize', 'QuantizedDense', 'FakeQuantize'], batch: 16 },
+  qlinear_conv: { layers: ['FakeQuantize', 'QuantizedConv2D', 'FakeQuantize'], batch: 16 },
+  dynamic_matmul: { layers: ['QuantizedDense'], batch: 16 },
+  // torch's quantized export fixes the batch size.
+  torch_qdq_cnn: {
+    layers: [
+      'FakeQuantize',
+      'Conv2D',
+      'FakeQuantize',
+      'FakeQuantize',
+      'FakeQuantize',
+      'Dense',
+      'FakeQuantize',
+    ],
+    batch: 2,
+  },
 };
+
+const SKIP = new Set(['InputLayer', 'Permute', 'Activation', 'Flatten']);
 
 describe('int8 ONNX import', () => {
   for (const [name, spec] of Object.entries(CASES)) {
@@ -34,9 +48,12 @@ describe('int8 ONNX import', () => {
       const model = importOnnx(bytes, name);
       const classes = model.layers
         .map((l) => (l.constructor as { className?: string }).className)
-        .filter((c) => c !== 'InputLayer' && c !== 'Permute' && c !== 'Activation');
+        .filter((c) => !SKIP.has(c!));
       assert.deepEqual(classes, spec.layers);
-      const shape = model.inputs[0]!.shape.map((d) => d ?? 16);
+      const shape = model.inputs[0]!.shape.map((d) => d ?? spec.batch);
+      // One step of the output grid: the scale of a final FakeQuantize, else float outputs.
+      const last = model.layers.at(-1) as { scale?: number };
+      const step = last.constructor.name === 'FakeQuantize' ? last.scale! : 0;
       // Past the calibrated [-1, 1] on purpose: the input grid saturates as in ONNX Runtime.
       const x = randomUniform(shape, -1.2, 1.2);
       const session = await ort.InferenceSession.create(bytes);
@@ -53,7 +70,7 @@ describe('int8 ONNX import', () => {
         max = Math.max(max, d);
         if (d > 1e-4) differ++;
       }
-      assert.ok(max <= spec.step + 1e-4, `${name}: max abs error ${max}`);
+      assert.ok(max <= step + 1e-4, `${name}: max abs error ${max}`);
       // Rounding ties may move a few elements by one step; more would be a semantic difference.
       assert.ok(
         differ <= Math.ceil(want.length * 0.01),

@@ -8,7 +8,7 @@ import {
   type NodeImporter,
 } from './import-context.js';
 import { padding } from './import-layers.js';
-import type { OnnxNode } from './schema.js';
+import { ONNX_DTYPE, type OnnxNode } from './schema.js';
 
 /** The grid of a quantized value: its scale, zero point and integer range. */
 interface Grid {
@@ -306,6 +306,21 @@ const matMulInteger: NodeImporter = (c, node) => {
   for (const i of skipped) c.skip(i);
   c.set(last, { t: y, perm: null });
 };
+
+/**
+ * A Cast of a quantized value to its own integer type (PyTorch's QDQ export casts each
+ * QuantizeLinear output to uint8) aliases it; returns false for any other Cast.
+ */
+export function castQuantized(c: ImportContext, node: OnnxNode): boolean {
+  const g = gridsOf(c).get(node.input[0] ?? '');
+  if (!g) return false;
+  const to = intAttr(node, 'to', 0);
+  if (to !== (g.min < 0 ? ONNX_DTYPE.INT8 : ONNX_DTYPE.UINT8))
+    throw new Error(`Cast of a quantized value to type ${to} is not supported`);
+  c.set(node.output[0]!, c.tensor(node.input[0]));
+  gridsOf(c).set(node.output[0]!, g);
+  return true;
+}
 
 /** The int8 operators (issue 12): QDQ pairs, QLinearMatMul/Conv, dynamic MatMulInteger. */
 export const INT8_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
