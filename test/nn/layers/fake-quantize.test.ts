@@ -21,7 +21,8 @@ describe('FakeQuantize', () => {
     const y = new FakeQuantize({ scale: 0.1, zeroPoint: 128 }).apply(x) as Tensor;
     // q = round(x / 0.1) + 128 in [0, 255]: 2 (0.25 → 2.5 → 2), 4 (3.5 → 4), 0 (−0.5 → −0), 127, −128, 1
     const want = [0.2, 0.4, 0, 12.7, -12.8, 0.1];
-    Array.from(y.data).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6, `${i}: ${v}`));
+    for (const [i, v] of Array.from(y.data).entries())
+      assert.ok(Math.abs(v - want[i]!) < 1e-6, `${i}: ${v}`);
     const s = new FakeQuantize({ scale: 1, zeroPoint: 0, quantMin: -128, quantMax: 127 });
     assert.deepEqual(
       Array.from((s.apply(tensor([200, -200], [1, 2])) as Tensor).data),
