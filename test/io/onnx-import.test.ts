@@ -199,6 +199,29 @@ describe('ONNX import', () => {
     );
   });
 
+  it('lists every unsupported operator of the graph in one error, with node names and counts', () => {
+    const b = new OnnxBuilder();
+    const y = b.op('Cos', [b.op('Sin', [b.op('Cos', [b.op('Relu', ['x'])])])]);
+    b.nodes.forEach((n, i) => {
+      n.name = `n${i}`;
+    });
+    const info = (name: string) => ({
+      name,
+      type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'b' }, { dimValue: 3 }] } } },
+    });
+    const bytes = ModelProto.encode(
+      ModelProto.fromObject({
+        irVersion: 8,
+        opsetImport: [{ version: 17 }],
+        graph: { node: b.nodes, input: [info('x')], output: [info(y)] },
+      }),
+    ).finish();
+    assert.throws(
+      () => importOnnx(bytes, 'many.onnx'),
+      /many.onnx: node 1 'n1' \(Cos\): .*unsupported operators: Cos \(2 nodes: 'n1', 'n3'\), Sin \(1 node: 'n2'\)$/,
+    );
+  });
+
   it('names the attention part that differs from the known layouts', () => {
     const x = Input({ shape: [5, 8] });
     const model = new Model({ inputs: x, outputs: new L.MultiHeadAttention(2, 4).apply([x, x]) });

@@ -18,7 +18,10 @@ export function decodeOnnx(bytes: Uint8Array, source: string): OnnxModel {
   return model;
 }
 
-/** An initializer as a Keel tensor: float32 (FLOAT, DOUBLE) or int32 (INT32, INT64, checked to fit). */
+/**
+ * An initializer as a Keel tensor: float32 (FLOAT, DOUBLE), int32 (INT32, INT64, checked to fit),
+ * int8 or uint8 (quantized weights and zero points).
+ */
 export function initializerTensor(t: OnnxTensor, source: string): Tensor {
   const what = `${source}: initializer '${t.name}'`;
   if (t.dataLocation === 1) throw new Error(`${what}: external data is not supported`);
@@ -69,9 +72,23 @@ export function initializerTensor(t: OnnxTensor, source: string): Tensor {
       }
       return new Tensor(out, dims, 'int32');
     }
+    case ONNX_DTYPE.INT8:
+    case ONNX_DTYPE.UINT8: {
+      // Quantized weights and zero points: raw bytes, or one value per int32_data entry.
+      const int8 = t.dataType === ONNX_DTYPE.INT8;
+      const values = raw
+        ? int8
+          ? new Int8Array(fromRaw(1))
+          : new Uint8Array(fromRaw(1))
+        : int8
+          ? Int8Array.from(t.int32Data ?? [])
+          : Uint8Array.from(t.int32Data ?? []);
+      check(values.length);
+      return new Tensor(values, dims, int8 ? 'int8' : 'uint8');
+    }
     default:
       throw new Error(
-        `${what}: data type ${t.dataType} is not supported (float, double, int32, int64)`,
+        `${what}: data type ${t.dataType} is not supported (float, double, int32, int64, int8, uint8)`,
       );
   }
 }

@@ -21,6 +21,8 @@ export type Value =
 
 /** What a node importer may read and write: the graph, its values and the layers made so far. */
 export interface ImportContext {
+  /** The file (or label) being imported, for messages. */
+  readonly source: string;
   readonly nodes: readonly OnnxNode[];
   /** The values bound so far (initializers, Constants, converted outputs). */
   readonly values: ReadonlyMap<string, Value>;

@@ -1,5 +1,6 @@
 import { TFJS_HARD_SIGMOID } from '../tfjs/convert-config.js';
 import { attr, type ImportContext, intAttr, type NodeImporter } from './import-context.js';
+import { castQuantized } from './import-int8.js';
 import { ONNX_DTYPE, type OnnxNode } from './schema.js';
 
 /** An elementwise activation: an Activation layer in the input's layout. */
@@ -15,6 +16,7 @@ const alias: NodeImporter = (c, node) => c.setValue(node.output[0]!, c.value(nod
 
 /** Ids cast to integers for Gather (Keel's Embedding takes float ids as they are). */
 const cast: NodeImporter = (c, node) => {
+  if (castQuantized(c, node)) return;
   const out = node.output[0]!;
   const to = intAttr(node, 'to', 0);
   const gathers = c

@@ -8,6 +8,7 @@ import {
   intsAttr,
   type NodeImporter,
 } from './import-context.js';
+import { gatherComputed } from './import-slice.js';
 import type { OnnxNode } from './schema.js';
 
 /** Gemm, or MatMul with a constant weight (and a constant Add after it, folded in as the bias). */
@@ -62,7 +63,13 @@ const dense: NodeImporter = (c, node) => {
 };
 
 /** ONNX auto_pad/pads as Keras's 'valid', 'same' or 'causal'. */
-function padding(node: OnnxNode, kernel: number[], strides: number[], dilations: number[]): string {
+/** The Keras padding of a Conv/Pool node: its auto_pad or pads as valid, same or causal. */
+export function padding(
+  node: OnnxNode,
+  kernel: number[],
+  strides: number[],
+  dilations: number[],
+): string {
   const auto = (attr(node, 'auto_pad') as string | undefined) ?? 'NOTSET';
   if (auto === 'SAME_UPPER') return 'same';
   if (auto === 'VALID') return 'valid';
@@ -291,6 +298,7 @@ const argMax: NodeImporter = (c, node) => {
 
 /** Gather from a constant 2-D table along axis 0: an Embedding. */
 const gather: NodeImporter = (c, node) => {
+  if (c.value(node.input[0]).kind === 'tensor') return gatherComputed(c, node, 0);
   const table = c.constant(node.input[0], 'the Gather table');
   if (intAttr(node, 'axis', 0) !== 0 || table.rank !== 2)
     throw new Error('only Gather(2-D table, indices, axis=0) (an embedding) is supported');

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Model } from '../../models/model.js';
 import type { Layer } from '../../nn/engine/layer.js';
 import { weightBudget } from '../../nn/engine/layer.js';
@@ -7,7 +8,9 @@ import { deserializeLayer } from '../../nn/layers/registry.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { readFileBounded } from '../safetensors-read.js';
 import { decodeOnnx, initializerTensor } from './decode.js';
+import { resolveExternalData } from './external-data.js';
 import { type AttentionMatch, findAttention, type GraphView } from './import-attention.js';
+import { foldConstant } from './import-constant-folding.js';
 import {
   compose,
   type ImportContext,
@@ -17,10 +20,13 @@ import {
   type Value,
 } from './import-context.js';
 import { ELEMENTWISE_IMPORTERS } from './import-elementwise.js';
+import { INT8_IMPORTERS } from './import-int8.js';
 import { LAYER_IMPORTERS } from './import-layers.js';
+import { PAD_RESIZE_IMPORTERS } from './import-pad-resize.js';
 import { RECURRENT_IMPORTERS } from './import-recurrent.js';
 import { SHAPE_IMPORTERS } from './import-shape.js';
 import { foldShapeArithmetic } from './import-shape-arithmetic.js';
+import { SLICE_IMPORTERS } from './import-slice.js';
 import { ATTR, ONNX_DTYPE, type OnnxNode, type OnnxTensor } from './schema.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
@@ -32,6 +38,9 @@ const IMPORTERS: ReadonlyMap<string, NodeImporter> = new Map(
     ...SHAPE_IMPORTERS,
     ...LAYER_IMPORTERS,
     ...RECURRENT_IMPORTERS,
+    ...PAD_RESIZE_IMPORTERS,
+    ...SLICE_IMPORTERS,
+    ...INT8_IMPORTERS,
   }),
 );
 
@@ -45,13 +54,20 @@ const IMPORTERS: ReadonlyMap<string, NodeImporter> = new Map(
  * write it, becomes one MultiHeadAttention layer; only the nodes the outputs need are converted,
  * so PyTorch's shape arithmetic is skipped. `const model = loadOnnx('m.onnx')`
  */
-export function importOnnx(bytes: Uint8Array, source = 'onnx model'): Model {
+export function importOnnx(
+  bytes: Uint8Array,
+  source = 'onnx model',
+  options: ImportOnnxOptions = {},
+): Model {
   const onnx = decodeOnnx(bytes, source);
   const graph = onnx.graph;
   const values = new Map<string, Value>();
   let budget = 1024;
   for (const init of graph.initializer ?? []) {
-    const t = initializerTensor(init, source);
+    const t = initializerTensor(
+      resolveExternalData(init, options.externalDataDir ?? null, source),
+      source,
+    );
     budget += t.size;
     values.set(init.name, { kind: 'const', tensor: t });
   }
@@ -67,9 +83,18 @@ export function importOnnx(bytes: Uint8Array, source = 'onnx model'): Model {
   }
 }
 
-/** Reads an ONNX file and converts it (see `importOnnx`). */
+/** Options of `importOnnx`. */
+export interface ImportOnnxOptions {
+  /**
+   * The folder initializers stored as external data are read from (the model file's folder);
+   * their locations must stay inside it. Without it such a model is refused.
+   */
+  externalDataDir?: string;
+}
+
+/** Reads an ONNX file and converts it (see `importOnnx`); external data is read from its folder. */
 export function loadOnnx(path: string): Model {
-  return importOnnx(readFileBounded(path), path);
+  return importOnnx(readFileBounded(path), path, { externalDataDir: dirname(path) });
 }
 
 /**
@@ -220,7 +245,7 @@ class Importer implements ImportContext {
       try {
         const m = this.attention.get(i);
         if (m) this.emitAttention(m);
-        else if (!foldShapeArithmetic(this, node)) {
+        else if (!foldConstant(this, node) && !foldShapeArithmetic(this, node)) {
           const convert = IMPORTERS.get(node.opType);
           if (!convert) throw new Error(this.unsupportedOps(live, i));
           convert(this, node, i);
@@ -244,14 +269,19 @@ class Importer implements ImportContext {
    * graph from node `first` on, so a user learns all of them at once.
    */
   private unsupportedOps(live: Set<number>, first: number): string {
-    const counts = new Map<string, number>();
+    const found = new Map<string, string[]>();
     this.nodes.forEach((n, i) => {
       if (i < first || !live.has(i) || this.skipped.has(i) || this.attention.has(i)) return;
       if (IMPORTERS.has(n.opType)) return;
       const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      found.set(key, [...(found.get(key) ?? []), n.name ? `'${n.name}'` : `#${i}`]);
     });
-    const list = [...counts].map(([op, n]) => `${op} (${n} node${n > 1 ? 's' : ''})`).join(', ');
+    const list = [...found]
+      .map(([op, names]) => {
+        const shown = names.length > 5 ? [...names.slice(0, 5), '...'] : names;
+        return `${op} (${names.length} node${names.length > 1 ? 's' : ''}: ${shown.join(', ')})`;
+      })
+      .join(', ');
     const op = this.nodes[first]!.opType;
     return `operator ${op} is not supported by loadOnnx; the graph's unsupported operators: ${list}`;
   }

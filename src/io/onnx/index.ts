@@ -1,2 +1,2 @@
 export { exportOnnx, type OnnxExportOptions, saveOnnx } from './export.js';
-export { importOnnx, loadOnnx } from './import.js';
+export { type ImportOnnxOptions, importOnnx, loadOnnx } from './import.js';

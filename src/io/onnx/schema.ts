@@ -104,6 +104,7 @@ const ONNX_DESCRIPTOR = {
             docString: { type: 'string', id: 12 },
             rawData: { type: 'bytes', id: 9 },
             doubleData: { rule: 'repeated', type: 'double', id: 10, options: { packed: true } },
+            externalData: { rule: 'repeated', type: 'StringStringEntryProto', id: 13 },
             dataLocation: { type: 'int32', id: 14 },
           },
         },
@@ -177,6 +178,8 @@ export interface OnnxTensor {
   int32Data?: number[];
   int64Data?: number[];
   doubleData?: number[];
+  /** location, offset, length (and checksum) of data kept in a file beside the model. */
+  externalData?: { key?: string; value?: string }[];
   dataLocation?: number;
 }
 
