@@ -219,7 +219,10 @@ export class WeightOnlyGPT extends Model {
       (n) => `${n} (int${this.bits}${this.bits === 4 ? `, groups of ${this.groupSize}` : ''})`,
     );
     const float = [
-      { name: 'token_embeddings', reason: 'a lookup table (the tied head is quantized apart)' },
+      {
+        name: 'token_embeddings',
+        reason: 'a lookup table; the tied head has its own quantized copy',
+      },
       { name: 'position_embeddings', reason: 'a lookup table' },
       { name: 'layer norms', reason: 'elementwise, no matrix product' },
     ];
