@@ -125,6 +125,7 @@ describe('quantize(gpt, {mode: weight-only})', () => {
       /the layers option is not supported/,
     );
     const q = quantize(gpt, { mode: 'weight-only', bits: 8 }) as WeightOnlyGPT;
+    assert.throws(() => q.apply(ids, { training: true }), /inference only \(no gradient\)/);
     const one = tensor(Int32Array.from([1]), [1, 1], 'int32');
     const first = q.callWithCache(one, null);
     q.callWithCache(one, first.caches);

@@ -233,7 +233,11 @@ export class WeightOnlyGPT extends Model {
     this.built = true;
   }
 
-  override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
+  override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
+    if (args.training)
+      throw new Error(
+        `${layerLabel(this)}: weight-only quantized models are inference only (no gradient); train the float GPT`,
+      );
     return this.callWithCache(singleInput(this, inputs), null).logits;
   }
 
