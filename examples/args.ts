@@ -2,7 +2,8 @@
  * Command-line options shared by the examples: `--epochs N`, `--seed S`, `--batch-size B`, and
  * for the examples that train by iterations (char-gpt) `--iters N`, a smaller model with
  * `--layers N --hidden N`, and a resumable run with `--checkpoint FILE [--checkpoint-every N]`
- * and `--save-weights FILE`, and `--teacher-iters N` for distill-char-gpt's teacher.
+ * and `--save-weights FILE`, and `--teacher-iters N` for distill-char-gpt's teacher;
+ * `--weights FILE` reads trained weights and `--rounds N` repeats the timings (quantize-char-gpt).
  */
 export interface ExampleArgs {
   epochs?: number;
@@ -14,7 +15,9 @@ export interface ExampleArgs {
   checkpointEvery?: number;
   checkpoint?: string;
   saveWeights?: string;
+  weights?: string;
   teacherIters?: number;
+  rounds?: number;
 }
 
 const NUMBERS = {
@@ -26,23 +29,28 @@ const NUMBERS = {
   '--hidden': 'hidden',
   '--checkpoint-every': 'checkpointEvery',
   '--teacher-iters': 'teacherIters',
+  '--rounds': 'rounds',
 } as const;
 
-const PATHS = { '--checkpoint': 'checkpoint', '--save-weights': 'saveWeights' } as const;
+const PATHS = {
+  '--checkpoint': 'checkpoint',
+  '--save-weights': 'saveWeights',
+  '--weights': 'weights',
+} as const;
 
 export function exampleArgs(argv: readonly string[] = process.argv.slice(2)): ExampleArgs {
   const args: ExampleArgs = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[++i];
-    const path = (PATHS as Record<string, 'checkpoint' | 'saveWeights'>)[flag];
+    const path = (PATHS as Record<string, (typeof PATHS)[keyof typeof PATHS]>)[flag];
     if (path) {
       if (!value) throw new Error(`${flag} needs a file path`);
       args[path] = value;
       continue;
     }
     const key = (
-      NUMBERS as Record<string, Exclude<keyof ExampleArgs, 'checkpoint' | 'saveWeights'>>
+      NUMBERS as Record<string, Exclude<keyof ExampleArgs, (typeof PATHS)[keyof typeof PATHS]>>
     )[flag];
     if (!key)
       throw new Error(

@@ -5,3 +5,4 @@ export * from './prune/index.js';
 export * from './qat/index.js';
 export * from './quantize/index.js';
 export * from './report/index.js';
+export * from './weight-only/index.js';

@@ -4,8 +4,11 @@ import { getRng, Rng } from '../random/rng.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** A causal language model that can decode incrementally (GPT). */
-export interface CausalLM {
+/**
+ * A causal language model that can decode incrementally (GPT, or WeightOnlyGPT with its own
+ * cache type C).
+ */
+export interface CausalLM<C = AttentionCache> {
   readonly config: { sequenceLength: number; vocabularySize: number };
   /**
    * Runs `tokens` through the model reusing the attention caches of earlier steps; returns the
@@ -13,9 +16,9 @@ export interface CausalLM {
    */
   callWithCache(
     tokens: Tensor,
-    caches: readonly AttentionCache[] | null,
+    caches: readonly C[] | null,
     args?: { training?: boolean },
-  ): { logits: Tensor; caches: AttentionCache[] };
+  ): { logits: Tensor; caches: C[] };
 }
 
 /**
@@ -48,8 +51,8 @@ export interface GenerateOptions {
  * Returns the prompt followed by the new tokens, one array per row.
  * `generate(gpt, [[0, 5, 7]], {maxNewTokens: 20, temperature: 0.8, topK: 10, seed: 1})`
  */
-export function generate(
-  model: CausalLM,
+export function generate<C = AttentionCache>(
+  model: CausalLM<C>,
   prompt: readonly number[] | readonly (readonly number[])[],
   options: GenerateOptions,
 ): number[][] {
@@ -61,7 +64,7 @@ export function generate(
   const rng = seed === undefined ? getRng() : new Rng(seed);
   const context = model.config.sequenceLength;
   const B = rows.length;
-  let caches: AttentionCache[] | null = null;
+  let caches: C[] | null = null;
   return noGrad(() => {
     for (let step = 0; step < maxNewTokens; step++) {
       const total = rows[0]!.length;

@@ -108,7 +108,7 @@ describe('quantize (dynamic)', () => {
     );
     assert.throws(
       () => quantize(lenet(), { mode: 'int4' as 'dynamic' }),
-      /quantize: mode must be 'dynamic' or 'static', got "int4"/,
+      /quantize: mode must be 'dynamic', 'static' or 'weight-only', got "int4"/,
     );
   });
 

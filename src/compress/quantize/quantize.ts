@@ -13,6 +13,7 @@ import { QuantizedLSTM } from '../../nn/layers/quantized-lstm.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { allLayers } from '../all-layers.js';
+import { quantizeGptWeightOnly } from '../weight-only/quantize-gpt.js';
 import type { CalibrationMethod } from './calibration.js';
 import { staticPlan, staticQuantizable } from './static-plan.js';
 
@@ -20,7 +21,11 @@ import { staticPlan, staticQuantizable } from './static-plan.js';
 export interface QuantizeOptions {
   /** 'dynamic': activation ranges per batch (Dense, LSTM). 'static': ranges calibrated once on
    * `calibrationData` (Conv2D and Dense of a Sequential model; uint8 flows between them). */
-  mode: 'dynamic' | 'static';
+  mode: 'dynamic' | 'static' | 'weight-only';
+  /** 'weight-only' mode: 8 (int8 per output channel) or 4 (int4 per group). */
+  bits?: 8 | 4;
+  /** 'weight-only' int4: inputs per scale, 32, 64 or 128 (default 32, llama.cpp's Q4_0). */
+  groupSize?: number;
   /** Quantize only these layers (default: every Dense, in dynamic mode every LSTM, in static
    * mode every Conv2D). */
   layers?: readonly string[];
@@ -145,7 +150,8 @@ function copyWeights(from: Layer, to: Layer, kernelScales: KernelScales): void {
  * Dense of a Sequential model (or those in `layers`) becomes a `QuantizedConv2D` or
  * `QuantizedDense` that requantizes to uint8 (bias and relu fused) when the next computing
  * layer is integer too, so a Conv2D/MaxPooling2D/Flatten/Dense chain runs on integers end to end
- * (max pooling on uint8 is exact). Other layers stay float (`quantizationReport` lists them and
+ * (max pooling on uint8 is exact). 'weight-only' (GPT models): see `WeightOnlyGPT`; int8 or
+ * int4 weights, activations quantized per row inside each product. Other layers stay float (`quantizationReport` lists them and
  * why). The original model is not changed. Inference only.
  * `const q = quantize(model, { mode: 'static', calibrationData: xTrain.slice(0, 512) }); q.predict(x)`
  */
@@ -153,8 +159,12 @@ export function quantize(model: Model, options: QuantizeOptions): Model {
   if (!(model instanceof Model))
     throw new TypeError(`${OP}: expected a Model, got ${String(model)}`);
   const mode = options?.mode;
+  if (mode === 'weight-only')
+    return quantizeGptWeightOnly(model, options.bits, options.groupSize, options.layers);
   if (mode !== 'dynamic' && mode !== 'static')
-    throw new RangeError(`${OP}: mode must be 'dynamic' or 'static', got ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `${OP}: mode must be 'dynamic', 'static' or 'weight-only', got ${JSON.stringify(mode)}`,
+    );
   if (!model.built || (!model.graph && !(model instanceof Sequential)))
     throw new Error(
       model.built
