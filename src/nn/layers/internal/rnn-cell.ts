@@ -66,7 +66,7 @@ export function cellBuildShape(cls: string, inputShape: SymbolicShape | Symbolic
 /** One step's inputs [x [batch, features], ...states] as the layer's [x [batch, 1, features], ...]. */
 export function cellStepInputs(cls: string, name: string, inputs: LayerInput): Tensor[] {
   const [x, ...states] = Array.isArray(inputs) ? inputs : [inputs];
-  if (!x || x.rank !== 2)
+  if (x?.rank !== 2)
     throw new RangeError(
       `${cls} '${name}': expected a step input [batch, features], got [${x?.shape.join(', ') ?? ''}]`,
     );
