@@ -17,6 +17,7 @@ export * from './conv1d.js';
 export * from './conv1d-transpose.js';
 export * from './conv2d.js';
 export * from './conv2d-transpose.js';
+export * from './conv-lstm2d.js';
 export * from './conv3d.js';
 export * from './cropping1d.js';
 export * from './cropping2d.js';
