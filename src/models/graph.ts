@@ -130,7 +130,13 @@ export function runGraph(
     const inMasks = call.inputs.map((t) => masks.get(t) ?? null);
     const mask = inMasks.find((m) => m !== null) ?? null;
     const arg: LayerInput = xs.length === 1 ? xs[0]! : xs;
-    const args = { ...call.kwargs, training, mask };
+    // Multi-input layers also see each input's mask (Attention needs the query's and the value's).
+    const args = {
+      ...call.kwargs,
+      training,
+      mask,
+      ...(xs.length > 1 ? { inputMasks: inMasks } : {}),
+    };
     const y = call.layer.apply(arg, args);
     const ys = Array.isArray(y) ? y : [y];
     if (ys.length !== call.outputs.length) {
@@ -138,7 +144,7 @@ export function runGraph(
         `Layer '${call.layer.name}' returned ${ys.length} tensors, but was recorded with ${call.outputs.length} outputs`,
       );
     }
-    const outMask = call.layer.computeMask(arg, mask);
+    const outMask = call.layer.computeMask(arg, mask, inMasks);
     call.outputs.forEach((t, i) => {
       values.set(t, ys[i]!);
       masks.set(t, outMask);

@@ -138,8 +138,12 @@ export abstract class Layer {
    */
   resetStates(): void {}
 
-  /** The mask of the outputs given the inputs' mask; by default it passes through if supported. */
-  computeMask(_inputs: LayerInput, mask: Tensor | null | undefined): Tensor | null {
+  /** The mask of the outputs given the inputs' mask (multi-input layers also get each input's); by default it passes through if supported. */
+  computeMask(
+    _inputs: LayerInput,
+    mask: Tensor | null | undefined,
+    _inputMasks?: readonly (Tensor | null)[],
+  ): Tensor | null {
     return this.supportsMasking ? (mask ?? null) : null;
   }
 

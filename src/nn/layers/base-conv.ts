@@ -114,7 +114,7 @@ export abstract class BaseConv extends Layer {
   /** '(None, h, w, channels)': the expected input, for error messages. */
   private expected(channels: number | null): string {
     const spatial =
-      this.spatialRank === 1 ? ['steps'] : ['height', 'width', 'depth'].slice(0, this.spatialRank);
+      [['steps'], ['height', 'width'], ['depth', 'height', 'width']][this.spatialRank - 1] ?? [];
     return `(None, ${spatial.join(', ')}, ${channels ?? 'channels'})`;
   }
 

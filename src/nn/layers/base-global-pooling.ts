@@ -40,7 +40,7 @@ export abstract class BaseGlobalPooling extends Layer {
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
     const shape = singleShape(this, inputShape);
     if (shape.length !== this.spatialRank + 2) {
-      const spatial = this.spatialRank === 1 ? 'steps' : 'height, width';
+      const spatial = ['steps', 'height, width', 'depth, height, width'][this.spatialRank - 1];
       throw this.shapeError(`(None, ${spatial}, channels)`, shape);
     }
     const ones = new Array<number>(this.spatialRank).fill(1);

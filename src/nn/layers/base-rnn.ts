@@ -224,7 +224,7 @@ export abstract class BaseRnn extends Layer {
 
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    let x = list[0]!;
+    const x = list[0]!;
     const label = layerLabel(this);
     if (x.rank !== 3) throw this.shapeError('(None, steps, features)', x.shape);
     const inDim = builtWeight(this, this.kernel).shape[0]!;
@@ -249,8 +249,26 @@ export abstract class BaseRnn extends Layer {
       throw new RangeError(
         `${label}: the mask ${formatShape(mask.shape)} does not match the input ${formatShape(x.shape)}; expected [${batch}, ${steps}]`,
       );
+    const { sequences, states } = this.runSequence(x, initial, mask, args.training === true);
+    if (this.stateful) this.heldStates = states.map((s) => stopGradient(s));
+    const output = this.returnSequences ? sequences : states[0]!;
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  /**
+   * The whole time loop on checked inputs: samples the dropout masks (in training) and runs the
+   * fused op. x [batch, steps, in], initial states [batch, units] (or none for zeros), mask
+   * [batch, steps] or null. The RNN wrapper runs its built-in cells through this.
+   */
+  runSequence(
+    x: Tensor,
+    initial: (Tensor | null)[],
+    mask: Tensor | null,
+    training: boolean,
+  ): RecurrentOutput {
+    const [batch, , inDim] = x.shape as [number, number, number];
     let recMask: Tensor | null = null;
-    if (args.training) {
+    if (training) {
       if (this.dropout > 0) {
         const keep = dropout(ones([batch, inDim]), this.dropout, { rng: this.rng });
         x = mul(x, reshape(keep, [batch, 1, inDim]));
@@ -258,10 +276,7 @@ export abstract class BaseRnn extends Layer {
       if (this.recurrentDropout > 0)
         recMask = dropout(ones([batch, this.units]), this.recurrentDropout, { rng: this.rng });
     }
-    const { sequences, states } = this.recur(x, initial, mask, recMask);
-    if (this.stateful) this.heldStates = states.map((s) => stopGradient(s));
-    const output = this.returnSequences ? sequences : states[0]!;
-    return this.returnState ? [output, ...states] : output;
+    return this.recur(x, initial, mask, recMask);
   }
 
   /** Forgets the carried states of a stateful layer: the next call starts from zeros. */

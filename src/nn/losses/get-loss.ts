@@ -1,26 +1,45 @@
 import type { Spellings } from '../engine/serialization.js';
 import { BinaryCrossentropy } from './binary-crossentropy.js';
 import { CategoricalCrossentropy } from './categorical-crossentropy.js';
+import { CategoricalHinge } from './categorical-hinge.js';
+import { CosineSimilarity } from './cosine-similarity.js';
+import { Hinge } from './hinge.js';
 import { Huber } from './huber.js';
 import { KLDivergence } from './kl-divergence.js';
+import { LogCosh } from './log-cosh.js';
 import { Loss } from './loss.js';
 import { MeanAbsoluteError } from './mean-absolute-error.js';
+import { MeanAbsolutePercentageError } from './mean-absolute-percentage-error.js';
 import { MeanSquaredError } from './mean-squared-error.js';
+import { MeanSquaredLogarithmicError } from './mean-squared-logarithmic-error.js';
+import { Poisson } from './poisson.js';
 import { SparseCategoricalCrossentropy } from './sparse-categorical-crossentropy.js';
+import { SquaredHinge } from './squared-hinge.js';
 
 /** Keras's loss names; camelCase and PascalCase spellings resolve to the same entries. */
 const LOSSES = new Map<string, () => Loss>([
   ['binary_crossentropy', () => new BinaryCrossentropy()],
   ['categorical_crossentropy', () => new CategoricalCrossentropy()],
+  ['categorical_hinge', () => new CategoricalHinge()],
+  ['cosine_similarity', () => new CosineSimilarity()],
+  ['hinge', () => new Hinge()],
   ['huber', () => new Huber()],
   ['kl_divergence', () => new KLDivergence()],
   ['kld', () => new KLDivergence()],
   ['kullback_leibler_divergence', () => new KLDivergence()],
+  ['log_cosh', () => new LogCosh()],
+  ['logcosh', () => new LogCosh()],
   ['mae', () => new MeanAbsoluteError()],
+  ['mape', () => new MeanAbsolutePercentageError()],
   ['mean_absolute_error', () => new MeanAbsoluteError()],
+  ['mean_absolute_percentage_error', () => new MeanAbsolutePercentageError()],
   ['mean_squared_error', () => new MeanSquaredError()],
+  ['mean_squared_logarithmic_error', () => new MeanSquaredLogarithmicError()],
   ['mse', () => new MeanSquaredError()],
+  ['msle', () => new MeanSquaredLogarithmicError()],
+  ['poisson', () => new Poisson()],
   ['sparse_categorical_crossentropy', () => new SparseCategoricalCrossentropy()],
+  ['squared_hinge', () => new SquaredHinge()],
 ]);
 
 const BY_KEY = new Map([...LOSSES].map(([name, make]) => [name.replaceAll('_', ''), make]));
@@ -43,10 +62,23 @@ export type LossName =
       | 'mean_squared_error'
       | 'mse'
       | 'sparse_categorical_crossentropy'
+      | 'categorical_hinge'
+      | 'cosine_similarity'
+      | 'hinge'
+      | 'log_cosh'
+      | 'logcosh'
+      | 'mape'
+      | 'mean_absolute_percentage_error'
+      | 'mean_squared_logarithmic_error'
+      | 'msle'
+      | 'poisson'
+      | 'squared_hinge'
     >
   | 'KLDivergence'
   | 'MAE'
-  | 'MSE';
+  | 'MSE'
+  | 'MAPE'
+  | 'MSLE';
 
 /** A loss as `compile` and `getLoss` take it: its name or the loss itself. */
 export type LossIdentifier = LossName | Loss;
@@ -74,6 +106,14 @@ const CLASSES = new Map<string, new (config: Record<string, unknown>) => Loss>(
     MeanAbsoluteError,
     MeanSquaredError,
     SparseCategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    LogCosh,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    SquaredHinge,
   ].map((c) => [c.className, c as unknown as new (config: Record<string, unknown>) => Loss]),
 );
 
