@@ -12,20 +12,33 @@
 
 namespace keel {
 
-/** The largest scratch buffer any kernel may ask for, in elements (2^34: 64 GiB of floats). */
-constexpr int64_t kMaxScratchElements = int64_t{1} << 34;
+/**
+ * The largest scratch buffer any kernel may ask for, in elements (2^28: 1 GiB of floats). Real
+ * kernels stay far below it (conv lowers 2^21 floats at a time, attention 64 query rows × keys);
+ * only shapes that make a kernel's work pointless (zero depth against 2^32 keys) reach it, and
+ * they get an error instead of a multi-gigabyte zero-filled buffer.
+ */
+constexpr int64_t kMaxScratchElements = int64_t{1} << 28;
 
 /**
  * The product of the factors as a count of elements, checked: every factor is >= 0 and the
- * product stays within kMaxScratchElements; otherwise std::length_error naming `what`.
+ * product (0 when any factor is) stays within kMaxScratchElements; otherwise std::length_error
+ * naming `what` and the factors.
  */
 inline size_t scratch_elements(const char* what, std::initializer_list<int64_t> factors) {
-  int64_t n = 1;
-  bool bad = false;
+  bool bad = false, empty = false;
   for (int64_t f : factors) {
     if (f < 0) bad = true;
-    else if (f != 0 && n > kMaxScratchElements / f) bad = true;
-    else n *= f;
+    if (f == 0) empty = true;
+  }
+  if (empty && !bad) return 0;  // a zero factor: nothing to allocate, however large the others
+  int64_t n = 1;
+  for (int64_t f : factors) {
+    if (bad || n > kMaxScratchElements / f) {
+      bad = true;
+      break;
+    }
+    n *= f;
   }
   if (bad) {
     std::string dims;

@@ -149,8 +149,9 @@ void attention_backward(const AttentionArgs& a, const float* dout, const float* 
                         const float* lse, float* dq, float* dk, float* dv) {
   if (a.Tq == 0 || (a.D == 0 && a.Dv == 0)) {
     // No queries (or nothing per key): the key and value gradients are zero, dq is empty or zero.
-    std::memset(dk, 0, scratch_elements("attention dk", {a.H, a.Tk, a.D}) * sizeof(float));
-    std::memset(dv, 0, scratch_elements("attention dv", {a.H, a.Tk, a.Dv}) * sizeof(float));
+    // Lengths the entry point checked against the arrays (attention_napi.cc).
+    std::memset(dk, 0, static_cast<size_t>(a.H * a.Tk * a.D) * sizeof(float));
+    std::memset(dv, 0, static_cast<size_t>(a.H * a.Tk * a.Dv) * sizeof(float));
     return;
   }
   const int64_t work = a.Tq * a.Tk * (2 * a.D + 2 * a.Dv) + 1;

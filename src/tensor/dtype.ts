@@ -4,6 +4,8 @@
  * storage, serialization and casting can grow into them without changing the Tensor class (the
  * quantized ops, such as quantizedMatMul, take int8 and uint8 directly).
  */
+
+import { chargeAllocation } from './allocation-budget.js';
 export type DType = 'float32' | 'int32' | 'bool' | 'int8' | 'uint8' | 'bfloat16';
 
 /** The typed arrays that hold tensor data, one per dtype. */
@@ -69,6 +71,7 @@ export function isDType(x: unknown): x is DType {
 }
 
 export function allocate(dtype: DType, size: number): TypedArray {
+  chargeAllocation(size * DTYPES[dtype].bytes, `a ${dtype} tensor of ${size} elements`);
   return DTYPES[dtype].create(size);
 }
 
