@@ -1,11 +1,11 @@
+import { chargeAllocation } from './allocation-budget.js';
+
 /**
  * Data types. Every dtype is described once here; storage is always one flat typed array.
  * float32, int32 and bool are computed on today; int8, uint8 and bfloat16 are declared so that
  * storage, serialization and casting can grow into them without changing the Tensor class (the
  * quantized ops, such as quantizedMatMul, take int8 and uint8 directly).
  */
-
-import { chargeAllocation } from './allocation-budget.js';
 export type DType = 'float32' | 'int32' | 'bool' | 'int8' | 'uint8' | 'bfloat16';
 
 /** The typed arrays that hold tensor data, one per dtype. */
