@@ -20,6 +20,7 @@
 #include "optim/optimizers.h"
 #include "threadpool.h"
 #include "napi_attrs.h"
+#include "napi_guard.h"
 
 namespace {
 
@@ -222,18 +223,18 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reduceOps", names(env, {KEEL_REDUCE_OPS(KEEL_NAME)}));
 #undef KEEL_NAME
   exports.Set("attrLayouts", attr_layouts(env));
-  exports.Set("info", Napi::Function::New(env, Info, "info"));
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
-  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
-  exports.Set("matMul", Napi::Function::New(env, MatMul, "matMul"));
-  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
-  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
-  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
-  exports.Set("sgdUpdate", Napi::Function::New(env, SgdUpdate, "sgdUpdate"));
-  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate, "adamUpdate"));
-  exports.Set("rmspropUpdate", Napi::Function::New(env, RmspropUpdate, "rmspropUpdate"));
+  exports.Set("info", guarded_function(env, "info", Info));
+  exports.Set("setNumThreads", guarded_function(env, "setNumThreads", SetNumThreads));
+  exports.Set("setIsa", guarded_function(env, "setIsa", SetIsa));
+  exports.Set("matMul", guarded_function(env, "matMul", MatMul));
+  exports.Set("unary", guarded_function(env, "unary", Unary));
+  exports.Set("binary", guarded_function(env, "binary", Binary));
+  exports.Set("reduce", guarded_function(env, "reduce", Reduce));
+  exports.Set("sgdUpdate", guarded_function(env, "sgdUpdate", SgdUpdate));
+  exports.Set("adamUpdate", guarded_function(env, "adamUpdate", AdamUpdate));
+  exports.Set("rmspropUpdate", guarded_function(env, "rmspropUpdate", RmspropUpdate));
   for (const auto& e : keel::napi::exports_list()) {
-    exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+    exports.Set(e.name, guarded_function(env, e.name, e.fn));
   }
   return exports;
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -44,6 +45,10 @@ struct Pool {
   // A sense-reversing barrier for the threads of the current region.
   std::atomic<int> barrier_count{0};
   std::atomic<uint64_t> barrier_phase{0};
+  // The first exception a thread of the current region threw; the caller rethrows it once every
+  // thread has finished, so a worker's std::bad_alloc reaches JavaScript instead of terminate().
+  std::mutex error_m;
+  std::exception_ptr error;
 };
 
 Pool& pool() {
@@ -52,6 +57,16 @@ Pool& pool() {
 }
 
 thread_local int tls_region_threads = 1;
+
+/** Runs fn(ctx, tid, threads), keeping the region's first exception instead of letting it out. */
+void run_share(Pool& p, RegionFn fn, void* ctx, int tid, int threads) {
+  try {
+    fn(ctx, tid, threads);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(p.error_m);
+    if (!p.error) p.error = std::current_exception();
+  }
+}
 
 // `seen` starts at the generation current when the worker was created: regions published
 // before it existed (whose context may be gone) are not its to run.
@@ -93,13 +108,13 @@ void worker_main(int tid, uint64_t seen) {
         claimed = p.seats.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel);
       if (claimed) {
         tls_region_threads = threads;
-        fn(ctx, tid, threads);
+        run_share(p, fn, ctx, tid, threads);
         tls_region_threads = 1;
         p.finished.fetch_add(1, std::memory_order_acq_rel);
       }
     } else if (tid < threads) {
       tls_region_threads = threads;
-      fn(ctx, tid, threads);
+      run_share(p, fn, ctx, tid, threads);
       tls_region_threads = 1;
       p.remaining.fetch_sub(1, std::memory_order_acq_rel);
     }
@@ -173,7 +188,7 @@ void run_region(int nthreads, RegionFn fn, void* ctx, bool elastic) {
   }
   p.wake.notify_all();
   tls_region_threads = elastic ? 1 : nthreads;  // no barriers in an elastic region
-  fn(ctx, 0, nthreads);
+  run_share(p, fn, ctx, 0, nthreads);
   if (elastic) {
     // Close the region: workers that have not claimed a seat by now will not run it.
     const uint64_t seats = p.seats.fetch_or(kClosed, std::memory_order_acq_rel);
@@ -183,6 +198,13 @@ void run_region(int nthreads, RegionFn fn, void* ctx, bool elastic) {
     wait_for([&] { return p.remaining.load(std::memory_order_acquire) == 0; });
   }
   tls_region_threads = 1;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lock(p.error_m);
+    error = p.error;
+    p.error = nullptr;
+  }
+  if (error) std::rethrow_exception(error);  // after every thread is done with ctx
 }
 
 }  // namespace

@@ -18,7 +18,11 @@ int num_threads();
 /** Sets the thread count (>= 1); workers are started lazily, stopped when the count shrinks. */
 void set_num_threads(int n);
 
-/** Runs fn on min(nthreads, num_threads()) threads and returns when all have finished. */
+/**
+ * Runs fn on min(nthreads, num_threads()) threads and returns when all have finished. An exception
+ * thrown by fn on any thread is rethrown here, to the caller, once every thread has finished (a
+ * region that uses region_barrier must not throw between barriers: allocate before the region).
+ */
 void parallel_region(int nthreads, RegionFn fn, void* ctx);
 
 /**

@@ -13,6 +13,7 @@
 #include "../dispatch.h"
 #include "../elementwise/ops.h"
 #include "../gemm/gemm.h"
+#include "../scratch.h"
 #include "../threadpool.h"
 
 namespace keel {
@@ -106,8 +107,11 @@ inline void exp_shifted(float* row, int64_t n, float shift) {
   isa().elementwise.unary(static_cast<int>(UnaryOp::exp), row, row, n, 0, 0);
 }
 
-float* scratch(std::vector<float>& v, int64_t n) {
-  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+// Rows of a query block times the keys: sized from the block actually used (min(Tq, kBlock)), so an
+// empty query side never sizes a buffer from a huge key side; checked for overflow (scratch.h).
+float* scratch(std::vector<float>& v, const AttentionArgs& a) {
+  const size_t n = scratch_elements("attention", {min64(a.Tq, kBlock), a.Tk});
+  if (v.size() < n) v.resize(n);
   return v.data();
 }
 
@@ -117,7 +121,7 @@ void attention_forward(const AttentionArgs& a, float* out, float* lse) {
   const int64_t blocks = (a.Tq + kBlock - 1) / kBlock;
   const int64_t work = min64(a.Tq, kBlock) * a.Tk * (a.D + a.Dv) + 1;
   parallel_for(a.H * blocks, kGrainWork / work + 1, [&](int64_t t0, int64_t t1) {
-    float* s = scratch(tls_s, kBlock * a.Tk);
+    float* s = scratch(tls_s, a);
     int64_t valid[kBlock];
     for (int64_t t = t0; t < t1; t++) {
       const int64_t h = t / blocks, i0 = t % blocks * kBlock, i1 = min64(a.Tq, i0 + kBlock);
@@ -143,10 +147,17 @@ void attention_forward(const AttentionArgs& a, float* out, float* lse) {
 
 void attention_backward(const AttentionArgs& a, const float* dout, const float* out,
                         const float* lse, float* dq, float* dk, float* dv) {
+  if (a.Tq == 0 || (a.D == 0 && a.Dv == 0)) {
+    // No queries (or nothing per key): the key and value gradients are zero, dq is empty or zero.
+    // Lengths the entry point checked against the arrays (attention_napi.cc).
+    std::memset(dk, 0, static_cast<size_t>(a.H * a.Tk * a.D) * sizeof(float));
+    std::memset(dv, 0, static_cast<size_t>(a.H * a.Tk * a.Dv) * sizeof(float));
+    return;
+  }
   const int64_t work = a.Tq * a.Tk * (2 * a.D + 2 * a.Dv) + 1;
   parallel_for(a.H, kGrainWork / work + 1, [&](int64_t h0, int64_t h1) {
-    float* p = scratch(tls_s, kBlock * a.Tk);
-    float* ds = scratch(tls_dp, kBlock * a.Tk);
+    float* p = scratch(tls_s, a);
+    float* ds = scratch(tls_dp, a);
     int64_t valid[kBlock];
     const int64_t qs = a.n * a.D, vs = a.n * a.Dv;  // row strides
     for (int64_t h = h0; h < h1; h++) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../gemm/gemm.h"
+#include "../scratch.h"
 #include "../threadpool.h"
 #include "fused.h"
 #include "window.h"
@@ -99,7 +100,7 @@ void conv2d_forward(const float* x, const float* filter, float* y, const Conv2DG
   if (is_pointwise(a)) return gemm(M, a.outC, K, x, false, filter, false, y, true);
   if (conv_is_direct(a)) return fused_conv2d(x, filter, nullptr, y, a, 0);
   const int64_t chunk = chunk_rows(a);
-  std::vector<float> col(static_cast<size_t>((chunk < M ? chunk : M) * K));
+  std::vector<float> col(scratch_elements("conv2d im2col", {chunk < M ? chunk : M, K}));
   for (int64_t r0 = 0; r0 < M; r0 += chunk) {
     const int64_t rows = chunk < M - r0 ? chunk : M - r0;
     im2col(x, a, r0, rows, col.data());
@@ -110,10 +111,10 @@ void conv2d_forward(const float* x, const float* filter, float* y, const Conv2DG
 void conv2d_backprop_input(const float* dy, const float* filter, float* dx, const Conv2DGeom& a) {
   const int64_t K = a.filterH * a.filterW * a.inC;
   const int64_t M = a.batch * a.outH * a.outW;
-  if (M == 0 || K == 0) return;
+  if (M == 0 || K == 0 || a.outC == 0) return;  // dx arrives zero-filled
   if (is_pointwise(a)) return gemm(M, K, a.outC, dy, false, filter, true, dx, true);
   const int64_t chunk = chunk_rows(a);
-  std::vector<float> col(static_cast<size_t>((chunk < M ? chunk : M) * K));
+  std::vector<float> col(scratch_elements("conv2d im2col", {chunk < M ? chunk : M, K}));
   for (int64_t r0 = 0; r0 < M; r0 += chunk) {
     const int64_t rows = chunk < M - r0 ? chunk : M - r0;
     gemm(rows, K, a.outC, dy + r0 * a.outC, false, filter, true, col.data(), false);
@@ -128,7 +129,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dw, const Co
   if (is_pointwise(a)) return gemm(K, a.outC, M, x, true, dy, false, dw, true);
   if (conv_is_direct(a)) return conv2d_backprop_filter_direct(x, dy, dw, a);
   const int64_t chunk = chunk_rows(a);
-  std::vector<float> col(static_cast<size_t>((chunk < M ? chunk : M) * K));
+  std::vector<float> col(scratch_elements("conv2d im2col", {chunk < M ? chunk : M, K}));
   for (int64_t r0 = 0; r0 < M; r0 += chunk) {
     const int64_t rows = chunk < M - r0 ? chunk : M - r0;
     im2col(x, a, r0, rows, col.data());

@@ -6,6 +6,7 @@
 
 #include "../dispatch.h"
 #include "../gemm/gemm.h"
+#include "../scratch.h"
 #include "../threadpool.h"
 
 namespace keel {
@@ -89,7 +90,7 @@ void conv2d_backprop_filter_direct(const float* x, const float* dy, float* dw,
   if (chunks > num_threads()) chunks = num_threads();
   if (chunks <= 1) return k.filter_grad_direct(x, dy, dw, a, 0, M);
   // Each chunk sums into its own copy of dw; the copies are added at the end.
-  std::vector<float> partial(static_cast<size_t>((chunks - 1) * wsize), 0.0f);
+  std::vector<float> partial(scratch_elements("conv2dBackpropFilter partial sums", {chunks - 1, wsize}), 0.0f);
   parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; c++) {
       float* out = c == 0 ? dw : partial.data() + (c - 1) * wsize;

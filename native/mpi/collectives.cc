@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 
+#include "../napi_guard.h"
 #include "comm_thread.h"
 
 namespace keel {
@@ -246,15 +247,15 @@ Napi::Value Abort(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
-  exports.Set("init", Napi::Function::New(env, InitMpi));
-  exports.Set("allreduce", Napi::Function::New(env, Allreduce));
-  exports.Set("allreduceStart", Napi::Function::New(env, AllreduceStart));
-  exports.Set("wait", Napi::Function::New(env, Wait));
-  exports.Set("broadcast", Napi::Function::New(env, Broadcast));
-  exports.Set("allgather", Napi::Function::New(env, Allgather));
-  exports.Set("barrier", Napi::Function::New(env, Barrier));
-  exports.Set("finalize", Napi::Function::New(env, Finalize));
-  exports.Set("abort", Napi::Function::New(env, Abort));
+  exports.Set("init", keel::napi::guarded_function(env, "init", InitMpi));
+  exports.Set("allreduce", keel::napi::guarded_function(env, "allreduce", Allreduce));
+  exports.Set("allreduceStart", keel::napi::guarded_function(env, "allreduceStart", AllreduceStart));
+  exports.Set("wait", keel::napi::guarded_function(env, "wait", Wait));
+  exports.Set("broadcast", keel::napi::guarded_function(env, "broadcast", Broadcast));
+  exports.Set("allgather", keel::napi::guarded_function(env, "allgather", Allgather));
+  exports.Set("barrier", keel::napi::guarded_function(env, "barrier", Barrier));
+  exports.Set("finalize", keel::napi::guarded_function(env, "finalize", Finalize));
+  exports.Set("abort", keel::napi::guarded_function(env, "abort", Abort));
   return exports;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "../scratch.h"
 #include "../threadpool.h"
 
 namespace keel {
@@ -88,7 +89,7 @@ struct Backward {
 
 void backward_rows(const Backward& b, int64_t r0, int64_t r1, double* acc_g, double* acc_b) {
   const int64_t F = b.F;
-  std::vector<float> g(static_cast<size_t>(F)), xh(static_cast<size_t>(F));
+  std::vector<float> g(scratch_elements("layerNorm backward", {F})), xh(g.size());
   for (int64_t r = r0; r < r1; r++) {
     const float* dyr = b.dy + r * F;
     const float* xr = b.x + r * F;
@@ -131,10 +132,17 @@ void backward_rows(const Backward& b, int64_t r0, int64_t r1, double* acc_g, dou
 void layer_norm_backward(const float* dy, const float* x, const float* mean, const float* rstd,
                          const float* gamma, float* dx, float* dgamma, float* dbeta, int64_t rows,
                          int64_t F) {
+  if (rows == 0) {  // no rows: the parameter gradients are zero, and no scratch is needed
+    for (int64_t f = 0; f < F; f++) {
+      if (dgamma) dgamma[f] = 0;
+      if (dbeta) dbeta[f] = 0;
+    }
+    return;
+  }
   int threads = num_threads();
   const int64_t chunks = (rows + grain_rows(F) - 1) / grain_rows(F);
   if (chunks < threads) threads = static_cast<int>(chunks < 1 ? 1 : chunks);
-  std::vector<double> partial(static_cast<size_t>(threads * 2 * F), 0.0);
+  std::vector<double> partial(scratch_elements("layerNorm backward partial sums", {threads, 2, F}), 0.0);
   Backward b{dy, x, mean, rstd, gamma, dx, dgamma || dbeta, rows, F, &partial};
   if (threads <= 1) {
     backward_rows(b, 0, rows, partial.data(), partial.data() + F);

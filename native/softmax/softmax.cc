@@ -7,6 +7,7 @@
 
 #include "../dispatch.h"
 #include "../elementwise/ops.h"
+#include "../scratch.h"
 #include "../threadpool.h"
 
 namespace keel {
@@ -35,7 +36,7 @@ double shifted_exp(const float* x, float m, float* e, int64_t C, const Isa& isa)
 template <class Row>
 void for_each_row(int64_t rows, int64_t C, const Row& row) {
   parallel_for(rows, 65536 / (C > 0 ? C : 1) + 1, [&](int64_t r0, int64_t r1) {
-    std::vector<float> scratch(static_cast<size_t>(C));
+    std::vector<float> scratch(scratch_elements("softmax", {C}));
     for (int64_t r = r0; r < r1; r++) row(r * C, scratch.data());
   });
 }

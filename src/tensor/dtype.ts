@@ -1,3 +1,5 @@
+import { chargeAllocation } from './allocation-budget.js';
+
 /**
  * Data types. Every dtype is described once here; storage is always one flat typed array.
  * float32, int32 and bool are computed on today; int8, uint8 and bfloat16 are declared so that
@@ -69,6 +71,7 @@ export function isDType(x: unknown): x is DType {
 }
 
 export function allocate(dtype: DType, size: number): TypedArray {
+  chargeAllocation(size * DTYPES[dtype].bytes, `a ${dtype} tensor of ${size} elements`);
   return DTYPES[dtype].create(size);
 }
 

@@ -1,4 +1,5 @@
 import type { GradNode } from '../autograd/node.js';
+import { chargeAllocation } from './allocation-budget.js';
 import { allocate, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { formatShape, type Shape, sizeOf } from './shape.js';
@@ -139,6 +140,7 @@ const UNINITIALIZED_MIN = 4096;
 export function uninitializedTensor(shape: Shape): Tensor {
   const n = sizeOf(shape);
   if (n < UNINITIALIZED_MIN) return emptyTensor(shape, 'float32');
+  chargeAllocation(n * 4, `a float32 tensor of ${n} elements`);
   const bytes = Buffer.allocUnsafeSlow(n * 4);
   return new Tensor(new Float32Array(bytes.buffer, bytes.byteOffset, n), shape, 'float32');
 }

@@ -5,6 +5,7 @@ import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import { deserializeLoss } from '../../nn/losses/get-loss.js';
 import type { Loss } from '../../nn/losses/loss.js';
+import { withAllocationBudget } from '../../tensor/allocation-budget.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -75,6 +76,18 @@ export interface LoadOptions {
    * the global one is shared: pass false to leave it alone (loading a model beside a running one).
    */
   restoreRandomState?: boolean;
+  /**
+   * Bytes the rebuild may allocate beyond the file's own tensors (layers' weights and the forward
+   * pass on zeros that infers the shapes): default the larger of 64 MiB and 16 times the file's
+   * tensor bytes. A file that declares more (a huge Dense on a long input) is an error before
+   * anything that large is allocated.
+   */
+  maxActivationBytes?: number;
+}
+
+/** The default of `LoadOptions.maxActivationBytes` for a file holding `tensorBytes` of tensors. */
+export function defaultActivationBytes(tensorBytes: number): number {
+  return Math.max(64 * 2 ** 20, 16 * tensorBytes);
 }
 
 /** What a model file saved with `includeOptimizer` holds about the run besides the optimizer. */
@@ -214,7 +227,15 @@ export function decodeModel(
   const signature = checkSignature(parseMeta(meta, 'input_signature', source), source);
   const tensors = expandSparse(meta, contents.tensors, source);
   let available = 0;
-  for (const t of tensors.values()) available += t.size;
+  let tensorBytes = 0;
+  for (const t of tensors.values()) {
+    available += t.size;
+    tensorBytes += t.data.byteLength;
+  }
+  const activationBytes = options.maxActivationBytes ?? defaultActivationBytes(tensorBytes);
+  if (!(activationBytes >= 0)) {
+    throw new RangeError(`${source}: maxActivationBytes must be >= 0, got ${activationBytes}`);
+  }
   const budget = available + 1024;
   for (const s of signature) {
     if (s.shape.reduce<number>((n, d) => n * (d ?? 1), 1) > budget) {
@@ -227,6 +248,8 @@ export function decodeModel(
     arch as { className: string; config: Record<string, unknown> },
     signature,
     budget,
+    // The rebuilt weights (as large as the file's tensors) plus the activations of the dry run.
+    tensorBytes + activationBytes,
     source,
   );
   setWeightsFrom(model, keys as string[], tensors, source);
@@ -300,31 +323,41 @@ function rebuild(
   arch: { className: string; config: Record<string, unknown> },
   signature: InputSpec[],
   budget: number,
+  bytes: number,
   source: string,
 ): Model {
-  const previous = weightBudget.remaining;
-  weightBudget.remaining = Math.min(previous, budget);
+  const previous = { ...weightBudget };
+  weightBudget.remaining = Math.min(previous.remaining, budget);
+  weightBudget.skipInitializers = true; // setWeightsFrom then assigns every weight from the file
   try {
-    const layer = deserializeLayer(arch);
-    const model = layer as Model;
-    if (typeof (model as { compile?: unknown }).compile !== 'function') {
-      throw new Error(`the top-level class '${arch.className}' is a layer, not a model`);
-    }
-    if (!model.built && signature.length > 0) {
-      const dummies = signature.map((s) =>
-        zeros(
-          s.shape.map((d) => d ?? 1),
-          s.dtype,
-        ),
-      );
-      noGrad(() => model.apply(dummies.length === 1 ? dummies[0]! : dummies, { training: false }));
-    }
-    return model;
+    return withAllocationBudget(bytes, () => rebuildModel(arch, signature));
   } catch (e) {
     throw new Error(`${source}: cannot rebuild the model: ${(e as Error)?.message ?? String(e)}`);
   } finally {
-    weightBudget.remaining = previous;
+    weightBudget.remaining = previous.remaining;
+    weightBudget.skipInitializers = previous.skipInitializers;
   }
+}
+
+/** Deserializes the architecture and builds it with a forward pass on zeros of the signature. */
+function rebuildModel(
+  arch: { className: string; config: Record<string, unknown> },
+  signature: InputSpec[],
+): Model {
+  const model = deserializeLayer(arch) as Model;
+  if (typeof (model as { compile?: unknown }).compile !== 'function') {
+    throw new Error(`the top-level class '${arch.className}' is a layer, not a model`);
+  }
+  if (!model.built && signature.length > 0) {
+    const dummies = signature.map((s) =>
+      zeros(
+        s.shape.map((d) => d ?? 1),
+        s.dtype,
+      ),
+    );
+    noGrad(() => model.apply(dummies.length === 1 ? dummies[0]! : dummies, { training: false }));
+  }
+  return model;
 }
 
 /** Assigns the file's tensors to `model.weights` in the saved order, checking names, dtypes and shapes. */

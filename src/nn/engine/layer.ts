@@ -157,7 +157,11 @@ export abstract class Layer {
       );
     }
     weightBudget.remaining -= size;
-    const init = options.initializer ?? ((shape: Shape, dt: DType) => zeros(shape, dt));
+    // A file that supplies every weight overwrites them: its initializers (an orthogonal one is
+    // O(n^3)) would be work a hostile file could make arbitrarily long for nothing.
+    const init =
+      (weightBudget.skipInitializers ? undefined : options.initializer) ??
+      ((shape: Shape, dt: DType) => zeros(shape, dt));
     const value = init(options.shape, dtype);
     if (
       value.shape.length !== options.shape.length ||
@@ -324,9 +328,10 @@ export abstract class Layer {
 
 /**
  * Weight elements layers may still create. Infinite except while src/io rebuilds a model from an
- * untrusted file, where it bounds what a hostile config can make `build` allocate.
+ * untrusted file, where it bounds what a hostile config can make `build` allocate; while
+ * `skipInitializers` is set (the file supplies every weight) weights start as zeros.
  */
-export const weightBudget = { remaining: Number.POSITIVE_INFINITY };
+export const weightBudget = { remaining: Number.POSITIVE_INFINITY, skipInitializers: false };
 
 /** True when `s` is a list of shapes rather than one shape. */
 export function isShapeList(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type AnyKernel, getKernel } from '../../../src/backends/index.js';
-import type { Conv2DAttrs, KernelName } from '../../../src/backends/kernels.js';
+import type { Conv2DAttrs, KernelName, Pool2DAttrs } from '../../../src/backends/kernels.js';
 import type { NativeBinding } from '../../../src/backends/native/binding.js';
 import { nativeOptions } from '../../../src/backends/native/check.js';
 import { nativeBinding, nativeUnavailableReason } from '../../../src/backends/native/index.js';
@@ -206,4 +206,36 @@ export function directConvCases(): Conv2DAttrs[] {
     convGeometry(3, 30, 23, 2, 20, [3, 3], [1, 1], [1, 1], true), // threads split rows
   );
   return cases;
+}
+
+/** The geometry of a pooling window with 'same' (pad > 0) or 'valid' padding, as the op computes it. */
+export function poolGeometry(
+  batch: number,
+  inH: number,
+  inW: number,
+  channels: number,
+  p: [number, number],
+  s: [number, number],
+  same = false,
+): Pool2DAttrs {
+  const out = (n: number, k: number, st: number) =>
+    same ? Math.ceil(n / st) : Math.max(0, Math.floor((n - k) / st) + 1);
+  const outH = out(inH, p[0], s[0]);
+  const outW = out(inW, p[1], s[1]);
+  const pad = (o: number, n: number, k: number, st: number) =>
+    same ? Math.floor(Math.max(0, (o - 1) * st + k - n) / 2) : 0;
+  return {
+    batch,
+    inH,
+    inW,
+    channels,
+    outH,
+    outW,
+    poolH: p[0],
+    poolW: p[1],
+    strideH: s[0],
+    strideW: s[1],
+    padTop: pad(outH, inH, p[0], s[0]),
+    padLeft: pad(outW, inW, p[1], s[1]),
+  };
 }
