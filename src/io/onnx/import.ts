@@ -69,7 +69,7 @@ export function importOnnx(bytes: Uint8Array, source = 'onnx model'): Model {
 
 /** Reads an ONNX file and converts it (see `importOnnx`). */
 export function loadOnnx(path: string): Model {
-  return importOnnx(readFileBounded(path), path);
+  return importOnnx(readFileBounded(path, 'loadOnnx'), path);
 }
 
 /**
