@@ -15,6 +15,8 @@ export interface CaseOutcome {
   error?: string;
   value?: unknown;
   ms: number;
+  /** CPU time the case used (user + system), in ms: unlike `ms`, barely moved by a loaded machine. */
+  cpuMs: number;
   /** Peak resident memory of the child when the case ended, in MiB. */
   rssMiB: number;
 }
@@ -39,6 +41,7 @@ export function runCases(
     const name = ${JSON.stringify(name)};
     console.log('START ' + name);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const out: Record<string, unknown> = { name };
     try {
       out.value = await (async () => { ${code} })();
@@ -46,6 +49,8 @@ export function runCases(
       out.error = e instanceof Error ? e.message : 'non-Error thrown: ' + String(e);
     }
     out.ms = performance.now() - t0;
+    const c1 = process.cpuUsage(c0);
+    out.cpuMs = (c1.user + c1.system) / 1000;
     out.rssMiB = process.resourceUsage().maxRSS / 1024;
     console.log('RESULT ' + JSON.stringify(out));
   }`,

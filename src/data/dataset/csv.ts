@@ -95,6 +95,10 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
   let picked: number[] | null = null;
   let labelAt = -1;
   let columnAt: Map<string, number> | null = null;
+  // Own properties only: a column named 'constructor' must not find Object.prototype's.
+  const defaults = options.defaults;
+  const defaultOf = (name: string) =>
+    defaults && Object.hasOwn(defaults, name) ? defaults[name] : undefined;
   const skip = (line: number, reason: string): void => {
     if (options.badRows !== 'skip')
       throw new RangeError(`Dataset.csv: ${path} line ${line}: ${reason}`);
@@ -132,7 +136,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
         }
         types = names.map(
           (n, i) =>
-            given[n] ??
+            (Object.hasOwn(given, n) ? given[n] : undefined) ??
             (record[i]!.trim() !== '' && parseCsvNumber(record[i]!) !== undefined
               ? 'number'
               : 'string'),
@@ -163,7 +167,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       let out: unknown;
       try {
         const value = (i: number) =>
-          convert(path, line, names![i]!, record[i]!, types![i]!, options.defaults?.[names![i]!]);
+          convert(path, line, names![i]!, record[i]!, types![i]!, defaultOf(names![i]!));
         if (labelAt >= 0) {
           const x = new Float32Array(picked!.length);
           picked!.forEach((i, k) => {
