@@ -2,14 +2,17 @@
  * Silent misreads by repetition: where names must be unique (a safetensors/Keel header, a tfjs
  * model.json and its manifest, a tokenizer vocabulary, CSV column names), a repeated name is an
  * error naming it, never "the last one wins"; manifest weights no layer uses and weight data the
- * manifest does not describe are errors too.
+ * manifest does not describe are errors too, and so is an ONNX Gemm bias whose length does not
+ * match the units (it used to be read past its end, giving NaN).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Dataset } from '../../src/data/dataset/index.js';
+import { importOnnx } from '../../src/io/onnx/import.js';
+import { ModelProto } from '../../src/io/onnx/schema.js';
 import { decodeSafetensors } from '../../src/io/safetensors-read.js';
 import {
   fromTfjsArtifacts,
@@ -29,7 +32,7 @@ function safetensors(header: string, data: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.concat([prefix, json, data]));
 }
 
-describe('hostile: duplicate and unused names', () => {
+describe('hostile: silent misreads (duplicate and unused names, wrong lengths)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-dup-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -100,6 +103,25 @@ describe('hostile: duplicate and unused names', () => {
     await assert.rejects(
       Dataset.csv(file, { header: ['x', 'y', 'x'] }).toArray(),
       /column name 'x' appears twice, at columns 1 and 3/,
+    );
+  });
+
+  it('an ONNX Gemm bias of the wrong length is refused (PyTorch fixture, bias cut to 7 of 10)', () => {
+    const bytes = readFileSync('test/io/fixtures/torch/cnn.onnx');
+    const model = ModelProto.decode(bytes) as unknown as {
+      graph: { initializer: { name: string; dims: number[]; rawData: Uint8Array }[] };
+    };
+    assert.ok(
+      importOnnx(new Uint8Array(bytes), 'cnn.onnx').weights.length > 0,
+      'the fixture loads',
+    );
+    const bias = model.graph.initializer.find((t) => t.name === '4.bias')!;
+    bias.dims = [7];
+    bias.rawData = bias.rawData.subarray(0, 28);
+    const cut = ModelProto.encode(model as never).finish();
+    assert.throws(
+      () => importOnnx(cut, 'cut.onnx'),
+      /cut\.onnx.*Gemm's bias C has shape \[7\], expected \[10\] or \[1\] for 10 units/s,
     );
   });
 });
