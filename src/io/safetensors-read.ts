@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { DTYPES } from '../tensor/dtype.js';
+import { closeSync } from 'node:fs';
+import { DTYPES, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { isJsonObject, parseJsonGuarded } from '../utils/json-guard.js';
+import { openRegularFile, readFileSafe, readRange } from '../utils/safe-file.js';
 import { widenToFloat32 } from './half-float.js';
-import { isJsonObject, parseJsonGuarded } from './json-guard.js';
 import { KEEL_DTYPE } from './safetensors-dtypes.js';
 
 /** What a safetensors file holds: string metadata and named tensors in file order. */
@@ -17,47 +18,49 @@ export interface SafetensorsReadOptions {
   maxHeaderBytes?: number;
   /** Accept F16 and BF16 tensors and widen them to float32 (pretrained weights). */
   widenFloats?: boolean;
+  /** Read only these tensors (`readSafetensors`); a name not in the file is an error. */
+  names?: readonly string[];
+}
+
+/** One tensor's entry in a safetensors header, validated against the data's length. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  /** Element count. */
+  size: number;
+  /** Byte range inside the data section (after the header). */
+  begin: number;
+  end: number;
+  /** 'F16' or 'BF16' when the stored halves are widened to float32. */
+  widen: 'F16' | 'BF16' | null;
 }
 
 /**
- * Decodes a safetensors buffer, validating everything before allocating: the header length
- * against the buffer, the JSON's size and depth, each dtype, shape and byte range (inside the
- * data, matching the shape, no overlaps). Errors name `source` and the offending tensor.
- * `decodeSafetensors(readFileSync('model.keel'))`
+ * Validates a safetensors header (the JSON after the 8-byte length) against a data section of
+ * `dataLength` bytes: each dtype, shape, byte range (inside the data, matching shape × dtype
+ * size, no overlaps), without reading any tensor data.
  */
-export function decodeSafetensors(
-  bytes: Uint8Array,
-  source = 'safetensors',
+export function parseSafetensorsHeader(
+  headerBytes: Uint8Array,
+  dataLength: number,
+  source: string,
   options: SafetensorsReadOptions = {},
-): SafetensorsContents {
+): { metadata: Record<string, string>; entries: SafetensorsEntry[] } {
   const maxHeader = options.maxHeaderBytes ?? 100_000_000;
-  if (bytes.byteLength < 8) {
-    throw new Error(`${source}: file of ${bytes.byteLength} bytes is too short for a header`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(maxHeader)) {
-    throw new Error(`${source}: header length ${headerLength} exceeds the limit of ${maxHeader}`);
-  }
-  const n = Number(headerLength);
-  if (8 + n > bytes.byteLength) {
-    throw new Error(
-      `${source}: header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`,
-    );
-  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
   } catch {
     throw new Error(`${source}: header is not valid UTF-8`);
   }
-  const header = parseJsonGuarded(text, `${source} header`, { maxLength: maxHeader });
+  const header = parseJsonGuarded(text, `${source} header`, {
+    maxLength: maxHeader,
+    uniqueKeys: true,
+  });
   if (!isJsonObject(header)) throw new Error(`${source}: header must be a JSON object`);
-  const dataStart = 8 + n;
-  const dataLength = bytes.byteLength - dataStart;
   const metadata = readMetadata(header['__metadata__'], source);
-  const spans: { name: string; begin: number; end: number }[] = [];
-  const tensors = new Map<string, Tensor>();
+  const entries: SafetensorsEntry[] = [];
   for (const name of Object.keys(header)) {
     if (name === '__metadata__') continue;
     const entry = header[name];
@@ -89,22 +92,69 @@ export function decodeSafetensors(
         `${what}: shape ${JSON.stringify(shape)} of ${dtype} needs ${byteSize} bytes, data_offsets span ${end - begin}`,
       );
     }
-    spans.push({ name, begin, end });
-    const source16 = bytes.subarray(dataStart + begin, dataStart + end);
-    const data = widen ? widenToFloat32(source16, widen) : DTYPES[dtype].create(size);
-    if (!widen) new Uint8Array(data.buffer).set(source16);
-    if (dtype === 'bool' && (data as Uint8Array).some((v) => v > 1)) {
-      throw new Error(`${what}: bool data holds values other than 0 and 1`);
-    }
-    tensors.set(name, new Tensor(data, shape as number[], dtype));
+    entries.push({ name, dtype, shape: shape as number[], size, begin, end, widen });
   }
-  spans.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  const spans = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   for (let i = 1; i < spans.length; i++) {
     const a = spans[i - 1]!;
     const b = spans[i]!;
     if (b.begin < a.end) {
       throw new Error(`${source}: tensors '${a.name}' and '${b.name}' overlap in the data`);
     }
+  }
+  return { metadata, entries };
+}
+
+/** The header length of a safetensors file from its first 8 bytes, checked against the limits. */
+function headerLength(first8: Uint8Array, fileLength: number, source: string, max: number): number {
+  if (fileLength < 8) {
+    throw new Error(`${source}: file of ${fileLength} bytes is too short for a header`);
+  }
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(max)) {
+    throw new Error(`${source}: header length ${n} exceeds the limit of ${max}`);
+  }
+  if (8 + Number(n) > fileLength) {
+    throw new Error(
+      `${source}: header length ${n} runs past the end of the file (${fileLength} bytes)`,
+    );
+  }
+  return Number(n);
+}
+
+/** A tensor from its stored bytes (widened from F16/BF16 when asked; bool checked to be 0/1). */
+function tensorOf(e: SafetensorsEntry, stored: Uint8Array, source: string): Tensor {
+  const data = e.widen ? widenToFloat32(stored, e.widen) : DTYPES[e.dtype].create(e.size);
+  if (!e.widen) new Uint8Array(data.buffer).set(stored);
+  if (e.dtype === 'bool' && (data as Uint8Array).some((v) => v > 1)) {
+    throw new Error(`${source}: tensor '${e.name}': bool data holds values other than 0 and 1`);
+  }
+  return new Tensor(data, e.shape, e.dtype);
+}
+
+/**
+ * Decodes a safetensors buffer, validating everything before allocating: the header length
+ * against the buffer, the JSON's size, depth and unique names, each dtype, shape and byte range
+ * (inside the data, matching the shape, no overlaps). Errors name `source` and the tensor.
+ * `decodeSafetensors(readFileSync('model.keel'))`
+ */
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  source = 'safetensors',
+  options: SafetensorsReadOptions = {},
+): SafetensorsContents {
+  const n = headerLength(bytes, bytes.byteLength, source, options.maxHeaderBytes ?? 100_000_000);
+  const dataStart = 8 + n;
+  const { metadata, entries } = parseSafetensorsHeader(
+    bytes.subarray(8, dataStart),
+    bytes.byteLength - dataStart,
+    source,
+    options,
+  );
+  const tensors = new Map<string, Tensor>();
+  for (const e of entries) {
+    const stored = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    tensors.set(e.name, tensorOf(e, stored, source));
   }
   return { metadata, tensors };
 }
@@ -120,30 +170,50 @@ function readMetadata(value: unknown, source: string): Record<string, string> {
   return out;
 }
 
-/** Reads and decodes a safetensors file (see `decodeSafetensors`). */
+/**
+ * Reads a safetensors file lazily: the header first, then only the requested tensors
+ * (`options.names`, default all), each read by chunks from its own offset, so memory holds the
+ * tensors asked for and nothing else, and files of any size (no 2 GiB ceiling) load. Special
+ * files (FIFOs, devices, directories) are refused (see `openRegularFile`).
+ * `readSafetensors('model.safetensors', { names: ['wte.weight'] })`
+ */
 export function readSafetensors(
   path: string,
   options: SafetensorsReadOptions = {},
 ): SafetensorsContents {
-  return decodeSafetensors(readFileBounded(path), path, options);
-}
-
-/** Reads a whole file with one allocation of its size, read in a loop (no partial reads). */
-export function readFileBounded(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
+  const { fd, size } = openRegularFile(path, 'readSafetensors');
   try {
-    const size = fstatSync(fd).size;
-    const out = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const got = readSync(fd, out, done, size - done, done);
-      if (got === 0) throw new Error(`${path}: file shrank while being read`);
-      done += got;
+    const max = options.maxHeaderBytes ?? 100_000_000;
+    const n = headerLength(readRange(fd, 0, Math.min(8, size), path), size, path, max);
+    const dataStart = 8 + n;
+    const { metadata, entries } = parseSafetensorsHeader(
+      readRange(fd, 8, n, path),
+      size - dataStart,
+      path,
+      options,
+    );
+    const wanted = options.names ? new Set(options.names) : null;
+    if (wanted) {
+      const known = new Set(entries.map((e) => e.name));
+      for (const w of wanted) {
+        if (!known.has(w)) throw new Error(`${path}: no tensor named '${w}'`);
+      }
     }
-    return out;
+    const tensors = new Map<string, Tensor>();
+    for (const e of entries) {
+      if (wanted && !wanted.has(e.name)) continue;
+      const stored = readRange(fd, dataStart + e.begin, e.end - e.begin, path);
+      tensors.set(e.name, tensorOf(e, stored, path));
+    }
+    return { metadata, tensors };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads a whole regular file by chunks (see `readFileSafe`). */
+export function readFileBounded(path: string, what = 'read'): Uint8Array {
+  return readFileSafe(path, { what });
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { parseJsonGuarded } from '../io/json-guard.js';
+import { parseJsonGuarded } from '../utils/json-guard.js';
 import { buildAdminApp } from './admin.js';
 import { InferenceService } from './inference/inference-service.js';
 import { WorkerPool } from './inference/worker-pool.js';

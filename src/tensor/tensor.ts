@@ -4,6 +4,40 @@ import { allocate, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { formatShape, type Shape, sizeOf } from './shape.js';
 
+/** The typed array each dtype is stored in (bool and uint8 share Uint8Array). */
+const STORAGE: Readonly<Record<DType, { new (n: number): TypedArray; name: string }>> = {
+  float32: Float32Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  bfloat16: Uint16Array,
+};
+
+/** Largest element count of a tensor: a JavaScript typed array's length limit. */
+const MAX_ELEMENTS = 2 ** 32;
+
+/** The element count of `shape`, after checking each dimension is a non-negative integer. */
+function checkedShapeSize(shape: Shape): number {
+  if (!Array.isArray(shape))
+    throw new TypeError(`Tensor: shape must be an array, got ${typeof shape}`);
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new RangeError(
+        `Tensor: shape ${formatShape(shape)} has dimension ${d}; dimensions are non-negative integers`,
+      );
+    }
+    n *= d;
+  }
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(
+      `Tensor: shape ${formatShape(shape)} has ${n} elements, over ${MAX_ELEMENTS}`,
+    );
+  }
+  return n;
+}
+
 /** Nested JavaScript arrays of numbers, as returned by `Tensor.array()`. */
 export type NestedArray = number | NestedArray[];
 
@@ -19,8 +53,11 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly size: number;
-  /** Row-major storage; backends read and write it in place (zero-copy). */
-  data: TypedArray;
+  /**
+   * Row-major storage; backends read and write its elements in place (zero-copy). The array
+   * itself is never replaced: its length is checked against the shape once, here.
+   */
+  readonly data: TypedArray;
   /** True when gradients flow back through this tensor. */
   requiresGrad = false;
   /** The node that produced this tensor in a recorded computation, or null for leaves. */
@@ -29,7 +66,14 @@ export class Tensor {
   grad: Tensor | null = null;
 
   constructor(data: TypedArray, shape: Shape, dtype: DType) {
-    const size = sizeOf(shape);
+    const size = checkedShapeSize(shape);
+    const info = DTYPES[dtype];
+    if (info === undefined) throw new TypeError(`Tensor: unknown dtype ${JSON.stringify(dtype)}`);
+    if (!(data instanceof STORAGE[dtype])) {
+      throw new TypeError(
+        `Tensor: ${dtype} ${formatShape(shape)} needs a ${STORAGE[dtype].name}, got ${data?.constructor?.name ?? typeof data}`,
+      );
+    }
     if (data.length !== size) {
       throw new RangeError(
         `Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${size}`,

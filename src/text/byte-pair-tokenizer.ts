@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { parseJsonGuarded } from '../utils/json-guard.js';
+import { readTextFileSafe } from '../utils/safe-file.js';
 
 /** GPT-2's pre-tokenizer: contractions, letters, numbers, other symbols, whitespace runs. */
 const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
@@ -88,7 +89,14 @@ export class BytePairTokenizer {
   ): BytePairTokenizer {
     let vocab: unknown;
     try {
-      vocab = JSON.parse(readFileSync(vocabPath, 'utf8'));
+      vocab = parseJsonGuarded(
+        readTextFileSafe(vocabPath, { what: 'BytePairTokenizer' }),
+        vocabPath,
+        {
+          uniqueKeys: true,
+          maxDepth: 2,
+        },
+      );
     } catch (e) {
       throw new Error(
         `BytePairTokenizer: cannot read ${vocabPath} as JSON: ${(e as Error).message}`,
@@ -98,7 +106,7 @@ export class BytePairTokenizer {
       throw new TypeError(`BytePairTokenizer: ${vocabPath} must hold a JSON object of token -> id`);
     return new BytePairTokenizer(
       vocab as Record<string, number>,
-      readFileSync(mergesPath, 'utf8'),
+      readTextFileSafe(mergesPath, { what: 'BytePairTokenizer' }),
       args,
     );
   }

@@ -2,13 +2,14 @@
  * The samples of a training config's `data` section, in memory: builtin datasets, a CSV file with
  * a label column, or a folder of class sub-folders of PNG/JPEG images.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readCsv } from '../../data/dataset/csv.js';
 import { decodeImage, listImageFolder, toImageTensor } from '../../data/dataset/image-folder.js';
 import { mnist } from '../../data/datasets/mnist.js';
 import { mobyDick } from '../../data/datasets/moby-dick.js';
 import { spamAssassinEncoded } from '../../data/datasets/spam-assassin.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { readFileSafe } from '../../utils/safe-file.js';
 import { suggestion } from '../../utils/suggest.js';
 import { oneHotArray } from '../../utils/to-categorical.js';
 import { UsageError } from '../errors.js';
@@ -111,7 +112,7 @@ export function readImages(
 ): Tensor {
   const channels = spec.channels ?? 1;
   const images = files.map((f) =>
-    toImageTensor(decodeImage(f, readFileSync(f)), channels, spec.imageSize),
+    toImageTensor(decodeImage(f, imageBuffer(f)), channels, spec.imageSize),
   );
   const shape = images[0]?.shape ?? [spec.imageSize?.[0] ?? 0, spec.imageSize?.[1] ?? 0, channels];
   const size = shape.reduce((a, b) => a * b, 1);
@@ -273,4 +274,10 @@ export async function loadData(spec: DataSpec, loss: string): Promise<LoadedData
     xTest: headRows(data.xTest, spec.testLimit),
     yTest: headRows(data.yTest, spec.testLimit),
   };
+}
+
+/** A regular image file's bytes as a Buffer, without copying (see `readFileSafe`). */
+function imageBuffer(path: string): Buffer {
+  const bytes = readFileSafe(path, { what: 'keel', maxBytes: 2 ** 28 });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -1,5 +1,5 @@
-import { accessSync, constants, createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
+import { regularFileStream } from '../../utils/safe-file.js';
 
 /** The type of a CSV column: numbers (float), integers, or strings. */
 export type CsvColumnType = 'number' | 'int' | 'string';
@@ -24,8 +24,27 @@ export interface CsvOptions {
   badRows?: 'error' | 'skip';
   /** Called for each skipped row with its line and the reason. */
   onSkip?: (line: number, reason: string) => void;
+  /** Most bytes in one record (default 64 MiB): an unterminated quote cannot swallow the file. */
+  maxRecordBytes?: number;
 }
 
+/**
+ * The strict decimal grammar of a CSV number: optional sign, digits with an optional fraction,
+ * an optional exponent; or nan / inf / infinity (any case). `0x1A`, `1_000`, `0b1` are not numbers.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const SPECIAL = /^[+-]?(nan|inf|infinity)$/i;
+
+/** The number a CSV field spells by `DECIMAL` (surrounding spaces allowed), or undefined. */
+export function parseCsvNumber(raw: string): number | undefined {
+  const t = raw.trim();
+  if (DECIMAL.test(t)) return Number(t);
+  if (!SPECIAL.test(t)) return undefined;
+  if (/nan/i.test(t)) return Number.NaN;
+  return t.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+}
+
+/** One row keyed by column name; a null-prototype object, so `__proto__` is an ordinary column. */
 export type CsvRecord = Record<string, number | string>;
 
 function convert(
@@ -39,8 +58,8 @@ function convert(
   if (raw === '' && fallback !== undefined) return fallback;
   if (type === 'string') return raw;
   if (raw.trim() === '') return Number.NaN;
-  const v = Number(raw);
-  if (Number.isNaN(v) && !/^\s*nan\s*$/i.test(raw)) {
+  const v = parseCsvNumber(raw);
+  if (v === undefined) {
     throw new TypeError(
       `Dataset.csv: ${path} line ${line}: column '${name}' is ${type} but holds ${JSON.stringify(raw)}`,
     );
@@ -60,23 +79,26 @@ function convert(
  */
 export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGenerator<unknown> {
   const header = options.header ?? true;
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (e) {
-    throw new Error(`Dataset.csv: cannot read ${path}: ${(e as Error).message}`);
-  }
-  const parser = createReadStream(path).pipe(
-    parse({
-      delimiter: options.delimiter ?? ',',
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-    }),
-  );
+  const file = regularFileStream(path, 'Dataset.csv');
+  const parser = parse({
+    delimiter: options.delimiter ?? ',',
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: options.maxRecordBytes ?? 64 * 2 ** 20,
+  });
+  // pipe() drops the source's errors: hand them to the parser, whose loop below rethrows them.
+  file.on('error', (e) => parser.destroy(e));
+  file.pipe(parser);
   let names: string[] | null = Array.isArray(header) ? [...header] : null;
   let types: CsvColumnType[] | null = null;
   let picked: number[] | null = null;
   let labelAt = -1;
+  let columnAt: Map<string, number> | null = null;
+  // Own properties only: a column named 'constructor' must not find Object.prototype's.
+  const defaults = options.defaults;
+  const defaultOf = (name: string) =>
+    defaults && Object.hasOwn(defaults, name) ? defaults[name] : undefined;
   const skip = (line: number, reason: string): void => {
     if (options.badRows !== 'skip')
       throw new RangeError(`Dataset.csv: ${path} line ${line}: ${reason}`);
@@ -91,9 +113,14 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       if (names === null) {
         if (header === true) {
           names = record.map((n) => n.trim());
+          checkUniqueNames(names, path);
           continue;
         }
         names = record.map((_, i) => `c${i}`);
+      }
+      if (columnAt === null) {
+        if (Array.isArray(header)) checkUniqueNames(names, path);
+        columnAt = new Map(names.map((n, i) => [n, i]));
       }
       if (record.length !== names.length) {
         skip(line, `expected ${names.length} fields (${names.join(', ')}), got ${record.length}`);
@@ -102,19 +129,21 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       if (types === null) {
         const given = options.columnTypes ?? {};
         for (const k of Object.keys(given)) {
-          if (!names.includes(k))
+          if (!columnAt.has(k))
             throw new RangeError(
               `Dataset.csv: ${path}: columnTypes names '${k}', not a column (${names.join(', ')})`,
             );
         }
         types = names.map(
           (n, i) =>
-            given[n] ??
-            (record[i]!.trim() !== '' && !Number.isNaN(Number(record[i])) ? 'number' : 'string'),
+            (Object.hasOwn(given, n) ? given[n] : undefined) ??
+            (record[i]!.trim() !== '' && parseCsvNumber(record[i]!) !== undefined
+              ? 'number'
+              : 'string'),
         );
         const sel = options.select ?? names;
         picked = sel.map((s) => {
-          const i = names!.indexOf(s);
+          const i = columnAt!.get(s) ?? -1;
           if (i < 0)
             throw new RangeError(
               `Dataset.csv: ${path}: select names '${s}', not a column (${names!.join(', ')})`,
@@ -122,7 +151,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
           return i;
         });
         if (options.labelColumn !== undefined) {
-          labelAt = names.indexOf(options.labelColumn);
+          labelAt = columnAt.get(options.labelColumn) ?? -1;
           if (labelAt < 0)
             throw new RangeError(
               `Dataset.csv: ${path}: labelColumn '${options.labelColumn}' is not a column (${names.join(', ')})`,
@@ -138,7 +167,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
       let out: unknown;
       try {
         const value = (i: number) =>
-          convert(path, line, names![i]!, record[i]!, types![i]!, options.defaults?.[names![i]!]);
+          convert(path, line, names![i]!, record[i]!, types![i]!, defaultOf(names![i]!));
         if (labelAt >= 0) {
           const x = new Float32Array(picked!.length);
           picked!.forEach((i, k) => {
@@ -146,7 +175,7 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
           });
           out = { x, y: value(labelAt) };
         } else {
-          const rec: CsvRecord = {};
+          const rec: CsvRecord = Object.create(null);
           for (const i of picked!) rec[names[i]!] = value(i);
           out = rec;
         }
@@ -167,5 +196,20 @@ export async function* readCsv(path: string, options: CsvOptions = {}): AsyncGen
     throw e;
   } finally {
     parser.destroy();
+    file.destroy();
   }
+}
+
+/** Column names must be unique: a repeated name would hide a column. */
+function checkUniqueNames(names: readonly string[], path: string): void {
+  const first = new Map<string, number>();
+  names.forEach((n, i) => {
+    const j = first.get(n);
+    if (j !== undefined) {
+      throw new RangeError(
+        `Dataset.csv: ${path}: column name '${n}' appears twice, at columns ${j + 1} and ${i + 1}`,
+      );
+    }
+    first.set(n, i);
+  });
 }

@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { Tensor } from '../../tensor/tensor.js';
+import { readFileSafe } from '../../utils/safe-file.js';
 
 export interface ImageFolderOptions {
   /** 1 (grayscale, default 3) or 3 (RGB) channels per pixel. */
@@ -15,7 +15,18 @@ export interface ImageFolderOptions {
   /** 'error' (default): an unreadable image throws naming its path; 'skip': it is dropped and reported to onSkip. */
   badImages?: 'error' | 'skip';
   onSkip?: (path: string, reason: string) => void;
+  /**
+   * Largest image accepted, in pixels (width × height, default 2**26), checked from the file's
+   * header before decoding, so a decompression bomb is refused without being inflated.
+   */
+  maxPixels?: number;
 }
+
+/** Default `maxPixels`: 2**26 pixels (an 8192 × 8192 image), 256 MiB of RGBA. */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+
+/** Largest image file read, in bytes. */
+const MAX_IMAGE_BYTES = 2 ** 28;
 
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
@@ -27,7 +38,14 @@ export function listImageFolder(dir: string): { classNames: string[]; files: [st
   } catch (e) {
     throw new Error(`Dataset.imageFolder: cannot read folder ${dir}: ${(e as Error).message}`);
   }
-  const classNames = entries.filter((e) => statSync(join(dir, e)).isDirectory()).sort();
+  const isDir = (p: string): boolean => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false; // a dangling link or a vanished entry is no class folder
+    }
+  };
+  const classNames = entries.filter((e) => isDir(join(dir, e))).sort();
   if (classNames.length === 0)
     throw new RangeError(
       `Dataset.imageFolder: ${dir} has no class sub-folders (expected ${dir}/<class>/<image>.png)`,
@@ -41,14 +59,59 @@ export function listImageFolder(dir: string): { classNames: string[]; files: [st
   return { classNames, files };
 }
 
-/** Decodes a PNG or JPEG buffer to RGBA bytes. */
+/**
+ * The width and height a PNG (IHDR) or JPEG (first SOF marker) header declares, read without
+ * decoding; null when the header cannot be found.
+ */
+export function imageDimensions(buf: Uint8Array): { width: number; height: number } | null {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (isPngBytes(buf)) {
+    if (buf.length < 24) return null;
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  let at = 2;
+  while (at + 9 < buf.length) {
+    if (buf[at] !== 0xff) return null;
+    const marker = buf[at + 1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2; // markers without a length
+      continue;
+    }
+    const isSof = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+    if (isSof) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
+    at += 2 + view.getUint16(at + 2);
+  }
+  return null;
+}
+
+function isPngBytes(buf: Uint8Array): boolean {
+  return buf.length > 8 && buf[0] === 0x89 && buf[1] === 0x50 && buf[2] === 0x4e && buf[3] === 0x47;
+}
+
+/**
+ * Decodes a PNG or JPEG buffer to RGBA bytes, after checking the size its header declares
+ * against `maxPixels` (default 2**26), so a small file declaring a huge image is refused at once.
+ */
 export function decodeImage(
   path: string,
   buf: Buffer,
+  maxPixels = DEFAULT_MAX_PIXELS,
 ): { width: number; height: number; rgba: Uint8Array } {
-  const isPng =
-    buf.length > 8 && buf[0] === 0x89 && buf[1] === 0x50 && buf[2] === 0x4e && buf[3] === 0x47;
+  const isPng = isPngBytes(buf);
   const isJpeg = buf.length > 3 && buf[0] === 0xff && buf[1] === 0xd8;
+  if (isPng || isJpeg) {
+    const dims = imageDimensions(buf);
+    if (!dims) throw new Error(`Dataset.imageFolder: cannot decode ${path}: no image header`);
+    if (dims.width * dims.height > maxPixels) {
+      throw new RangeError(
+        `Dataset.imageFolder: ${path} declares ${dims.width} × ${dims.height} pixels, over maxPixels ${maxPixels}`,
+      );
+    }
+  }
   try {
     if (isPng) {
       const png = PNG.sync.read(buf);
@@ -59,6 +122,7 @@ export function decodeImage(
         useTArray: true,
         formatAsRGBA: true,
         maxMemoryUsageInMB: 512,
+        maxResolutionInMP: maxPixels / 1e6,
       });
       return { width: img.width, height: img.height, rgba: img.data };
     }
@@ -111,7 +175,13 @@ export async function* readImageFolder(
   for (const [path, label] of files) {
     let x: Tensor;
     try {
-      x = toImageTensor(decodeImage(path, await readFile(path)), channels, options.imageSize);
+      const bytes = readFileSafe(path, { what: 'Dataset.imageFolder', maxBytes: MAX_IMAGE_BYTES });
+      const img = decodeImage(
+        path,
+        Buffer.from(bytes.buffer, 0, bytes.byteLength),
+        options.maxPixels,
+      );
+      x = toImageTensor(img, channels, options.imageSize);
     } catch (e) {
       const msg = (e as Error).message;
       const full = msg.startsWith('Dataset.imageFolder')

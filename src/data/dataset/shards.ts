@@ -5,8 +5,6 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
-  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -15,6 +13,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { getRng, Rng } from '../../random/rng.js';
+import { openRegularFile, readFileSafe, readRange } from '../../utils/safe-file.js';
 import { decodeElement, encodeElement } from './codec.js';
 
 /**
@@ -193,11 +192,10 @@ export function listShardFiles(pattern: string): string[] {
 
 /** The record count of a shard file, checking its header. */
 function shardCount(path: string): number {
-  const fd = openSync(path, 'r');
+  const { fd, size } = openRegularFile(path, 'Dataset.fromShards');
   try {
-    const header = Buffer.alloc(HEADER_BYTES);
-    const n = readSync(fd, header, 0, HEADER_BYTES, 0);
-    if (n < HEADER_BYTES || !header.subarray(0, 8).equals(MAGIC))
+    const header = Buffer.from(readRange(fd, 0, Math.min(size, HEADER_BYTES), path));
+    if (size < HEADER_BYTES || !header.subarray(0, 8).equals(MAGIC))
       throw new Error(
         `Dataset.fromShards: ${path} is not a Keel shard file (written by dataset.saveShards)`,
       );
@@ -209,7 +207,8 @@ function shardCount(path: string): number {
 
 /** The elements of one shard file, in file order or permuted by `rng`. */
 function* readShard(path: string, expected: number, rng: Rng | null): Generator<unknown> {
-  const buf = readFileSync(path);
+  const bytes = readFileSafe(path, { what: 'Dataset.fromShards' });
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const offsets: number[] = [];
   let pos = HEADER_BYTES;
   while (pos < buf.length) {

@@ -1,19 +1,18 @@
-import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { regularFileStream } from '../../utils/safe-file.js';
 
-/** Streams the lines of a text file (UTF-8, without line endings), paused while the consumer is busy. */
+/**
+ * Streams the lines of a text file (UTF-8, without line endings), paused while the consumer is
+ * busy. The file is opened and checked first: a FIFO, a device or a directory is an error.
+ */
 export async function* readTextLines(path: string, skipEmpty = false): AsyncGenerator<string> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e) =>
-      reject(new Error(`Dataset.textLines: cannot read ${path}: ${e.message}`)),
-    );
-  });
-  await opened;
+  const stream = regularFileStream(path, 'Dataset.textLines', 'utf8');
+  // readline forwards the stream's errors to the loop below (Node >= 16).
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const line of lines) if (!skipEmpty || line.length > 0) yield line;
+  } catch (e) {
+    throw new Error(`Dataset.textLines: cannot read ${path}: ${(e as Error).message}`);
   } finally {
     lines.close();
     stream.destroy();

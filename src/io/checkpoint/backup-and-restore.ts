@@ -6,7 +6,7 @@ import type { Model } from '../../models/model.js';
 import { writesFiles } from '../../models/strategy.js';
 import { Callback, type CallbackState, type Logs } from '../../nn/callbacks/callback.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { isJsonObject } from '../json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 import { encodeModel, parseMeta, setWeightsFrom } from '../keel-format/model-file.js';
 import { checkOptimizerRecord, restoreOptimizer } from '../keel-format/optimizer-state.js';
 import {

@@ -9,8 +9,8 @@ import { withAllocationBudget } from '../../tensor/allocation-budget.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
 import {
   decodeSafetensors,
   readSafetensors,
@@ -180,7 +180,7 @@ export function loadModel(path: string, options: LoadOptions = {}): Model {
  * rebuilt: `const { text } = loadPreprocessing('m.keel')`. Empty when the file has none.
  */
 export function loadPreprocessing(path: string): Record<string, unknown> {
-  const meta = readSafetensors(path).metadata;
+  const meta = readSafetensors(path, { names: [] }).metadata;
   if (meta['preprocessing'] === undefined) return {};
   return decodePreprocessing(parseMeta(meta, 'preprocessing', path), path);
 }

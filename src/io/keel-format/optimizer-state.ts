@@ -7,7 +7,7 @@ import { SGD } from '../../nn/optimizers/sgd.js';
 import type { LearningRateSchedule } from '../../nn/schedules/schedule.js';
 import { deserializeSchedule } from '../../nn/schedules/serialize.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { isJsonObject } from '../json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 
 /** How the optimizer is written in a model file's metadata; slot tensors are stored beside the weights. */
 export interface OptimizerRecord {

@@ -1,5 +1,5 @@
 import { TextVectorization } from '../../text/text-vectorization.js';
-import { isJsonObject } from '../json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 
 /** A preprocessing object a model file can carry: a class name and a JSON config that rebuilds it. */
 export interface PreprocessingClass {

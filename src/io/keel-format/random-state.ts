@@ -1,7 +1,7 @@
 import type { Model } from '../../models/model.js';
 import type { Layer } from '../../nn/engine/layer.js';
 import { getRng, Rng, type RngState } from '../../random/rng.js';
-import { isJsonObject } from '../json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 
 /**
  * The random state a training run depends on besides weights and optimizer: the global generator

@@ -1,5 +1,5 @@
 import { Tensor } from '../../tensor/tensor.js';
-import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
+import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 import { checkedSize } from '../safetensors-read.js';
 
 /**

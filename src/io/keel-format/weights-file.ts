@@ -1,5 +1,5 @@
 import type { Model } from '../../models/model.js';
-import { parseJsonGuarded } from '../json-guard.js';
+import { parseJsonGuarded } from '../../utils/json-guard.js';
 import { readSafetensors } from '../safetensors-read.js';
 import { saveSafetensors } from '../safetensors-writer.js';
 import { setWeightsFrom } from './model-file.js';

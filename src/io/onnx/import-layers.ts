@@ -32,6 +32,12 @@ const dense: NodeImporter = (c, node) => {
         'float32',
       );
     const cc = c.optionalConstant(node, 2);
+    const units = kernel.shape[1]!;
+    // C broadcasts to [batch, units]: one value, or one per unit ([units] or [1, units]).
+    if (cc && !(cc.size === 1 || (cc.size === units && cc.shape[cc.rank - 1] === units)))
+      throw new Error(
+        `Gemm's bias C has shape [${cc.shape}], expected [${units}] or [1] for ${units} units`,
+      );
     if (cc)
       bias = new Tensor(
         Float32Array.from(

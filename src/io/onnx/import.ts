@@ -94,7 +94,7 @@ export interface ImportOnnxOptions {
 
 /** Reads an ONNX file and converts it (see `importOnnx`); external data is read from its folder. */
 export function loadOnnx(path: string): Model {
-  return importOnnx(readFileBounded(path), path, { externalDataDir: dirname(path) });
+  return importOnnx(readFileBounded(path, 'loadOnnx'), path, { externalDataDir: dirname(path) });
 }
 
 /**

@@ -20,7 +20,7 @@
  * arguments whose value Keel does not implement) is collected over the whole topology and reported
  * in one error, so a user learns every obstacle at once.
  */
-import { isJsonObject } from '../json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { Model } from '../../models/model.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, getLayerClass, serializeLayer } from '../../nn/layers/registry.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
+import { readFileSafe, resolveInside } from '../../utils/safe-file.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { widenToFloat32 } from '../half-float.js';
-import { isJsonObject, parseJsonGuarded } from '../json-guard.js';
-import { checkedSize, readFileBounded } from '../safetensors-read.js';
+import { checkedSize } from '../safetensors-read.js';
 import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
 import { normalizeKerasTopology, numberNestedCallsForTfjs } from './keras-topology.js';
@@ -101,11 +102,17 @@ export function saveTfjsModel(model: Model, dir: string): string {
   return path;
 }
 
-/** Loads a tfjs-layers model from model.json and its shards (paths relative to model.json, no '..'). */
+/**
+ * Loads a tfjs-layers model from model.json and its shards: regular files only, every shard path
+ * resolved to its real path and refused unless it stays in model.json's folder (no '..', no
+ * symlink out); the manifest may not name a weight twice.
+ */
 export function loadTfjsModel(modelJsonPath: string): Model {
   const source = modelJsonPath;
-  const text = new TextDecoder('utf-8').decode(readFileBounded(modelJsonPath));
-  const json = parseJsonGuarded(text, source);
+  const text = new TextDecoder('utf-8').decode(
+    readFileSafe(modelJsonPath, { what: 'loadTfjsModel', maxBytes: 100_000_000 }),
+  );
+  const json = parseJsonGuarded(text, source, { uniqueKeys: true });
   if (!isJsonObject(json) || !isJsonObject(json['modelTopology']))
     throw new Error(`${source}: no modelTopology`);
   const manifest = json['weightsManifest'] ?? [];
@@ -140,21 +147,8 @@ export function loadTfjsModel(modelJsonPath: string): Model {
 }
 
 function readShard(dir: string, p: unknown, source: string): Uint8Array {
-  if (
-    typeof p !== 'string' ||
-    isAbsolute(p) ||
-    normalize(p).split(sep).includes('..') ||
-    p.includes('\0')
-  ) {
-    throw new Error(
-      `${source}: weight path ${JSON.stringify(p)} must be relative and stay in the model's directory`,
-    );
-  }
-  try {
-    return readFileBounded(join(dir, p));
-  } catch (e) {
-    throw new Error(`${source}: cannot read weight shard '${p}': ${(e as Error).message}`);
-  }
+  const real = resolveInside(dir, p, `${source}: weight shard`);
+  return readFileSafe(real, { what: `${source}: weight shard '${p}'` });
 }
 
 /** Builds a Keel model from tfjs artifacts; weights are matched by name, else by position. */
@@ -208,6 +202,7 @@ function decodeWeights(
 ): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   let at = 0;
+  if (!Array.isArray(specs)) throw new Error(`${source}: weightSpecs must be a list`);
   for (const s of specs) {
     const ok =
       isJsonObject(s) &&
@@ -216,6 +211,9 @@ function decodeWeights(
       s.shape.every((d) => Number.isSafeInteger(d) && d >= 0) &&
       (s.dtype === 'float32' || s.dtype === 'int32' || s.dtype === 'bool');
     if (!ok) throw new Error(`${source}: invalid weight spec ${JSON.stringify(s).slice(0, 200)}`);
+    if (out.has(s.name)) {
+      throw new Error(`${source}: the manifest names weight '${s.name}' twice`);
+    }
     const dtype = s.dtype as DType;
     const size = checkedSize(
       s.shape,
@@ -236,6 +234,11 @@ function decodeWeights(
     const arr = q ? dequantize(q, raw, size, dtype) : DTYPES[dtype].create(size);
     if (!q) new Uint8Array(arr.buffer).set(raw);
     out.set(s.name, new Tensor(arr, s.shape, dtype));
+  }
+  if (at !== data.byteLength) {
+    throw new Error(
+      `${source}: the weight data holds ${data.byteLength} bytes, the manifest describes ${at}`,
+    );
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * move without a restart.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isJsonObject, parseJsonGuarded } from '../../io/json-guard.js';
+import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 import { type VersionPolicy, versionPolicyFromJson } from './version-policy.js';
 
 export interface BatchingConfig {

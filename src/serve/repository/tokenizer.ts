@@ -4,7 +4,7 @@
  * sorted characters). Encoding takes the longest matching entry at each position.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isJsonObject, parseJsonGuarded } from '../../io/json-guard.js';
+import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 
 export class Tokenizer {
   private readonly ids = new Map<string, number>();

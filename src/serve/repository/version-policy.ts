@@ -4,7 +4,7 @@
  * Written on the command line as `latest`, `latest:2`, `all` or `specific:1,3`, and in a model's
  * serving.json as `"latest"`, `{"latest": 2}`, `"all"` or `{"specific": [1, 3]}`.
  */
-import { isJsonObject } from '../../io/json-guard.js';
+import { isJsonObject } from '../../utils/json-guard.js';
 
 export type VersionPolicy =
   | { kind: 'latest'; count: number }

@@ -4,6 +4,8 @@ export interface JsonLimits {
   maxLength?: number;
   /** Deepest nesting of arrays and objects accepted (default 128). */
   maxDepth?: number;
+  /** Reject an object that names a key twice (JSON.parse keeps the last one silently). */
+  uniqueKeys?: boolean;
 }
 
 /**
@@ -19,17 +21,30 @@ export function parseJsonGuarded(text: string, what: string, limits: JsonLimits 
   }
   let depth = 0;
   let inString = false;
+  let stringStart = 0;
+  // With uniqueKeys: per open container, the keys seen (null for an array).
+  const frames: (Set<string> | null)[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92)
         i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+      else if (c === 34) {
+        inString = false;
+        const keys = frames[frames.length - 1];
+        if (keys) checkKey(text, stringStart, i, keys, what);
+      }
+    } else if (c === 34) {
+      inString = true;
+      stringStart = i;
+    } else if (c === 123 || c === 91) {
       if (++depth > maxDepth)
         throw new Error(`${what}: JSON nested deeper than ${maxDepth} levels`);
-    } else if (c === 125 || c === 93) depth--;
+      if (limits.uniqueKeys) frames.push(c === 123 ? new Set() : null);
+    } else if (c === 125 || c === 93) {
+      depth--;
+      frames.pop();
+    }
   }
   try {
     return JSON.parse(text);
@@ -41,4 +56,19 @@ export function parseJsonGuarded(text: string, what: string, limits: JsonLimits 
 /** True for a plain JSON object (not an array, not null). */
 export function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Records the string at text[start..end] if it is a key (followed by ':'); a repeat throws. */
+function checkKey(text: string, start: number, end: number, keys: Set<string>, what: string): void {
+  let j = end + 1;
+  while (j < text.length && /\s/.test(text[j]!)) j++;
+  if (text[j] !== ':') return;
+  let key: string;
+  try {
+    key = JSON.parse(text.slice(start, end + 1)) as string;
+  } catch {
+    return; // malformed: JSON.parse reports it below
+  }
+  if (keys.has(key)) throw new Error(`${what}: duplicate key ${JSON.stringify(key)} in an object`);
+  keys.add(key);
 }
