@@ -12,6 +12,7 @@ import { type BuildRef, isBuildRef, loadFunction } from './build-ref.js';
 import type { Params } from './hyperparameters.js';
 import type { Constraint, Objective, ObjectiveLike } from './objective.js';
 import type { TrialRecord } from './trial.js';
+import type { SearchProgress } from './tuner.js';
 import { type AlgorithmName, TUNERS } from './tuners.js';
 
 export interface TuneConfig {
@@ -134,12 +135,14 @@ export function loadTuneConfig(path: string): TuneConfig {
 
 /**
  * Runs the search a config describes and scores the best model on the test data; `signal` stops
- * the search (it rejects with `SearchInterrupted`, and the study resumes on the next run).
+ * the search (it rejects with `SearchInterrupted`, and the study resumes on the next run);
+ * `onProgress` hears every epoch and finished trial.
  */
 export async function runTuneConfig(
   config: TuneConfig,
   log: (line: string) => void = console.log,
   signal?: AbortSignal,
+  onProgress?: (progress: SearchProgress) => void,
 ): Promise<TuneResult> {
   const data = await (await loadFunction<() => TuneData | Promise<TuneData>>(config.data))();
   if (!data || data.x === undefined || data.y === undefined)
@@ -170,6 +173,7 @@ export async function runTuneConfig(
       validationData: data.validationData,
       log,
       ...(signal ? { signal } : {}),
+      ...(onProgress ? { onProgress } : {}),
     });
     const [best] = tuner.getBestTrials(1);
     let test: Record<string, number> | null = null;

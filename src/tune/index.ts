@@ -26,6 +26,7 @@ export {
   ObjectiveNotLoggedError,
   type SearchArgs,
   SearchInterrupted,
+  type SearchProgress,
   Tuner,
   type TunerOptions,
 } from './tuner.js';

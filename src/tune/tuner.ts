@@ -88,6 +88,8 @@ export interface SearchArgs extends TrialFitArgs {
   verbose?: number;
   /** Progress lines go here (default console.log). */
   log?: (line: string) => void;
+  /** Called after every epoch of a trial (in workers too) and every finished trial. */
+  onProgress?: (progress: SearchProgress) => void;
   /**
    * Stops the search: no new trial starts, running trials end after their current batch and are
    * recorded as 'interrupted' (run again when the study resumes), and `search` rejects with
@@ -95,6 +97,27 @@ export interface SearchArgs extends TrialFitArgs {
    */
   signal?: AbortSignal;
 }
+
+/** Where a search stands, for progress bars: trials finished and the best first objective so far. */
+interface SearchStanding {
+  /** Trials of the study that have ended (complete, pruned, failed, infeasible). */
+  trialsDone: number;
+  /** The search's maxTrials, or null when unbounded. */
+  maxTrials: number | null;
+  /** The first objective's name and its best value so far (null before any scored trial). */
+  objective: string;
+  best: number | null;
+}
+
+/**
+ * A step of `search`: 'epoch' after each epoch of a running trial (epoch counts finished epochs of
+ * `epochs`), 'trial' when a trial ends with `state`.
+ */
+export type SearchProgress = SearchStanding &
+  (
+    | { type: 'epoch'; trial: number; epoch: number; epochs: number; logs: Record<string, number> }
+    | { type: 'trial'; trial: number; state: string }
+  );
 
 /** `search` was stopped by its AbortSignal; the study is saved and resumes where it stopped. */
 export class SearchInterrupted extends Error {
@@ -219,7 +242,8 @@ export class Tuner {
    * redefined, too many consecutive failures); a trial whose build or fit throws is 'failed'.
    */
   async search(x: DataInput, y: DataInput, args: SearchArgs = {}): Promise<void> {
-    const { epochs = 1, verbose = 1, log = console.log, signal, ...fit } = args;
+    const { epochs = 1, verbose = 1, log = console.log, signal, onProgress, ...fit } = args;
+    this.onProgress = onProgress ?? null;
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new RangeError(`Tuner.search: epochs must be a positive integer, got ${epochs}`);
     const say = verbose > 0 ? log : () => {};
@@ -356,6 +380,20 @@ export class Tuner {
     return { number, params: hp.values, meta };
   }
 
+  private onProgress: ((p: SearchProgress) => void) | null = null;
+
+  private standing(): SearchStanding {
+    const trials = this.results();
+    const best = this.getBestTrials(1)[0];
+    return {
+      trialsDone: trials.filter((t) => !['running', 'waiting', 'interrupted'].includes(t.state))
+        .length,
+      maxTrials: this.options.maxTrials ?? null,
+      objective: this.objectives[0]!.name,
+      best: best?.values?.[0] ?? null,
+    };
+  }
+
   /** The metrics every epoch must log: the objectives and constraints, except 'params'. */
   private checkLogged(logs: Record<string, number>): void {
     const needed = [
@@ -392,6 +430,14 @@ export class Tuner {
       this.checkLogged(logs);
       const value = first.name in logs ? logs[first.name]! : null;
       this.store.reportIntermediate(this.study, number, { step, value, logs });
+      this.onProgress?.({
+        type: 'epoch',
+        trial: number,
+        epoch: step + 1,
+        epochs: meta.epochs,
+        logs,
+        ...this.standing(),
+      });
       if (!this.options.pruner || value === null) return false;
       const trials = this.store.listTrials(this.study);
       const me = trials.find((t) => t.number === number)!;
@@ -405,10 +451,17 @@ export class Tuner {
         this.store.interruptTrial(this.study, number);
         state.interrupted.push(number);
         say(`Trial ${number} interrupted; it runs again when the study resumes`);
+        this.onProgress?.({
+          type: 'trial',
+          trial: number,
+          state: 'interrupted',
+          ...this.standing(),
+        });
         return;
       }
       this.store.finishTrial(this.study, number, { state: 'failed', error: describeError(e) });
       say(`Trial ${number} failed: ${describeError(e)}`);
+      this.onProgress?.({ type: 'trial', trial: number, state: 'failed', ...this.standing() });
       if (
         e instanceof ObjectiveNotLoggedError ||
         (e instanceof Error && /was never logged; the trial logged/.test(e.message))
@@ -440,6 +493,7 @@ export class Tuner {
     say(
       `Trial ${number} ${result} (epochs ${meta.initialEpoch}-${meta.epochs}): ${shown} ${JSON.stringify(params)}`,
     );
+    this.onProgress?.({ type: 'trial', trial: number, state: result, ...this.standing() });
   }
 
   /** Every trial of the study so far. */

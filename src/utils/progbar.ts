@@ -71,6 +71,7 @@ export class Progbar {
   private timeAfterFirstStep: number | null = null;
   private prevWidth = 0;
   private values: [string, number][] = [];
+  private note = '';
   private finished = false;
 
   constructor(options: ProgbarOptions) {
@@ -86,11 +87,20 @@ export class Progbar {
     this.start = this.now();
   }
 
-  /** Reports step `current` (1-based count of finished steps) with the latest values to show. */
-  update(current: number, values?: Readonly<Record<string, number>>, finalize?: boolean): void {
+  /**
+   * Reports step `current` (1-based count of finished steps) with the latest values to show and,
+   * optionally, a note shown after them (what the task is doing now: a layer, a trial).
+   */
+  update(
+    current: number,
+    values?: Readonly<Record<string, number>>,
+    finalize?: boolean,
+    note?: string,
+  ): void {
     if (this.finished) return;
     const done = finalize ?? (this.target !== null && current >= this.target);
     if (values) this.values = Object.entries(values);
+    if (note !== undefined) this.note = note;
     const now = this.now();
     const perStep = this.stepDuration(current, now);
     if (this.verbose === 1 && this.dynamic) {
@@ -149,7 +159,8 @@ export class Progbar {
   }
 
   private valuesText(): string {
-    return this.values.map(([k, v]) => ` - ${k}: ${formatLogValue(v)}`).join('');
+    const shown = this.values.map(([k, v]) => ` - ${k}: ${formatLogValue(v)}`).join('');
+    return this.note ? `${shown} - ${this.note}` : shown;
   }
 
   /** Seconds per step, ignoring the (unrepresentative) first step once more are done. */
@@ -161,7 +172,7 @@ export class Progbar {
     } else {
       perStep = (now - this.start) / 1000 / current;
     }
-    if (current === 1) this.timeAfterFirstStep = now;
+    if (current === 1 && this.timeAfterFirstStep === null) this.timeAfterFirstStep = now;
     return perStep;
   }
 }

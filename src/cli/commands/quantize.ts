@@ -14,6 +14,7 @@ import {
 import { UsageError } from '../errors.js';
 import { openModel } from '../model-files.js';
 import { checkInputShape, intOption, numberOption } from '../options.js';
+import { calibrationProgress } from '../task-progress.js';
 
 interface QuantizeCliOptions extends DataOptions {
   mode: string;
@@ -101,6 +102,7 @@ Examples:
           calibration: options.calibrationMethod as CalibrationMethod,
           ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
           ...(options.layers ? { layers: options.layers.split(',').map((s) => s.trim()) } : {}),
+          ...(options.json ? {} : { onProgress: calibrationProgress() }),
         });
       } catch (e) {
         throw new UsageError(`${file}: ${(e as Error).message}`);

@@ -4,6 +4,7 @@ import { SearchInterrupted } from '../../tune/tuner.js';
 import { TUNERS } from '../../tune/tuners.js';
 import { UsageError } from '../errors.js';
 import { Interrupted, onInterrupt, resumeCommand } from '../interrupt.js';
+import { searchProgress } from '../task-progress.js';
 
 interface TuneOptions {
   maxTrials?: string;
@@ -90,17 +91,21 @@ export function registerTune(program: Command): void {
         controller.abort();
       });
       let result: Awaited<ReturnType<typeof runTuneConfig>>;
+      // --json keeps stdout for the result: the trial lines go to stderr and no bar is drawn.
+      const progress = o.json ? null : searchProgress();
       try {
         result = await runTuneConfig(
           config,
-          o.json ? (line) => console.error(line) : console.log,
+          progress ? progress.log : (line) => console.error(line),
           controller.signal,
+          progress?.onProgress,
         );
       } catch (e) {
         if (e instanceof SearchInterrupted)
           throw new Interrupted(`${e.message}; resume with: ${resumeCommand()}`);
         throw e;
       } finally {
+        progress?.finish();
         detach();
       }
       const counts: Record<string, number> = {};

@@ -7,3 +7,4 @@ export {
 } from './calibration.js';
 export { type QuantizeOptions, quantize } from './quantize.js';
 export { QuantizationReport, type QuantizedLayerEntry, quantizationReport } from './report.js';
+export type { CalibrationProgress } from './static-plan.js';

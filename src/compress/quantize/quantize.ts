@@ -15,7 +15,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { allLayers } from '../all-layers.js';
 import { quantizeGptWeightOnly } from '../weight-only/quantize-gpt.js';
 import type { CalibrationMethod } from './calibration.js';
-import { staticPlan, staticQuantizable } from './static-plan.js';
+import { type CalibrationProgress, staticPlan, staticQuantizable } from './static-plan.js';
 
 /** Options of `quantize`: dynamic or static, and the calibration data and method. */
 export interface QuantizeOptions {
@@ -35,6 +35,8 @@ export interface QuantizeOptions {
   calibration?: CalibrationMethod;
   /** Static mode, 'percentile' calibration: the percentile kept (default 99.99). */
   percentile?: number;
+  /** Static mode: called as calibration advances (batches run, then ranges chosen per layer). */
+  onProgress?: (progress: CalibrationProgress) => void;
 }
 
 const OP = 'quantize';
@@ -178,10 +180,16 @@ export function quantize(model: Model, options: QuantizeOptions): Model {
   const chosen = chooseLayers(model, options.layers, mode);
   const plan =
     mode === 'static'
-      ? staticPlan(model as Sequential, chosen, options.calibrationData, {
-          method: options.calibration ?? 'minmax',
-          percentile: options.percentile,
-        })
+      ? staticPlan(
+          model as Sequential,
+          chosen,
+          options.calibrationData,
+          {
+            method: options.calibration ?? 'minmax',
+            percentile: options.percentile,
+          },
+          options.onProgress,
+        )
       : new Map<string, StaticQuantArgs>();
   return integerModel(model, chosen, plan);
 }

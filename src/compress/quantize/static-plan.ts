@@ -16,6 +16,18 @@ import { type CalibrationOptions, calibrateUint8 } from './calibration.js';
 
 const OP = 'quantize';
 
+/**
+ * One step of static calibration: stage 'activations' counts calibration batches run through the
+ * float model (`layer` is the layer that just ran), stage 'ranges' counts the chosen layers whose
+ * ranges are chosen (`layer` is the one being calibrated).
+ */
+export interface CalibrationProgress {
+  stage: 'activations' | 'ranges';
+  done: number;
+  total: number;
+  layer: string;
+}
+
 /** Layers a uint8 tensor passes through unchanged in meaning (max pooling commutes with the
  * monotonic dequantization; the others move or keep values). */
 export const passesUint8 = (l: Layer) =>
@@ -63,6 +75,7 @@ export function staticPlan(
   chosen: Set<string>,
   calibrationData: unknown,
   calibration: CalibrationOptions,
+  onProgress: (p: CalibrationProgress) => void = () => {},
 ): Map<string, StaticQuantArgs> {
   const data = checkCalibration(model, calibrationData);
   const layers = model.layers;
@@ -70,6 +83,7 @@ export function staticPlan(
   const acts: Tensor[][] = layers.map(() => []);
   const inputs: Tensor[] = [];
   const n = data.shape[0]!;
+  const batches = Math.ceil(n / 256);
   noGrad(() => {
     for (let b = 0; b < n; b += 256) {
       const size = [Math.min(256, n - b), ...data.shape.slice(1)];
@@ -78,9 +92,18 @@ export function staticPlan(
       layers.forEach((l, i) => {
         x = l.apply(x, { training: false });
         acts[i]!.push(x);
+        const last = i === layers.length - 1;
+        onProgress({
+          stage: 'activations',
+          done: b / 256 + (last ? 1 : 0),
+          total: batches,
+          layer: l.name,
+        });
       });
     }
   });
+  const total = layers.filter((l) => chosen.has(l.name)).length;
+  let calibrated = 0;
   const plan = new Map<string, StaticQuantArgs>();
   let carried: { scale: number; zeroPoint: number } | null = null; // uint8 reaching layer i
   layers.forEach((layer, i) => {
@@ -88,6 +111,7 @@ export function staticPlan(
       if (!passesUint8(layer)) carried = null;
       return;
     }
+    onProgress({ stage: 'ranges', done: calibrated++, total, layer: layer.name });
     const input = carried ?? calibrateUint8(i === 0 ? inputs : acts[i - 1]!, calibration);
     const args: StaticQuantArgs = { inputScale: input.scale, inputZeroPoint: input.zeroPoint };
     const next = layers.slice(i + 1).find((l) => !passesUint8(l));
@@ -100,6 +124,7 @@ export function staticPlan(
       carried = out;
     }
     plan.set(layer.name, args);
+    onProgress({ stage: 'ranges', done: calibrated, total, layer: layer.name });
   });
   return plan;
 }
