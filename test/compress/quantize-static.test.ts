@@ -38,6 +38,29 @@ const maxAbsDiff = (a: Tensor, b: Tensor) => {
 };
 
 describe('quantize (static)', () => {
+  it('reports calibration progress: every batch through every layer, then each chosen layer', () => {
+    const model = cnn();
+    const events: string[] = [];
+    quantize(model, {
+      mode: 'static',
+      calibrationData: randomUniform([300, 12, 12, 1]),
+      layers: ['conv', 'fc2'],
+      onProgress: (p) => events.push(`${p.stage} ${p.done}/${p.total} ${p.layer}`),
+    });
+    const batch = (done: number) =>
+      ['conv', 'pool', 'flat', 'fc1'].map((l) => `activations ${done}/2 ${l}`);
+    assert.deepEqual(events, [
+      ...batch(0),
+      'activations 1/2 fc2',
+      ...batch(1),
+      'activations 2/2 fc2',
+      'ranges 0/2 conv',
+      'ranges 1/2 conv',
+      'ranges 1/2 fc2',
+      'ranges 2/2 fc2',
+    ]);
+  });
+
   it('runs the chain on uint8 end to end and stays close to float, for every calibration', () => {
     const model = cnn();
     const x = randomUniform([48, 12, 12, 1]);

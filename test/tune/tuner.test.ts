@@ -9,7 +9,7 @@ import { Dense } from '../../src/nn/layers/dense.js';
 import type { HyperParameters } from '../../src/tune/hyperparameters.js';
 import { MedianStoppingPruner } from '../../src/tune/median-pruner.js';
 import { executionPath, runTrial } from '../../src/tune/trial-runner.js';
-import { SearchInterrupted } from '../../src/tune/tuner.js';
+import { SearchInterrupted, type SearchProgress } from '../../src/tune/tuner.js';
 import { ASHA, BayesianOptimization, Hyperband, RandomSearch } from '../../src/tune/tuners.js';
 import { build, data } from './fixtures/tiny-space.js';
 import '../../src/backends/index.js';
@@ -44,6 +44,39 @@ describe('Tuner', () => {
     })) as number[];
     // the reloaded weights are the trial's last epoch, whose val_accuracy the store holds
     assert.ok(Math.abs(acc! - best[0]!.intermediate.at(-1)!.logs['val_accuracy']!) < 1e-6);
+    tuner.close();
+  });
+
+  it('reports each epoch and each finished trial with trials done and the best so far', async () => {
+    const tuner = new RandomSearch({
+      build,
+      objective: 'val_accuracy',
+      maxTrials: 2,
+      seed: 2,
+      ...place(),
+    });
+    const events: SearchProgress[] = [];
+    await tuner.search(x, y, { ...quiet, epochs: 2, onProgress: (p) => events.push(p) });
+    const shape = events.map((e) =>
+      e.type === 'epoch'
+        ? `e${e.trial}:${e.epoch}/${e.epochs}:${e.trialsDone}`
+        : `t${e.trial}:${e.state}:${e.trialsDone}`,
+    );
+    assert.deepEqual(shape, [
+      'e0:1/2:0',
+      'e0:2/2:0',
+      't0:complete:1',
+      'e1:1/2:1',
+      'e1:2/2:1',
+      't1:complete:2',
+    ]);
+    assert.ok(events.every((e) => e.maxTrials === 2 && e.objective === 'val_accuracy'));
+    const trials = tuner.results();
+    const epochEvent = events[1] as Extract<SearchProgress, { type: 'epoch' }>;
+    assert.equal(epochEvent.logs['val_accuracy'], trials[0]!.intermediate[1]!.logs['val_accuracy']);
+    assert.equal(events[0]!.best, null, 'no scored trial yet');
+    assert.equal(events[2]!.best, trials[0]!.values![0]);
+    assert.equal(events[5]!.best, tuner.getBestTrials(1)[0]!.values![0]);
     tuner.close();
   });
 
