@@ -109,7 +109,7 @@ describe('quantize(gpt, {mode: weight-only})', () => {
   it('rejects bad bits, group sizes, models, layer lists and caches with clear errors', () => {
     assert.throws(
       () => quantize(gpt, { mode: 'weight-only', bits: 3 as 8 }),
-      /quantize: bits must be 8 or 4 for mode 'weight-only', got 3 \(GPT/,
+      /quantize: bits must be 8, 4 or 32 \(float\) for mode 'weight-only', got 3 \(GPT/,
     );
     assert.throws(
       () => quantize(gpt, { mode: 'weight-only', bits: 4, groupSize: 48 }),

@@ -22,8 +22,11 @@ export interface QuantizeOptions {
   /** 'dynamic': activation ranges per batch (Dense, LSTM). 'static': ranges calibrated once on
    * `calibrationData` (Conv2D and Dense of a Sequential model; uint8 flows between them). */
   mode: 'dynamic' | 'static' | 'weight-only';
-  /** 'weight-only' mode: 8 (int8 per output channel) or 4 (int4 per group). */
-  bits?: 8 | 4;
+  /**
+   * 'weight-only' mode: 8 (int8 per output channel), 4 (int4 per group) or 32 (float32: no
+   * quantization, the float GPT on the same fused decoding loop, the baseline to compare with).
+   */
+  bits?: 8 | 4 | 32;
   /** 'weight-only' int4: inputs per scale, 32, 64 or 128 (default 32, llama.cpp's Q4_0). */
   groupSize?: number;
   /** Quantize only these layers (default: every Dense, in dynamic mode every LSTM, in static
@@ -153,7 +156,8 @@ function copyWeights(from: Layer, to: Layer, kernelScales: KernelScales): void {
  * `QuantizedDense` that requantizes to uint8 (bias and relu fused) when the next computing
  * layer is integer too, so a Conv2D/MaxPooling2D/Flatten/Dense chain runs on integers end to end
  * (max pooling on uint8 is exact). 'weight-only' (GPT models): see `WeightOnlyGPT`; int8 or
- * int4 weights, activations quantized per row inside each product. Other layers stay float (`quantizationReport` lists them and
+ * int4 weights, activations quantized per row inside each product (bits 32: float32 matrices on
+ * the same fused decoding loop, the float baseline). Other layers stay float (`quantizationReport` lists them and
  * why). The original model is not changed. Inference only.
  * `const q = quantize(model, { mode: 'static', calibrationData: xTrain.slice(0, 512) }); q.predict(x)`
  */

@@ -5,13 +5,20 @@ import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import { layerLabel, singleInput } from '../../nn/layers/internal/args.js';
 import { registerLayer } from '../../nn/layers/registry.js';
 import { Tensor, type Variable } from '../../tensor/tensor.js';
+import { type FloatMatrix, floatMatMul } from './float-matmul.js';
 import { weightOnlyMatMul } from './matmul.js';
 import { packWeightOnly, type WeightOnlyBits, type WeightOnlyMatrix } from './pack.js';
+
+/**
+ * The weight bits of a `WeightOnlyGPT`: 8 or 4 (quantized), or 32 (float32 kernels: the float
+ * model on the same fused decoding loop, the fair baseline of the quantized ones).
+ */
+export type DecoderBits = WeightOnlyBits | 32;
 
 /** Options of `WeightOnlyGPT`: the GPT's configuration and the weight bits and group size. */
 export interface WeightOnlyGPTArgs {
   gpt: GPT['config'];
-  bits: WeightOnlyBits;
+  bits: DecoderBits;
   groupSize: number;
   name?: string;
 }
@@ -29,6 +36,15 @@ interface DecodeState {
   length: number;
 }
 
+/** One matrix of the decoding loop: quantized, or float32 (bits 32). */
+type DecoderMatrix = WeightOnlyMatrix | FloatMatrix;
+
+/** y [M, N] = x [M, K] · w + bias on the matrix's own kernel. */
+function product(x: Float32Array, M: number, w: DecoderMatrix, y: Float32Array): void {
+  if (w.bits === 32) floatMatMul(x, M, w, y);
+  else weightOnlyMatMul(x, M, w, y);
+}
+
 /** The names of the quantized matrices of one block, in order. */
 const BLOCK_MATRICES = ['qkv', 'attention_output', 'ffn_intermediate', 'ffn_output'] as const;
 
@@ -38,16 +54,18 @@ const BLOCK_MATRICES = ['qkv', 'attention_output', 'ffn_intermediate', 'ffn_outp
  * 'weight-only'})` makes one). Embeddings and layer norms stay float32. Its decoding step is one
  * loop over preallocated float32 buffers: layer norm, GELU, attention over a key/value cache that
  * grows in place, and `weightOnlyMatMul` for every matrix, with no tensor made but the logits.
+ * With bits 32 (`quantize(gpt, {mode: 'weight-only', bits: 32})`) the matrices stay float32 and
+ * run on the native float GEMM: the same loop for the float model, to compare against fairly.
  * Inference only; it saves and loads as a Keel model file (codes and scales, not floats).
  * `generate(quantize(gpt, {mode: 'weight-only', bits: 8}) as WeightOnlyGPT, [[0]], {maxNewTokens: 50})`
  */
 export class WeightOnlyGPT extends Model {
   static override className = 'WeightOnlyGPT';
   readonly config: GPT['config'];
-  readonly bits: WeightOnlyBits;
+  readonly bits: DecoderBits;
   readonly groupSize: number;
   private readonly vars = new Map<string, Variable>();
-  private matrices: Map<string, WeightOnlyMatrix> | null = null;
+  private matrices: Map<string, DecoderMatrix> | null = null;
   private buffers = new Map<number, Record<string, Float32Array>>();
 
   constructor(args: WeightOnlyGPTArgs) {
@@ -56,6 +74,10 @@ export class WeightOnlyGPT extends Model {
     this.bits = args.bits;
     this.groupSize = args.groupSize;
     const c = this.config;
+    if (args.bits !== 8 && args.bits !== 4 && args.bits !== 32)
+      throw new RangeError(
+        `${layerLabel(this)}: bits must be 8, 4 or 32, got ${JSON.stringify(args.bits)}`,
+      );
     if (c.activation !== 'geluApproximate' && c.activation !== 'relu')
       throw new RangeError(
         `${layerLabel(this)}: activation ${JSON.stringify(c.activation)} is not supported (geluApproximate or relu)`,
@@ -87,7 +109,10 @@ export class WeightOnlyGPT extends Model {
     this.built = true;
   }
 
-  /** The weights of one quantized matrix [K, N]: codes (int4: two per byte), scales, bias. */
+  /**
+   * The weights of one matrix [K, N]: codes (int4: two per byte), scales, bias; bits 32: the
+   * float32 kernel [K, N] and bias.
+   */
   private matrix(name: string, K: number, N: number, bias: boolean): void {
     const groups = this.bits === 8 ? 1 : Math.ceil(K / this.groupSize);
     const add = (suffix: string, shape: number[], dtype: 'int8' | 'uint8' | 'float32') =>
@@ -95,6 +120,11 @@ export class WeightOnlyGPT extends Model {
         `${name}/${suffix}`,
         this.addWeight(`${name}/${suffix}`, { shape, dtype, trainable: false }),
       );
+    if (this.bits === 32) {
+      add('kernel', [K, N], 'float32');
+      if (bias) add('bias', [N], 'float32');
+      return;
+    }
     if (this.bits === 8) add('codes', [N, K], 'int8');
     else add('codes', [N, Math.ceil(K / 2)], 'uint8');
     add('scales', [N, groups], 'float32');
@@ -106,21 +136,28 @@ export class WeightOnlyGPT extends Model {
     return this.vars.get(name)!.data as Float32Array;
   }
 
-  /** Fills the weights from a float GPT of the same configuration, quantizing every matrix. */
+  /**
+   * Fills the weights from a float GPT of the same configuration, each matrix made by
+   * `quantized` (bits 32: `floatMatrix`, a copy).
+   */
   setFromGPT(
     gpt: GPT,
-    quantized: (
-      w: Float32Array,
-      K: number,
-      N: number,
-      bias: Float32Array | null,
-    ) => WeightOnlyMatrix,
+    quantized: (w: Float32Array, K: number, N: number, bias: Float32Array | null) => DecoderMatrix,
   ): void {
     const data = (t: Variable | null) => t!.data as Float32Array;
     this.v('token_embeddings').set(data(gpt.embedding.tokenEmbeddings));
     this.v('position_embeddings').set(data(gpt.embedding.positionEmbeddings));
     const D = this.config.hiddenDim;
-    const store = (name: string, m: WeightOnlyMatrix) => {
+    const store = (name: string, m: DecoderMatrix) => {
+      if (m.bits !== this.bits)
+        throw new RangeError(
+          `${layerLabel(this)}: matrix ${name} has ${m.bits} bits, expected ${this.bits}`,
+        );
+      if (m.bits === 32) {
+        this.v(`${name}/kernel`).set(m.kernel);
+        if (m.bias) this.v(`${name}/bias`).set(m.bias);
+        return;
+      }
       const codes = this.vars.get(`${name}/codes`)!.data;
       if (this.bits === 8) codes.set(m.codes);
       else {
@@ -171,12 +208,18 @@ export class WeightOnlyGPT extends Model {
   }
 
   /** The packed matrices, built from the weights on first use (after quantize or loadModel). */
-  private packed(): Map<string, WeightOnlyMatrix> {
+  private packed(): Map<string, DecoderMatrix> {
     if (this.matrices) return this.matrices;
     const c = this.config;
     const D = c.hiddenDim;
-    const m = new Map<string, WeightOnlyMatrix>();
+    const m = new Map<string, DecoderMatrix>();
     const unpack = (name: string, K: number, N: number, bias: boolean) => {
+      if (this.bits === 32) {
+        const b = bias ? this.v(`${name}/bias`) : null;
+        m.set(name, { bits: 32, K, N, kernel: this.v(`${name}/kernel`), bias: b });
+        return;
+      }
+      const bits = this.bits;
       const stored = this.vars.get(`${name}/codes`)!.data;
       let codes: Int8Array;
       if (this.bits === 8) codes = stored as Int8Array;
@@ -192,8 +235,8 @@ export class WeightOnlyGPT extends Model {
       m.set(
         name,
         packWeightOnly({
-          bits: this.bits,
-          groupSize: this.bits === 8 ? K : this.groupSize,
+          bits,
+          groupSize: bits === 8 ? K : this.groupSize,
           K,
           N,
           codes,
@@ -215,6 +258,16 @@ export class WeightOnlyGPT extends Model {
 
   /** The quantized matrices and the parts left float32, with why (the summary's lines). */
   quantizationSummary(): { quantized: string[]; float: { name: string; reason: string }[] } {
+    if (this.bits === 32)
+      return {
+        quantized: [],
+        float: [
+          { name: 'every matrix', reason: 'bits 32: the float baseline on the fused loop' },
+          { name: 'token_embeddings', reason: 'a lookup table' },
+          { name: 'position_embeddings', reason: 'a lookup table' },
+          { name: 'layer norms', reason: 'elementwise, no matrix product' },
+        ],
+      };
     const quantized = [...this.packed().keys()].map(
       (n) => `${n} (int${this.bits}${this.bits === 4 ? `, groups of ${this.groupSize}` : ''})`,
     );
@@ -236,7 +289,7 @@ export class WeightOnlyGPT extends Model {
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor {
     if (args.training)
       throw new Error(
-        `${layerLabel(this)}: weight-only quantized models are inference only (no gradient); train the float GPT`,
+        `${layerLabel(this)}: weight-only decoders are inference only (no gradient); train the float GPT`,
       );
     return this.callWithCache(singleInput(this, inputs), null).logits;
   }
@@ -334,7 +387,7 @@ export class WeightOnlyGPT extends Model {
         this.v(`${p}/attention_norm/beta`),
         eps,
       );
-      weightOnlyMatMul(a, M, mats.get(`${p}/qkv`)!, qkv);
+      product(a, M, mats.get(`${p}/qkv`)!, qkv);
       const keys = state.keys[i]!;
       const values = state.values[i]!;
       for (let r = 0; r < M; r++) {
@@ -379,18 +432,18 @@ export class WeightOnlyGPT extends Model {
           }
         }
       }
-      weightOnlyMatMul(att, M, mats.get(`${p}/attention_output`)!, o);
+      product(att, M, mats.get(`${p}/attention_output`)!, o);
       for (let k = 0; k < M * D; k++) h[k] += o[k]!;
       layerNorm(h, a, M, D, this.v(`${p}/ffn_norm/gamma`), this.v(`${p}/ffn_norm/beta`), eps);
-      weightOnlyMatMul(a, M, mats.get(`${p}/ffn_intermediate`)!, f);
+      product(a, M, mats.get(`${p}/ffn_intermediate`)!, f);
       if (c.activation === 'relu') for (let k = 0; k < f.length; k++) f[k] = Math.max(0, f[k]!);
       else geluTanh(f);
-      weightOnlyMatMul(f, M, mats.get(`${p}/ffn_output`)!, o);
+      product(f, M, mats.get(`${p}/ffn_output`)!, o);
       for (let k = 0; k < M * D; k++) h[k] += o[k]!;
     }
     layerNorm(h, a, M, D, this.v('final_norm/gamma'), this.v('final_norm/beta'), eps);
     const logits = new Float32Array(M * V);
-    weightOnlyMatMul(a, M, mats.get('head')!, logits);
+    product(a, M, mats.get('head')!, logits);
     state.length = past + T;
     const cache: WeightOnlyCache = { state, length: state.length };
     return {

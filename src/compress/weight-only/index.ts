@@ -1,4 +1,10 @@
-export { type WeightOnlyCache, WeightOnlyGPT, type WeightOnlyGPTArgs } from './decoder.js';
+export {
+  type DecoderBits,
+  type WeightOnlyCache,
+  WeightOnlyGPT,
+  type WeightOnlyGPTArgs,
+} from './decoder.js';
+export { type FloatMatrix, floatMatMul, floatMatrix } from './float-matmul.js';
 export { weightOnlyMatMul } from './matmul.js';
 export {
   packWeightOnly,

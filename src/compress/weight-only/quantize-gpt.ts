@@ -1,7 +1,8 @@
 import { noGrad } from '../../autograd/tape.js';
 import { GPT } from '../../models/gpt.js';
 import type { Model } from '../../models/model.js';
-import { WeightOnlyGPT } from './decoder.js';
+import { type DecoderBits, WeightOnlyGPT } from './decoder.js';
+import { floatMatrix } from './float-matmul.js';
 import { quantizeWeightOnly, type WeightOnlyBits } from './pack.js';
 
 /** The int4 group sizes `quantize` accepts (llama.cpp's Q4_0 and GPTQ use 32 to 128). */
@@ -13,7 +14,8 @@ export const DEFAULT_GROUP_SIZE = 32;
  * `quantize(gpt, {mode: 'weight-only', bits, groupSize})`: a `WeightOnlyGPT` whose attention
  * projections, feed-forward Dense layers and tied output head hold int8 weights (per output
  * channel) or int4 weights (per group of `groupSize` inputs), with the embeddings and layer
- * norms float32. The GPT is not changed.
+ * norms float32. bits 32 keeps every matrix float32 on the same fused decoding loop (the fair
+ * float baseline, and a faster float decoder). The GPT is not changed.
  */
 export function quantizeGptWeightOnly(
   model: Model,
@@ -30,9 +32,9 @@ export function quantizeGptWeightOnly(
     throw new RangeError(
       `${OP}: mode 'weight-only' quantizes every matrix of GPT '${model.name}'; the layers option is not supported`,
     );
-  if (bits !== 8 && bits !== 4)
+  if (bits !== 8 && bits !== 4 && bits !== 32)
     throw new RangeError(
-      `${OP}: bits must be 8 or 4 for mode 'weight-only', got ${JSON.stringify(bits)} (GPT '${model.name}')`,
+      `${OP}: bits must be 8, 4 or 32 (float) for mode 'weight-only', got ${JSON.stringify(bits)} (GPT '${model.name}')`,
     );
   const g = groupSize ?? DEFAULT_GROUP_SIZE;
   if (!(WEIGHT_ONLY_GROUP_SIZES as readonly unknown[]).includes(g))
@@ -43,13 +45,15 @@ export function quantizeGptWeightOnly(
     () =>
       new WeightOnlyGPT({
         gpt: { ...model.config },
-        bits: bits as WeightOnlyBits,
+        bits: bits as DecoderBits,
         groupSize: g as number,
-        name: `${model.name}_int${bits}`,
+        name: `${model.name}_${bits === 32 ? 'fused' : `int${bits}`}`,
       }),
   );
   q.setFromGPT(model, (w, K, N, bias) =>
-    quantizeWeightOnly(w, K, N, bits as WeightOnlyBits, g as number, bias),
+    bits === 32
+      ? floatMatrix(w, K, N, bias)
+      : quantizeWeightOnly(w, K, N, bits as WeightOnlyBits, g as number, bias),
   );
   return q;
 }
