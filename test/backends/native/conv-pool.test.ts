@@ -5,6 +5,7 @@ import type { Conv2DAttrs, KernelName } from '../../../src/backends/kernels.js';
 import {
   convGeometry as conv,
   directConvCases,
+  expectConvMatchesReference,
   expectElementsClose,
   expectNormClose,
   forEachConfig,
@@ -32,27 +33,7 @@ describe('native conv2d', () => {
   itNative(
     'matches the TS kernels forward, for the input gradient and for the filter gradient',
     () => {
-      for (const a of convCases) {
-        const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 1);
-        const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 2);
-        const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 3);
-        const what = JSON.stringify(a);
-        const calls: [KernelName, (typeof x)[], number[]][] = [
-          ['conv2d', [x, w], [a.batch, a.outH, a.outW, a.outC]],
-          ['conv2dBackpropInput', [dy, w], [a.batch, a.inH, a.inW, a.inC]],
-          ['conv2dBackpropFilter', [x, dy], [a.filterH, a.filterW, a.inC, a.outC]],
-        ];
-        for (const [name, inputs, outShape] of calls) {
-          const expected = runOn('ts', name, inputs, [zerosOf(outShape)], a)[0]!;
-          forEachConfig(
-            (isa, threads) => {
-              const y = runOn('native', name, inputs, [zerosOf(outShape)], a)[0]!;
-              expectNormClose(y, expected, 1e-5, `${name} ${what} (${isa}, ${threads})`);
-            },
-            [1, 2],
-          );
-        }
-      }
+      expectConvMatchesReference(convCases);
     },
   );
 

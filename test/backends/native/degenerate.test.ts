@@ -7,10 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AttentionAttrs, Conv2DAttrs, KernelName } from '../../../src/backends/kernels.js';
+import type { AttentionAttrs, Conv2DAttrs } from '../../../src/backends/kernels.js';
 import { assertCleanError, assertSurvived, runIsolated } from '../../hostile/isolated.js';
 import {
   convGeometry as conv,
+  expectConvMatchesReference,
   expectNormClose,
   forEachConfig,
   itNative,
@@ -35,31 +36,7 @@ describe('native kernels on degenerate shapes match the TS reference', () => {
         conv(1, 2, 3, 2, 2, [5, 7], [3, 3], [1, 1], true), // same padding: all taps outside
         conv(1, 3, 3, 1, 1, [2, 2], [1, 1], [4, 4], true), // dilation wider than the input
       ];
-      for (const a of cases) {
-        const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 1);
-        const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 2);
-        const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 3);
-        const calls: [KernelName, (typeof x)[], number[]][] = [
-          ['conv2d', [x, w], [a.batch, a.outH, a.outW, a.outC]],
-          ['conv2dBackpropInput', [dy, w], [a.batch, a.inH, a.inW, a.inC]],
-          ['conv2dBackpropFilter', [x, dy], [a.filterH, a.filterW, a.inC, a.outC]],
-        ];
-        for (const [name, inputs, outShape] of calls) {
-          const expected = runOn('ts', name, inputs, [zerosOf(outShape)], a)[0]!;
-          forEachConfig(
-            (isa, threads) => {
-              const y = runOn('native', name, inputs, [zerosOf(outShape)], a)[0]!;
-              expectNormClose(
-                y,
-                expected,
-                1e-5,
-                `${name} ${JSON.stringify(a)} (${isa}, ${threads})`,
-              );
-            },
-            [1, 2],
-          );
-        }
-      }
+      expectConvMatchesReference(cases);
     },
   );
 

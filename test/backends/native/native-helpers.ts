@@ -239,3 +239,31 @@ export function poolGeometry(
     padLeft: pad(outW, inW, p[1], s[1]),
   };
 }
+
+/**
+ * conv2d, its input gradient and its filter gradient on the native kernels against the TS
+ * reference, for each geometry, on every ISA at 1 and 2 threads, within 1e-5 relative norm.
+ */
+export function expectConvMatchesReference(cases: readonly Conv2DAttrs[]): void {
+  for (const a of cases) {
+    const x = randomTensor([a.batch, a.inH, a.inW, a.inC], 1);
+    const w = randomTensor([a.filterH, a.filterW, a.inC, a.outC], 2);
+    const dy = randomTensor([a.batch, a.outH, a.outW, a.outC], 3);
+    const what = JSON.stringify(a);
+    const calls: [KernelName, Tensor[], number[]][] = [
+      ['conv2d', [x, w], [a.batch, a.outH, a.outW, a.outC]],
+      ['conv2dBackpropInput', [dy, w], [a.batch, a.inH, a.inW, a.inC]],
+      ['conv2dBackpropFilter', [x, dy], [a.filterH, a.filterW, a.inC, a.outC]],
+    ];
+    for (const [name, inputs, outShape] of calls) {
+      const expected = runOn('ts', name, inputs, [zerosOf(outShape)], a)[0]!;
+      forEachConfig(
+        (isa, threads) => {
+          const y = runOn('native', name, inputs, [zerosOf(outShape)], a)[0]!;
+          expectNormClose(y, expected, 1e-5, `${name} ${what} (${isa}, ${threads})`);
+        },
+        [1, 2],
+      );
+    }
+  }
+}
