@@ -40,7 +40,7 @@ function collect(dir: string, out: string[]): void {
 const COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'] as const;
 type Counts = Record<(typeof COUNTS)[number], number>;
 /** A run's counts (null when node wrote none) and whether it exited cleanly. */
-type Run = { ok: boolean; counts: Counts | null };
+type Run = { ok: boolean; counts: Counts | null; failures: string[] };
 const testSeed = process.env['KEEL_TEST_SEED'] || '1';
 if (!/^\d+$/.test(testSeed)) {
   console.error(`run-tests: KEEL_TEST_SEED must be a non-negative integer, got '${testSeed}'`);
@@ -78,11 +78,13 @@ function runFiles(title: string, files: string[], env: Record<string, string>): 
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   let counts: Counts | null = null;
+  let failures: string[] = [];
   try {
     const text = readFileSync(tap, 'utf8');
     counts = Object.fromEntries(
       COUNTS.map((k) => [k, Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0)]),
     ) as Counts;
+    failures = failedTests(text);
   } catch {
     // No TAP file: node failed before running any test; the status below says so.
   }
@@ -91,7 +93,42 @@ function runFiles(title: string, files: string[], env: Record<string, string>): 
     `run-tests: ${title}: ${ok ? 'passed' : `FAILED (exit ${result.status ?? result.signal})`}` +
       `${counts ? `, ${counts.pass} of ${counts.tests} tests passed, ${counts.fail} failed` : ''} in ${seconds} s`,
   );
-  return { ok, counts };
+  return { ok, counts, failures };
+}
+
+/**
+ * The failed tests of a TAP report (not the suites that failed because of them), each as its name,
+ * its file:line and the first lines of its error: CI keeps only the end of the log, where these go.
+ */
+function failedTests(tap: string): string[] {
+  const lines = tap.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]!);
+    if (!head) continue;
+    const indent = head[1]!.length;
+    let location = '';
+    let leaf = true;
+    let field = '';
+    const error: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      if (line.trim() === '...' && line.length - line.trimStart().length === indent + 2) break;
+      const entry = new RegExp(`^\\s{${indent + 2}}(\\w+): ?(.*)$`).exec(line);
+      if (entry) {
+        field = entry[1]!;
+        const value = entry[2]!;
+        if (field === 'location')
+          location = value.replace(/^'|'$/g, '').replace(`${process.cwd()}/`, '');
+        if (field === 'failureType' && value.includes('subtestsFailed')) leaf = false;
+        if (field === 'error' && value !== '|-') error.push(value.replace(/^'|'$/g, ''));
+      } else if (field === 'error' && line.trim()) error.push(line.trim());
+    }
+    if (!leaf) continue;
+    const message = error.filter(Boolean).slice(0, 5).join(' / ');
+    out.push(`not ok - ${head[2]} (${location})${message ? `\n    ${message.slice(0, 400)}` : ''}`);
+  }
+  return out;
 }
 
 const files: string[] = [];
@@ -146,6 +183,13 @@ const total = Object.fromEntries(COUNTS.map((k) => [k, 0])) as Counts;
 for (const { ok, counts } of runs) {
   if (!ok) failed = true;
   if (counts) for (const k of COUNTS) total[k] += counts[k];
+}
+const failures = runs.flatMap((r) => r.failures);
+if (failures.length) {
+  console.log(
+    `\nrun-tests: the ${failures.length} failed test${failures.length === 1 ? '' : 's'}:`,
+  );
+  for (const f of failures.slice(0, 20)) console.log(f);
 }
 console.log(`\nrun-tests: all ${runs.length} runs together${failed ? ': FAILED' : ''}`);
 for (const k of COUNTS) console.log(`# ${k} ${total[k]}`);
