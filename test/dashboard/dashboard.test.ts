@@ -50,10 +50,9 @@ describe('keel dashboard in Chromium', { skip }, () => {
 
   it('sorts and filters the runs table', async (t) => {
     if (!browser) return t.skip('chromium cannot start');
-    const started = Date.now();
+    // How fast the page loads is bench/dashboard-load.ts's to measure, not a test's.
     await page.goto(dashboard.url);
     await page.waitForFunction(() => (globalThis as any).__keel?.ready);
-    assert.ok(Date.now() - started < 5000);
     const names = () =>
       page.$$eval('#runs tbody td.name', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual((await names()).sort(), ['alpha', 'beta']);
