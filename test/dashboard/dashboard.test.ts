@@ -126,8 +126,7 @@ describe('keel dashboard in Chromium', { skip }, () => {
         () => (globalThis as any).__keel.chartPoints[0],
       )) as number;
       assert.ok(later > first, `${first} -> ${later}`);
-      const ms = (await page.evaluate(() => (globalThis as any).__keel.lastUpdateMs)) as number;
-      assert.ok(ms < 100, `chart update ${ms} ms`);
+      // The update's speed is bench/dashboard-load.ts's to measure; here it only has to happen.
       await page.screenshot({ path: join(shots, 'live.png') });
     } finally {
       child.kill('SIGKILL');

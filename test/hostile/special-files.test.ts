@@ -96,7 +96,8 @@ describe('hostile: special files', () => {
     for (const name of Object.keys(cases).filter((n) => n.includes('/'))) {
       const kind = name.split('/')[1]!;
       const o = expectError(results, name, kinds[kind]!);
-      assert.ok(o.ms < 5000, `${name} took ${o.ms} ms`);
+      // A FIFO read blocks forever: 30 s bounds a hang, on however loaded a machine.
+      assert.ok(o.ms < 30_000, `${name} took ${o.ms} ms`);
     }
   });
 });
