@@ -60,7 +60,6 @@ const NOT_TAKEN: Record<string, string[]> = {
   '*': ['name', 'dtype', 'kwargs', 'activity_regularizer'],
   Conv3D: ['groups'],
   ConvLSTM2D: ['stateful'],
-  RNN: ['zero_output_for_mask'],
 };
 const notTaken = (layer: string, arg: string): boolean =>
   arg.endsWith('_constraint') ||
