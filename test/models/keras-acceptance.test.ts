@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadModel } from '../../src/io/keel-format/model-file.js';
 import { Model } from '../../src/models/model.js';
+import type { Layer } from '../../src/nn/engine/layer.js';
 import type { SymbolicTensor } from '../../src/nn/engine/symbolic-tensor.js';
 import * as L from '../../src/nn/layers/index.js';
 import { Input } from '../../src/nn/layers/input-layer.js';
+import type { LossIdentifier } from '../../src/nn/losses/get-loss.js';
 import { Adam } from '../../src/nn/optimizers/adam.js';
 import { oneHot } from '../../src/ops/index.js';
 import { setSeed } from '../../src/random/rng.js';
@@ -26,11 +28,11 @@ const dir = mkdtempSync(join(tmpdir(), 'keel-acceptance-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 type Sym = SymbolicTensor;
-const on = (layer: L.Layer | { apply(x: Sym | Sym[]): unknown }, x: Sym | Sym[]): Sym =>
-  layer.apply(x as Sym) as Sym;
+const on = (layer: Layer, x: Sym | Sym[]): Sym =>
+  (Array.isArray(x) ? layer.apply(x) : layer.apply(x)) as Sym;
 
 /** Fits, then checks the loss fell, the save/load round trip and ONNX Runtime's predictions. */
-async function accept(model: Model, x: Tensor, y: Tensor, loss: string): Promise<void> {
+async function accept(model: Model, x: Tensor, y: Tensor, loss: LossIdentifier): Promise<void> {
   model.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss });
   const history = await model.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0 });
   const losses = history.history['loss']!;

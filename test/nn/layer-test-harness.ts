@@ -60,7 +60,9 @@ function expectSaveLoad(layer: Layer, xs: Tensor[], spec: LayerTestSpec): void {
     Input({ batchShape: x.shape.map((d, i) => (free.has(i) ? null : d)) }),
   );
   const clone = deserializeLayer(JSON.parse(JSON.stringify(serializeLayer(layer))));
-  const out = clone.apply(inputs.length === 1 ? inputs[0]! : inputs) as SymbolicTensor;
+  const out = (
+    inputs.length === 1 ? clone.apply(inputs[0]!) : clone.apply(inputs)
+  ) as SymbolicTensor;
   const want = spec.expectedOutputShape.map((d, i) => (i === 0 ? null : d));
   // With free steps the output may keep them free; every known size must be the expected one.
   const got = [...out.shape];
@@ -85,7 +87,7 @@ function expectSaveLoad(layer: Layer, xs: Tensor[], spec: LayerTestSpec): void {
   const b = model.predict(feed) as Tensor;
   assert.deepEqual([...a.shape], spec.expectedOutputShape, 'loaded output shape');
   assert.deepEqual([...a.data], [...b.data], 'loaded predictions, bit for bit');
-  expectClose(b, layer.apply(feed), { atol: 1e-6 });
+  expectClose(b, layer.apply(feed) as Tensor, { atol: 1e-6 });
 }
 
 /** Runs every shared check on one layer; returns the built layer for further checks. */

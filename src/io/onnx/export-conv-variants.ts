@@ -1,5 +1,5 @@
 import { transposeAxis } from '../../nn/layers/internal/conv-transpose.js';
-import { permute } from './builder.js';
+import { type AttrValue, permute } from './builder.js';
 import { type ExportContext, exportActivation, type LayerExporter } from './export-layers.js';
 
 /** [0, r-1, 1, ..., r-2]: channels last → channels first, and its inverse. */
@@ -10,7 +10,11 @@ const toChannelsFirst = (r: number) => [
 ];
 const toChannelsLast = (r: number) => [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
 
-function depthwisePadding(c: ExportContext, kernel: number[], dilations: number[]) {
+function depthwisePadding(
+  c: ExportContext,
+  kernel: number[],
+  dilations: number[],
+): Record<string, AttrValue> {
   const padding = c.config['padding'];
   if (padding === 'same') return { auto_pad: 'SAME_UPPER' };
   if (padding === 'valid') return { auto_pad: 'VALID' };

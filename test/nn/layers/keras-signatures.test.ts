@@ -70,7 +70,12 @@ const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpp
 const squash = (s: string) => s.replace(/_/g, '').toLowerCase();
 
 /** Keel's stored value against Keras's default, once both are spelled the same way. */
-function sameDefault(arg: string, keel: unknown, keras: unknown, config: Record<string, unknown>) {
+function sameDefault(
+  arg: string,
+  keel: unknown,
+  keras: unknown,
+  config: Record<string, unknown>,
+): boolean {
   if (keras === null) {
     if (arg === 'activation') return keel === 'linear' || keel === null;
     if (arg === 'dataFormat') return keel === 'channels_last';

@@ -237,7 +237,7 @@ describe('RNN with a custom cell', () => {
     assert.deepEqual(at(z, 0, 3), [0, 0], 'zeroOutputForMask: output 0 at a masked step');
     assert.deepEqual(at(z, 0, 2), at(y, 0, 2));
     const h0 = rand([2, 2], 12);
-    const fromH0 = rnn.apply([x, h0], { mask });
+    const fromH0 = rnn.apply([x, h0], { mask }) as Tensor;
     assert.deepEqual(at(fromH0, 1, 0), [...h0.data.slice(2, 4)], 'before any step: the initial h');
     const cell = rnn.cell as MinimalRNNCell;
     const y0 = tanh(matMul(reshape(slice(x, [0, 0, 0], [1, 1, 3]), [1, 3]), cell.kernel!));
