@@ -3,6 +3,7 @@ import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AttrValue, float, type OnnxBuilder, permute } from './builder.js';
 import { ACTIVATION_LAYER_EXPORTERS } from './export-activation-layers.js';
+import { ATTENTION_LAYER_EXPORTERS } from './export-attention-layers.js';
 import { CONV_VARIANT_EXPORTERS } from './export-conv-variants.js';
 import { KERAS_LAYER_EXPORTERS } from './export-keras-layers.js';
 import { QUANTIZED_LAYER_EXPORTERS } from './export-quantized.js';
@@ -386,14 +387,19 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   Dense: dense,
   Conv1D: conv,
   Conv2D: conv,
+  Conv3D: conv,
   MaxPooling1D: pool('MaxPool'),
   MaxPooling2D: pool('MaxPool'),
   AveragePooling1D: pool('AveragePool'),
   AveragePooling2D: pool('AveragePool'),
+  MaxPooling3D: pool('MaxPool'),
+  AveragePooling3D: pool('AveragePool'),
   GlobalAveragePooling1D: globalPool('ReduceMean'),
   GlobalAveragePooling2D: globalPool('ReduceMean'),
   GlobalMaxPooling1D: globalPool('ReduceMax'),
   GlobalMaxPooling2D: globalPool('ReduceMax'),
+  GlobalAveragePooling3D: globalPool('ReduceMean'),
+  GlobalMaxPooling3D: globalPool('ReduceMax'),
   Flatten: (c) => [c.b.op('Flatten', [c.inputs[0]!], { axis: 1 })],
   // ONNX's ArgMax gives int64; Keel's layer int32.
   ArgMax: (c) => {
@@ -432,6 +438,7 @@ export const LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   MultiHeadAttention: multiHeadAttention,
   ...sequenceExporters(() => LAYER_EXPORTERS),
   ...ACTIVATION_LAYER_EXPORTERS,
+  ...ATTENTION_LAYER_EXPORTERS,
   ...KERAS_LAYER_EXPORTERS,
   ...CONV_VARIANT_EXPORTERS,
   ...QUANTIZED_LAYER_EXPORTERS,

@@ -72,8 +72,9 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
       ? LAYER_EXPORTERS[className]
       : undefined;
     if (!convert) {
+      const why = NO_CONVERSION[className];
       throw new Error(
-        `exportOnnx: layer '${layer.name}' (${className}) has no ONNX conversion; supported: ${Object.keys(LAYER_EXPORTERS).join(', ')}`,
+        `exportOnnx: layer '${layer.name}' (${className}) has no ONNX conversion${why ? ` (${why})` : ''}; supported: ${Object.keys(LAYER_EXPORTERS).join(', ')}`,
       );
     }
     const ins = call.inputs.map((t) => {
@@ -118,6 +119,16 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   const bytes = ModelProto.encode(message).finish();
   return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
+
+/** Why the Keras layers that ONNX cannot express have no converter. */
+const NO_CONVERSION: Readonly<Record<string, string>> = {
+  ConvLSTM2D: 'ONNX has no convolutional recurrent op',
+  RNN: 'a loop over an arbitrary cell; use the LSTM, GRU or SimpleRNN layer, which export as ONNX LSTM/GRU/RNN',
+  StackedRNNCells: 'a cell, exported only inside a recurrent layer',
+  LSTMCell: 'a cell, exported only inside a recurrent layer',
+  GRUCell: 'a cell, exported only inside a recurrent layer',
+  SimpleRNNCell: 'a cell, exported only inside a recurrent layer',
+};
 
 /** Layers whose values do not depend on an incoming mask (they may pass it on). */
 const MASK_NEUTRAL = new Set([

@@ -90,6 +90,12 @@ export abstract class Layer {
     outputs: readonly SymbolicTensor[];
   }[] = [];
 
+  /**
+   * The call arguments of the `apply` in progress ({} outside one), so `computeOutputShape` can
+   * read options that change the outputs (Attention's returnAttentionScores adds one).
+   */
+  protected pendingArgs: CallArgs = {};
+
   private readonly ownWeights: Variable[] = [];
   private readonly regularizers = new Map<Variable, WeightRegularizer>();
 
@@ -279,6 +285,19 @@ export abstract class Layer {
   apply(inputs: Tensor, args?: CallArgs): Tensor;
   apply(inputs: LayerInput, args?: CallArgs): LayerInput;
   apply(inputs: LayerInput | SymbolicInput, args: CallArgs = {}): LayerInput | SymbolicInput {
+    const outer = this.pendingArgs;
+    this.pendingArgs = args;
+    try {
+      return this.applyWith(inputs, args);
+    } finally {
+      this.pendingArgs = outer;
+    }
+  }
+
+  private applyWith(
+    inputs: LayerInput | SymbolicInput,
+    args: CallArgs,
+  ): LayerInput | SymbolicInput {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (list.length > 0 && list.every((t) => t instanceof SymbolicTensor)) {
       return this.applySymbolic(inputs as SymbolicInput, args);

@@ -3,14 +3,8 @@ import { Rng } from '../../random/rng.js';
 import { tensor } from '../../tensor/create.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import {
-  type CallArgs,
-  Layer,
-  type LayerArgs,
-  type LayerInput,
-  type SymbolicInput,
-} from '../engine/layer.js';
-import type { SymbolicShape, SymbolicTensor } from '../engine/symbolic-tensor.js';
+import { type CallArgs, Layer, type LayerArgs, type LayerInput } from '../engine/layer.js';
+import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { layerLabel } from './internal/args.js';
 
 /** Keras's arguments shared by Attention and AdditiveAttention. */
@@ -36,8 +30,6 @@ export abstract class BaseAttention extends Layer {
   readonly dropout: number;
   readonly seed: number | null;
   private readonly rng: Rng | undefined;
-  /** The call arguments of the symbolic call in progress (returnAttentionScores adds an output). */
-  private pendingArgs: CallArgs = {};
 
   protected constructor(args: BaseAttentionArgs) {
     super(args);
@@ -84,22 +76,6 @@ export abstract class BaseAttention extends Layer {
   override build(inputShape: SymbolicShape | SymbolicShape[]): void {
     this.shapesOf(inputShape);
     this.built = true;
-  }
-
-  override apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
-  override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
-  override apply(inputs: Tensor, args?: CallArgs): Tensor;
-  override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
-  override apply(
-    inputs: LayerInput | SymbolicInput,
-    args: CallArgs = {},
-  ): LayerInput | SymbolicInput {
-    this.pendingArgs = args;
-    try {
-      return super.apply(inputs as LayerInput, args);
-    } finally {
-      this.pendingArgs = {};
-    }
   }
 
   /**

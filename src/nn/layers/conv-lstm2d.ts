@@ -24,10 +24,12 @@ import {
   type LayerArgs,
   type LayerInput,
   type WeightInitializer,
+  type WeightRegularizer,
 } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { getInitializer } from '../initializers/get-initializer.js';
 import { type InitializerIdentifier, serializeInitializer } from '../initializers/initializer.js';
+import type { RegularizerIdentifier } from '../regularizers/regularizer.js';
 import {
   builtWeight,
   checkDataFormat,
@@ -37,7 +39,12 @@ import {
   oneOf,
   positiveInt,
 } from './internal/args.js';
-import { resolveActivation, resolveInitializer } from './internal/config.js';
+import {
+  regularizerConfig,
+  resolveActivation,
+  resolveInitializer,
+  resolveRegularizer,
+} from './internal/config.js';
 import { registerLayer } from './registry.js';
 
 /** Keras's arguments of `ConvLSTM2D`. */
@@ -52,6 +59,9 @@ export interface ConvLstm2DArgs extends LayerArgs {
   kernelInitializer?: InitializerIdentifier;
   recurrentInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  recurrentRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
   /** Start the forget gate's bias at 1; true by default. */
   unitForgetBias?: boolean;
   /** Fraction of the input dropped in training (one mask per call, shared by steps and gates). */
@@ -94,6 +104,9 @@ export class ConvLSTM2D extends Layer {
   readonly kernelInitializer: WeightInitializer;
   readonly recurrentInitializer: WeightInitializer;
   readonly biasInitializer: WeightInitializer;
+  readonly kernelRegularizer: WeightRegularizer | null;
+  readonly recurrentRegularizer: WeightRegularizer | null;
+  readonly biasRegularizer: WeightRegularizer | null;
   readonly unitForgetBias: boolean;
   readonly dropout: number;
   readonly recurrentDropout: number;
@@ -136,6 +149,13 @@ export class ConvLSTM2D extends Layer {
       args.biasInitializer,
       'zeros',
     );
+    this.kernelRegularizer = resolveRegularizer(cls, 'kernelRegularizer', args.kernelRegularizer);
+    this.recurrentRegularizer = resolveRegularizer(
+      cls,
+      'recurrentRegularizer',
+      args.recurrentRegularizer,
+    );
+    this.biasRegularizer = resolveRegularizer(cls, 'biasRegularizer', args.biasRegularizer);
     this.unitForgetBias = args.unitForgetBias ?? true;
     this.dropout = rate('dropout', args.dropout);
     this.recurrentDropout = rate('recurrentDropout', args.recurrentDropout);
@@ -178,10 +198,12 @@ export class ConvLSTM2D extends Layer {
     this.kernel = this.addWeight('kernel', {
       shape: [kh, kw, shape[4]!, 4 * f],
       initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
     });
     this.recurrentKernel = this.addWeight('recurrent_kernel', {
       shape: [kh, kw, f, 4 * f],
       initializer: this.recurrentInitializer,
+      regularizer: this.recurrentRegularizer,
     });
     if (this.useBias) {
       const init = this.biasInitializer;
@@ -189,7 +211,11 @@ export class ConvLSTM2D extends Layer {
         ? (_s, dtype) =>
             concat([init([f], dtype), getInitializer('ones')([f], dtype), init([2 * f], dtype)])
         : init;
-      this.bias = this.addWeight('bias', { shape: [4 * f], initializer: biasInit });
+      this.bias = this.addWeight('bias', {
+        shape: [4 * f],
+        initializer: biasInit,
+        regularizer: this.biasRegularizer,
+      });
     }
     this.built = true;
   }
@@ -301,6 +327,9 @@ export class ConvLSTM2D extends Layer {
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       recurrentInitializer: serializeInitializer(this.recurrentInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      recurrentRegularizer: regularizerConfig(this.recurrentRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
       unitForgetBias: this.unitForgetBias,
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,

@@ -17,11 +17,10 @@ import {
   Layer,
   type LayerArgs,
   type LayerInput,
-  type SymbolicInput,
   type WeightInitializer,
   type WeightRegularizer,
 } from '../engine/layer.js';
-import type { SymbolicShape, SymbolicTensor } from '../engine/symbolic-tensor.js';
+import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { type InitializerIdentifier, serializeInitializer } from '../initializers/initializer.js';
 import type { RegularizerIdentifier } from '../regularizers/regularizer.js';
 import { builtWeight, layerLabel, positiveInt } from './internal/args.js';
@@ -101,8 +100,6 @@ export class MultiHeadAttention extends Layer {
   outputKernel: Variable | null = null;
   outputBias: Variable | null = null;
   private readonly rng: Rng | undefined;
-  /** The call arguments of the symbolic call in progress (computeOutputShape needs returnAttentionScores). */
-  private pendingArgs: CallArgs = {};
 
   constructor(numHeads: number, keyDim: number, args: MultiHeadAttentionArgs = {}) {
     super(args);
@@ -174,22 +171,6 @@ export class MultiHeadAttention extends Layer {
     this.outputKernel = weight('attention_output/kernel', [H, this.valueDim, out], false);
     if (this.useBias) this.outputBias = weight('attention_output/bias', [out], true);
     this.built = true;
-  }
-
-  override apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
-  override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
-  override apply(inputs: Tensor, args?: CallArgs): Tensor;
-  override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
-  override apply(
-    inputs: LayerInput | SymbolicInput,
-    args: CallArgs = {},
-  ): LayerInput | SymbolicInput {
-    this.pendingArgs = args;
-    try {
-      return super.apply(inputs as LayerInput, args);
-    } finally {
-      this.pendingArgs = {};
-    }
   }
 
   override call(inputs: LayerInput, args: CallArgs = {}): Tensor | Tensor[] {

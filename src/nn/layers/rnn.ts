@@ -1,4 +1,4 @@
-import { reverse, stopGradient } from '../../ops/index.js';
+import { cast, concat, reshape, reverse, slice, stopGradient, where } from '../../ops/index.js';
 import { zeros } from '../../tensor/create.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -22,6 +22,11 @@ export interface RnnWrapperArgs extends LayerArgs {
   stateful?: boolean;
   /** Accepted for Keras compatibility; the loop is the same either way. */
   unroll?: boolean;
+  /**
+   * With a mask and returnSequences: output zeros at masked steps (true) or, as Keras by default,
+   * repeat the previous step's output (false; the first state's initial value before any step).
+   */
+  zeroOutputForMask?: boolean;
 }
 
 /**
@@ -40,6 +45,7 @@ export class RNN extends Layer {
   readonly goBackwards: boolean;
   readonly stateful: boolean;
   readonly unroll: boolean;
+  readonly zeroOutputForMask: boolean;
   private heldStates: Tensor[] | null = null;
   private inputDim: number | null = null;
 
@@ -53,6 +59,7 @@ export class RNN extends Layer {
     this.goBackwards = args.goBackwards ?? false;
     this.stateful = args.stateful ?? false;
     this.unroll = args.unroll ?? false;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
     this.supportsMasking = true;
   }
 
@@ -110,8 +117,33 @@ export class RNN extends Layer {
     }
     const r = runCell(this.cell, x, initial, mask, args.training === true);
     if (this.stateful) this.heldStates = r.states.map((s) => stopGradient(s));
-    const output = this.returnSequences ? r.sequences : r.last;
+    let output = this.returnSequences ? r.sequences : r.last;
+    if (mask && this.returnSequences && !this.zeroOutputForMask)
+      output = this.repeatMaskedOutputs(output, mask, initial[0]!);
     return this.returnState ? [output, ...r.states] : output;
+  }
+
+  /**
+   * Keras's zero_output_for_mask=False: a masked step outputs the previous step's output, the
+   * first state's initial value before any (Keras's scan takes states[0] as the last output).
+   */
+  private repeatMaskedOutputs(sequences: Tensor, mask: Tensor, first: Tensor): Tensor {
+    const [batch, steps, units] = sequences.shape as [number, number, number];
+    const stacked = this.cell instanceof StackedRNNCells;
+    let prev =
+      !stacked && first.shape[1] === units ? first : zeros([batch, units], sequences.dtype);
+    const outputs: Tensor[] = [];
+    for (let t = 0; t < steps; t++) {
+      const m = cast(slice(mask, [0, t], [batch, 1]), 'bool');
+      const out = where(
+        m,
+        reshape(slice(sequences, [0, t, 0], [batch, 1, units]), [batch, units]),
+        prev,
+      );
+      outputs.push(reshape(out, [batch, 1, units]));
+      prev = out;
+    }
+    return concat(outputs, 1);
   }
 
   /** Forgets the carried states of a stateful layer: the next call starts from zeros. */
@@ -144,6 +176,7 @@ export class RNN extends Layer {
       goBackwards: this.goBackwards,
       stateful: this.stateful,
       unroll: this.unroll,
+      zeroOutputForMask: this.zeroOutputForMask,
     };
   }
 

@@ -35,7 +35,7 @@ export class SpatialDropout2D extends Dropout {
 
   override getConfig(): Record<string, unknown> {
     const { noiseShape: _fixed, ...config } = super.getConfig();
-    return config;
+    return { ...config, dataFormat: 'channels_last' };
   }
 
   /** Rebuilds a `SpatialDropout2D` from the config its `getConfig()` returns (deserialization). */

@@ -16,7 +16,7 @@ import { deserializeLayer, serializeLayer } from '../../../src/nn/layers/registr
 import { tensor } from '../../../src/tensor/create.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { expectClose, expectGradOk, rand } from '../../helpers.js';
-import { expectLayerGradOk } from '../layer-test-harness.js';
+import { expectLayerGradOk, runLayerTest } from '../layer-test-harness.js';
 import '../../../src/backends/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-attention-'));
@@ -99,6 +99,38 @@ describe('Attention and AdditiveAttention', () => {
     const qs = rand([2, 3, 4], 1);
     const vs = rand([2, 5, 4], 2);
     expectClose(s.apply([qs, vs]) as Tensor, s.apply([qs, vs, vs]) as Tensor);
+  });
+
+  it('pass the shared layer checks with [query, value] and [query, value, key]', () => {
+    const cases: [string, Record<string, unknown>, number][] = [
+      ['Attention', {}, 0],
+      ['Attention', { useScale: true }, 1],
+      ['Attention', { scoreMode: 'concat', useScale: true }, 2],
+      ['AdditiveAttention', {}, 1],
+      ['AdditiveAttention', { useScale: false }, 0],
+    ];
+    for (const [name, config, n] of cases) {
+      for (const shapes of [
+        [
+          [2, 3, 4],
+          [2, 5, 4],
+        ],
+        [
+          [2, 3, 4],
+          [2, 5, 6],
+          [2, 5, 4],
+        ],
+      ]) {
+        runLayerTest({
+          layer: () => make(name, config),
+          inputShape: shapes,
+          expectedOutputShape: [2, 3, shapes[1]![2]!],
+          expectedNumWeights: n,
+          expectedNumTrainableWeights: n,
+          noneAxes: [1],
+        });
+      }
+    }
   });
 
   it('have finite-difference gradients for query, value, key and the weights', () => {

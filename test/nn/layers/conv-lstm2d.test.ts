@@ -125,6 +125,26 @@ describe('ConvLSTM2D', () => {
     expectClose(loadModel(file).predict(x) as Tensor, want, { atol: 0 });
   });
 
+  it("takes Keras's kernel, recurrent and bias regularizers: penalties and config", () => {
+    const layer = new ConvLSTM2D(2, 2, {
+      kernelRegularizer: 'l2',
+      recurrentRegularizer: { className: 'L1', config: { l1: 0.5 } },
+      biasRegularizer: 'l1',
+      biasInitializer: 'ones',
+    });
+    layer.apply(rand([1, 2, 3, 3, 2], 4));
+    const [k, r, b] = layer.regularizationLosses();
+    const sumOf = (xs: Iterable<number>, f: (v: number) => number) =>
+      [...xs].reduce((s, v) => s + f(v), 0);
+    expectClose(k!, [0.01 * sumOf(layer.weights[0]!.data, (v) => v * v)], { rtol: 1e-5 });
+    expectClose(r!, [0.5 * sumOf(layer.weights[1]!.data, Math.abs)], { rtol: 1e-5 });
+    expectClose(b!, [0.01 * sumOf(layer.weights[2]!.data, Math.abs)], { rtol: 1e-5 });
+    const config = layer.getConfig();
+    const clone = ConvLSTM2D.fromConfig(JSON.parse(JSON.stringify(config)));
+    assert.deepEqual(clone.getConfig(), config);
+    assert.deepEqual(new ConvLSTM2D(2, 2).getConfig()['kernelRegularizer'], null);
+  });
+
   it('names the layer and the shapes in its errors', () => {
     assert.throws(
       () => new ConvLSTM2D(2, 3, { name: 'cl' }).apply(rand([2, 3, 4, 4])),

@@ -5,6 +5,7 @@ import { Input } from '../../../src/nn/layers/input-layer.js';
 import { tensor } from '../../../src/tensor/create.js';
 import type { Tensor } from '../../../src/tensor/tensor.js';
 import { expectClose, expectGradOk, rand } from '../../helpers.js';
+import { runLayerTest } from '../layer-test-harness.js';
 
 const a = tensor([
   [1, -2, 3],
@@ -42,6 +43,34 @@ describe('Subtract, Average, Maximum and Minimum', () => {
       [0, -3, 2],
       [3, 4, -7],
     ]);
+  });
+
+  it('pass the shared layer checks, two or three inputs, a size-1 axis broadcast', () => {
+    for (const Cls of [L.Subtract, L.Average, L.Maximum, L.Minimum]) {
+      runLayerTest({
+        layer: () => new Cls(),
+        inputShape: [
+          [3, 4, 5],
+          [3, 1, 5],
+        ],
+        expectedOutputShape: [3, 4, 5],
+        expectedNumWeights: 0,
+        expectedNumTrainableWeights: 0,
+      });
+    }
+    for (const Cls of [L.Average, L.Maximum, L.Minimum]) {
+      runLayerTest({
+        layer: () => new Cls(),
+        inputShape: [
+          [2, 6],
+          [2, 6],
+          [2, 6],
+        ],
+        expectedOutputShape: [2, 6],
+        expectedNumWeights: 0,
+        expectedNumTrainableWeights: 0,
+      });
+    }
   });
 
   it('have correct gradients with respect to every input', () => {

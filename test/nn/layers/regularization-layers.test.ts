@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Layer } from '../../../src/nn/engine/layer.js';
 import * as L from '../../../src/nn/layers/index.js';
 import { ones } from '../../../src/tensor/create.js';
-import { expectClose, rand } from '../../helpers.js';
+import type { Tensor } from '../../../src/tensor/tensor.js';
+import { expectClose, expectGradOk, rand } from '../../helpers.js';
 import { runLayerTest } from '../layer-test-harness.js';
 
 const noWeights = { expectedNumWeights: 0, expectedNumTrainableWeights: 0 };
@@ -149,5 +151,23 @@ describe('AlphaDropout', () => {
       [1, 1],
       [1, 1],
     ]);
+  });
+});
+
+describe('the noise layers in training', () => {
+  it('have finite-difference gradients with the noise held fixed (a fresh seeded layer per call)', () => {
+    const cases: [() => Layer, number[]][] = [
+      [() => new L.SpatialDropout1D(0.4, { seed: 5 }), [2, 4, 5]],
+      [() => new L.SpatialDropout2D(0.4, { seed: 5 }), [2, 3, 3, 4]],
+      [() => new L.GaussianDropout(0.3, { seed: 5 }), [3, 6]],
+      [() => new L.AlphaDropout(0.3, { seed: 5 }), [3, 6]],
+    ];
+    for (const [make, shape] of cases) {
+      const f = (x: Tensor): Tensor => make().apply(x, { training: true }) as Tensor;
+      const x = rand(shape, 7);
+      // The noise is really applied, so the check is not that of the identity.
+      assert.ok(f(x).data.some((v, i) => Math.abs(v - x.data[i]!) > 1e-3));
+      expectGradOk(f, [x]);
+    }
   });
 });

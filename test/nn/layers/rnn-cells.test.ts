@@ -123,7 +123,8 @@ for (const k of kinds) {
     it('equals the fused layer with the same weights (masks, goBackwards, returnState)', () => {
       for (const goBackwards of [false, true]) {
         const args = { returnSequences: true, returnState: true, goBackwards };
-        const rnn = new RNN(k.cell(3), args);
+        // The fused layers output zeros at masked steps.
+        const rnn = new RNN(k.cell(3), { ...args, zeroOutputForMask: true });
         const layer = k.layer(3, args);
         const x = rand([2, 4, 2], 3);
         rnn.apply(x);
@@ -223,8 +224,21 @@ describe('RNN with a custom cell', () => {
     const x = rand([2, 4, 3], 9);
     const y = rnn.apply(x, { mask });
     assert.deepEqual([...y.shape], [2, 4, 2]);
-    assert.equal(y.data[(1 * 4 + 0) * 2], 0, 'output 0 at a masked step');
-    assert.equal(y.data[(0 * 4 + 3) * 2 + 1], 0, 'output 0 at a masked step');
+    // Keras's default zeroOutputForMask=false: a masked step repeats the previous output (the
+    // zero initial state before any step); with true it outputs zeros.
+    const at = (t: Tensor, b: number, s: number) => [
+      ...t.data.slice((b * 4 + s) * 2, (b * 4 + s) * 2 + 2),
+    ];
+    assert.deepEqual(at(y, 1, 0), [0, 0], 'a leading masked step repeats the zero state');
+    assert.deepEqual(at(y, 0, 3), at(y, 0, 2), 'a masked step repeats the previous output');
+    assert.ok(at(y, 0, 2).every((v) => v !== 0));
+    const zeroed = new RNN(rnn.cell, { returnSequences: true, zeroOutputForMask: true });
+    const z = zeroed.apply(x, { mask });
+    assert.deepEqual(at(z, 0, 3), [0, 0], 'zeroOutputForMask: output 0 at a masked step');
+    assert.deepEqual(at(z, 0, 2), at(y, 0, 2));
+    const h0 = rand([2, 2], 12);
+    const fromH0 = rnn.apply([x, h0], { mask }) as Tensor;
+    assert.deepEqual(at(fromH0, 1, 0), [...h0.data.slice(2, 4)], 'before any step: the initial h');
     const cell = rnn.cell as MinimalRNNCell;
     const y0 = tanh(matMul(reshape(slice(x, [0, 0, 0], [1, 1, 3]), [1, 3]), cell.kernel!));
     expectClose(reshape(slice(y, [0, 0, 0], [1, 1, 2]), [1, 2]), y0, { atol: 1e-6 });
