@@ -183,13 +183,16 @@ export class AUC extends Metric {
     else this.counts?.reset();
   }
 
+  /** The counts per threshold (and label): tp, fp, tn, fn; [] before a multiLabel AUC's first batch. */
   override stateValues(): number[] {
-    if (this.counts === null)
-      throw new Error(`${this.name}: no state before the first batch (set numLabels)`);
-    return this.counts.values();
+    return this.counts === null ? [] : this.counts.values();
   }
 
   override setStateValues(values: readonly number[]): void {
+    if (values.length === 0 && this.multiLabel && this.numLabels === undefined) {
+      this.counts = null;
+      return;
+    }
     const counts = this.counts ?? this.build(values.length / (4 * this.numThresholds));
     counts.setValues(this.name, values);
   }

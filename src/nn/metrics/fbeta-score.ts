@@ -135,12 +135,17 @@ export class FBetaScore extends Metric {
     this.tp = this.fp = this.fn = this.support = null;
   }
 
+  /** Per class: true positives, false positives, false negatives, supports ([] before any batch). */
   override stateValues(): number[] {
-    if (this.tp === null) throw new Error(`${this.name}: no state before the first batch`);
+    if (this.tp === null) return [];
     return [...this.tp, ...this.fp!, ...this.fn!, ...this.support!];
   }
 
   override setStateValues(values: readonly number[]): void {
+    if (values.length === 0) {
+      this.resetState();
+      return;
+    }
     const n = values.length / 4;
     this.tp = Float64Array.from(values.slice(0, n));
     this.fp = Float64Array.from(values.slice(n, 2 * n));

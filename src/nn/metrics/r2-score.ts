@@ -122,12 +122,17 @@ export class R2Score extends Metric {
     this.numSamples = 0;
   }
 
+  /** Per output: Σ w y, Σ w y², Σ w (y - ŷ)², Σ w; then the sample count ([] before any batch). */
   override stateValues(): number[] {
-    if (this.sum === null) throw new Error(`${this.name}: no state before the first batch`);
+    if (this.sum === null) return [];
     return [...this.sum, ...this.squaredSum!, ...this.residual!, ...this.count!, this.numSamples];
   }
 
   override setStateValues(values: readonly number[]): void {
+    if (values.length === 0) {
+      this.resetState();
+      return;
+    }
     const n = (values.length - 1) / 4;
     this.sum = Float64Array.from(values.slice(0, n));
     this.squaredSum = Float64Array.from(values.slice(n, 2 * n));

@@ -400,3 +400,35 @@ describe('getMetric knows the new names', () => {
     }
   });
 });
+
+describe('state values add up across processes (distributed training sums them)', () => {
+  const ml = F.aucMultiLabel;
+  const cases: [string, () => Metric, number[][], number[][]][] = [
+    ['AUC multiLabel', () => new AUC({ multiLabel: true }), ml.yTrue, ml.yPred],
+    ['F1Score', () => new F1Score({ average: 'weighted' }), ml.yTrue, ml.yPred],
+    ['R2Score', () => new R2Score({ numRegressors: 2 }), ml.yTrue, ml.yPred],
+    [
+      'MeanIoU',
+      () => new MeanIoU({ numClasses: 3, sparseYTrue: false, sparseYPred: false }),
+      ml.yTrue,
+      ml.yPred,
+    ],
+    ['RecallAtPrecision', () => new RecallAtPrecision({ precision: 0.6 }), ml.yTrue, ml.yPred],
+    ['TopKCategoricalAccuracy', () => new TopKCategoricalAccuracy({ k: 2 }), ml.yTrue, ml.yPred],
+  ];
+  for (const [name, make, t, p] of cases) {
+    it(`${name}: two halves summed give the whole; the empty state round-trips`, () => {
+      const a = make();
+      const b = make();
+      const empty = make().stateValues();
+      a.updateState(tensor(t.slice(0, 8)), tensor(p.slice(0, 8)));
+      b.updateState(tensor(t.slice(8)), tensor(p.slice(8)));
+      const sum = a.stateValues().map((v, i) => v + b.stateValues()[i]!);
+      const whole = make();
+      whole.setStateValues(sum);
+      close(whole.result(), twoBatches(make(), t, p), 1e-12, name);
+      whole.setStateValues(empty);
+      assert.deepEqual(whole.stateValues(), empty);
+    });
+  }
+});
