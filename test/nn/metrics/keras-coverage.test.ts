@@ -155,7 +155,8 @@ describe('PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, Specif
   } as const;
   for (const [name, cls] of Object.entries(classes)) {
     it(`${name} matches numpy on six inputs at 200 thresholds and at 1`, () => {
-      for (const c of F.atPoint) {
+      for (const point of F.atPoint) {
+        const c = { ...F.auc[point.input], ...point };
         const m = new (cls as any)({
           [arg[name as keyof typeof arg]]: c.value,
           numThresholds: c.numThresholds,
@@ -172,7 +173,7 @@ describe('PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, Specif
         numThresholds: 20,
         classId: 1,
       });
-      const c = F.atPoint[1];
+      const c = F.auc[1];
       roundTrip(m, (x) =>
         twoBatches(
           x,
@@ -259,7 +260,8 @@ describe('TopKCategoricalAccuracy and SparseTopKCategoricalAccuracy', () => {
 
 describe('FBetaScore and F1Score', () => {
   it('match numpy for every average, beta 1 and 2, argmax and 0.5 thresholds', () => {
-    for (const c of F.fbeta) {
+    for (const fc of F.fbeta) {
+      const c = { ...F.fbetaInputs[fc.input], ...fc };
       const args = { average: c.average, threshold: c.threshold ?? undefined };
       const m = c.beta === 1 ? new F1Score(args) : new FBetaScore({ ...args, beta: c.beta });
       const what = `${c.name} beta=${c.beta} threshold=${c.threshold} average=${c.average}`;
@@ -316,7 +318,8 @@ describe('RootMeanSquaredError and R2Score', () => {
   });
 
   it('R2Score matches numpy for each aggregation and numRegressors (adjusted, or falling back)', () => {
-    for (const c of F.r2) {
+    for (const rc of F.r2) {
+      const c = { ...F.r2Inputs[rc.input], ...rc };
       const m = new R2Score({
         classAggregation: c.classAggregation,
         numRegressors: c.numRegressors,
@@ -350,7 +353,7 @@ describe('RootMeanSquaredError and R2Score', () => {
       () => new R2Score().updateState(tensor([[[1]]]), tensor([[[1]]])),
       /expected \[batch, outputs\] inputs/,
     );
-    const c = F.r2[0];
+    const c = F.r2Inputs[0];
     roundTrip(
       new R2Score({ classAggregation: 'variance_weighted_average', numRegressors: 2 }),
       (m) => twoBatches(m, c.yTrue, c.yPred),
