@@ -209,4 +209,63 @@ describe('CTC (Keras 3: blank and padding 0)', () => {
     assert.equal(l.name, 'ctc');
     checkSerialization(new CTC({ fromLogits: false }), ['ctc', 'CTC']);
   });
+
+  it('ctcLoss: lengths cut labels and time steps; a nonzero blank; bad arguments are named', () => {
+    const x = rand([2, 6, 4], 10, -2, 2);
+    const full = ctcLoss(
+      x,
+      [
+        [1, 2, 3],
+        [2, 0, 0],
+      ],
+      { labelLengths: [3, 1], logitLengths: [6, 4] },
+    );
+    // Sample 1 over its first 4 steps with label [2] equals the same sample cut to 4 steps.
+    const cut = tensor(Array.from(x.data.slice(24, 40)), [1, 4, 4]);
+    expectClose(full.data.slice(1), ctcLoss(cut, [[2]]).data, { atol: 1e-6, rtol: 1e-6 });
+    // A blank at index 3 with labels 0..2 is the blank-0 problem with the classes rotated.
+    const rotated = tensor(
+      Array.from({ length: 48 }, (_, i) => x.data[i - (i % 4) + (((i % 4) + 1) % 4)]!),
+      [2, 6, 4],
+    );
+    expectClose(
+      ctcLoss(
+        rotated,
+        [
+          [0, 1, 2],
+          [1, 1, 1],
+        ],
+        { blankIndex: 3, labelLengths: [3, 1] },
+      ),
+      ctcLoss(
+        x,
+        [
+          [1, 2, 3],
+          [2, 2, 2],
+        ],
+        { labelLengths: [3, 1] },
+      ),
+      { atol: 1e-6, rtol: 1e-6 },
+    );
+    assert.throws(
+      () => ctcLoss(x, [[1], [2]], { blankIndex: 4 }),
+      /ctcLoss: blankIndex 4 is outside \[0, 4\)/,
+    );
+    assert.throws(
+      () => ctcLoss(x, [[1], [2]], { labelLengths: [2, 1] }),
+      /ctcLoss: labelLengths must be 2 integers in \[0, 1\], got \[2,1\]/,
+    );
+    assert.throws(
+      () => ctcLoss(x, [[1], [2]], { logitLengths: [7, 1] }),
+      /ctcLoss: logitLengths must be 2 integers in \[0, 6\]/,
+    );
+    assert.throws(
+      () => ctcLoss(rand([2, 4]), [[1]]),
+      /ctcLoss: expected logits \[batch, time, classes\] and labels \[batch, maxLabelLength\]/,
+    );
+    assert.throws(
+      () => ctcLoss(x, tensor([[1], [2]])),
+      /ctcLoss: argument 'labels' has dtype float32; expected int32/,
+    );
+  });
 });
