@@ -11,8 +11,10 @@ import {
   getMetric,
   MeanIoU,
   type Metric,
+  Precision,
   PrecisionAtRecall,
   R2Score,
+  Recall,
   RecallAtPrecision,
   RootMeanSquaredError,
   SensitivityAtSpecificity,
@@ -434,4 +436,32 @@ describe('state values add up across processes (distributed training sums them)'
       assert.deepEqual(whole.stateValues(), empty);
     });
   }
+});
+
+describe('Precision and Recall at several thresholds', () => {
+  it('give one value per threshold, matching numpy; result() asks for resultPerThreshold()', () => {
+    const e = F.precisionRecall;
+    const c = F.auc[e.input];
+    for (const [cls, key] of [
+      [Precision, 'precision'],
+      [Recall, 'recall'],
+    ] as const) {
+      const m = new cls({ thresholds: e.thresholds });
+      feed(m, c.yTrue, c.yPred, c.sampleWeight);
+      m.resultPerThreshold().forEach((v, i) => {
+        close(v, e[key][i], 1e-6, `${key} at ${e.thresholds[i]}`);
+      });
+      assert.throws(() => m.result(), /there are 3 thresholds, so one result each/);
+      const one = new cls({ thresholds: [0.5] });
+      close(twoBatches(one, c.yTrue, c.yPred, c.sampleWeight), e[key][1], 1e-6, key);
+      roundTrip(m, (x) => {
+        feed(x, c.yTrue, c.yPred);
+        return (x as InstanceType<typeof cls>).resultPerThreshold()[2]!;
+      });
+    }
+    assert.throws(
+      () => new Precision({ thresholds: [0.5, 1.2] }),
+      /precision: thresholds must be in \[0, 1\], got \[0.5, 1.2\]/,
+    );
+  });
 });
