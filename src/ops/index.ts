@@ -21,6 +21,7 @@ export * from './conv2d-backprop-filter.js';
 export * from './conv2d-backprop-input.js';
 export * from './conv3d.js';
 export * from './cos.js';
+export * from './ctc-loss.js';
 export * from './dense.js';
 export * from './depthwise-conv2d.js';
 export * from './depthwise-conv2d-backprop-filter.js';

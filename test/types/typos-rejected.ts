@@ -14,6 +14,17 @@ export function typosRejected(): void {
   model.compile({ optimizer: 'adamm', loss: 'mse' });
   // @ts-expect-error: a misspelled metric name
   model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] });
+  model.compile({
+    optimizer: 'adam',
+    loss: 'categorical_focal_crossentropy',
+    metrics: ['auc', 'AUC', 'top_k_categorical_accuracy', 'r2_score', 'rootMeanSquaredError'],
+  });
+  model.compile({ optimizer: 'adam', loss: 'binaryFocalCrossentropy' });
+  model.compile({ optimizer: 'adam', loss: 'ctc' });
+  // @ts-expect-error: a misspelled new metric name
+  model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['top_k_categorical_acuracy'] });
+  // @ts-expect-error: a misspelled new loss name
+  model.compile({ optimizer: 'adam', loss: 'binary_focal_crosentropy' });
 
   new layers.Dense(10, { activation: 'relu', kernelInitializer: 'he_normal' });
   new layers.Dense(10, { activation: activations.relu, kernelInitializer: 'GlorotUniform' });

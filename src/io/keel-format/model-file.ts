@@ -5,6 +5,7 @@ import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import { deserializeLoss } from '../../nn/losses/get-loss.js';
 import type { Loss } from '../../nn/losses/loss.js';
+import { deserializeMetric, type MetricIdentifier } from '../../nn/metrics/get-metric.js';
 import { withAllocationBudget } from '../../tensor/allocation-budget.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
@@ -140,7 +141,17 @@ export function encodeModel(
           }
         : null,
     );
-    const metrics = compiled.metricSpecs.map((ids) => ids.filter((id) => typeof id === 'string'));
+    // A metric by name, or a metric object as {className, config} (AUC's curve, MeanIoU's classes).
+    const metrics = compiled.metricSpecs.map((ids) =>
+      ids.map((id) =>
+        typeof id === 'string'
+          ? id
+          : {
+              className: (id.constructor as unknown as { className: string }).className,
+              config: id.getConfig(),
+            },
+      ),
+    );
     metadata['compile'] = JSON.stringify({ losses, metrics, lossWeights: compiled.lossWeights });
     const training: SavedTrainingState = {
       epoch: trainedEpochs(model),
@@ -259,8 +270,8 @@ export function decodeModel(
     const compileConfig = parseMeta(meta, 'compile', source);
     if (isJsonObject(compileConfig) && Array.isArray(compileConfig['losses'])) {
       // Names from the file: compile validates them and throws for an unknown one (caught below).
-      const metrics = (compileConfig['metrics'] ?? []) as MetricName[][];
       try {
+        const metrics = ((compileConfig['metrics'] ?? []) as unknown[][]).map(savedMetrics);
         const losses = savedLosses(compileConfig['losses'] as unknown[]);
         model.compile({
           optimizer,
@@ -288,6 +299,16 @@ function savedLosses(saved: unknown[]): (Loss | LossName | null)[] {
       isJsonObject(l) && typeof l['className'] === 'string' && isJsonObject(l['config'])
         ? deserializeLoss(l as { className: string; config: Record<string, unknown> })
         : (l as LossName | null), // validated by compile
+  );
+}
+
+/** The saved metrics of one output: names, or {className, config} for metric objects. */
+function savedMetrics(saved: unknown[]): MetricIdentifier[] {
+  return saved.map(
+    (m) =>
+      isJsonObject(m) && typeof m['className'] === 'string' && isJsonObject(m['config'])
+        ? deserializeMetric(m as { className: string; config: Record<string, unknown> })
+        : (m as MetricName), // validated by compile
   );
 }
 

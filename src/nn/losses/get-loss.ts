@@ -1,8 +1,11 @@
 import type { Spellings } from '../engine/serialization.js';
 import { BinaryCrossentropy } from './binary-crossentropy.js';
+import { BinaryFocalCrossentropy } from './binary-focal-crossentropy.js';
 import { CategoricalCrossentropy } from './categorical-crossentropy.js';
+import { CategoricalFocalCrossentropy } from './categorical-focal-crossentropy.js';
 import { CategoricalHinge } from './categorical-hinge.js';
 import { CosineSimilarity } from './cosine-similarity.js';
+import { CTC } from './ctc.js';
 import { Hinge } from './hinge.js';
 import { Huber } from './huber.js';
 import { KLDivergence } from './kl-divergence.js';
@@ -19,9 +22,12 @@ import { SquaredHinge } from './squared-hinge.js';
 /** Keras's loss names; camelCase and PascalCase spellings resolve to the same entries. */
 const LOSSES = new Map<string, () => Loss>([
   ['binary_crossentropy', () => new BinaryCrossentropy()],
+  ['binary_focal_crossentropy', () => new BinaryFocalCrossentropy()],
   ['categorical_crossentropy', () => new CategoricalCrossentropy()],
+  ['categorical_focal_crossentropy', () => new CategoricalFocalCrossentropy()],
   ['categorical_hinge', () => new CategoricalHinge()],
   ['cosine_similarity', () => new CosineSimilarity()],
+  ['ctc', () => new CTC()],
   ['hinge', () => new Hinge()],
   ['huber', () => new Huber()],
   ['kl_divergence', () => new KLDivergence()],
@@ -51,7 +57,10 @@ const BY_KEY = new Map([...LOSSES].map(([name, make]) => [name.replaceAll('_', '
 export type LossName =
   | Spellings<
       | 'binary_crossentropy'
+      | 'binary_focal_crossentropy'
       | 'categorical_crossentropy'
+      | 'categorical_focal_crossentropy'
+      | 'ctc'
       | 'huber'
       | 'huber_loss'
       | 'kl_divergence'
@@ -75,6 +84,7 @@ export type LossName =
       | 'squared_hinge'
     >
   | 'KLDivergence'
+  | 'CTC'
   | 'MAE'
   | 'MSE'
   | 'MAPE'
@@ -114,6 +124,9 @@ const CLASSES = new Map<string, new (config: Record<string, unknown>) => Loss>(
     MeanSquaredLogarithmicError,
     Poisson,
     SquaredHinge,
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    CTC,
   ].map((c) => [c.className, c as unknown as new (config: Record<string, unknown>) => Loss]),
 );
 

@@ -1,7 +1,8 @@
 import { ConfusionMetric, type ConfusionMetricArgs } from './confusion-metric.js';
 
 /**
- * True positives / (true positives + false negatives), 0 before any positive label.
+ * True positives / (true positives + false negatives), 0 before any positive label; at one
+ * threshold or several (`new Recall({thresholds: [0.3, 0.7]}).resultPerThreshold()`).
  * `new Recall({thresholds: 0.5})`
  */
 export class Recall extends ConfusionMetric {
@@ -11,9 +12,11 @@ export class Recall extends ConfusionMetric {
     super(args, 'recall');
   }
 
-  /** True positives / (true positives + false negatives), 0 when there was no positive label. */
-  result(): number {
-    const d = this.truePositives + this.falseNegatives;
-    return d === 0 ? 0 : this.truePositives / d;
+  /** True positives / (true positives + false negatives) at each threshold, 0 where there was no positive label. */
+  resultPerThreshold(): number[] {
+    return this.perThreshold((tp, _fp, fn) => {
+      const d = tp + fn;
+      return d === 0 ? 0 : tp / d;
+    });
   }
 }

@@ -10,7 +10,7 @@ import type { Aligned } from './shapes.js';
  */
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   static override className = 'SparseCategoricalAccuracy';
-  private classes = 1;
+  protected classes = 1;
 
   constructor(args: { name?: string } = {}) {
     super(args.name ?? 'sparse_categorical_accuracy');

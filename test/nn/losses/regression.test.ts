@@ -134,7 +134,7 @@ describe('getLoss', () => {
       () => getLoss('categorical_crossentropyy'),
       (e: Error) =>
         e.message ===
-        "Unknown loss 'categorical_crossentropyy'. Known: binary_crossentropy, categorical_crossentropy, categorical_hinge, cosine_similarity, hinge, huber, kl_divergence, kld, kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson, sparse_categorical_crossentropy, squared_hinge",
+        "Unknown loss 'categorical_crossentropyy'. Known: binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy, categorical_hinge, cosine_similarity, ctc, hinge, huber, kl_divergence, kld, kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson, sparse_categorical_crossentropy, squared_hinge",
     );
   });
 });

@@ -173,7 +173,7 @@ describe('getMetric', () => {
       () => getMetric('f1'),
       (e: Error) =>
         e.message ===
-        "Unknown metric 'f1'. Known: acc, accuracy, binary_accuracy, categorical_accuracy, mae, mean_absolute_error, mean_squared_error, mse, precision, recall, sparse_categorical_accuracy",
+        "Unknown metric 'f1'. Known: acc, accuracy, auc, binary_accuracy, categorical_accuracy, mae, mean_absolute_error, mean_squared_error, mse, precision, r2_score, recall, root_mean_squared_error, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy, top_k_categorical_accuracy",
     );
   });
 });
