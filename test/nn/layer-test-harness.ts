@@ -30,6 +30,11 @@ export interface LayerTestSpec {
   trainingArgs?: CallArgs;
   /** Step size of the hand-written SGD step (default 0.01). */
   learningRate?: number;
+  /**
+   * False for lookups and encodings of integer inputs (CategoryEncoding, IntegerLookup), which
+   * have no gradient: the training step is skipped.
+   */
+  differentiable?: boolean;
 }
 
 /** Runs every shared check on one layer; returns the built layer for further checks. */
@@ -84,6 +89,10 @@ export function runLayerTest(spec: LayerTestSpec): Layer {
   const args = spec.trainingArgs ?? {};
   const lossOf = (): Tensor => sum(square(layer.apply(x, args)));
   const weights = layer.trainableWeights;
+  if (spec.differentiable === false) {
+    assert.equal(weights.length, 0, 'a non-differentiable layer has no trainable weights');
+    return layer;
+  }
   if (weights.length === 0) {
     const xs = x.clone();
     xs.requiresGrad = true;
