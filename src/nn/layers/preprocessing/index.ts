@@ -12,3 +12,4 @@ export * from './random-rotation.js';
 export * from './random-translation.js';
 export * from './random-zoom.js';
 export * from './resizing.js';
+export * from './string-lookup.js';

@@ -11,11 +11,14 @@ import { toTfjsArtifacts } from '../../../../src/io/tfjs/tfjs-format.js';
 import { Sequential } from '../../../../src/models/sequential.js';
 import { Dense } from '../../../../src/nn/layers/dense.js';
 import { Embedding } from '../../../../src/nn/layers/embedding.js';
+import { GlobalAveragePooling1D } from '../../../../src/nn/layers/global-average-pooling1d.js';
 import { LSTM } from '../../../../src/nn/layers/lstm.js';
+import { StringLookup } from '../../../../src/nn/layers/preprocessing/string-lookup.js';
 import { deserializeLayer, serializeLayer } from '../../../../src/nn/layers/registry.js';
 import { setSeed } from '../../../../src/random/rng.js';
 import { Tensor } from '../../../../src/tensor/tensor.js';
 import { TextVectorization } from '../../../../src/text/text-vectorization.js';
+import { runLayerTest } from '../../layer-test-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-strings-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,6 +110,88 @@ describe('TextVectorization as a model layer', () => {
     assert.throws(
       () => toTfjsArtifacts(model),
       /toTfjsArtifacts: model '.*' starts with TextVectorization 'tvx'/,
+    );
+  });
+});
+
+describe('StringLookup', () => {
+  const vocabulary = ['a', 'b', 'c', 'd'];
+  const ids = (t: Tensor) => Array.from(t.data);
+
+  it('looks tokens up as in the Keras docs (vocabulary, adapt, OOV buckets, multi_hot)', () => {
+    const data = [
+      ['a', 'c', 'd'],
+      ['d', 'z', 'b'],
+    ];
+    const layer = new StringLookup({ vocabulary });
+    const y = layer.apply(data);
+    assert.deepEqual([...y.shape], [2, 3]);
+    assert.deepEqual(ids(y), [1, 3, 4, 4, 0, 2]);
+    const adapted = new StringLookup();
+    adapted.adapt(data);
+    assert.deepEqual(adapted.getVocabulary(), ['[UNK]', 'd', 'z', 'c', 'b', 'a']);
+    // Two OOV indices: FarmHash Fingerprint64 mod 2 sends 'm' to 0 and 'z' to 1 (Keras docs).
+    const two = new StringLookup({ vocabulary, numOovIndices: 2 });
+    assert.deepEqual(
+      ids(
+        two.apply([
+          ['a', 'c', 'd'],
+          ['m', 'z', 'b'],
+        ]),
+      ),
+      [2, 4, 5, 0, 1, 3],
+    );
+    const multi = new StringLookup({ vocabulary, outputMode: 'multi_hot' });
+    assert.deepEqual(
+      ids(
+        multi.apply([
+          ['a', 'c', 'd', 'd'],
+          ['d', 'z', 'b', 'z'],
+        ]),
+      ),
+      [0, 1, 0, 1, 1, 1, 0, 1, 0, 1],
+    );
+    const masked = new StringLookup({ vocabulary, maskToken: '' });
+    assert.deepEqual(ids(masked.apply(['', 'a', 'q'])), [0, 2, 1]);
+  });
+
+  it('layer checks; first in a model it takes string[][], trains, saves and loads', async () => {
+    runLayerTest({
+      layer: () => new StringLookup({ vocabulary }),
+      inputShape: [2, 3],
+      input: new Tensor(Int32Array.from([1, 2, 3, 4, 0, 1]), [2, 3], 'int32'),
+      expectedOutputShape: [2, 3],
+      expectedNumWeights: 0,
+      expectedNumTrainableWeights: 0,
+      differentiable: false,
+    });
+    setSeed(2);
+    const model = new Sequential([
+      new StringLookup({ vocabulary, name: 'sl' }),
+      new Embedding(5, 4),
+      new GlobalAveragePooling1D(),
+      new Dense(1),
+    ]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = [
+      ['a', 'b', 'x'],
+      ['c', 'd', 'd'],
+      ['a', 'a', 'c'],
+    ];
+    const y = new Tensor(Float32Array.from([1, 0, 1]), [3, 1], 'float32');
+    await model.fit(x, y, { epochs: 2, verbose: 0 });
+    const want = model.predict(x) as Tensor;
+    const file = join(dir, 'lookup.keel');
+    model.save(file);
+    const loaded = loadModel(file);
+    assert.deepEqual(Array.from((loaded.predict(x) as Tensor).data), Array.from(want.data));
+    assert.throws(
+      () => model.predict([[1, 2, 3]] as never),
+      /predict: StringLookup 'sl' takes a batch of tokens \(string\[\] or string\[\]\[\] of equal lengths\)/,
+    );
+    assert.throws(
+      () => new StringLookup({ invert: true }),
+      /StringLookup '.*': invert gives strings/,
     );
   });
 });
