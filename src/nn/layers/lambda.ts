@@ -27,6 +27,7 @@ export interface LambdaArgs extends LayerArgs {
 export class Lambda extends Layer {
   static override className = 'Lambda';
   readonly fn: LambdaFunction;
+  /** The output shape given at construction (a shape without the batch axis, or a function). */
   readonly outputShape: LambdaArgs['outputShape'];
 
   constructor(fn: LambdaFunction, args: LambdaArgs = {}) {

@@ -164,6 +164,7 @@ export abstract class IndexLookup<T extends number | string> extends Layer {
     return encodeCategorical(ids, shape, this.outputMode, this.depth(), layerLabel(this));
   }
 
+  /** Throws, naming the layer, while there is no vocabulary (neither given nor adapted). */
   protected requireVocabulary(): void {
     if (this.vocab === null)
       throw new Error(`${layerLabel(this)}: no vocabulary yet; pass one or call adapt(data)`);
