@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import '../../../../src/backends/index.js';
+import { Dataset } from '../../../../src/data/dataset/dataset.js';
 import { spamAssassin } from '../../../../src/data/datasets/spam-assassin.js';
 import { loadModel } from '../../../../src/io/keel-format/model-file.js';
 import { exportOnnx } from '../../../../src/io/onnx/export.js';
@@ -81,6 +82,13 @@ describe('TextVectorization as a model layer', () => {
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const y = new Tensor(Float32Array.from([1, 0, 1]), [3, 1], 'float32');
     await model.fit(texts, y, { epochs: 1, verbose: 0 });
+    // A Dataset pipeline: {x: text, y} elements batch into {x: string[], y}, encoded per batch.
+    const ds = Dataset.fromGenerator(texts.map((x, i) => ({ x, y: [y.data[i]!] }))).batch(2);
+    const fromDs = await model.predict(ds);
+    const direct = model.predict(texts) as Tensor;
+    assert.deepEqual(Array.from((fromDs as Tensor).data), Array.from(direct.data));
+    const history = await model.fit(ds, { epochs: 2, verbose: 0 });
+    assert.ok(history.history['loss']!.every(Number.isFinite));
     assert.throws(
       () => model.predict(new Tensor(Float32Array.from([1, 2]), [2, 1], 'float32')),
       /predict: TextVectorization 'tfidf' is the model's first layer and takes a batch of texts \(string\[\]\), got a tensor \[2, 1\] of float32/,
