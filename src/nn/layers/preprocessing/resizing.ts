@@ -27,6 +27,8 @@ export interface ResizingArgs extends LayerArgs {
   fillMode?: 'constant';
   /** The value padToAspectRatio pads with (0 by default). */
   fillValue?: number;
+  /** Keras's antialias: only false (tf.image.resize's default). */
+  antialias?: boolean;
 }
 
 /**
@@ -50,9 +52,14 @@ export class Resizing extends Layer {
       padToAspectRatio = false,
       fillMode = 'constant',
       fillValue = 0,
+      antialias = false,
       ...rest
     } = args;
     super(rest);
+    if (antialias !== false)
+      throw new RangeError(
+        'Resizing: antialias=true is not supported (only tf.image.resize without it)',
+      );
     this.height = positiveInt('Resizing', 'height', height);
     this.width = positiveInt('Resizing', 'width', width);
     this.interpolation = oneOf('Resizing', 'interpolation', interpolation, RESIZE_INTERPOLATIONS);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import '../../../../src/backends/index.js';
+import { tfjsToKeel } from '../../../../src/io/tfjs/convert-config.js';
+import type { SerializedObject } from '../../../../src/nn/engine/serialization.js';
 import { fingerprint64, sipHash24 } from '../../../../src/nn/layers/preprocessing/hash64.js';
 import {
   CategoryEncoding,
@@ -8,6 +10,7 @@ import {
   Hashing,
   IntegerLookup,
 } from '../../../../src/nn/layers/preprocessing/index.js';
+import { deserializeLayer } from '../../../../src/nn/layers/registry.js';
 import { tensor } from '../../../../src/tensor/create.js';
 import type { Tensor } from '../../../../src/tensor/tensor.js';
 import { runLayerTest } from '../../layer-test-harness.js';
@@ -309,5 +312,65 @@ describe('Hashing', () => {
       /Hashing 'h': inputs must be integers, got 0.5/,
     );
     assert.throws(() => new Hashing({ numBins: 0 }), /numBins must be a positive integer/);
+  });
+});
+
+describe('Keras 3 configs', () => {
+  const fromKeras = (className: string, config: Record<string, unknown>) =>
+    deserializeLayer(tfjsToKeel({ class_name: className, config }) as SerializedObject);
+
+  it('load with their snake_case arguments and behave the same', () => {
+    const x = ints([3, 4, 9], [3]);
+    const lookup = fromKeras('IntegerLookup', {
+      name: 'i',
+      max_tokens: null,
+      num_oov_indices: 1,
+      mask_token: null,
+      oov_token: -1,
+      vocabulary: [3, 4],
+      invert: false,
+      output_mode: 'int',
+      sparse: false,
+      pad_to_max_tokens: false,
+    });
+    assert.deepEqual(Array.from((lookup.apply(x) as Tensor).data), [1, 2, 0]);
+    const enc = fromKeras('CategoryEncoding', {
+      num_tokens: 10,
+      output_mode: 'one_hot',
+      sparse: false,
+    });
+    assert.deepEqual((enc.apply(x) as Tensor).shape, [3, 10]);
+    const disc = fromKeras('Discretization', {
+      bin_boundaries: [3.5],
+      epsilon: 0.01,
+      output_mode: 'int',
+    });
+    assert.deepEqual(Array.from((disc.apply(x) as Tensor).data), [0, 1, 1]);
+    const hash = fromKeras('Hashing', {
+      num_bins: 3,
+      mask_value: 4,
+      salt: null,
+      output_mode: 'int',
+    });
+    assert.equal((hash.apply(x) as Tensor).data[1], 0);
+    const resize = fromKeras('Resizing', {
+      height: 2,
+      width: 2,
+      interpolation: 'area',
+      crop_to_aspect_ratio: false,
+      pad_to_aspect_ratio: false,
+      fill_mode: 'constant',
+      fill_value: 0,
+      antialias: false,
+      data_format: 'channels_last',
+    });
+    assert.deepEqual(
+      (resize.apply(tensor(new Array(16).fill(1), [1, 4, 4, 1])) as Tensor).shape,
+      [1, 2, 2, 1],
+    );
+    assert.throws(
+      () => fromKeras('Resizing', { height: 2, width: 2, antialias: true }),
+      /antialias=true is not supported/,
+    );
   });
 });
