@@ -19,6 +19,7 @@ export { loadModel } from './io/keel-format/model-file.js';
 export * from './models/index.js';
 export * as activations from './nn/activations/index.js';
 export * as callbacks from './nn/callbacks/index.js';
+export { getCustomObject, withCustomObjects } from './nn/engine/custom-objects.js';
 export { Layer } from './nn/engine/layer.js';
 export { SymbolicTensor } from './nn/engine/symbolic-tensor.js';
 export * as initializers from './nn/initializers/index.js';

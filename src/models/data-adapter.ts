@@ -5,9 +5,15 @@ import { Tensor } from '../tensor/tensor.js';
 
 /**
  * What `fit`, `evaluate` and `predict` accept for x and y: a tensor, nested number arrays, a list
- * of tensors (one per model input/output) or a record of tensors keyed by input/output name.
+ * of tensors (one per model input/output) or a record of tensors keyed by input/output name; and
+ * for a model whose first layer takes strings (TextVectorization, StringLookup), texts or tokens.
  */
-export type DataInput = TensorLike | readonly Tensor[] | Readonly<Record<string, Tensor>>;
+export type DataInput =
+  | TensorLike
+  | readonly Tensor[]
+  | Readonly<Record<string, Tensor>>
+  | readonly string[]
+  | readonly (readonly string[])[];
 
 /** Converts one data argument to a list of tensors (one per model input or output). */
 export function toTensorList(

@@ -1,6 +1,9 @@
 import { noGrad } from '../autograd/tape.js';
+import type { Layer } from '../nn/engine/layer.js';
 import { lookupKey } from '../nn/engine/serialization.js';
 import { formatSymbolicShape, type SymbolicShape } from '../nn/engine/symbolic-tensor.js';
+import { InputLayer } from '../nn/layers/input-layer.js';
+import { layerLabel } from '../nn/layers/internal/args.js';
 import type { Loss } from '../nn/losses/loss.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
@@ -42,8 +45,54 @@ export function requireCompiled(model: Model, op: string): CompiledState {
   return model.compiled;
 }
 
-/** Converts x to tensors and builds the model if needed (a Sequential without an input shape). */
+/** A layer that makes its model take strings (TextVectorization, StringLookup) when first. */
+interface StringInputLayer extends Layer {
+  readonly takesStrings: true;
+  encodeStrings(x: unknown, op: string): Tensor;
+}
+
+/** The model's first layer if it takes strings, else null. */
+export function stringInputLayer(model: Model): StringInputLayer | null {
+  const first = model.layers[0] as Partial<StringInputLayer> | undefined;
+  return first?.takesStrings === true ? (first as StringInputLayer) : null;
+}
+
+/**
+ * Refuses to export a model whose first layer takes strings: ONNX and TF.js graphs here carry
+ * numbers only. The message names the layer and the way out.
+ */
+export function refuseStringInput(model: Model, op: string): void {
+  const layer = stringInputLayer(model);
+  if (layer)
+    throw new Error(
+      `${op}: model '${model.name}' starts with ${layerLabel(layer)}, which takes strings and has no exportable equivalent; export a model of the layers after it (its vocabulary: getVocabulary()) and vectorize texts before calling it`,
+    );
+}
+
+/** True for a batch of strings (or of string lists): what only a string input layer takes. */
+function holdsStrings(x: unknown): boolean {
+  return (
+    Array.isArray(x) &&
+    x.length > 0 &&
+    (typeof x[0] === 'string' || (Array.isArray(x[0]) && typeof x[0][0] === 'string'))
+  );
+}
+
+/**
+ * Converts x to tensors and builds the model if needed (a Sequential without an input shape). A
+ * model whose first layer takes strings gets them encoded here, before the numeric graph runs.
+ */
 export function prepareInputs(model: Model, op: string, x: DataInput): Tensor[] {
+  const strings = stringInputLayer(model);
+  if (strings) {
+    x = strings.encodeStrings(x, op);
+  } else if (holdsStrings(x)) {
+    const first = model.layers.find((l) => !(l instanceof InputLayer));
+    const label = first ? `its first layer ${layerLabel(first)}` : 'it';
+    throw new TypeError(
+      `${op}: model '${model.name}' got strings as x, but ${label} takes numbers; put a TextVectorization or StringLookup layer first`,
+    );
+  }
   const xs = toTensorList(op, 'x', x, model.inputNames);
   if (!model.built && xs.length === 1) {
     model.ensureBuilt([null, ...xs[0]!.shape.slice(1)]);

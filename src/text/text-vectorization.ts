@@ -1,3 +1,13 @@
+import {
+  type CallArgs,
+  Layer,
+  type LayerArgs,
+  type LayerInput,
+  type SymbolicInput,
+} from '../nn/engine/layer.js';
+import type { SymbolicShape, SymbolicTensor } from '../nn/engine/symbolic-tensor.js';
+import { singleInput, singleShape } from '../nn/layers/internal/args.js';
+import { registerLayer } from '../nn/layers/registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import { padSequences } from './pad-sequences.js';
 import {
@@ -13,7 +23,7 @@ import { tokenCounts, topTokens } from './vocabulary.js';
 export type TextOutputMode = 'int' | 'multi_hot' | 'count' | 'tf_idf';
 
 /** Options of `TextVectorization`. */
-export interface TextVectorizationArgs {
+export interface TextVectorizationArgs extends LayerArgs {
   /** Vocabulary size including the special tokens ('' and '[UNK]' in 'int' mode, '[UNK]' otherwise). */
   maxTokens?: number | null;
   standardize?: Standardize;
@@ -29,7 +39,6 @@ export interface TextVectorizationArgs {
   vocabulary?: readonly string[] | null;
   /** 'tf_idf' mode with a given vocabulary: one weight per vocabulary token. */
   idfWeights?: readonly number[] | null;
-  name?: string;
 }
 
 const PAD = '';
@@ -40,12 +49,15 @@ const MODES: readonly TextOutputMode[] = ['int', 'multi_hot', 'count', 'tf_idf']
  * Keras's TextVectorization: texts → standardized tokens (plus n-grams) → ids ('int') or
  * per-text vocabulary vectors ('multi_hot', 'count', 'tf_idf'). Ids: 0 padding, 1 '[UNK]' (OOV),
  * then the vocabulary by descending frequency (ties: token descending, as Keras's adapt).
- * Keel has no string tensors, so it runs on arrays of strings before the model.
- * `const tv = new TextVectorization({maxTokens: 1000, outputSequenceLength: 50}); tv.adapt(texts); tv.apply(texts)`
+ * Keel has no string tensors: on its own it maps arrays of strings to tensors; as the first layer
+ * of a Sequential model it makes the model take `string[]` in fit/evaluate/predict, the texts being
+ * vectorized at the model's input (as Keras runs it in tf.data) and the ids passed on unchanged.
+ * `new Sequential([tv, new Embedding(1000, 16), new LSTM(8), new Dense(1)])` after `tv.adapt(texts)`
  */
-export class TextVectorization {
-  static className = 'TextVectorization';
-  readonly name: string;
+export class TextVectorization extends Layer {
+  static override className = 'TextVectorization';
+  /** Marks a layer whose model takes strings: `encodeStrings` runs at the model's input. */
+  readonly takesStrings = true;
   readonly maxTokens: number | null;
   readonly standardize: Standardize;
   readonly split: Split;
@@ -59,8 +71,28 @@ export class TextVectorization {
   private idf: number[] | null = null;
 
   constructor(args: TextVectorizationArgs = {}) {
+    const {
+      maxTokens: _m,
+      standardize: _s,
+      split: _p,
+      ngrams: _n,
+      outputMode: _o,
+      outputSequenceLength: _l,
+      padToMaxTokens: _t,
+      vocabulary: _v,
+      idfWeights: _i,
+      ...layerArgs
+    } = args;
+    const int = (args.outputMode ?? 'int') === 'int';
+    const length = args.outputSequenceLength ?? null;
+    super({
+      ...layerArgs,
+      dtype: int ? 'int32' : 'float32',
+      // Ids of a fixed length: the model can be built before any data.
+      ...(int && length !== null && !layerArgs.batchInputShape ? { inputShape: [length] } : {}),
+    });
+    this.trainable = false;
     const c = 'TextVectorization';
-    this.name = args.name ?? 'text_vectorization';
     this.maxTokens = args.maxTokens ?? null;
     this.outputMode = args.outputMode ?? 'int';
     if (!MODES.includes(this.outputMode))
@@ -197,8 +229,49 @@ export class TextVectorization {
     return this.tokens.length + this.offset;
   }
 
+  /**
+   * On texts: vectorizes them, [n, length] int32 ids or [n, width] float32 vectors for the other
+   * modes. On tensors (inside a model, after the model vectorized its string input): the identity.
+   */
+  override apply(texts: string | readonly string[]): Tensor;
+  override apply(inputs: SymbolicTensor, args?: CallArgs): SymbolicTensor;
+  override apply(inputs: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: Tensor, args?: CallArgs): Tensor;
+  override apply(inputs: LayerInput, args?: CallArgs): LayerInput;
+  override apply(
+    inputs: LayerInput | SymbolicInput | string | readonly string[],
+    args: CallArgs = {},
+  ): LayerInput | SymbolicInput {
+    if (
+      typeof inputs === 'string' ||
+      (Array.isArray(inputs) &&
+        inputs.every((t) => !(t instanceof Tensor) && typeof t !== 'object'))
+    )
+      return this.vectorize(inputs as string | readonly string[]);
+    return super.apply(inputs as LayerInput, args);
+  }
+
+  /** The batch of texts a model with this first layer got as x, vectorized; `op` names the call. */
+  encodeStrings(x: unknown, op: string): Tensor {
+    if (!Array.isArray(x) || x.some((t) => typeof t !== 'string'))
+      throw new TypeError(
+        `${op}: TextVectorization '${this.name}' is the model's first layer and takes a batch of texts (string[]), got ${describeInput(x)}`,
+      );
+    return this.vectorize(x as string[]);
+  }
+
+  override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
+    return singleInput(this, inputs);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
+    const s = singleShape(this, inputShape);
+    if (this.outputMode === 'int') return [s[0] ?? null, this.outputSequenceLength ?? s[1] ?? null];
+    return [s[0] ?? null, this.padToMaxTokens ? this.maxTokens! : this.vocabularySize()];
+  }
+
   /** Vectorizes texts: [n, length] int32 ids, or [n, width] float32 vectors for the other modes. */
-  apply(texts: string | readonly string[]): Tensor {
+  vectorize(texts: string | readonly string[]): Tensor {
     const list = typeof texts === 'string' ? [texts] : texts;
     if (!Array.isArray(list))
       throw new TypeError('TextVectorization: expected a string or an array of strings');
@@ -228,7 +301,7 @@ export class TextVectorization {
   }
 
   /** The config, vocabulary and idf weights included, so a saved vectorizer is rebuilt as is. */
-  getConfig(): Record<string, unknown> {
+  override getConfig(): Record<string, unknown> {
     for (const [arg, v] of [
       ['standardize', this.standardize],
       ['split', this.split],
@@ -238,7 +311,7 @@ export class TextVectorization {
           `TextVectorization: a custom ${arg} function cannot be serialized; pass a name or null`,
         );
     return {
-      name: this.name,
+      ...super.getConfig(),
       maxTokens: this.maxTokens,
       standardize: this.standardize,
       split: this.split,
@@ -253,6 +326,19 @@ export class TextVectorization {
 
   /** Rebuilds a `TextVectorization` from the config its `getConfig()` returns (deserialization). */
   static fromConfig(config: Record<string, unknown>): TextVectorization {
-    return new TextVectorization(config as TextVectorizationArgs);
+    const { dtype: _d, ...args } = config; // follows from outputMode
+    return new TextVectorization(args as TextVectorizationArgs);
   }
+}
+
+registerLayer(TextVectorization);
+
+/** How errors describe a wrong model input: "a tensor [2, 3] of float32", "an array of numbers". */
+export function describeInput(x: unknown): string {
+  if (x instanceof Tensor) return `a tensor [${x.shape.join(', ')}] of ${x.dtype}`;
+  if (Array.isArray(x)) {
+    const bad = x.find((t) => typeof t !== 'string');
+    return `an array holding ${bad instanceof Tensor ? 'a tensor' : Array.isArray(bad) ? 'arrays' : `a ${typeof bad}`}`;
+  }
+  return x === null ? 'null' : `a ${typeof x}`;
 }

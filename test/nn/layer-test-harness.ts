@@ -44,6 +44,11 @@ export interface LayerTestSpec {
    * for a free number of steps); the batch axis is always None there.
    */
   noneAxes?: number[];
+  /**
+   * False for lookups and encodings of integer inputs (CategoryEncoding, IntegerLookup), which
+   * have no gradient: the training step is skipped.
+   */
+  differentiable?: boolean;
 }
 
 const saveDir = mkdtempSync(join(tmpdir(), 'keel-layer-test-'));
@@ -152,6 +157,10 @@ export function runLayerTest(spec: LayerTestSpec): Layer {
   const args = spec.trainingArgs ?? {};
   const lossOf = (): Tensor => sum(square(layer.apply(x, args) as Tensor));
   const weights = layer.trainableWeights;
+  if (spec.differentiable === false) {
+    assert.equal(weights.length, 0, 'a non-differentiable layer has no trainable weights');
+    return layer;
+  }
   if (weights.length === 0) {
     const inputs = xs.map((t) => {
       const c = t.clone();

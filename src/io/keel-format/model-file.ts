@@ -1,6 +1,7 @@
 import { noGrad } from '../../autograd/tape.js';
 import type { LossName, MetricName } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
+import { withCustomObjects } from '../../nn/engine/custom-objects.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import { deserializeLoss } from '../../nn/losses/get-loss.js';
@@ -68,6 +69,11 @@ export interface SaveOptions {
 
 /** Options of `loadModel`. */
 export interface LoadOptions {
+  /**
+   * Objects the file names but cannot hold, by name: the functions of Lambda layers
+   * (`{customObjects: {double}}`), as Keras's custom_objects.
+   */
+  customObjects?: Readonly<Record<string, unknown>>;
   /** Compile the model with the saved optimizer state and losses when the file has them (default true). */
   compile?: boolean;
   /**
@@ -255,13 +261,15 @@ export function decodeModel(
       );
     }
   }
-  const model = rebuild(
-    arch as { className: string; config: Record<string, unknown> },
-    signature,
-    budget,
-    // The rebuilt weights (as large as the file's tensors) plus the activations of the dry run.
-    tensorBytes + activationBytes,
-    source,
+  const model = withCustomObjects(options.customObjects ?? {}, () =>
+    rebuild(
+      arch as { className: string; config: Record<string, unknown> },
+      signature,
+      budget,
+      // The rebuilt weights (as large as the file's tensors) plus the activations of the dry run.
+      tensorBytes + activationBytes,
+      source,
+    ),
   );
   setWeightsFrom(model, keys as string[], tensors, source);
   if (options.compile !== false && meta['optimizer'] !== undefined) {

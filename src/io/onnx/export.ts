@@ -1,4 +1,5 @@
 import type { Model } from '../../models/model.js';
+import { refuseStringInput } from '../../models/prepare.js';
 import type { Layer } from '../../nn/engine/layer.js';
 import type { SymbolicTensor } from '../../nn/engine/symbolic-tensor.js';
 import type { DType } from '../../tensor/dtype.js';
@@ -49,6 +50,7 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
   const opset = options.opset ?? 17;
   if (!(Number.isInteger(opset) && opset >= 17))
     throw new RangeError(`exportOnnx: opset must be an integer >= 17, got ${opset}`);
+  refuseStringInput(model, 'exportOnnx');
   const graph = model.graph;
   if (!graph) {
     throw new Error(

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { Model } from '../../models/model.js';
+import { refuseStringInput } from '../../models/prepare.js';
 import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, getLayerClass, serializeLayer } from '../../nn/layers/registry.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
@@ -46,6 +47,7 @@ const SHARD_BYTES = 4 * 1024 * 1024;
  * MultiHeadAttention, which tfjs cannot load, is written as equivalent Dense/Dot/softmax layers.
  */
 export function toTfjsArtifacts(keelModel: Model): TfjsArtifacts {
+  refuseStringInput(keelModel, 'toTfjsArtifacts');
   const model = expandAttention(keelModel);
   const serialized = serializeLayer(model);
   const topology = numberNestedCallsForTfjs(keelToTfjs(serialized) as Record<string, unknown>);

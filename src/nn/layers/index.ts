@@ -40,6 +40,7 @@ export * from './group-normalization.js';
 export * from './gru.js';
 export * from './gru-cell.js';
 export * from './input-layer.js';
+export * from './lambda.js';
 export * from './layer-normalization.js';
 export * from './leaky-relu.js';
 export * from './lstm.js';
