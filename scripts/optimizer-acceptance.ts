@@ -22,7 +22,9 @@ function report(file: string): void {
   const rows = readFileSync(file, 'utf8')
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { optimizer: string; lr: number; accuracy: number; seconds: number });
+    .map(
+      (l) => JSON.parse(l) as { optimizer: string; lr: number; accuracy: number; seconds: number },
+    );
   const adam = rows.find((r) => r.optimizer === 'adam');
   console.log('| optimizer | learning rate | test accuracy | vs Adam (points) | seconds |');
   console.log('|---|---|---|---|---|');

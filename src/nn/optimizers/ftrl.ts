@@ -72,7 +72,7 @@ export class Ftrl extends Optimizer {
       const nNewP = nNew ** p;
       z[i] = z[i]! + (gi + shrink * wi - ((nNewP - acc[i]! ** p) / lr) * wi);
       const zi = z[i]!;
-      const clipped = zi > l1 ? l1 : zi < -l1 ? -l1 : zi;
+      const clipped = Math.min(Math.max(zi, -l1), l1);
       w[i] = (clipped - zi) / (nNewP / lr + 2 * l2);
       acc[i] = nNew;
     }
