@@ -22,8 +22,11 @@ import { RMSprop } from '../../src/nn/optimizers/rmsprop.js';
 import { SGD } from '../../src/nn/optimizers/sgd.js';
 import {
   CosineDecay,
+  CosineDecayRestarts,
   ExponentialDecay,
+  InverseTimeDecay,
   PiecewiseConstantDecay,
+  PolynomialDecay,
 } from '../../src/nn/schedules/index.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
@@ -179,6 +182,41 @@ describe('the optimizers of issue 20 in saved models', () => {
     ],
     ['lion-accumulate', () => new Lion({ learningRate: 0.01, gradientAccumulationSteps: 3 })],
     ['adafactor-accumulate', () => new Adafactor({ gradientAccumulationSteps: 2 })],
+    [
+      'nadam-restarts',
+      () =>
+        new Nadam({
+          learningRate: new CosineDecayRestarts({
+            initialLearningRate: 0.02,
+            firstDecaySteps: 2,
+            mMul: 0.5,
+          }),
+        }),
+    ],
+    [
+      'adagrad-polynomial',
+      () =>
+        new Adagrad({
+          learningRate: new PolynomialDecay({
+            initialLearningRate: 0.1,
+            decaySteps: 3,
+            power: 2,
+            cycle: true,
+          }),
+        }),
+    ],
+    [
+      'ftrl-inverse-time',
+      () =>
+        new Ftrl({
+          learningRate: new InverseTimeDecay({
+            initialLearningRate: 0.1,
+            decaySteps: 2,
+            decayRate: 0.5,
+            staircase: true,
+          }),
+        }),
+    ],
   ];
   for (const [name, make] of cases) {
     it(`${name} continues bit-identically after save and load`, () => {
