@@ -9,6 +9,7 @@ import { activationGrad } from './activation-grad.js';
 import { activationCode, type FusedActivation } from './internal/fused-activation.js';
 import { matMul } from './matmul.js';
 import { reshape } from './reshape.js';
+import { sigmoid } from './sigmoid.js';
 import { softmax } from './softmax.js';
 import { sum } from './sum.js';
 
@@ -48,9 +49,10 @@ export function dense(
       `dense: expected bias [${outUnits}] for kernel ${formatShape(kernel.shape)}, got ${formatShape(bias.shape)}`,
     );
   }
-  // A softmax output is computed from logits the softmax op remembers, so that a cross-entropy
-  // loss after it uses them (stable, and one fused kernel), as Keras does with its logits.
+  // A softmax or sigmoid output is computed from logits the op remembers, so that a cross-entropy
+  // loss after it uses them (stable, exact gradients), as Keras does with its logits.
   if (activation === 'softmax') return softmax(dense(x, kernel, bias, 'linear'));
+  if (activation === 'sigmoid') return sigmoid(dense(x, kernel, bias, 'linear'));
   const lead = x.shape.slice(0, -1);
   const attrs: FusedDenseAttrs = {
     M: sizeOf(lead),

@@ -9,6 +9,8 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { activationCode, checkBias, type FusedActivation } from './internal/fused-activation.js';
 import { type Conv2DOptions, conv2dAttrs, windowOutShape } from './internal/window.js';
+import { sigmoid } from './sigmoid.js';
+import { softmax } from './softmax.js';
 import { sum } from './sum.js';
 
 /** Options of `fusedConv2d`: `conv2d`'s plus the activation applied in the same kernel. */
@@ -36,6 +38,11 @@ export function fusedConv2d(
   checkDType(op, 'x', x.dtype, ['float32']);
   checkDType(op, 'filter', filter.dtype, ['float32']);
   const activation = options.activation ?? 'linear';
+  // As in dense: a softmax or sigmoid output keeps its logits for the cross-entropy losses.
+  if (activation === 'softmax' || activation === 'sigmoid') {
+    const z = fusedConv2d(x, filter, bias, { ...options, activation: 'linear' });
+    return activation === 'softmax' ? softmax(z) : sigmoid(z);
+  }
   const attrs: FusedConv2DAttrs = {
     ...conv2dAttrs(op, x.shape, filter.shape, options),
     activation: activationCode(op, activation),

@@ -8,13 +8,25 @@ import { optimizerFromRecord, restoreOptimizer } from '../../src/io/keel-format/
 import { Sequential } from '../../src/models/sequential.js';
 import * as L from '../../src/nn/layers/index.js';
 import { AdamW } from '../../src/nn/optimizers/adamw.js';
+import {
+  Adadelta,
+  Adafactor,
+  Adagrad,
+  Adamax,
+  Ftrl,
+  Lion,
+  Nadam,
+} from '../../src/nn/optimizers/index.js';
 import type { Optimizer } from '../../src/nn/optimizers/optimizer.js';
 import { RMSprop } from '../../src/nn/optimizers/rmsprop.js';
 import { SGD } from '../../src/nn/optimizers/sgd.js';
 import {
   CosineDecay,
+  CosineDecayRestarts,
   ExponentialDecay,
+  InverseTimeDecay,
   PiecewiseConstantDecay,
+  PolynomialDecay,
 } from '../../src/nn/schedules/index.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
@@ -143,6 +155,100 @@ describe('gradient accumulation in saved optimizers', () => {
     assert.throws(
       () => restoreOptimizer(model, optimizer, record, new Map(), 'f.keel'),
       /f\.keel: optimizer state: accumulationStep 2 is not below gradientAccumulationSteps 2/,
+    );
+  });
+});
+
+describe('the optimizers of issue 20 in saved models', () => {
+  const exp = () =>
+    new ExponentialDecay({ initialLearningRate: 0.05, decaySteps: 2, decayRate: 0.7 });
+  const cases: [string, () => Optimizer][] = [
+    ['nadam', () => new Nadam({ learningRate: 0.01, clipnorm: 1 })],
+    ['nadam-schedule', () => new Nadam({ learningRate: exp(), weightDecay: 0.05 })],
+    ['adagrad', () => new Adagrad({ learningRate: 0.05, initialAccumulatorValue: 0.3 })],
+    ['adadelta', () => new Adadelta({ learningRate: 1, globalClipnorm: 1 })],
+    ['adamax', () => new Adamax({ learningRate: exp(), clipvalue: 0.5 })],
+    ['lion', () => new Lion({ learningRate: 0.003, weightDecay: 0.1 })],
+    ['adafactor', () => new Adafactor({ learningRate: 0.1, weightDecay: 0.01 })],
+    [
+      'ftrl',
+      () =>
+        new Ftrl({
+          learningRate: 0.1,
+          l1RegularizationStrength: 0.01,
+          l2ShrinkageRegularizationStrength: 0.01,
+          beta: 0.1,
+        }),
+    ],
+    ['lion-accumulate', () => new Lion({ learningRate: 0.01, gradientAccumulationSteps: 3 })],
+    ['adafactor-accumulate', () => new Adafactor({ gradientAccumulationSteps: 2 })],
+    [
+      'nadam-restarts',
+      () =>
+        new Nadam({
+          learningRate: new CosineDecayRestarts({
+            initialLearningRate: 0.02,
+            firstDecaySteps: 2,
+            mMul: 0.5,
+          }),
+        }),
+    ],
+    [
+      'adagrad-polynomial',
+      () =>
+        new Adagrad({
+          learningRate: new PolynomialDecay({
+            initialLearningRate: 0.1,
+            decaySteps: 3,
+            power: 2,
+            cycle: true,
+          }),
+        }),
+    ],
+    [
+      'ftrl-inverse-time',
+      () =>
+        new Ftrl({
+          learningRate: new InverseTimeDecay({
+            initialLearningRate: 0.1,
+            decaySteps: 2,
+            decayRate: 0.5,
+            staircase: true,
+          }),
+        }),
+    ],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name} continues bit-identically after save and load`, () => {
+      resumes(make, name, 4, 5);
+    });
+  }
+
+  it("saves Adafactor's factored moments with their own shapes, and rejects wrong ones", () => {
+    setSeed(3);
+    const model = new Sequential([new L.Dense(4, { inputShape: [3] })]);
+    model.compile({ optimizer: new Adafactor(), loss: 'mse' });
+    model.trainOnBatch(randomUniform([8, 3]), randomUniform([8, 4]));
+    const opt = model.optimizer!;
+    const [kernel, bias] = model.weights;
+    assert.deepEqual(
+      [opt.getSlot(kernel!, 'r')?.shape, opt.getSlot(kernel!, 'c')?.shape],
+      [[3], [4]],
+    );
+    assert.deepEqual(opt.getSlot(bias!, 'velocity')?.shape, [4]);
+    assert.equal(opt.getSlot(kernel!, 'velocity'), undefined);
+    const record = {
+      className: 'Adafactor',
+      config: opt.getConfig(),
+      iterations: 1,
+      learningRate: 0.001,
+      slots: [{ weight: 0, name: 'r', key: 'k' }],
+    };
+    const fresh = optimizerFromRecord(record, 'f.keel');
+    assert.throws(
+      () =>
+        restoreOptimizer(model, fresh, record, new Map([['k', randomUniform([3, 4])]]), 'f.keel'),
+      /f\.keel: optimizer slot 'k' is float32 \[3,4\], slot 'r' of weight .* must be \[3\]/,
     );
   });
 });

@@ -12,6 +12,22 @@ export function typosRejected(): void {
   model.compile({ optimizer: 'adam', loss: 'categorical_crossentropyy' });
   // @ts-expect-error: a misspelled optimizer name
   model.compile({ optimizer: 'adamm', loss: 'mse' });
+  for (const optimizer of [
+    'nadam',
+    'Adagrad',
+    'adadelta',
+    'Adamax',
+    'lion',
+    'adafactor',
+    'Ftrl',
+  ] as const)
+    model.compile({ optimizer, loss: 'mse' });
+  // @ts-expect-error: a misspelled optimizer name (issue 20's optimizers)
+  model.compile({ optimizer: 'nadamm', loss: 'mse' });
+  // @ts-expect-error: Keras's spelling is 'adagrad', not 'adagrads'
+  model.compile({ optimizer: 'adagrads', loss: 'mse' });
+  // @ts-expect-error: a misspelled optimizer name
+  optimizers.getOptimizer('adafactr');
   // @ts-expect-error: a misspelled metric name
   model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['acuracy'] });
   model.compile({

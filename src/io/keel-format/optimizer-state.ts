@@ -1,6 +1,13 @@
 import type { Model } from '../../models/model.js';
+import { Adadelta } from '../../nn/optimizers/adadelta.js';
+import { Adafactor } from '../../nn/optimizers/adafactor.js';
+import { Adagrad } from '../../nn/optimizers/adagrad.js';
 import { Adam } from '../../nn/optimizers/adam.js';
+import { Adamax } from '../../nn/optimizers/adamax.js';
 import { AdamW } from '../../nn/optimizers/adamw.js';
+import { Ftrl } from '../../nn/optimizers/ftrl.js';
+import { Lion } from '../../nn/optimizers/lion.js';
+import { Nadam } from '../../nn/optimizers/nadam.js';
 import type { Optimizer } from '../../nn/optimizers/optimizer.js';
 import { RMSprop } from '../../nn/optimizers/rmsprop.js';
 import { SGD } from '../../nn/optimizers/sgd.js';
@@ -25,8 +32,15 @@ export interface OptimizerRecord {
 }
 
 const OPTIMIZERS: Record<string, new (args: Record<string, unknown>) => Optimizer> = {
+  Adadelta: Adadelta as never,
+  Adafactor: Adafactor as never,
+  Adagrad: Adagrad as never,
   Adam: Adam as never,
+  Adamax: Adamax as never,
   AdamW: AdamW as never,
+  Ftrl: Ftrl as never,
+  Lion: Lion as never,
+  Nadam: Nadam as never,
   RMSprop: RMSprop as never,
   SGD: SGD as never,
 };
@@ -157,13 +171,14 @@ export function restoreOptimizer(
         `${source}: optimizer slot '${s.key}' refers to weight ${s.weight}, the model has ${weights.length}`,
       );
     if (!t) throw new Error(`${source}: optimizer slot tensor '${s.key}' is missing`);
+    const want = optimizer.slotShape(w, s.name);
     if (
       t.dtype !== w.dtype ||
-      t.shape.length !== w.shape.length ||
-      t.shape.some((d, i) => d !== w.shape[i])
+      t.shape.length !== want.length ||
+      t.shape.some((d, i) => d !== want[i])
     ) {
       throw new Error(
-        `${source}: optimizer slot '${s.key}' is ${t.dtype} [${t.shape}], weight '${w.name}' is ${w.dtype} [${w.shape}]`,
+        `${source}: optimizer slot '${s.key}' is ${t.dtype} [${t.shape}], slot '${s.name}' of weight '${w.name}' (${w.dtype} [${w.shape}]) must be [${want}]`,
       );
     }
     optimizer.setSlot(w, s.name, t);

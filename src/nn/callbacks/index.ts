@@ -3,6 +3,8 @@ export * from './callback.js';
 export * from './csv-logger.js';
 export * from './early-stopping.js';
 export * from './history.js';
+export * from './lambda-callback.js';
 export * from './learning-rate-scheduler.js';
 export * from './progbar-logger.js';
 export * from './reduce-lr-on-plateau.js';
+export * from './terminate-on-nan.js';

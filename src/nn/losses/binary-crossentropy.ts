@@ -3,6 +3,7 @@ import { clipByValue } from '../../ops/clip-by-value.js';
 import { log } from '../../ops/log.js';
 import { mul } from '../../ops/mul.js';
 import { neg } from '../../ops/neg.js';
+import { sigmoidLogits } from '../../ops/sigmoid.js';
 import { softplus } from '../../ops/softplus.js';
 import { sub } from '../../ops/sub.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -20,7 +21,9 @@ export interface BinaryCrossentropyArgs {
 
 /**
  * -(y log p + (1 - y) log(1 - p)) with p = clip(yPred, 1e-7, 1 - 1e-7), or for logits the stable
- * softplus(x) - y · x; averaged over the last axis. yTrue and yPred: [batch, k] (or [batch] against
+ * softplus(x) - y · x; averaged over the last axis. The output of a sigmoid (a sigmoid activation,
+ * fused in Dense or Conv2D or not) takes the logits route with the logits it came from, as the
+ * categorical losses do behind a softmax. yTrue and yPred: [batch, k] (or [batch] against
  * [batch, 1]). `new BinaryCrossentropy().compute(labels, sigmoidOutputs)`
  */
 export class BinaryCrossentropy extends Loss {
@@ -39,13 +42,14 @@ export class BinaryCrossentropy extends Loss {
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    let [t, p] = matchShapes(this.name, yTrue, yPred);
+    const logits = this.fromLogits ? yPred : sigmoidLogits(yPred);
+    let [t, p] = matchShapes(this.name, yTrue, logits ?? yPred);
     if (this.labelSmoothing > 0) {
       const s = this.labelSmoothing;
       t = add(mul(t, 1 - s), 0.5 * s);
     }
     let values: Tensor;
-    if (this.fromLogits) {
+    if (logits) {
       // softplus(x) - y·x = max(x, 0) - y·x + log(1 + e^-|x|): finite for any finite logit.
       values = sub(softplus(p), mul(t, p));
     } else {

@@ -186,6 +186,13 @@ export abstract class Optimizer {
     gradScale: number,
   ): void;
 
+  /** w -= decay · w in place (the decoupled weight decay of an update rule written as a loop). */
+  protected decayInPlace(variable: Variable, decay: number): void {
+    if (decay === 0) return;
+    const w = variable.data;
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! - w[i]! * decay;
+  }
+
   /** True when `updateStep` applies `gradScale` itself (then clipping makes no scaled copies). */
   protected get fusesGradientScale(): boolean {
     return false;
@@ -236,13 +243,19 @@ export abstract class Optimizer {
     return true;
   }
 
-  /** The slot `name` of `variable` (a zero-filled Variable of its shape, created on first use). */
+  /**
+   * The slot `name` of `variable`, created on first use: a Variable of `slotShape(variable, name)`
+   * filled with `slotInitialValue(name)` (zeros unless the optimizer says otherwise).
+   */
   protected slot(variable: Variable, name: string): Variable {
     let table = this.slots.get(variable);
     if (!table) this.slots.set(variable, (table = new Map()));
     let s = table.get(name);
     if (!s) {
-      s = new Variable(zeros(variable.shape), {
+      const init = zeros(this.slotShape(variable, name));
+      const fill = this.slotInitialValue(name);
+      if (fill !== 0) init.data.fill(fill);
+      s = new Variable(init, {
         name: `${this.name}/${variable.name}_${name}`,
         trainable: false,
       });
@@ -250,6 +263,16 @@ export abstract class Optimizer {
       this.slotList.push(s);
     }
     return s;
+  }
+
+  /** The shape of slot `name` of `variable`: the variable's own unless the rule factors it (Adafactor). */
+  slotShape(variable: Variable, _name: string): readonly number[] {
+    return variable.shape;
+  }
+
+  /** The value a new slot `name` starts from (Adagrad's and Ftrl's initialAccumulatorValue). */
+  protected slotInitialValue(_name: string): number {
+    return 0;
   }
 
   /** A slot variable if it exists ('momentum', 'velocity', ...), else undefined. */

@@ -1,6 +1,9 @@
 import { CosineDecay } from './cosine-decay.js';
+import { CosineDecayRestarts } from './cosine-decay-restarts.js';
 import { ExponentialDecay } from './exponential-decay.js';
+import { InverseTimeDecay } from './inverse-time-decay.js';
 import { PiecewiseConstantDecay } from './piecewise-constant-decay.js';
+import { PolynomialDecay } from './polynomial-decay.js';
 import type { LearningRateSchedule } from './schedule.js';
 
 /** A schedule as it is saved in an optimizer's config (Keras writes {class_name, config}). */
@@ -11,9 +14,12 @@ export interface SerializedSchedule {
 
 const SCHEDULES: Record<string, (config: Record<string, unknown>) => LearningRateSchedule> = {
   CosineDecay: (c) => new CosineDecay(c as never),
+  CosineDecayRestarts: (c) => new CosineDecayRestarts(c as never),
   ExponentialDecay: (c) => new ExponentialDecay(c as never),
+  InverseTimeDecay: (c) => new InverseTimeDecay(c as never),
   PiecewiseConstantDecay: (c) =>
     new PiecewiseConstantDecay(c['boundaries'] as number[], c['values'] as number[]),
+  PolynomialDecay: (c) => new PolynomialDecay(c as never),
 };
 
 /** `{className, config}` of a built-in schedule, so that a saved optimizer resumes its schedule. */

@@ -211,7 +211,9 @@ describe('getOptimizer', () => {
     assert.throws(
       // @ts-expect-error: a misspelled name (rejected at run time too)
       () => getOptimizer('adamm'),
-      (e: Error) => e.message === "Unknown optimizer 'adamm'. Known: adam, adamw, rmsprop, sgd",
+      (e: Error) =>
+        e.message ===
+        "Unknown optimizer 'adamm'. Known: adadelta, adafactor, adagrad, adam, adamax, adamw, ftrl, lion, nadam, rmsprop, sgd",
     );
     // @ts-expect-error: not an optimizer name
     assert.throws(() => getOptimizer('constructor'), /Unknown optimizer 'constructor'/);
