@@ -43,7 +43,9 @@ export function keelToTfjs(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (DROPPED.test(k) || v === null || k === 'buildInputShape') continue;
+    // halfPixelCenters: false is tfjs's own bilinear UpSampling2D, which tfjs has no key for.
+    if (DROPPED.test(k) || v === null || k === 'buildInputShape' || k === 'halfPixelCenters')
+      continue;
     if (k === 'className') out['class_name'] = v === 'Functional' ? 'Model' : v;
     else if (/Activation$|^activation$/.test(k) && typeof v === 'string')
       out[snake(k)] = tfjsActivation(v);

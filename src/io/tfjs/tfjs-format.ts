@@ -15,6 +15,7 @@ import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
 import { normalizeKerasTopology, numberNestedCallsForTfjs } from './keras-topology.js';
 import { matchWeights } from './match-weights.js';
+import { applyTfjsSemantics } from './tfjs-semantics.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 // tfjs topologies name 'Sequential' and 'Model' (Functional): both must be registered.
@@ -171,6 +172,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   ) {
     throw new Error(`${source}: modelTopology must be {class_name, config}`);
   }
+  applyTfjsSemantics(arch, tensors);
   const previous = weightBudget.remaining;
   let total = 1024;
   for (const t of tensors.values()) total += t.size;
