@@ -393,4 +393,79 @@ describe('TensorFlow.js layers models with the layers real projects use', async 
     const err = maxError(got.data, want);
     assert.ok(err <= 1e-4, `max error ${err}`);
   });
+
+  it("reports every argument value Keel's layers refuse in the one combined error, with the file, layer path and argument", () => {
+    const layer = (class_name: string, config: Json) => ({
+      class_name,
+      config: { trainable: true, ...config },
+    });
+    const layers = [
+      layer('UpSampling2D', {
+        name: 'up',
+        size: [2, 2],
+        interpolation: 'bicubic', // Keras 3's other resize methods
+        batch_input_shape: [null, 4, 4, 3],
+      }),
+      layer('Conv2DTranspose', {
+        name: 'deconv',
+        filters: 2,
+        kernel_size: [3, 3],
+        strides: [2, 2],
+        dilation_rate: [2, 2],
+        padding: 'same',
+      }),
+      layer('Dense', { name: 'dense', units: 2, activation: 'swishy' }),
+      layer('ReLU', { name: 're_lu', max_value: -1 }),
+      layer('ThresholdedReLU', { name: 'thresholded', theta: -0.5 }),
+      layer('DepthwiseConv2D', {
+        name: 'dw',
+        kernel_size: [3, 3],
+        data_format: 'channels_first',
+      }),
+      layer('Bidirectional', {
+        name: 'bidi',
+        layer: layer('LSTM', { name: 'lstm', units: 2, recurrent_activation: 'nope' }),
+      }),
+    ];
+    const d = join(dir, 'refused');
+    mkdirSync(d, { recursive: true });
+    const file = join(d, 'model.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        modelTopology: { class_name: 'Sequential', config: { name: 's', layers } },
+        weightsManifest: [],
+      }),
+    );
+    assert.throws(
+      () => loadTfjsModel(file),
+      (e: Error) => {
+        assert.ok(e.message.startsWith(`${file}: cannot load this model; 7 unsupported item(s)`));
+        assert.match(
+          e.message,
+          /layer 's\/up' \(UpSampling2D\): interpolation must be 'nearest' or 'bilinear', got "bicubic"/,
+        );
+        assert.match(
+          e.message,
+          /layer 's\/deconv' \(Conv2DTranspose\): strides > 1 cannot be combined with dilationRate > 1/,
+        );
+        assert.match(
+          e.message,
+          /layer 's\/dense' \(Dense\): activation: Unknown activation 'swishy'/,
+        );
+        assert.match(
+          e.message,
+          /layer 's\/re_lu' \(ReLU\): maxValue must be a finite number >= 0, got -1/,
+        );
+        assert.match(e.message, /layer 's\/thresholded' \(ThresholdedReLU\): theta must be/);
+        assert.match(
+          e.message,
+          /layer 's\/dw' \(DepthwiseConv2D\) has data_format 'channels_first'/,
+        );
+        assert.match(e.message, /layer 's\/bidi\/lstm' \(LSTM\): .*'nope'/);
+        assert.doesNotMatch(e.message, /'s\/bidi' \(Bidirectional\)/);
+        return true;
+      },
+    );
+  });
 });

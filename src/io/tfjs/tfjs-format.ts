@@ -163,6 +163,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
     normalizeKerasTopology(artifacts.modelTopology, {
       source,
       isKnownClass: (name) => getLayerClass(name) !== undefined,
+      checkLayer,
     }),
   );
   if (
@@ -195,6 +196,18 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   for (const [i, w] of model.weights.entries()) w.assign(values[i]!);
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
+}
+
+/** Builds the layer from its config alone; the constructor's refusal, without its class prefix. */
+function checkLayer(className: string, config: Record<string, unknown>): string | null {
+  const keel = tfjsToKeel({ class_name: className, config }) as { config: Record<string, unknown> };
+  if (className === 'LayerNormalization') lastAxisLayerNorms({ layers: [{ className, ...keel }] });
+  try {
+    getLayerClass(className)?.fromConfig(keel.config);
+    return null;
+  } catch (e) {
+    return (e as Error).message.replace(/^\w+( '[^']*')?: /, '');
+  }
 }
 
 function decodeWeights(
