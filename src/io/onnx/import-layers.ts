@@ -228,9 +228,10 @@ const layerNorm: NodeImporter = (c, node) => {
 };
 
 /**
- * ConvTranspose without padding (PyTorch's ConvTranspose1d/2d with padding=0, the upsampling of
- * U-Nets and decoders): Conv1DTranspose/Conv2DTranspose with the output padding given explicitly,
- * so the output length is ONNX's (in − 1)·stride + (k − 1)·dilation + 1 + output_padding.
+ * ConvTranspose (PyTorch's ConvTranspose1d/2d, the upsampling of U-Nets and decoders):
+ * Conv1DTranspose/Conv2DTranspose with padding 'valid' and the output padding given explicitly,
+ * whose output length is (in − 1)·stride + (k − 1)·dilation + 1 + output_padding, then ONNX's
+ * explicit pads cropped from each end (Cropping1D/2D), as ONNX defines its output.
  */
 const convTranspose: NodeImporter = (c, node) => {
   const x = c.tensor(node.input[0]);
@@ -254,8 +255,8 @@ const convTranspose: NodeImporter = (c, node) => {
     'pads',
     [...ones, ...ones].map(() => 0),
   );
-  if (pads.some((p) => p !== 0))
-    throw new Error(`pads [${pads}] are not supported; only padding 0 converts exactly`);
+  if (pads.some((p) => p < 0 || !Number.isInteger(p)))
+    throw new Error(`pads [${pads}] must be integers >= 0`);
   const strides = intsAttr(node, 'strides', ones);
   const dilationRate = intsAttr(node, 'dilations', ones);
   const outputPadding = intsAttr(
@@ -284,7 +285,15 @@ const convTranspose: NodeImporter = (c, node) => {
     [c.inLayout(x, channelsFirst(r))],
     weights,
   );
-  c.set(node.output[0]!, { t: y, perm: channelsFirst(r) });
+  const edges = kernelSize.map((_, i) => [pads[i]!, pads[i + spatial]!]);
+  const cropped = pads.every((p) => p === 0)
+    ? y
+    : c.apply(
+        spatial === 2 ? 'Cropping2D' : 'Cropping1D',
+        { cropping: spatial === 2 ? edges : edges[0] },
+        [y],
+      );
+  c.set(node.output[0]!, { t: cropped, perm: channelsFirst(r) });
 };
 
 /** ArgMax over a non-batch axis (a classifier's predicted class), int32 instead of ONNX's int64. */
