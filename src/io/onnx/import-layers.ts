@@ -173,12 +173,24 @@ const globalPool: NodeImporter = (c, node) => {
   });
 };
 
-/** ReduceMean/ReduceMax over the spatial axes: global pooling. */
+/**
+ * ReduceMean/ReduceMax/ReduceSum over the spatial axes: global pooling (a sum is the average
+ * times the number of pooled values). Axes are an attribute, or an input from opset 18 (13 for
+ * ReduceSum), where no axes with noop_with_empty_axes=1 is the identity.
+ */
 const reduce: NodeImporter = (c, node) => {
   const x = c.tensor(node.input[0]);
   const r = x.t.shape.length;
   const axesInput = node.input[1] ? Array.from(c.constant(node.input[1], 'axes').data) : null;
-  const axes = (axesInput ?? intsAttr(node, 'axes', [])).map((a) => (a < 0 ? a + r : a));
+  const given = axesInput ?? intsAttr(node, 'axes', []);
+  if (given.length === 0) {
+    if (intAttr(node, 'noop_with_empty_axes', 0) === 1) {
+      c.set(node.output[0]!, x);
+      return;
+    }
+    throw new Error('reducing over every axis (no axes given) is not supported');
+  }
+  const axes = given.map((a) => (a < 0 ? a + r : a));
   const keel = axes.map((a) => (x.perm ? x.perm[a]! : a)).sort();
   const keepdims = intAttr(node, 'keepdims', 1) === 1;
   // Over the spatial axes of a 4-D or a 3-D tensor (a text CNN's max over time): global pooling.
@@ -188,8 +200,14 @@ const reduce: NodeImporter = (c, node) => {
     throw new Error(
       `only global pooling over the spatial axes of a 3-D or 4-D tensor is supported, axes [${axes}]`,
     );
-  const cls = `Global${node.opType === 'ReduceMean' ? 'Average' : 'Max'}Pooling${dims}`;
-  const y = c.apply(cls, { keepdims }, [x.t]);
+  const cls = `Global${node.opType === 'ReduceMax' ? 'Max' : 'Average'}Pooling${dims}`;
+  let y = c.apply(cls, { keepdims }, [x.t]);
+  if (node.opType === 'ReduceSum') {
+    const count = keel.reduce((n, a) => n * (x.t.shape[a] ?? Number.NaN), 1);
+    if (!Number.isFinite(count))
+      throw new Error(`ReduceSum over axes [${axes}] needs their sizes known`);
+    y = c.apply('Rescaling', { scale: count, offset: 0 }, [y]);
+  }
   const rest = keepdims ? x.perm : null;
   if (!keepdims && x.perm && x.perm.filter((p) => p === 0 || p === r - 1).join() !== `0,${r - 1}`)
     throw new Error('unsupported axis order');
@@ -336,6 +354,7 @@ export const LAYER_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   GlobalMaxPool: globalPool,
   ReduceMean: reduce,
   ReduceMax: reduce,
+  ReduceSum: reduce,
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
   Gather: gather,
