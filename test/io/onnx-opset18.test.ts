@@ -32,7 +32,12 @@ function values(n: number, seed: number): Float32Array {
 }
 
 /** A model from the builder's nodes: one float input (batch dynamic), one output. */
-function encode(b: OnnxBuilder, input: number[], output: string, opset: number): Uint8Array {
+function encode(
+  b: OnnxBuilder,
+  input: number[],
+  output: string | string[],
+  opset: number,
+): Uint8Array {
   const info = (name: string, dims: (number | null)[]) => ({
     name,
     type: {
@@ -51,7 +56,7 @@ function encode(b: OnnxBuilder, input: number[], output: string, opset: number):
         node: b.nodes,
         initializer: b.initializers,
         input: [info('x', [null, ...input])],
-        output: [{ name: output }],
+        output: (Array.isArray(output) ? output : [output]).map((name) => ({ name })),
       },
     }),
   ).finish();
@@ -227,5 +232,46 @@ describe('graphs as other exporters write them, checked against ONNX Runtime', (
     const model = new Model({ inputs: x, outputs: up.apply(x) as SymbolicTensor });
     const err = await onnxError(model, [randomUniform([2, 3, 4, 2], -1, 1)]);
     assert.ok(err <= 1e-5, `max error ${err}`);
+  });
+});
+
+describe('ONNX import refusals', () => {
+  it('reports every node Keel cannot convert in one error, not the nodes that only read a refused one', () => {
+    const b = new OnnxBuilder(18);
+    const grouped = b.op('Conv', ['x', b.floats('wg', values(4 * 2 * 9, 1), [4, 2, 3, 3])], {
+      kernel_shape: [3, 3],
+      group: 2,
+    });
+    const afterGrouped = b.op('Relu', [grouped]);
+    const sumAll = b.op('ReduceSum', ['x', b.int64s('none', [])]);
+    const fit = b.op('Resize', ['x', '', '', b.int64s('sizes', [12, 12])], {
+      axes: [2, 3],
+      keep_aspect_ratio_policy: 'fit',
+    });
+    const cos = b.op('Sin', [b.op('Cos', ['x'])]);
+    const reflect = b.op('Pad', ['x', b.int64s('pads', [0, 0, 1, 1, 0, 0, 1, 1])], {
+      mode: 'reflect',
+    });
+    const bytes = encode(b, [4, 6, 6], [afterGrouped, sumAll, fit, cos, reflect], 18);
+    assert.throws(
+      () => importOnnx(bytes, 'many18.onnx'),
+      (e: Error) => {
+        const m = e.message;
+        assert.ok(m.startsWith('many18.onnx: cannot import this model; 5 unsupported item(s):'), m);
+        assert.match(m, /node 0 'node_Conv' \(Conv\): grouped convolutions are not supported/);
+        assert.match(
+          m,
+          /\(ReduceSum\): reducing over every axis \(no axes given\) is not supported/,
+        );
+        assert.match(m, /\(Resize\): keep_aspect_ratio_policy 'fit' is not supported/);
+        assert.match(
+          m,
+          /\(Cos\): operator Cos is not supported by loadOnnx; the graph's unsupported operators: Cos \(1 node: 'node_Cos'\), Sin \(1 node: 'node_Sin'\)/,
+        );
+        assert.match(m, /\(Pad\): mode 'reflect' is not supported/);
+        assert.doesNotMatch(m, /\(Relu\)/);
+        return true;
+      },
+    );
   });
 });
