@@ -182,6 +182,54 @@ describe('TensorFlow.js layers models with the layers real projects use', async 
     assert.ok(err <= 1e-5, `max error ${err}`);
   });
 
+  it('loads a Teachable Machine-style export: a functional MobileNet trunk and a Sequential head inside a Sequential, trainable weights listed before moving statistics', async () => {
+    const a = tf.input({ shape: [8, 8, 3], name: 'input_1' });
+    const trunkOut = [
+      tf.layers.conv2d({
+        name: 'Conv1',
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+      }),
+      tf.layers.batchNormalization({ name: 'bn_Conv1' }),
+      tf.layers.reLU({ name: 'Conv1_relu', maxValue: 6 }),
+      tf.layers.depthwiseConv2d({
+        name: 'expanded_conv_depthwise',
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+      }),
+      tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d_1' }),
+    ].reduce((t, l) => l.apply(t) as tf.SymbolicTensor, a);
+    const trunk = tf.model({ inputs: a, outputs: trunkOut, name: 'model1' });
+    const head = tf.sequential({
+      name: 'sequential_3',
+      layers: [
+        tf.layers.dense({ name: 'dense_Dense1', units: 5, activation: 'relu', inputShape: [4] }),
+        tf.layers.dense({ name: 'dense_Dense2', units: 2, activation: 'softmax', useBias: false }),
+      ],
+    });
+    const m = tf.sequential({ name: 'sequential_4' });
+    m.add(trunk);
+    m.add(head);
+    for (const part of [trunk, head]) randomizeWeights(part, 31);
+    const path = join(dir, 'teachable', 'model.json');
+    await m.save(fileSaver(path));
+    const names = JSON.parse(readFileSync(path, 'utf8')).weightsManifest[0].weights.map(
+      (w: Json) => w.name,
+    );
+    // tfjs lists a model's trainable weights first: BatchNormalization's moving statistics last.
+    assert.equal(names.at(-1), 'bn_Conv1/moving_variance');
+    const model = loadTfjsModel(path);
+    setSeed(24);
+    const x = randomUniform([2, 8, 8, 3], -1, 1);
+    const want = (m.predict(tf.tensor(Array.from(x.data), [2, 8, 8, 3])) as tf.Tensor).dataSync();
+    const err = maxError((model.predict(x) as Tensor).data, want);
+    assert.ok(err <= 1e-5, `max error ${err}`);
+  });
+
   it('loads SeparableConv2D (depthwise_kernel, pointwise_kernel) with depthMultiplier, strides and dilation', async () => {
     const m = tf.sequential();
     m.add(
