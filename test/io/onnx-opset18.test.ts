@@ -15,6 +15,7 @@ import { ModelProto } from '../../src/io/onnx/schema.js';
 import { Model } from '../../src/models/model.js';
 import type { SymbolicTensor } from '../../src/nn/engine/symbolic-tensor.js';
 import { Input } from '../../src/nn/layers/input-layer.js';
+import { ThresholdedReLU } from '../../src/nn/layers/thresholded-relu.js';
 import { UpSampling2D } from '../../src/nn/layers/upsampling2d.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
@@ -219,6 +220,24 @@ describe('graphs as other exporters write them, checked against ONNX Runtime', (
     ]);
     const y = b.op('MatMul', [xq, w]);
     await check(encode(b, [6], y, 13), 'qdq_zero_points.onnx', [6], 1e-4);
+  });
+
+  it('imports ThresholdedRelu (alpha) as ThresholdedReLU, and exports the layer back', async () => {
+    setSeed(9);
+    const b = new OnnxBuilder(13);
+    const h = b.op('Gemm', ['x', b.floats('w', values(5 * 4, 11), [5, 4])]);
+    const y = b.op('ThresholdedRelu', [h], { alpha: float(0.05) });
+    const classes = await check(encode(b, [5], y, 13), 'thresholded.onnx', [5]);
+    assert.ok(classes.includes('ThresholdedReLU'));
+    const x = Input({ shape: [6] });
+    const model = new Model({
+      inputs: x,
+      outputs: new ThresholdedReLU({ theta: 0.3 }).apply(x) as SymbolicTensor,
+    });
+    for (const opset of [17, 18]) {
+      const err = await onnxError(model, [randomUniform([4, 6], -1, 1)], opset);
+      assert.ok(err <= 1e-6, `opset ${opset}: max error ${err}`);
+    }
   });
 
   it("exports tfjs's bilinear UpSampling2D (no half-pixel centers) as Resize with asymmetric coordinates", async () => {
