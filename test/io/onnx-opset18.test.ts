@@ -191,6 +191,28 @@ describe('graphs as other exporters write them, checked against ONNX Runtime', (
     assert.ok(classes.includes('Conv2D') && classes.includes('Dense'));
   });
 
+  it('ConvTranspose with auto_pad SAME_UPPER, SAME_LOWER or an output_shape (tf2onnx Conv2DTranspose)', async () => {
+    setSeed(10);
+    for (const attrs of [
+      { auto_pad: 'SAME_UPPER' },
+      { auto_pad: 'SAME_LOWER' },
+      { output_shape: [10, 12] },
+      { output_shape: [11, 12], output_padding: [1, 1] },
+    ] as Record<string, string | number[]>[]) {
+      const b = new OnnxBuilder(13);
+      const w = b.floats('w', values(3 * 2 * 9, 12), [3, 2, 3, 3]);
+      const bias = b.floats('b', values(2, 13), [2]);
+      const y = b.op('ConvTranspose', ['x', w, bias], {
+        kernel_shape: [3, 3],
+        strides: [2, 2],
+        ...attrs,
+      });
+      const file = `convT_${Object.keys(attrs).join('_')}.onnx`;
+      const classes = await check(encode(b, [3, 5, 6], y, 13), file, [3, 5, 6]);
+      assert.ok(classes.includes('Conv2DTranspose'), file);
+    }
+  });
+
   it('a Reshape whose data input is an initializer (a weight stored flat), LeakyRelu alpha 0.01', async () => {
     setSeed(6);
     const b = new OnnxBuilder(13);

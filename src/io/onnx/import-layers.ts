@@ -261,20 +261,11 @@ const convTranspose: NodeImporter = (c, node) => {
     throw new Error(`only 1-D and 2-D transposed convolutions are supported, kernel [${w.shape}]`);
   if (intAttr(node, 'group', 1) !== 1)
     throw new Error('grouped transposed convolutions are not supported');
-  const autoPad = attr(node, 'auto_pad');
-  if (autoPad !== undefined && autoPad !== 'NOTSET' && autoPad !== 'VALID')
-    throw new Error(`auto_pad ${autoPad} is not supported (only explicit zero pads)`);
-  if (attr(node, 'output_shape') !== undefined)
-    throw new Error('the output_shape attribute is not supported');
+  const autoPad = String(attr(node, 'auto_pad') ?? 'NOTSET');
+  if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad))
+    throw new Error(`auto_pad ${autoPad} is not supported`);
   const kernelSize = w.shape.slice(2);
   const ones = kernelSize.map(() => 1);
-  const pads = intsAttr(
-    node,
-    'pads',
-    [...ones, ...ones].map(() => 0),
-  );
-  if (pads.some((p) => p < 0 || !Number.isInteger(p)))
-    throw new Error(`pads [${pads}] must be integers >= 0`);
   const strides = intsAttr(node, 'strides', ones);
   const dilationRate = intsAttr(node, 'dilations', ones);
   const outputPadding = intsAttr(
@@ -282,6 +273,32 @@ const convTranspose: NodeImporter = (c, node) => {
     'output_padding',
     kernelSize.map(() => 0),
   );
+  let pads = intsAttr(
+    node,
+    'pads',
+    [...ones, ...ones].map(() => 0),
+  );
+  const outputShape = attr(node, 'output_shape') as number[] | undefined;
+  if (outputShape !== undefined || autoPad.startsWith('SAME')) {
+    // ONNX's rule: the pads that give output_shape (or in·stride for SAME), the odd one at the
+    // end for SAME_UPPER and at the start otherwise.
+    const inDims = (x.perm ? x.perm.map((p) => x.t.shape[p] ?? null) : [...x.t.shape]).slice(2);
+    const total = kernelSize.map((k, i) => {
+      const n = inDims[i];
+      if (n === null || n === undefined)
+        throw new Error('output_shape and auto_pad SAME need the input spatial sizes known');
+      const full = (n - 1) * strides[i]! + (k - 1) * dilationRate[i]! + 1 + outputPadding[i]!;
+      const out = outputShape ? outputShape.slice(-spatial)[i]! : n * strides[i]!;
+      if (!(out <= full))
+        throw new Error(`output_shape [${outputShape}] is larger than the full output ${full}`);
+      return full - out;
+    });
+    const small = total.map((t) => Math.floor(t / 2));
+    const big = total.map((t, i) => t - small[i]!);
+    pads = autoPad === 'SAME_UPPER' ? [...small, ...big] : [...big, ...small];
+  }
+  if (pads.some((p) => p < 0 || !Number.isInteger(p)))
+    throw new Error(`pads [${pads}] must be integers >= 0`);
   // ONNX [in, out, ...k] → Keel [...k, out (filters), in]
   const p = permute(w.data as Float32Array, w.shape, [
     ...Array.from({ length: spatial }, (_, i) => i + 2),
