@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadTfjsModel } from '../../src/io/tfjs/tfjs-format.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
+import { Tensor as KeelTensor, type Tensor } from '../../src/tensor/tensor.js';
 import '../../src/backends/index.js';
 import { fileSaver, maxError } from './fixtures/tfjs-io.js';
 
@@ -311,6 +311,32 @@ describe('TensorFlow.js layers models with the layers real projects use', async 
         .slice(0, 4),
       ['Rescaling', 'Conv1D', 'SpatialDropout1D', 'GaussianNoise'],
     );
+  });
+
+  it('loads text classifiers: Embedding(maskZero) then LSTM, GRU or Bidirectional(LSTM), on zero-padded ids', async () => {
+    const ids = [3, 5, 7, 0, 0, 0, 0, 1, 19, 4, 4, 2, 8, 0, 12, 0, 0, 3, 3, 3, 3];
+    for (const kind of ['lstm', 'gru', 'bidirectional']) {
+      const m = tf.sequential();
+      m.add(tf.layers.embedding({ inputDim: 20, outputDim: 6, maskZero: true, inputLength: 7 }));
+      if (kind === 'lstm') m.add(tf.layers.lstm({ units: 5 }));
+      else if (kind === 'gru') m.add(tf.layers.gru({ units: 5 }));
+      else
+        m.add(
+          tf.layers.bidirectional({
+            layer: tf.layers.lstm({ units: 4 }) as unknown as tf.layers.RNN,
+            mergeMode: 'concat',
+          }),
+        );
+      m.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+      randomizeWeights(m, 41);
+      const path = join(dir, `text-${kind}`, 'model.json');
+      await m.save(fileSaver(path));
+      const model = loadTfjsModel(path);
+      const got = model.predict(new KeelTensor(Int32Array.from(ids), [3, 7], 'int32')) as Tensor;
+      const want = (m.predict(tf.tensor(ids, [3, 7], 'int32')) as tf.Tensor).dataSync();
+      const err = maxError(got.data, want);
+      assert.ok(err <= 1e-5, `${kind}: max error ${err}`);
+    }
   });
 
   it('loads Keras layers tfjs lacks, written as Keras 2 configs: Normalization, causal Conv1D, SeparableConv1D, ReLU(threshold, negative_slope), ELU(alpha), SpatialDropout2D, global pooling with keepdims', async () => {
