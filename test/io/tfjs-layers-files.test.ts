@@ -12,12 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadTfjsModel } from '../../src/io/tfjs/tfjs-format.js';
+import { loadTfjsModel, saveTfjsModel } from '../../src/io/tfjs/tfjs-format.js';
+import { Model } from '../../src/models/model.js';
+import type { SymbolicTensor } from '../../src/nn/engine/symbolic-tensor.js';
+import { Input } from '../../src/nn/layers/input-layer.js';
+import { UpSampling2D } from '../../src/nn/layers/upsampling2d.js';
 import { setSeed } from '../../src/random/rng.js';
 import { randomUniform } from '../../src/random/tensors.js';
 import { Tensor as KeelTensor, type Tensor } from '../../src/tensor/tensor.js';
 import '../../src/backends/index.js';
-import { fileSaver, maxError } from './fixtures/tfjs-io.js';
+import { fileLoader, fileSaver, maxError } from './fixtures/tfjs-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-tfjs-layers-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -540,6 +544,34 @@ describe('TensorFlow.js layers models with the layers real projects use', async 
         assert.doesNotMatch(e.message, /'s\/bidi' \(Bidirectional\)/);
         return true;
       },
+    );
+  });
+
+  it("writes tfjs's bilinear UpSampling2D back so TensorFlow.js computes the same, and refuses Keras's half-pixel one", async () => {
+    setSeed(25);
+    const x = Input({ shape: [3, 4, 2] });
+    const tfjsStyle = new UpSampling2D({
+      size: [2, 3],
+      interpolation: 'bilinear',
+      halfPixelCenters: false,
+    });
+    const model = new Model({ inputs: x, outputs: tfjsStyle.apply(x) as SymbolicTensor });
+    const path = saveTfjsModel(model, join(dir, 'bilinear-out'));
+    const viaTf = await tf.loadLayersModel(fileLoader(path));
+    const xs = randomUniform([2, 3, 4, 2], -1, 1);
+    const want = (
+      viaTf.predict(tf.tensor(Array.from(xs.data), [2, 3, 4, 2])) as tf.Tensor
+    ).dataSync();
+    assert.ok(maxError((model.predict(xs) as Tensor).data, want) <= 1e-5);
+    const keras = new Model({
+      inputs: x,
+      outputs: new UpSampling2D({ interpolation: 'bilinear', name: 'up' }).apply(
+        x,
+      ) as SymbolicTensor,
+    });
+    assert.throws(
+      () => saveTfjsModel(keras, join(dir, 'bilinear-keras')),
+      /UpSampling2D 'up' interpolates with half-pixel centers .* use halfPixelCenters: false or 'nearest'/,
     );
   });
 });
