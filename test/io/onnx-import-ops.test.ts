@@ -21,14 +21,9 @@ const OPSETS = [7, 9, 10, 11, 13, 17];
 const MODELS: Record<string, { has: string[]; fails?: Record<number, RegExp> }> = {
   pad: { has: ['ZeroPadding2D', 'Conv2D'] },
   up_nearest: { has: ['UpSampling2D'] },
-  up_bilinear: {
-    has: ['UpSampling2D'],
-    // Opsets 9 and 10 can only say 'linear' with asymmetric coordinates, which is not PyTorch's.
-    fails: {
-      9: /Upsample\).*mode 'linear' with coordinate_transformation_mode 'asymmetric'/,
-      10: /Resize\).*mode 'linear' with coordinate_transformation_mode 'asymmetric'/,
-    },
-  },
+  // Opsets 9 and 10 can only say 'linear' with asymmetric coordinates (not PyTorch's own
+  // half-pixel ones): UpSampling2D without half-pixel centers computes what ONNX Runtime does.
+  up_bilinear: { has: ['UpSampling2D'] },
   slice: { has: ['Slice', 'Dense'] },
   split: { has: ['Slice', 'Concatenate'] },
   chunk: { has: ['Slice', 'Multiply'] },

@@ -1,6 +1,6 @@
 /**
  * PyTorch exports of the shapes real projects use, at opsets 9, 11, 13 and 17 (written by
- * fixtures/torch/export_opsets.py): Keel imports each and matches ONNX Runtime on random inputs,
+ * fixtures/torch/export_opsets.py and export_conv_transpose.py): Keel imports each and matches ONNX Runtime on random inputs,
  * or, for what Keel cannot express yet, fails with a message naming every unsupported operator.
  */
 import assert from 'node:assert/strict';
@@ -29,6 +29,21 @@ const MODELS: Record<string, { layers?: string[]; ids?: boolean; error?: RegExp 
   dropout: {},
   leaky: { layers: ['Dense', 'LeakyReLU', 'Dense'] },
   convT: { layers: ['Permute', 'Conv2D', 'Activation', 'Conv2DTranspose', 'Permute'] },
+  // export_conv_transpose.py: padding and output_padding, cropped after a 'valid' transpose.
+  convT_pad: {
+    layers: [
+      'Permute',
+      'Conv2D',
+      'LeakyReLU',
+      'Conv2DTranspose',
+      'Cropping2D',
+      'Activation',
+      'Conv2DTranspose',
+      'Cropping2D',
+      'Permute',
+    ],
+  },
+  convT1d_pad: { layers: ['Permute', 'Conv1DTranspose', 'Cropping1D', 'Activation', 'Permute'] },
 };
 
 async function compare(file: string, ids: boolean) {

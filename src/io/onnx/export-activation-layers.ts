@@ -36,7 +36,7 @@ function softmax(c: ExportContext): string[] {
   return [b.op('Exp', [b.op('Sub', [x, lse])])];
 }
 
-/** Converters of the activation layers (ReLU, LeakyReLU, PReLU, ELU, Softmax). */
+/** Converters of the activation layers (ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax). */
 export const ACTIVATION_LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   ReLU: relu,
   LeakyReLU: (c) => [
@@ -47,5 +47,8 @@ export const ACTIVATION_LAYER_EXPORTERS: Readonly<Record<string, LayerExporter>>
     c.b.op('PRelu', [c.inputs[0]!, c.b.weight(`${c.layer.name}/alpha`, c.weights[0]!)]),
   ],
   ELU: (c) => [c.b.op('Elu', [c.inputs[0]!], { alpha: float(c.config['alpha'] as number) })],
+  ThresholdedReLU: (c) => [
+    c.b.op('ThresholdedRelu', [c.inputs[0]!], { alpha: float(c.config['theta'] as number) }),
+  ],
   Softmax: softmax,
 };

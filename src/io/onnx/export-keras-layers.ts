@@ -54,7 +54,9 @@ function upsampling(c: ExportContext): string[] {
   const scales = b.floats('scales', [1, 1, ...size], [4]);
   const y = b.op('Resize', [nchw, '', scales], {
     mode: 'linear',
-    coordinate_transformation_mode: 'half_pixel',
+    // tfjs's variant (halfPixelCenters false) samples at i / factor: ONNX's asymmetric mode.
+    coordinate_transformation_mode:
+      config['halfPixelCenters'] === false ? 'asymmetric' : 'half_pixel',
   });
   return [b.op('Transpose', [y], { perm: [0, 2, 3, 1] })];
 }

@@ -242,6 +242,9 @@ function gatherAxis(x: Arr, axis: number, idx: number[]): Arr {
   return { ...x, data, dims: x.dims.map((d, i) => (i === axis ? idx.length : d)) };
 }
 
+/** Op types that are only ever evaluated at import (on constants), never converted to layers. */
+export const FOLDED_OPS: ReadonlySet<string> = new Set([...FOLDERS.keys(), 'Shape']);
+
 /**
  * Evaluates `node` at import when every input is a constant or a fully known shape vector (the
  * pads, scales and split sizes PyTorch computes with ConstantOfShape/Concat/Reshape/Slice/

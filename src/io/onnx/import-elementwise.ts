@@ -40,6 +40,18 @@ const leakyRelu: NodeImporter = (c, node) => {
   });
 };
 
+/** ThresholdedRelu(alpha) (ONNX default 1; Keras's ThresholdedReLU as tf2onnx writes it). */
+const thresholdedRelu: NodeImporter = (c, node) => {
+  const alpha = attr(node, 'alpha') ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+    throw new Error(`ThresholdedRelu alpha must be a number, got ${alpha}`);
+  const x = c.tensor(node.input[0]);
+  c.set(node.output[0]!, {
+    t: c.apply('ThresholdedReLU', { theta: Math.fround(alpha) }, [x.t]),
+    perm: x.perm,
+  });
+};
+
 /**
  * HardSigmoid(alpha, beta) = clip(alpha·x + beta, 0, 1): PyTorch's Hardsigmoid writes alpha 1/6
  * (Keras 3's hard_sigmoid); ONNX's default 0.2 is Keras 2's and tfjs's (tf2onnx writes it).
@@ -166,6 +178,7 @@ export const ELEMENTWISE_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   Exp: activation('exponential'),
   HardSigmoid: hardSigmoid,
   LeakyRelu: leakyRelu,
+  ThresholdedRelu: thresholdedRelu,
   Clip: clip,
   Softmax: softmax,
   LogSoftmax: softmax,

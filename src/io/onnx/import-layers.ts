@@ -173,12 +173,24 @@ const globalPool: NodeImporter = (c, node) => {
   });
 };
 
-/** ReduceMean/ReduceMax over the spatial axes: global pooling. */
+/**
+ * ReduceMean/ReduceMax/ReduceSum over the spatial axes: global pooling (a sum is the average
+ * times the number of pooled values). Axes are an attribute, or an input from opset 18 (13 for
+ * ReduceSum), where no axes with noop_with_empty_axes=1 is the identity.
+ */
 const reduce: NodeImporter = (c, node) => {
   const x = c.tensor(node.input[0]);
   const r = x.t.shape.length;
   const axesInput = node.input[1] ? Array.from(c.constant(node.input[1], 'axes').data) : null;
-  const axes = (axesInput ?? intsAttr(node, 'axes', [])).map((a) => (a < 0 ? a + r : a));
+  const given = axesInput ?? intsAttr(node, 'axes', []);
+  if (given.length === 0) {
+    if (intAttr(node, 'noop_with_empty_axes', 0) === 1) {
+      c.set(node.output[0]!, x);
+      return;
+    }
+    throw new Error('reducing over every axis (no axes given) is not supported');
+  }
+  const axes = given.map((a) => (a < 0 ? a + r : a));
   const keel = axes.map((a) => (x.perm ? x.perm[a]! : a)).sort();
   const keepdims = intAttr(node, 'keepdims', 1) === 1;
   // Over the spatial axes of a 4-D or a 3-D tensor (a text CNN's max over time): global pooling.
@@ -188,8 +200,14 @@ const reduce: NodeImporter = (c, node) => {
     throw new Error(
       `only global pooling over the spatial axes of a 3-D or 4-D tensor is supported, axes [${axes}]`,
     );
-  const cls = `Global${node.opType === 'ReduceMean' ? 'Average' : 'Max'}Pooling${dims}`;
-  const y = c.apply(cls, { keepdims }, [x.t]);
+  const cls = `Global${node.opType === 'ReduceMax' ? 'Max' : 'Average'}Pooling${dims}`;
+  let y = c.apply(cls, { keepdims }, [x.t]);
+  if (node.opType === 'ReduceSum') {
+    const count = keel.reduce((n, a) => n * (x.t.shape[a] ?? Number.NaN), 1);
+    if (!Number.isFinite(count))
+      throw new Error(`ReduceSum over axes [${axes}] needs their sizes known`);
+    y = c.apply('Rescaling', { scale: count, offset: 0 }, [y]);
+  }
   const rest = keepdims ? x.perm : null;
   if (!keepdims && x.perm && x.perm.filter((p) => p === 0 || p === r - 1).join() !== `0,${r - 1}`)
     throw new Error('unsupported axis order');
@@ -228,9 +246,10 @@ const layerNorm: NodeImporter = (c, node) => {
 };
 
 /**
- * ConvTranspose without padding (PyTorch's ConvTranspose1d/2d with padding=0, the upsampling of
- * U-Nets and decoders): Conv1DTranspose/Conv2DTranspose with the output padding given explicitly,
- * so the output length is ONNX's (in − 1)·stride + (k − 1)·dilation + 1 + output_padding.
+ * ConvTranspose (PyTorch's ConvTranspose1d/2d, the upsampling of U-Nets and decoders):
+ * Conv1DTranspose/Conv2DTranspose with padding 'valid' and the output padding given explicitly,
+ * whose output length is (in − 1)·stride + (k − 1)·dilation + 1 + output_padding, then ONNX's
+ * explicit pads cropped from each end (Cropping1D/2D), as ONNX defines its output.
  */
 const convTranspose: NodeImporter = (c, node) => {
   const x = c.tensor(node.input[0]);
@@ -242,20 +261,11 @@ const convTranspose: NodeImporter = (c, node) => {
     throw new Error(`only 1-D and 2-D transposed convolutions are supported, kernel [${w.shape}]`);
   if (intAttr(node, 'group', 1) !== 1)
     throw new Error('grouped transposed convolutions are not supported');
-  const autoPad = attr(node, 'auto_pad');
-  if (autoPad !== undefined && autoPad !== 'NOTSET' && autoPad !== 'VALID')
-    throw new Error(`auto_pad ${autoPad} is not supported (only explicit zero pads)`);
-  if (attr(node, 'output_shape') !== undefined)
-    throw new Error('the output_shape attribute is not supported');
+  const autoPad = String(attr(node, 'auto_pad') ?? 'NOTSET');
+  if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad))
+    throw new Error(`auto_pad ${autoPad} is not supported`);
   const kernelSize = w.shape.slice(2);
   const ones = kernelSize.map(() => 1);
-  const pads = intsAttr(
-    node,
-    'pads',
-    [...ones, ...ones].map(() => 0),
-  );
-  if (pads.some((p) => p !== 0))
-    throw new Error(`pads [${pads}] are not supported; only padding 0 converts exactly`);
   const strides = intsAttr(node, 'strides', ones);
   const dilationRate = intsAttr(node, 'dilations', ones);
   const outputPadding = intsAttr(
@@ -263,6 +273,32 @@ const convTranspose: NodeImporter = (c, node) => {
     'output_padding',
     kernelSize.map(() => 0),
   );
+  let pads = intsAttr(
+    node,
+    'pads',
+    [...ones, ...ones].map(() => 0),
+  );
+  const outputShape = attr(node, 'output_shape') as number[] | undefined;
+  if (outputShape !== undefined || autoPad.startsWith('SAME')) {
+    // ONNX's rule: the pads that give output_shape (or in·stride for SAME), the odd one at the
+    // end for SAME_UPPER and at the start otherwise.
+    const inDims = (x.perm ? x.perm.map((p) => x.t.shape[p] ?? null) : [...x.t.shape]).slice(2);
+    const total = kernelSize.map((k, i) => {
+      const n = inDims[i];
+      if (n === null || n === undefined)
+        throw new Error('output_shape and auto_pad SAME need the input spatial sizes known');
+      const full = (n - 1) * strides[i]! + (k - 1) * dilationRate[i]! + 1 + outputPadding[i]!;
+      const out = outputShape ? outputShape.slice(-spatial)[i]! : n * strides[i]!;
+      if (!(out <= full))
+        throw new Error(`output_shape [${outputShape}] is larger than the full output ${full}`);
+      return full - out;
+    });
+    const small = total.map((t) => Math.floor(t / 2));
+    const big = total.map((t, i) => t - small[i]!);
+    pads = autoPad === 'SAME_UPPER' ? [...small, ...big] : [...big, ...small];
+  }
+  if (pads.some((p) => p < 0 || !Number.isInteger(p)))
+    throw new Error(`pads [${pads}] must be integers >= 0`);
   // ONNX [in, out, ...k] → Keel [...k, out (filters), in]
   const p = permute(w.data as Float32Array, w.shape, [
     ...Array.from({ length: spatial }, (_, i) => i + 2),
@@ -284,7 +320,15 @@ const convTranspose: NodeImporter = (c, node) => {
     [c.inLayout(x, channelsFirst(r))],
     weights,
   );
-  c.set(node.output[0]!, { t: y, perm: channelsFirst(r) });
+  const edges = kernelSize.map((_, i) => [pads[i]!, pads[i + spatial]!]);
+  const cropped = pads.every((p) => p === 0)
+    ? y
+    : c.apply(
+        spatial === 2 ? 'Cropping2D' : 'Cropping1D',
+        { cropping: spatial === 2 ? edges : edges[0] },
+        [y],
+      );
+  c.set(node.output[0]!, { t: cropped, perm: channelsFirst(r) });
 };
 
 /** ArgMax over a non-batch axis (a classifier's predicted class), int32 instead of ONNX's int64. */
@@ -327,6 +371,7 @@ export const LAYER_IMPORTERS: Readonly<Record<string, NodeImporter>> = {
   GlobalMaxPool: globalPool,
   ReduceMean: reduce,
   ReduceMax: reduce,
+  ReduceSum: reduce,
   BatchNormalization: batchNorm,
   LayerNormalization: layerNorm,
   Gather: gather,

@@ -10,7 +10,7 @@ import { readFileBounded } from '../safetensors-read.js';
 import { decodeOnnx, initializerTensor } from './decode.js';
 import { resolveExternalData } from './external-data.js';
 import { type AttentionMatch, findAttention, type GraphView } from './import-attention.js';
-import { foldConstant } from './import-constant-folding.js';
+import { FOLDED_OPS, foldConstant } from './import-constant-folding.js';
 import {
   compose,
   type ImportContext,
@@ -240,20 +240,40 @@ class Importer implements ImportContext {
     for (const m of findAttention(this.view(inputShapes))) this.attention.set(m.end, m);
     const live = this.markLive((graph.output ?? []).map((o) => o.name));
     this.countConsumers((i) => live.has(i));
+    // Every node Keel cannot convert is reported, not only the first: a refused node's outputs
+    // are marked failed, and the nodes that read them are passed over (their inputs do not exist)
+    // unless their operator is itself unsupported, which the first such node's message lists.
+    const problems: string[] = [];
+    const failed = new Set<string>();
+    let opsListed = false;
     this.nodes.forEach((node, i) => {
       if (this.skipped.has(i) || !live.has(i)) return;
+      const where = `node ${i} '${node.name ?? ''}' (${node.opType})`;
+      const unsupported = !this.attention.has(i) && !this.isKnownOp(node);
+      if (unsupported || node.input.some((x) => x && failed.has(x))) {
+        for (const o of node.output) if (o) failed.add(o);
+        if (unsupported && !opsListed) problems.push(`${where}: ${this.unsupportedOps(live, i)}`);
+        opsListed ||= unsupported;
+        return;
+      }
       try {
         const m = this.attention.get(i);
         if (m) this.emitAttention(m);
         else if (!foldConstant(this, node) && !foldShapeArithmetic(this, node)) {
           const convert = IMPORTERS.get(node.opType);
-          if (!convert) throw new Error(this.unsupportedOps(live, i));
+          if (!convert) throw new Error(`operator ${node.opType} could not be folded at import`);
           convert(this, node, i);
         }
       } catch (e) {
-        throw new Error(`node ${i} '${node.name ?? ''}' (${node.opType}): ${(e as Error).message}`);
+        problems.push(`${where}: ${(e as Error).message}`);
+        for (const o of node.output) if (o) failed.add(o);
       }
     });
+    if (problems.length === 1) throw new Error(problems[0]);
+    if (problems.length > 1)
+      throw new Error(
+        `cannot import this model; ${problems.length} unsupported item(s):\n  - ${problems.join('\n  - ')}`,
+      );
     const outputs = (graph.output ?? []).map((o) => this.realize(this.tensor(o.name)));
     if (inputs.length === 0 || outputs.length === 0)
       throw new Error('the graph needs at least one input and one output');
@@ -264,6 +284,11 @@ class Importer implements ImportContext {
     });
   }
 
+  /** Whether the node's operator has an importer or is folded at import (shape arithmetic). */
+  private isKnownOp(node: OnnxNode): boolean {
+    return IMPORTERS.has(node.opType) || FOLDED_OPS.has(node.opType);
+  }
+
   /**
    * The error for an operator Keel has no importer for, listing every such operator of the live
    * graph from node `first` on, so a user learns all of them at once.
@@ -272,7 +297,7 @@ class Importer implements ImportContext {
     const found = new Map<string, string[]>();
     this.nodes.forEach((n, i) => {
       if (i < first || !live.has(i) || this.skipped.has(i) || this.attention.has(i)) return;
-      if (IMPORTERS.has(n.opType)) return;
+      if (this.isKnownOp(n)) return;
       const key = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
       found.set(key, [...(found.get(key) ?? []), n.name ? `'${n.name}'` : `#${i}`]);
     });

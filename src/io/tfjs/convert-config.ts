@@ -41,15 +41,32 @@ export function tfjsToKeel(value: unknown): unknown {
 export function keelToTfjs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(keelToTfjs);
   if (typeof value !== 'object' || value === null) return value;
+  checkTfjsComputesAlike(value as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (DROPPED.test(k) || v === null || k === 'buildInputShape') continue;
+    // halfPixelCenters: false is tfjs's own bilinear UpSampling2D, which tfjs has no key for.
+    if (DROPPED.test(k) || v === null || k === 'buildInputShape' || k === 'halfPixelCenters')
+      continue;
     if (k === 'className') out['class_name'] = v === 'Functional' ? 'Model' : v;
     else if (/Activation$|^activation$/.test(k) && typeof v === 'string')
       out[snake(k)] = tfjsActivation(v);
     else out[snake(k)] = keelToTfjs(v);
   }
   return out;
+}
+
+/** Refuses a layer tfjs would load but compute differently (as Keel's hard_sigmoid below). */
+function checkTfjsComputesAlike(node: Record<string, unknown>): void {
+  const config = node['config'] as Record<string, unknown> | undefined;
+  if (
+    node['className'] === 'UpSampling2D' &&
+    config?.['interpolation'] === 'bilinear' &&
+    config['halfPixelCenters'] !== false
+  ) {
+    throw new Error(
+      `toTfjsArtifacts: UpSampling2D '${String(config['name'])}' interpolates with half-pixel centers (Keras's bilinear); tfjs's bilinear UpSampling2D samples at i / factor; use halfPixelCenters: false or 'nearest'`,
+    );
+  }
 }
 
 /** Keel's activation name as tfjs spells it; Keel's hard_sigmoid (slope 1/6) has no tfjs twin. */

@@ -72,6 +72,11 @@ export interface NormalizeOptions {
   isKnownClass: (className: string) => boolean;
   /** Names the file in errors. */
   source: string;
+  /**
+   * Tries one known layer's (snake_case) config; returns why Keel refuses it, or null. Lets every
+   * argument value Keel's constructors reject join the one combined error.
+   */
+  checkLayer?: (className: string, config: Json) => string | null;
 }
 
 /**
@@ -134,6 +139,7 @@ function normalizeLayer(
   } else if (!MODEL_CLASSES.has(className) && !options.isKnownClass(className)) {
     problems.push(`layer '${where}' has class '${className}', which Keel does not have`);
   }
+  const before = problems.length;
   const config = cleanConfig({ ...config0 }, className, where, problems);
   if (className === 'Functional' || className === 'Model') {
     normalizeFunctional(config, problems, options, [...path, layerName]);
@@ -142,6 +148,16 @@ function normalizeLayer(
     if (isJsonObject(config[key])) {
       config[key] = normalizeLayer(config[key] as Json, problems, options, [...path, layerName]);
     }
+  }
+  // A wrapper whose inner layer was refused would only repeat that refusal.
+  if (
+    problems.length === before &&
+    !MODEL_CLASSES.has(className) &&
+    !CODE_LAYERS.has(className) &&
+    options.isKnownClass(className)
+  ) {
+    const why = options.checkLayer?.(className, config);
+    if (why) problems.push(`layer '${where}' (${className}): ${why}`);
   }
   out['config'] = config;
   return out;

@@ -16,6 +16,7 @@ import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
 import { normalizeKerasTopology, numberNestedCallsForTfjs } from './keras-topology.js';
 import { matchWeights } from './match-weights.js';
+import { applyTfjsSemantics } from './tfjs-semantics.js';
 // Every built-in layer must be registered before a file naming it can be loaded.
 import '../../nn/layers/index.js';
 // tfjs topologies name 'Sequential' and 'Model' (Functional): both must be registered.
@@ -164,6 +165,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
     normalizeKerasTopology(artifacts.modelTopology, {
       source,
       isKnownClass: (name) => getLayerClass(name) !== undefined,
+      checkLayer,
     }),
   );
   if (
@@ -173,6 +175,7 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   ) {
     throw new Error(`${source}: modelTopology must be {class_name, config}`);
   }
+  applyTfjsSemantics(arch, tensors);
   const previous = weightBudget.remaining;
   let total = 1024;
   for (const t of tensors.values()) total += t.size;
@@ -195,6 +198,18 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
   for (const [i, w] of model.weights.entries()) w.assign(values[i]!);
   model.resetStates(); // building ran the layers once; stateful ones start from zeros
   return model;
+}
+
+/** Builds the layer from its config alone; the constructor's refusal, without its class prefix. */
+function checkLayer(className: string, config: Record<string, unknown>): string | null {
+  const keel = tfjsToKeel({ class_name: className, config }) as { config: Record<string, unknown> };
+  if (className === 'LayerNormalization') lastAxisLayerNorms({ layers: [{ className, ...keel }] });
+  try {
+    getLayerClass(className)?.fromConfig(keel.config);
+    return null;
+  } catch (e) {
+    return (e as Error).message.replace(/^\w+( '[^']*')?: /, '');
+  }
 }
 
 function decodeWeights(

@@ -79,6 +79,7 @@ export * from './spatial-dropout1d.js';
 export * from './spatial-dropout2d.js';
 export * from './stacked-rnn-cells.js';
 export * from './subtract.js';
+export * from './thresholded-relu.js';
 export * from './time-distributed.js';
 export * from './token-and-position-embedding.js';
 export * from './transformer-decoder.js';

@@ -23,17 +23,23 @@ export interface UpSampling2DArgs extends LayerArgs {
   dataFormat?: 'channels_last';
   /** 'nearest' (repeat rows and columns, the default) or 'bilinear' (half-pixel centers). */
   interpolation?: UpSamplingInterpolation;
+  /**
+   * Bilinear only: sample at half-pixel centers, as Keras (true, the default); false is
+   * TensorFlow.js's UpSampling2D, which samples at source = i / factor (set when loading tfjs files).
+   */
+  halfPixelCenters?: boolean;
 }
 
 /**
  * The [outLen, inLen] matrix of 1-D linear interpolation with half-pixel centers (TensorFlow's
- * resize_bilinear, Keras's): source = (i + 0.5) / factor - 0.5, clamped to the edges.
+ * resize_bilinear, Keras's): source = (i + 0.5) / factor - 0.5, clamped to the edges; without them
+ * (tfjs's resizeBilinear default): source = i / factor.
  */
-function linearWeights(inLen: number, factor: number): Tensor {
+function linearWeights(inLen: number, factor: number, halfPixel: boolean): Tensor {
   const outLen = inLen * factor;
   const w = new Float32Array(outLen * inLen);
   for (let i = 0; i < outLen; i++) {
-    const src = Math.max((i + 0.5) / factor - 0.5, 0);
+    const src = halfPixel ? Math.max((i + 0.5) / factor - 0.5, 0) : i / factor;
     const lo = Math.min(Math.floor(src), inLen - 1);
     const hi = Math.min(lo + 1, inLen - 1);
     const t = src - lo;
@@ -44,10 +50,10 @@ function linearWeights(inLen: number, factor: number): Tensor {
 }
 
 /** Interpolates axis 1 of x [b, n, m, c] with the [n·f, n] weights: one matrix product. */
-function resizeAxis1(x: Tensor, factor: number): Tensor {
+function resizeAxis1(x: Tensor, factor: number, halfPixel: boolean): Tensor {
   const [b, n, m, c] = x.shape as [number, number, number, number];
   const rows = reshape(transpose(x, [1, 0, 2, 3]), [n, b * m * c]);
-  const y = reshape(matMul(linearWeights(n, factor), rows), [n * factor, b, m, c]);
+  const y = reshape(matMul(linearWeights(n, factor, halfPixel), rows), [n * factor, b, m, c]);
   return transpose(y, [1, 0, 2, 3]);
 }
 
@@ -61,9 +67,16 @@ export class UpSampling2D extends Layer {
   readonly size: number[];
   readonly dataFormat = 'channels_last';
   readonly interpolation: UpSamplingInterpolation;
+  readonly halfPixelCenters: boolean;
 
   constructor(args: UpSampling2DArgs = {}) {
-    const { size = 2, dataFormat, interpolation = 'nearest', ...rest } = args;
+    const {
+      size = 2,
+      dataFormat,
+      interpolation = 'nearest',
+      halfPixelCenters = true,
+      ...rest
+    } = args;
     super(rest);
     this.size = normalizeTuple('UpSampling2D', 'size', size, 2);
     checkDataFormat('UpSampling2D', dataFormat);
@@ -71,6 +84,11 @@ export class UpSampling2D extends Layer {
       'nearest',
       'bilinear',
     ]);
+    if (typeof halfPixelCenters !== 'boolean')
+      throw new TypeError(
+        `UpSampling2D: halfPixelCenters must be true or false, got ${String(halfPixelCenters)}`,
+      );
+    this.halfPixelCenters = halfPixelCenters;
   }
 
   override call(inputs: LayerInput, _args: CallArgs = {}): Tensor {
@@ -83,8 +101,9 @@ export class UpSampling2D extends Layer {
       return reshape(grid, out);
     }
     // Separable: interpolate the rows, then (with the axes swapped) the columns.
-    const rows = resizeAxis1(x, sh);
-    return transpose(resizeAxis1(transpose(rows, [0, 2, 1, 3]), sw), [0, 2, 1, 3]);
+    const half = this.halfPixelCenters;
+    const rows = resizeAxis1(x, sh, half);
+    return transpose(resizeAxis1(transpose(rows, [0, 2, 1, 3]), sw, half), [0, 2, 1, 3]);
   }
 
   override computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape {
@@ -101,6 +120,8 @@ export class UpSampling2D extends Layer {
       size: this.size,
       dataFormat: this.dataFormat,
       interpolation: this.interpolation,
+      // Keras has no such argument: written only for tfjs's variant, so Keras configs stay Keras's.
+      ...(this.halfPixelCenters ? {} : { halfPixelCenters: false }),
     };
   }
 

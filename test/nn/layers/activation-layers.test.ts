@@ -8,6 +8,7 @@ import { PReLU } from '../../../src/nn/layers/prelu.js';
 import { deserializeLayer } from '../../../src/nn/layers/registry.js';
 import { ReLU } from '../../../src/nn/layers/relu.js';
 import { Softmax } from '../../../src/nn/layers/softmax.js';
+import { ThresholdedReLU } from '../../../src/nn/layers/thresholded-relu.js';
 import { tensor } from '../../../src/tensor/create.js';
 import { expectClose, rand } from '../../helpers.js';
 import { expectLayerGradOk, runLayerTest } from '../layer-test-harness.js';
@@ -242,6 +243,35 @@ describe('Softmax', () => {
     assert.throws(
       () => new Softmax({ axis: 2, name: 's' }).apply(rand([2, 3])),
       /Softmax 's': axis 2 is out of range for input \[2, 3\]/,
+    );
+  });
+});
+
+describe('ThresholdedReLU', () => {
+  it('passes the shared layer checks', () => {
+    runLayerTest({
+      layer: () => new ThresholdedReLU({ theta: 0.3 }),
+      inputShape: [2, 3, 4],
+      input: rand([2, 3, 4], 5, -2, 2),
+      expectedOutputShape: [2, 3, 4],
+      expectedNumWeights: 0,
+      expectedNumTrainableWeights: 0,
+    });
+  });
+
+  it("follows Keras 2's definition (x above theta, else 0; theta 1 by default) and loads its config", () => {
+    expectClose(
+      apply(new ThresholdedReLU()),
+      X.map((x) => (x > 1 ? x : 0)),
+    );
+    expectClose(
+      apply(fromKeras('ThresholdedReLU', { theta: 0.5, name: 't', trainable: true })),
+      X.map((x) => (x > 0.5 ? x : 0)),
+    );
+    expectLayerGradOk(new ThresholdedReLU({ theta: 0.2 }), tensor([[-2, -0.5, 0.1, 0.3, 1.5]]));
+    assert.throws(
+      () => new ThresholdedReLU({ theta: -1 }),
+      /ThresholdedReLU: theta must be a finite number >= 0, got -1/,
     );
   });
 });

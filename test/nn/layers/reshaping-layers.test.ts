@@ -190,11 +190,28 @@ describe('UpSampling1D/2D', () => {
       new L.UpSampling2D({ size: [1, 3], interpolation: 'bilinear' }).apply(tensor([[[[0], [3]]]])),
       [[[[0], [0], [1], [2], [3], [3]]]],
     );
+    // TensorFlow.js's variant (halfPixelCenters false): source i / 3 → 0, 1/3, 2/3, 1, 1, 1.
+    const tfjsStyle = new L.UpSampling2D({
+      size: [1, 3],
+      interpolation: 'bilinear',
+      halfPixelCenters: false,
+    });
+    expectClose(tfjsStyle.apply(tensor([[[[0], [3]]]])), [[[[0], [1], [2], [3], [3], [3]]]]);
+    assert.equal(tfjsStyle.getConfig()['halfPixelCenters'], false);
+    assert.equal('halfPixelCenters' in new L.UpSampling2D().getConfig(), false);
+    assert.throws(
+      () => new L.UpSampling2D({ halfPixelCenters: 1 as unknown as boolean }),
+      /UpSampling2D: halfPixelCenters must be true or false, got 1/,
+    );
   });
 
   it('have correct gradients', () => {
     expectLayerGradOk(new L.UpSampling2D({ interpolation: 'bilinear' }), rand([1, 2, 3, 2], 5));
     expectLayerGradOk(new L.UpSampling2D({ size: [3, 1] }), rand([1, 2, 2, 1], 6));
+    expectLayerGradOk(
+      new L.UpSampling2D({ size: [2, 3], interpolation: 'bilinear', halfPixelCenters: false }),
+      rand([1, 2, 3, 2], 8),
+    );
     expectLayerGradOk(new L.UpSampling1D(), rand([2, 3, 1], 7));
   });
 
