@@ -62,7 +62,12 @@ export interface H5Variable {
 const H5T_INTEGER = 0;
 const H5T_FLOAT = 1;
 
-const H5_DTYPE: Partial<Record<DType, string>> = { float32: '<f', int32: '<i' };
+const H5_DTYPE: Partial<Record<DType, string>> = {
+  float32: '<f',
+  int32: '<i',
+  int8: '<b',
+  uint8: '<B',
+};
 
 /**
  * The bytes of a `model.weights.h5` holding `variables` under `<group>/vars/<index>`; each vars
@@ -91,7 +96,7 @@ export async function writeH5Weights(
         const dtype = H5_DTYPE[v.value.dtype];
         if (!dtype) {
           throw new Error(
-            `${what}: variable ${v.group}/vars/${v.index} has dtype ${v.value.dtype}; .keras weights are written as float32 or int32`,
+            `${what}: variable ${v.group}/vars/${v.index} has dtype ${v.value.dtype}; .keras weights are written as float32, int32, int8 or uint8`,
           );
         }
         const vars = group(v.group === '' ? 'vars' : `${v.group}/vars`);
@@ -187,7 +192,9 @@ export async function openH5Weights(bytes: Uint8Array, source: string): Promise<
           `${source}: ${owner}: variable '${p}' has HDF5 type class ${meta.type}, size ${meta.size}${extra}; Keel reads float32/float64 and integer variables`,
         );
       }
-      const values = d.value as ArrayLike<number | bigint>;
+      const raw = d.value as ArrayLike<number | bigint> | number | bigint;
+      // h5wasm returns a rank-0 dataset's value as a plain number.
+      const values = typeof raw === 'object' && raw !== null ? raw : [raw];
       const size = shape.reduce((a, b) => a * b, 1);
       if (values.length !== size) {
         throw new Error(
