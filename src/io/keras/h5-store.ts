@@ -3,28 +3,37 @@
  * one group per saveable object, named by its attribute path (`layers/dense_1`,
  * `layers/lstm/cell`, `optimizer`), holding a `vars` group whose datasets `0`, `1`, … are the
  * object's variables in creation order; the root's own variables sit in `/vars`.
- * HDF5 is read and written with h5wasm, an optional peer dependency loaded on first use; h5wasm
- * works on real files, so the bytes pass through a private temporary folder.
+ * HDF5 is read and written with h5wasm, an optional peer dependency loaded on first use. Keel
+ * uses its in-memory build, not `h5wasm/node`: the node build opens paths on the real file
+ * system, so a hostile file's external links or external raw-data storage would read the host's
+ * files; in memory those paths resolve to nothing (external links are then refused as
+ * non-datasets).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { readFileSafe } from '../../utils/safe-file.js';
 
-type H5Module = typeof import('h5wasm/node').default;
-type H5File = InstanceType<H5Module['File']>;
-type H5Group = InstanceType<H5Module['Group']>;
+type H5Lib = typeof import('h5wasm').default;
+type H5File = InstanceType<H5Lib['File']>;
+type H5Group = InstanceType<H5Lib['Group']>;
+/** h5wasm's classes and the in-memory file system its Emscripten module works on. */
+interface H5Module {
+  lib: H5Lib;
+  fs: {
+    writeFile(path: string, data: Uint8Array): void;
+    readFile(path: string): Uint8Array;
+    unlink(path: string): void;
+  };
+}
 
 let loaded: Promise<H5Module> | undefined;
+let fileCounter = 0;
 
 /** h5wasm, imported once; a missing package is an error that says how to install it. */
 export function loadH5wasm(what: string): Promise<H5Module> {
   loaded ??= (async () => {
-    let mod: { default: H5Module };
+    let mod: { default: H5Lib };
     try {
-      mod = await import('h5wasm/node');
+      mod = await import('h5wasm');
     } catch (e) {
       loaded = undefined;
       const code = (e as NodeJS.ErrnoException).code;
@@ -35,21 +44,14 @@ export function loadH5wasm(what: string): Promise<H5Module> {
       }
       throw e;
     }
-    await mod.default.ready;
-    return mod.default;
+    const module = (await mod.default.ready) as unknown as { FS: H5Module['fs'] };
+    return { lib: mod.default, fs: module.FS };
   })();
   return loaded;
 }
 
-/** Runs `body` with a path in a fresh private temporary folder, removed afterwards. */
-async function withTempFile<T>(body: (path: string) => Promise<T> | T): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'keel-keras-'));
-  try {
-    return await body(join(dir, 'model.weights.h5'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** A fresh name in h5wasm's in-memory file system. */
+const memoryPath = () => `/keel-keras-${process.pid}-${fileCounter++}.h5`;
 
 /** One variable to write: its group path (`layers/dense`), its index in `vars`, its value. */
 export interface H5Variable {
@@ -78,47 +80,53 @@ export async function writeH5Weights(
   names: ReadonlyMap<string, string>,
   what: string,
 ): Promise<Uint8Array> {
-  const h5 = await loadH5wasm(what);
-  return withTempFile((path) => {
-    const file = new h5.File(path, 'w');
-    try {
-      const groups = new Map<string, H5Group | H5File>([['', file]]);
-      const group = (p: string): H5Group | H5File => {
-        const found = groups.get(p);
-        if (found) return found;
-        const cut = p.lastIndexOf('/');
-        const parent = group(cut < 0 ? '' : p.slice(0, cut));
-        const made = parent.create_group(p.slice(cut + 1));
-        groups.set(p, made);
-        return made;
-      };
-      for (const v of variables) {
-        const dtype = H5_DTYPE[v.value.dtype];
-        if (!dtype) {
-          throw new Error(
-            `${what}: variable ${v.group}/vars/${v.index} has dtype ${v.value.dtype}; .keras weights are written as float32, int32, int8 or uint8`,
-          );
-        }
-        const vars = group(v.group === '' ? 'vars' : `${v.group}/vars`);
-        vars.create_dataset({
-          name: String(v.index),
-          data: v.value.data as Float32Array,
-          shape: [...v.value.shape],
-          dtype,
-        });
+  const { lib, fs } = await loadH5wasm(what);
+  const path = memoryPath();
+  const file = new lib.File(path, 'w');
+  try {
+    const groups = new Map<string, H5Group | H5File>([['', file]]);
+    const group = (p: string): H5Group | H5File => {
+      const found = groups.get(p);
+      if (found) return found;
+      const cut = p.lastIndexOf('/');
+      const parent = group(cut < 0 ? '' : p.slice(0, cut));
+      const made = parent.create_group(p.slice(cut + 1));
+      groups.set(p, made);
+      return made;
+    };
+    for (const v of variables) {
+      const dtype = H5_DTYPE[v.value.dtype];
+      if (!dtype) {
+        throw new Error(
+          `${what}: variable ${v.group}/vars/${v.index} has dtype ${v.value.dtype}; .keras weights are written as float32, int32, int8 or uint8`,
+        );
       }
-      for (const [g, name] of names) {
-        const vars = groups.get(g === '' ? 'vars' : `${g}/vars`);
-        if (vars && !('name' in vars.attrs)) vars.create_attribute('name', name);
-      }
-    } finally {
-      file.close();
+      const vars = group(v.group === '' ? 'vars' : `${v.group}/vars`);
+      vars.create_dataset({
+        name: String(v.index),
+        data: v.value.data as Float32Array,
+        shape: [...v.value.shape],
+        dtype,
+      });
     }
-    return readFileSafe(path, { what });
-  });
+    for (const [g, name] of names) {
+      const vars = groups.get(g === '' ? 'vars' : `${g}/vars`);
+      if (vars && !('name' in vars.attrs)) vars.create_attribute('name', name);
+    }
+  } catch (e) {
+    file.close();
+    fs.unlink(path);
+    throw e;
+  }
+  file.close();
+  try {
+    return fs.readFile(path).slice();
+  } finally {
+    fs.unlink(path);
+  }
 }
 
-/** The weights file opened for reading; `close()` frees it and its temporary copy. */
+/** The weights file opened for reading; `close()` frees it and its in-memory copy. */
 export interface H5WeightsReader {
   /** Whether a group exists at `path` ('' is the root). */
   hasGroup(path: string): boolean;
@@ -132,24 +140,37 @@ export interface H5WeightsReader {
   close(): void;
 }
 
+/** HDF5's format signature, at offset 0 or (after a user block) 512, 1024, 2048, … */
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function hasHdf5Signature(bytes: Uint8Array): boolean {
+  for (let at = 0; at + SIGNATURE.length <= bytes.byteLength; at = at === 0 ? 512 : at * 2) {
+    if (SIGNATURE.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
+}
+
 /** Opens the bytes of a `model.weights.h5`; nothing is read from it until asked for. */
 export async function openH5Weights(bytes: Uint8Array, source: string): Promise<H5WeightsReader> {
-  const h5 = await loadH5wasm(source);
-  const dir = mkdtempSync(join(tmpdir(), 'keel-keras-'));
-  const path = join(dir, 'model.weights.h5');
+  const { lib: h5, fs } = await loadH5wasm(source);
+  if (!hasHdf5Signature(bytes)) {
+    throw new Error(`${source}: model.weights.h5 is not a readable HDF5 file (no HDF5 signature)`);
+  }
+  const path = memoryPath();
   let file: H5File;
   try {
-    writeFileSync(path, bytes, { mode: 0o600 });
+    fs.writeFile(path, bytes);
     file = new h5.File(path, 'r');
+    if (!(file.file_id > 0n)) throw new Error('HDF5 could not open it');
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.unlink(path);
+    } catch {
+      // never written
+    }
     throw new Error(
-      `${source}: model.weights.h5 is not a readable HDF5 file: ${(e as Error).message}`,
+      `${source}: model.weights.h5 is not a readable HDF5 file: ${e instanceof Error ? e.message : String(e)}`,
     );
-  }
-  if (!file.file_id || file.file_id < 0n) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${source}: model.weights.h5 is not a readable HDF5 file`);
   }
   const entity = (p: string) => {
     try {
@@ -162,7 +183,15 @@ export async function openH5Weights(bytes: Uint8Array, source: string): Promise<
     hasGroup: (p) => entity(p) instanceof h5.Group,
     varNames(group) {
       const vars = entity(group === '' ? 'vars' : `${group}/vars`);
-      return vars instanceof h5.Group ? vars.keys() : [];
+      if (!(vars instanceof h5.Group)) return [];
+      try {
+        return vars.keys();
+      } catch (e) {
+        // h5wasm throws strings from the HDF5 library on a damaged file.
+        throw new Error(
+          `${source}: model.weights.h5 is damaged at '${group}/vars': ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
     },
     read(group, name, shape, dtype, owner) {
       const p = `${group === '' ? '' : `${group}/`}vars/${name}`;
@@ -192,7 +221,14 @@ export async function openH5Weights(bytes: Uint8Array, source: string): Promise<
           `${source}: ${owner}: variable '${p}' has HDF5 type class ${meta.type}, size ${meta.size}${extra}; Keel reads float32/float64 and integer variables`,
         );
       }
-      const raw = d.value as ArrayLike<number | bigint> | number | bigint;
+      let raw: ArrayLike<number | bigint> | number | bigint;
+      try {
+        raw = d.value as typeof raw;
+      } catch (e) {
+        throw new Error(
+          `${source}: ${owner}: cannot read '${p}': ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
       // h5wasm returns a rank-0 dataset's value as a plain number.
       const values = typeof raw === 'object' && raw !== null ? raw : [raw];
       const size = shape.reduce((a, b) => a * b, 1);
@@ -209,7 +245,7 @@ export async function openH5Weights(bytes: Uint8Array, source: string): Promise<
       try {
         file.close();
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        fs.unlink(path);
       }
     },
   };
