@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ModelCheckpoint } from '../../src/io/checkpoint/model-checkpoint.js';
 import { loadKerasModel, saveKerasModel } from '../../src/io/keras/index.js';
 import { GPT } from '../../src/models/gpt.js';
 import { Model } from '../../src/models/model.js';
@@ -248,6 +249,31 @@ describe('Keras 3 .keras files: Keel → .keras → Keel', () => {
     const outer = new Model({ inputs: x, outputs: new L.Dense(2).apply(merged) as never });
     perturb(outer);
     await roundTrip(outer, randomUniform([3, 6]), 'nested.keras');
+  });
+
+  it('ModelCheckpoint with a .keras path writes Keras 3 files that load with the trained weights', async () => {
+    setSeed(13);
+    const model = new Sequential([
+      new L.Dense(3, { inputShape: [4], activation: 'relu' }),
+      new L.Dense(1),
+    ]);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = randomUniform([8, 4]);
+    const y = randomUniform([8, 1]);
+    const pattern = join(dir, 'ckpt-{epoch}.keras');
+    await model.fit(x, y, {
+      epochs: 2,
+      batchSize: 4,
+      verbose: 0,
+      callbacks: [new ModelCheckpoint(pattern)],
+    });
+    const last = await loadKerasModel(join(dir, 'ckpt-2.keras'));
+    sameBits(last.predict(x), model.predict(x));
+    const first = await loadKerasModel(join(dir, 'ckpt-1.keras'));
+    assert.ok(
+      !bytes(first.weights[0]!).equals(bytes(model.weights[0]!)),
+      'epoch 1 holds epoch 1 weights',
+    );
   });
 
   it('refuses the registered classes it cannot write, naming the reason', async () => {

@@ -170,3 +170,19 @@ describe('.keras files that are broken or hostile', () => {
     await assert.rejects(loadKerasModel(folder), /folder\.keras/);
   });
 });
+
+describe('the Keel-format entry points and .keras paths', () => {
+  it('model.save and loadModel point to the .keras functions instead of writing a Keel file', async () => {
+    const { Sequential } = await import('../../src/models/sequential.js');
+    const { Dense } = await import('../../src/nn/layers/dense.js');
+    const { loadModel } = await import('../../src/io/keel-format/model-file.js');
+    const model = new Sequential([new Dense(2, { inputShape: [3] })]);
+    const path = join(dir, 'plain.keras');
+    assert.throws(() => model.save(path), /await saveKerasModel\(model, '.*plain\.keras'\)/);
+    assert.equal(existsSync(path), false);
+    assert.throws(
+      () => loadModel(join(fixtures, 'mlp.keras')),
+      /await loadKerasModel\('.*mlp\.keras'\)/,
+    );
+  });
+});
