@@ -152,7 +152,7 @@ describe('.keras files that are broken or hostile', () => {
   it("does not read a dataset's external raw storage from the host's files", async () => {
     writeFileSync('/tmp/keel-keras-secret.bin', Buffer.from(new Float32Array(128).fill(42).buffer));
     try {
-      let model;
+      let model: Awaited<ReturnType<typeof loadKerasModel>>;
       try {
         model = await loadKerasModel(join(fixtures, 'hostile_external_storage.keras'));
       } catch {
