@@ -16,6 +16,7 @@ export * as datasets from './data/datasets/index.js';
 export * as distributed from './distributed/index.js';
 export * as io from './io/index.js';
 export { loadModel } from './io/keel-format/model-file.js';
+export { loadKerasModel, saveKerasModel } from './io/keras/index.js';
 export * from './models/index.js';
 export * as activations from './nn/activations/index.js';
 export * as callbacks from './nn/callbacks/index.js';

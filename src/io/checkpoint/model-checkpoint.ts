@@ -12,6 +12,7 @@ import {
 import { autoDirection, checkMode, type MonitorMode } from '../../nn/callbacks/monitor.js';
 import { saveModel } from '../keel-format/model-file.js';
 import { saveWeights } from '../keel-format/weights-file.js';
+import { saveKerasModel } from '../keras/keras-file.js';
 import { formatCheckpointPath } from './format-path.js';
 
 /** Options of `ModelCheckpoint`. */
@@ -34,7 +35,8 @@ export interface ModelCheckpointArgs {
 /**
  * Keras's ModelCheckpoint: saves the model (or its weights) at each epoch end or every `saveFreq`
  * batches, to `filepath` with `{epoch}`-style fields filled in (epochs counted from 1). Every file
- * is written atomically. `new ModelCheckpoint('ckpt/model-{epoch:02d}.keel', {saveBestOnly: true})`
+ * is written atomically; a `.keras` path writes Keras 3's format (without the optimizer).
+ * `new ModelCheckpoint('ckpt/model-{epoch:02d}.keel', {saveBestOnly: true})`
  */
 export class ModelCheckpoint extends Callback {
   readonly filepath: string;
@@ -92,22 +94,23 @@ export class ModelCheckpoint extends Callback {
   }
 
   /** Saves every `saveFreq` batches (when it is a number). */
-  override onTrainBatchEnd(batch: number, logs: Logs): void {
+  override onTrainBatchEnd(batch: number, logs: Logs): void | Promise<void> {
     if (this.saveFreq === 'epoch') return;
     if (++this.batchesSinceSave >= this.saveFreq) {
       this.batchesSinceSave = 0;
-      this.save({ ...logs, epoch: this.epoch + 1, batch: batch + 1 });
+      return this.save({ ...logs, epoch: this.epoch + 1, batch: batch + 1 });
     }
   }
 
   /**
    * Saves at the end of the epoch (`saveFreq: 'epoch'`), only on improvement with `saveBestOnly`.
    */
-  override onEpochEnd(epoch: number, logs: Logs): void {
-    if (this.saveFreq === 'epoch') this.save({ ...logs, epoch: epoch + 1 });
+  override onEpochEnd(epoch: number, logs: Logs): void | Promise<void> {
+    if (this.saveFreq === 'epoch') return this.save({ ...logs, epoch: epoch + 1 });
   }
 
-  private save(values: Record<string, number>): void {
+  /** Writes the file; a `.keras` path is Keras 3's format, written asynchronously. */
+  private save(values: Record<string, number>): void | Promise<void> {
     const model = this.model as unknown as Model | null;
     if (!model)
       throw new Error("ModelCheckpoint: not attached to a model; pass it in fit's callbacks");
@@ -125,8 +128,13 @@ export class ModelCheckpoint extends Callback {
     if (!writesFiles(model)) return; // a distributed run's chief writes for every replica
     const path = formatCheckpointPath(this.filepath, values);
     mkdirSync(dirname(path), { recursive: true });
+    const done = () => {
+      if (this.verbose > 0) console.log(`ModelCheckpoint: saved ${path}`);
+    };
+    if (!this.saveWeightsOnly && /\.keras$/i.test(path))
+      return saveKerasModel(model, path).then(done);
     if (this.saveWeightsOnly) saveWeights(model, path);
     else saveModel(model, path, { includeOptimizer: true });
-    if (this.verbose > 0) console.log(`ModelCheckpoint: saved ${path}`);
+    done();
   }
 }

@@ -173,6 +173,12 @@ export function encodeModel(
  * Weights that are at least half zeros (pruned) are stored sparse (`sparse-weights.ts`).
  */
 export function saveModel(model: Model, path: string, options: SaveOptions = {}): void {
+  if (/\.keras$/i.test(path)) {
+    // A Keel file named .keras would be taken for Keras 3's zip format by every other tool.
+    throw new Error(
+      `model.save(${path}): '.keras' is Keras 3's format, written asynchronously (HDF5 through h5wasm): await saveKerasModel(model, '${path}')`,
+    );
+  }
   writeFileAtomic(path, encodeModelFile(model, options));
 }
 
@@ -189,6 +195,11 @@ export function encodeModelFile(model: Model, options: SaveOptions = {}): Uint8A
 
 /** Loads a model saved by `model.save(path)`; unknown layer classes must be registered first. */
 export function loadModel(path: string, options: LoadOptions = {}): Model {
+  if (/\.keras$/i.test(path)) {
+    throw new Error(
+      `loadModel(${path}): '.keras' is Keras 3's format, read asynchronously (HDF5 through h5wasm): await loadKerasModel('${path}')`,
+    );
+  }
   return decodeModel(readSafetensors(path), path, options);
 }
 

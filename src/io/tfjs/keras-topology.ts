@@ -232,7 +232,12 @@ function cleanConfig(config: Json, className: string, where: string, problems: s
     // Keras < 2.3 and tfjs (which omits the key in old versions) applied the reset gate first.
     config['reset_after'] = false;
   }
-  if (typeof config['groups'] === 'number' && config['groups'] !== 1) {
+  // GroupNormalization's `groups` is its own argument, not a grouped convolution's.
+  if (
+    className !== 'GroupNormalization' &&
+    typeof config['groups'] === 'number' &&
+    config['groups'] !== 1
+  ) {
     problems.push(
       `layer '${where}' (${className}) has groups=${config['groups']}; Keel's convolutions have one group`,
     );

@@ -1,0 +1,8 @@
+export {
+  KERAS_FORMAT_VERSION,
+  type KerasLoadOptions,
+  loadKerasModel,
+  loadKerasModelFromBytes,
+  saveKerasModel,
+} from './keras-file.js';
+export type { KerasZipLimits } from './zip-container.js';
