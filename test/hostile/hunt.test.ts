@@ -5,12 +5,14 @@
  * prototype and NUL names stay plain names, and a symlink loop is a clean error.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeSafetensors, readSafetensors } from '../../src/io/safetensors-read.js';
 import { BytePairTokenizer } from '../../src/text/byte-pair-tokenizer.js';
+import { assertCleanError, runIsolated } from './child.js';
 
 /** A safetensors file from a raw JSON header and `dataBytes` zero bytes of data. */
 function safetensors(header: string, dataBytes: number): Uint8Array {
@@ -66,6 +68,26 @@ describe('hunt: hostile inputs found misread, now refused', () => {
     symlinkSync(join(dir, 'b'), join(dir, 'a'));
     symlinkSync(join(dir, 'a'), join(dir, 'b'));
     assert.throws(() => readSafetensors(join(dir, 'a')), /readSafetensors: cannot read .*a: ELOOP/);
+  });
+
+  it("the serve repository's serving.json as a FIFO or a link to /dev/zero is a clean error, not a hang", async () => {
+    for (const kind of ['fifo', 'zero', 'big']) {
+      const modelDir = join(dir, `model-${kind}`);
+      mkdirSync(modelDir);
+      const path = join(modelDir, 'serving.json');
+      if (kind === 'fifo') execFileSync('mkfifo', [path]);
+      else if (kind === 'zero') symlinkSync('/dev/zero', path);
+      else writeFileSync(path, `{"labels": {}, "x": "${'a'.repeat(2 ** 20)}"}`);
+      const r = await runIsolated(
+        `const { readModelConfig } = await import(SRC + '/serve/repository/model-config.ts');
+         readModelConfig(${JSON.stringify(modelDir)});`,
+        { timeoutMs: 30_000, maxMiB: 700 },
+      );
+      assertCleanError(
+        r,
+        /serving\.json: .*(a FIFO \(named pipe\)|a character device), not a regular file|over the limit of 1048576/,
+      );
+    }
   });
 
   it('tokenizer vocabularies: ids must be 0 .. size-1, each once', () => {
