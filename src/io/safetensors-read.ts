@@ -102,6 +102,20 @@ export function parseSafetensorsHeader(
       throw new Error(`${source}: tensors '${a.name}' and '${b.name}' overlap in the data`);
     }
   }
+  // As the format requires (and Hugging Face's reader checks): the tensors tile the data with no
+  // hole and nothing after, so no bytes are carried that no entry describes.
+  let covered = 0;
+  for (const e of spans) {
+    if (e.begin !== covered)
+      throw new Error(
+        `${source}: bytes [${covered}, ${e.begin}) of the data belong to no tensor (before '${e.name}')`,
+      );
+    covered = e.end;
+  }
+  if (covered !== dataLength)
+    throw new Error(
+      `${source}: bytes [${covered}, ${dataLength}) at the end of the data belong to no tensor`,
+    );
   return { metadata, entries };
 }
 

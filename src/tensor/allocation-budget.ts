@@ -29,3 +29,17 @@ export function withAllocationBudget<T>(bytes: number, fn: () => T): T {
     allocationBudget.remaining = previous === Number.POSITIVE_INFINITY ? previous : previous - used;
   }
 }
+
+/**
+ * Checks that a kernel's transient scratch of `bytes` (freed when it returns, so not charged)
+ * fits in what is left of the budget: the TypeScript kernels' work arrays can be larger than
+ * their outputs (an LSTM's projected inputs are steps x 4·units while it returns units).
+ */
+export function checkScratch(bytes: number, what: string): void {
+  if (allocationBudget.remaining === Number.POSITIVE_INFINITY) return;
+  if (!(bytes <= allocationBudget.remaining)) {
+    throw new RangeError(
+      `${what} needs ${bytes} bytes of scratch, more than the ${Math.max(0, allocationBudget.remaining)} bytes left of the memory budget for loading a model (maxActivationBytes)`,
+    );
+  }
+}

@@ -54,9 +54,15 @@ export class BytePairTokenizer {
     this.vocabulary = new Map(Object.entries(vocabulary));
     this.idToToken = [];
     for (const [token, id] of this.vocabulary) {
-      if (!Number.isInteger(id) || id < 0)
+      // Ids are 0 .. size-1, each once: a huge id would make vocabularySize (an Embedding's
+      // input dimension) billions, and a shared one would decode two tokens the same way.
+      if (!Number.isInteger(id) || id < 0 || id >= this.vocabulary.size)
         throw new RangeError(
-          `BytePairTokenizer: vocabulary id of ${JSON.stringify(token)} must be a non-negative integer, got ${id}`,
+          `BytePairTokenizer: vocabulary id of ${JSON.stringify(token)} must be an integer in [0, ${this.vocabulary.size}) (one per token), got ${id}`,
+        );
+      if (this.idToToken[id] !== undefined)
+        throw new RangeError(
+          `BytePairTokenizer: vocabulary id ${id} is given to both ${JSON.stringify(this.idToToken[id])} and ${JSON.stringify(token)}`,
         );
       this.idToToken[id] = token;
     }

@@ -67,7 +67,7 @@ describe('hostile: CSV', () => {
     assert.equal(xy[0]!.y, 1);
   });
 
-  it('200,000 columns read in linear time; an endless record is bounded', () => {
+  it('200,000 columns read in linear time; an endless record is bounded', async () => {
     const wideFile = (n: number): string => {
       const path = join(dir, `wide-${n}.csv`);
       const names = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
@@ -79,7 +79,7 @@ describe('hostile: CSV', () => {
     const narrow = wideFile(n / 8);
     const endless = join(dir, 'endless.csv');
     writeFileSync(endless, `a,b\n1,"${'x'.repeat(2 ** 20)}`);
-    const results = runCases(
+    const results = await runCases(
       {
         narrow: `await M.Dataset.csv(${JSON.stringify(narrow)}).toArray();`,
         wide: `const rows = await M.Dataset.csv(${JSON.stringify(wide)}).toArray();

@@ -55,7 +55,7 @@ describe('hostile: images', () => {
     assert.equal(imageDimensions(Buffer.from([0xff, 0xd8, 0x00, 0x00])), null);
   });
 
-  it('refuses a PNG bomb and a huge JPEG from the header, quickly and in bounded memory', () => {
+  it('refuses a PNG bomb and a huge JPEG from the header, quickly and in bounded memory', async () => {
     const bombs = join(dir, 'bombs');
     mkdirSync(join(bombs, 'a'), { recursive: true });
     const bomb = pngBomb(20000, 20000, 2 ** 24);
@@ -64,7 +64,7 @@ describe('hostile: images', () => {
     const jpegs = join(dir, 'jpegs');
     mkdirSync(join(jpegs, 'a'), { recursive: true });
     writeFileSync(join(jpegs, 'a', 'huge.jpg'), jpegHeader(60000, 60000));
-    const results = runCases(
+    const results = await runCases(
       {
         png: `await M.Dataset.imageFolder(${JSON.stringify(bombs)}).toArray();`,
         jpeg: `await M.Dataset.imageFolder(${JSON.stringify(jpegs)}).toArray();`,

@@ -41,9 +41,9 @@ describe('hostile: large files', () => {
   );
   closeSync(fd);
 
-  it('reads the requested tensors of a 3 GiB file in bounded memory', () => {
+  it('reads the requested tensors of a 3 GiB file in bounded memory', async () => {
     const P = JSON.stringify(path);
-    const results = runCases(
+    const results = await runCases(
       {
         small: `const t = M.readSafetensors(${P}, { names: ['small'] });
           return { keys: [...t.tensors.keys()], values: [...t.tensors.get('small').data], note: t.metadata.note };`,

@@ -12,7 +12,7 @@ import { weightBudget } from '../../src/nn/engine/layer.js';
 import { Dense } from '../../src/nn/layers/dense.js';
 import { ones } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { assertCleanError, assertSurvived, runIsolated } from './isolated.js';
+import { assertCleanError, assertSurvived, runIsolated } from './child.js';
 import '../../src/models/sequential.js';
 import '../../src/backends/index.js';
 
@@ -38,9 +38,9 @@ function keelFile(className: string, config: object, inputShape: (number | null)
 /** The statements a child runs to load `bytes` (given as a number array) as 'tiny.keel'. */
 function loadInChild(bytes: Uint8Array): string {
   return `
-    const { loadModelFromBytes } = await import('./src/io/keel-format/model-file.ts');
-    await import('./src/models/sequential.ts');
-    await import('./src/backends/index.ts');
+    const { loadModelFromBytes } = await import(SRC + '/io/keel-format/model-file.ts');
+    await import(SRC + '/models/sequential.ts');
+    await import(SRC + '/backends/index.ts');
     const bytes = Uint8Array.from(${JSON.stringify(Array.from(bytes))});
     loadModelFromBytes(bytes, 'tiny.keel');
     return 'loaded';`;

@@ -62,7 +62,7 @@ describe('hostile: special files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('every reader refuses a FIFO, /dev/zero, /dev/urandom, a directory, a socket, and a FIFO inside a model, image or shard folder', () => {
+  it('every reader refuses a FIFO, /dev/zero, /dev/urandom, a directory, a socket, and a FIFO inside a model, image or shard folder', async () => {
     const targets: Record<string, string> = {
       fifo: join(dir, 'fifo'),
       zero: '/dev/zero',
@@ -81,7 +81,7 @@ describe('hostile: special files', () => {
       `await M.Dataset.imageFolder(${JSON.stringify(join(dir, 'images'))}).toArray();`;
     cases['shards'] =
       `await M.Dataset.fromShards(${JSON.stringify(join(dir, 'shards'))}).toArray();`;
-    const results = runCases(cases, { timeoutMs: 90_000, setup: SETUP });
+    const results = await runCases(cases, { timeoutMs: 90_000, setup: SETUP });
     // Inside a model folder, an image folder or a shard set.
     expectError(results, 'tfjsShard', /weight shard .*shard\.bin is a FIFO/);
     expectError(results, 'imageFolder', /Dataset\.imageFolder: .*a\.png is a FIFO/);

@@ -12,7 +12,7 @@ import {
   type ShardsWritten,
   writeShards,
 } from './shards.js';
-import { readTextLines } from './text-lines.js';
+import { readTextLines, type TextLinesOptions } from './text-lines.js';
 import {
   filterIterable,
   mapIterable,
@@ -122,9 +122,12 @@ export class Dataset<T = unknown> implements AsyncIterable<T> {
     return Object.assign(ds, { classNames });
   }
 
-  /** The lines of a text file, streamed. */
-  static textLines(path: string, options: { skipEmpty?: boolean } = {}): Dataset<string> {
-    return new Dataset(() => readTextLines(path, options.skipEmpty));
+  /**
+   * The lines of a text file, streamed; a line longer than `maxLineLength` characters (default
+   * 2**24) is an error. `Dataset.textLines('corpus.txt', {skipEmpty: true})`
+   */
+  static textLines(path: string, options: TextLinesOptions = {}): Dataset<string> {
+    return new Dataset(() => readTextLines(path, options));
   }
 
   /**

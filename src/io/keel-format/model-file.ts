@@ -2,17 +2,16 @@ import { noGrad } from '../../autograd/tape.js';
 import type { LossName, MetricName } from '../../models/compile.js';
 import type { Model } from '../../models/model.js';
 import { withCustomObjects } from '../../nn/engine/custom-objects.js';
-import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, serializeLayer } from '../../nn/layers/registry.js';
 import { deserializeLoss } from '../../nn/losses/get-loss.js';
 import type { Loss } from '../../nn/losses/loss.js';
 import { deserializeMetric, type MetricIdentifier } from '../../nn/metrics/get-metric.js';
-import { withAllocationBudget } from '../../tensor/allocation-budget.js';
 import { zeros } from '../../tensor/create.js';
 import { type DType, isDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { activationBytes, withLoadBudget } from '../load-budget.js';
 import {
   decodeSafetensors,
   readSafetensors,
@@ -67,6 +66,8 @@ export interface SaveOptions {
   >;
 }
 
+export { defaultActivationBytes } from '../load-budget.js';
+
 /** Options of `loadModel`. */
 export interface LoadOptions {
   /**
@@ -90,11 +91,6 @@ export interface LoadOptions {
    * anything that large is allocated.
    */
   maxActivationBytes?: number;
-}
-
-/** The default of `LoadOptions.maxActivationBytes` for a file holding `tensorBytes` of tensors. */
-export function defaultActivationBytes(tensorBytes: number): number {
-  return Math.max(64 * 2 ** 20, 16 * tensorBytes);
 }
 
 /** What a model file saved with `includeOptimizer` holds about the run besides the optimizer. */
@@ -260,10 +256,7 @@ export function decodeModel(
     available += t.size;
     tensorBytes += t.data.byteLength;
   }
-  const activationBytes = options.maxActivationBytes ?? defaultActivationBytes(tensorBytes);
-  if (!(activationBytes >= 0)) {
-    throw new RangeError(`${source}: maxActivationBytes must be >= 0, got ${activationBytes}`);
-  }
+  const extraBytes = activationBytes(options.maxActivationBytes, tensorBytes, source);
   const budget = available + 1024;
   for (const s of signature) {
     if (s.shape.reduce<number>((n, d) => n * (d ?? 1), 1) > budget) {
@@ -278,7 +271,7 @@ export function decodeModel(
       signature,
       budget,
       // The rebuilt weights (as large as the file's tensors) plus the activations of the dry run.
-      tensorBytes + activationBytes,
+      tensorBytes + extraBytes,
       source,
     ),
   );
@@ -366,16 +359,13 @@ function rebuild(
   bytes: number,
   source: string,
 ): Model {
-  const previous = { ...weightBudget };
-  weightBudget.remaining = Math.min(previous.remaining, budget);
-  weightBudget.skipInitializers = true; // setWeightsFrom then assigns every weight from the file
   try {
-    return withAllocationBudget(bytes, () => rebuildModel(arch, signature));
+    // skipInitializers: setWeightsFrom then assigns every weight from the file.
+    return withLoadBudget({ weightElements: budget, bytes, skipInitializers: true }, () =>
+      rebuildModel(arch, signature),
+    );
   } catch (e) {
     throw new Error(`${source}: cannot rebuild the model: ${(e as Error)?.message ?? String(e)}`);
-  } finally {
-    weightBudget.remaining = previous.remaining;
-    weightBudget.skipInitializers = previous.skipInitializers;
   }
 }
 

@@ -2,10 +2,26 @@ import { Tensor } from '../../tensor/tensor.js';
 import { ModelProto, ONNX_DTYPE, type OnnxModel, type OnnxTensor } from './schema.js';
 
 /** Decodes a serialized ONNX ModelProto; malformed bytes are an Error naming `source`. */
-export function decodeOnnx(bytes: Uint8Array, source: string): OnnxModel {
+export function decodeOnnx(
+  bytes: Uint8Array,
+  source: string,
+  maxNodes = Number.POSITIVE_INFINITY,
+): OnnxModel {
   let decoded: unknown;
+  let message: ReturnType<typeof ModelProto.decode>;
   try {
-    decoded = ModelProto.toObject(ModelProto.decode(bytes), {
+    message = ModelProto.decode(bytes);
+  } catch (e) {
+    throw new Error(`${source}: not a valid ONNX model (${(e as Error).message})`);
+  }
+  // Counted before the conversion to plain objects, which costs far more than the decoding.
+  const nodeCount = (message as { graph?: { node?: unknown[] } }).graph?.node?.length ?? 0;
+  if (nodeCount > maxNodes)
+    throw new RangeError(
+      `${source}: the graph has ${nodeCount} nodes, more than maxNodes=${maxNodes} (each becomes a layer; pass a larger maxNodes for a trusted file)`,
+    );
+  try {
+    decoded = ModelProto.toObject(message, {
       longs: Number,
       arrays: true,
       defaults: false,

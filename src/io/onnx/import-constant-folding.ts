@@ -1,3 +1,4 @@
+import { chargeAllocation } from '../../tensor/allocation-budget.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { initializerTensor } from './decode.js';
 import { type ImportContext, intAttr, intsAttr } from './import-context.js';
@@ -260,6 +261,11 @@ export function foldConstant(c: ImportContext, node: OnnxNode): boolean {
   if (xs.some((x) => x === null)) return false;
   const out = f(c, node, xs as Arr[]);
   if (out.data.length > 1 << 20) return false;
+  // Folded constants are kept for the whole import: many of them add up, so each is charged.
+  chargeAllocation(
+    out.data.length * 4,
+    `the folded constant '${node.output[0]}' of shape [${out.dims}]`,
+  );
   const data = out.int ? Int32Array.from(out.data) : Float32Array.from(out.data);
   c.setValue(node.output[0]!, {
     kind: 'const',

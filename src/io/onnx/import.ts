@@ -6,6 +6,7 @@ import type { SymbolicTensor } from '../../nn/engine/symbolic-tensor.js';
 import { Input } from '../../nn/layers/input-layer.js';
 import { deserializeLayer } from '../../nn/layers/registry.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { activationBytes, withLoadBudget } from '../load-budget.js';
 import { readFileBounded } from '../safetensors-read.js';
 import { decodeOnnx, initializerTensor } from './decode.js';
 import { resolveExternalData } from './external-data.js';
@@ -59,27 +60,37 @@ export function importOnnx(
   source = 'onnx model',
   options: ImportOnnxOptions = {},
 ): Model {
-  const onnx = decodeOnnx(bytes, source);
+  const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
+  if (!(maxNodes >= 0)) throw new RangeError(`${source}: maxNodes must be >= 0, got ${maxNodes}`);
+  const onnx = decodeOnnx(bytes, source, maxNodes);
   const graph = onnx.graph;
   const values = new Map<string, Value>();
-  let budget = 1024;
+  let elements = 1024;
+  let tensorBytes = 0;
   for (const init of graph.initializer ?? []) {
     const t = initializerTensor(
       resolveExternalData(init, options.externalDataDir ?? null, source),
       source,
     );
-    budget += t.size;
+    if (values.has(init.name))
+      throw new Error(`${source}: initializer '${init.name}' is given twice`);
+    elements += t.size;
+    tensorBytes += t.data.byteLength;
     values.set(init.name, { kind: 'const', tensor: t });
   }
-  const previous = weightBudget.remaining;
-  weightBudget.remaining = Math.min(previous, budget);
+  const extra = activationBytes(options.maxActivationBytes, tensorBytes, source);
+  // The layers' weights and their re-laid-out copies (twice the initializers) plus what shape
+  // inference, dry runs and constant folding allocate.
+  const budget = {
+    weightElements: elements,
+    bytes: 2 * tensorBytes + extra,
+    skipInitializers: false,
+  };
   try {
-    return new Importer(source, graph.node ?? [], values).run(graph);
+    return withLoadBudget(budget, () => new Importer(source, graph.node ?? [], values).run(graph));
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
     throw new Error(msg.startsWith(source) ? msg : `${source}: ${msg}`);
-  } finally {
-    weightBudget.remaining = previous;
   }
 }
 
@@ -90,11 +101,28 @@ export interface ImportOnnxOptions {
    * their locations must stay inside it. Without it such a model is refused.
    */
   externalDataDir?: string;
+  /**
+   * Bytes the conversion may allocate beyond the initializers (layers' dry runs, folded
+   * constants): default the larger of 64 MiB and 16 times the initializers' bytes. A graph that
+   * needs more (a Reshape or a declared input of 2^40 elements feeding a layer) is an error.
+   */
+  maxActivationBytes?: number;
+  /** Most graph nodes accepted (default 100,000): each becomes a layer, about 2 KB and 0.1 ms. */
+  maxNodes?: number;
 }
 
+/** The default of `ImportOnnxOptions.maxNodes`. */
+export const DEFAULT_MAX_NODES = 100_000;
+
 /** Reads an ONNX file and converts it (see `importOnnx`); external data is read from its folder. */
-export function loadOnnx(path: string): Model {
-  return importOnnx(readFileBounded(path, 'loadOnnx'), path, { externalDataDir: dirname(path) });
+export function loadOnnx(
+  path: string,
+  options: Omit<ImportOnnxOptions, 'externalDataDir'> = {},
+): Model {
+  return importOnnx(readFileBounded(path, 'loadOnnx'), path, {
+    ...options,
+    externalDataDir: dirname(path),
+  });
 }
 
 /**
@@ -377,7 +405,15 @@ class Importer implements ImportContext {
     weights?: Tensor[],
   ): SymbolicTensor {
     const layer: Layer = deserializeLayer({ className, config });
-    const y = inputs.length === 1 ? layer.apply(inputs[0]!) : layer.apply(inputs);
+    // Weights from the file replace the initial ones: their initializers would be wasted work.
+    const skip = weightBudget.skipInitializers;
+    weightBudget.skipInitializers = skip || weights !== undefined;
+    let y: SymbolicTensor | SymbolicTensor[];
+    try {
+      y = inputs.length === 1 ? layer.apply(inputs[0]!) : layer.apply(inputs);
+    } finally {
+      weightBudget.skipInitializers = skip;
+    }
     if (weights) layer.setWeights(weights);
     if (Array.isArray(y)) throw new Error(`${className} returned several tensors`);
     return y as SymbolicTensor;

@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 import type { Model } from '../../models/model.js';
 import { refuseStringInput } from '../../models/prepare.js';
-import { weightBudget } from '../../nn/engine/layer.js';
 import { deserializeLayer, getLayerClass, serializeLayer } from '../../nn/layers/registry.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -11,6 +10,7 @@ import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
 import { readFileSafe, resolveInside } from '../../utils/safe-file.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { widenToFloat32 } from '../half-float.js';
+import { activationBytes, withLoadBudget } from '../load-budget.js';
 import { checkedSize } from '../safetensors-read.js';
 import { expandAttention } from './attention-as-layers.js';
 import { keelToTfjs, tfjsToKeel } from './convert-config.js';
@@ -110,7 +110,7 @@ export function saveTfjsModel(model: Model, dir: string): string {
  * resolved to its real path and refused unless it stays in model.json's folder (no '..', no
  * symlink out); the manifest may not name a weight twice.
  */
-export function loadTfjsModel(modelJsonPath: string): Model {
+export function loadTfjsModel(modelJsonPath: string, options: TfjsLoadOptions = {}): Model {
   const source = modelJsonPath;
   const text = new TextDecoder('utf-8').decode(
     readFileSafe(modelJsonPath, { what: 'loadTfjsModel', maxBytes: 100_000_000 }),
@@ -146,7 +146,17 @@ export function loadTfjsModel(modelJsonPath: string): Model {
       weightData: data.buffer,
     },
     source,
+    options,
   );
+}
+
+/** Options of `loadTfjsModel` and `fromTfjsArtifacts`. */
+export interface TfjsLoadOptions {
+  /**
+   * Bytes the rebuild may allocate beyond the weights (layers' dry runs that infer shapes):
+   * default the larger of 64 MiB and 16 times the weights' bytes (see `LoadOptions`).
+   */
+  maxActivationBytes?: number;
 }
 
 function readShard(dir: string, p: unknown, source: string): Uint8Array {
@@ -155,7 +165,11 @@ function readShard(dir: string, p: unknown, source: string): Uint8Array {
 }
 
 /** Builds a Keel model from tfjs artifacts; weights are matched by name, else by position. */
-export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model'): Model {
+export function fromTfjsArtifacts(
+  artifacts: TfjsArtifacts,
+  source = 'tfjs model',
+  options: TfjsLoadOptions = {},
+): Model {
   const tensors = decodeWeights(
     artifacts.weightSpecs,
     new Uint8Array(artifacts.weightData),
@@ -176,23 +190,33 @@ export function fromTfjsArtifacts(artifacts: TfjsArtifacts, source = 'tfjs model
     throw new Error(`${source}: modelTopology must be {class_name, config}`);
   }
   applyTfjsSemantics(arch, tensors);
-  const previous = weightBudget.remaining;
-  let total = 1024;
-  for (const t of tensors.values()) total += t.size;
-  weightBudget.remaining = Math.min(previous, total);
+  let elements = 1024;
+  let tensorBytes = 0;
+  for (const t of tensors.values()) {
+    elements += t.size;
+    tensorBytes += t.data.byteLength;
+  }
+  const extra = activationBytes(options.maxActivationBytes, tensorBytes, source);
+  // Every weight is assigned from the file below (matchWeights finds one for each), so the
+  // initializers are skipped; the rebuild's weights and dry runs are within the budget.
+  const budget = { weightElements: elements, bytes: tensorBytes + extra, skipInitializers: true };
   let model: Model;
   try {
-    const axes = lastAxisLayerNorms(arch['config']);
-    model = deserializeLayer({ className: arch['className'], config: arch['config'] }) as Model;
-    if (!model.graph)
-      throw new Error(
-        `the topology of class '${arch['className']}' did not build a model with inputs`,
-      );
-    checkLayerNormAxes(model, axes);
+    model = withLoadBudget(budget, () => {
+      const axes = lastAxisLayerNorms(arch['config']);
+      const built = deserializeLayer({
+        className: arch['className'] as string,
+        config: arch['config'] as Record<string, unknown>,
+      }) as Model;
+      if (!built.graph)
+        throw new Error(
+          `the topology of class '${arch['className']}' did not build a model with inputs`,
+        );
+      checkLayerNormAxes(built, axes);
+      return built;
+    });
   } catch (e) {
     throw new Error(`${source}: cannot rebuild the model: ${(e as Error).message}`);
-  } finally {
-    weightBudget.remaining = previous;
   }
   const values = matchWeights(model, tensors, source);
   for (const [i, w] of model.weights.entries()) w.assign(values[i]!);

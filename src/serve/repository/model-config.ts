@@ -3,8 +3,9 @@
  * e.g. {"stable": 1, "canary": 2}) and batching parameters. Re-read at every poll, so a label can
  * move without a restart.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isJsonObject, parseJsonGuarded } from '../../utils/json-guard.js';
+import { readTextFileSafe } from '../../utils/safe-file.js';
 import { type VersionPolicy, versionPolicyFromJson } from './version-policy.js';
 
 export interface BatchingConfig {
@@ -29,8 +30,9 @@ export function readModelConfig(modelDir: string): ModelConfig {
   const path = `${modelDir}/serving.json`;
   const config: ModelConfig = { labels: {}, batching: {} };
   if (!existsSync(path)) return config;
-  if (statSync(path).size > 1 << 20) throw new Error(`${path}: larger than 1 MB`);
-  const json = parseJsonGuarded(readFileSync(path, 'utf8'), path, { maxDepth: 8 });
+  // Checked on the opened descriptor: a FIFO or a link to /dev/zero would hang or never end.
+  const text = readTextFileSafe(path, { what: 'serving.json', maxBytes: 1 << 20 });
+  const json = parseJsonGuarded(text, path, { maxDepth: 8 });
   if (!isJsonObject(json)) throw new Error(`${path}: expected a JSON object`);
   for (const key of Object.keys(json)) {
     if (!['versionPolicy', 'labels', 'batching'].includes(key))

@@ -5,9 +5,10 @@
  * load the snapshot, which nothing else writes. Snapshots are named by content hash.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { readFileSafe } from '../../utils/safe-file.js';
 import { MAX_VERSION_FILES } from './model-files.js';
 
 /** Size and mtime of every file of a folder: changes when anything in it is replaced. */
@@ -37,7 +38,8 @@ export function snapshotFolder(dir: string, root: string, label: string): string
   for (const n of names) {
     const path = join(dir, n);
     const before = statSync(path);
-    const bytes = readFileSync(path);
+    // Replaced by a FIFO or a device since the listing: refused on the descriptor, not hung on.
+    const bytes = Buffer.from(readFileSafe(path, { what: 'model repository' }));
     const after = statSync(path);
     if (
       before.size !== after.size ||

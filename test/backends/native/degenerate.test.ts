@@ -3,12 +3,12 @@
  * queries against 2^32 - 1 keys, zero channels against huge filters. Small cases are compared with
  * the TypeScript reference in process; the boundary cases, which once aborted the process
  * (std::bad_alloc from a scratch buffer sized from an irrelevant dimension), run in a child process
- * (test/hostile/isolated.ts) so a regression is a failed test, not a dead runner.
+ * (test/hostile/child.ts) so a regression is a failed test, not a dead runner.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttentionAttrs, Conv2DAttrs } from '../../../src/backends/kernels.js';
-import { assertCleanError, assertSurvived, runIsolated } from '../../hostile/isolated.js';
+import { assertCleanError, assertSurvived, runIsolated } from '../../hostile/child.js';
 import {
   convGeometry as conv,
   expectConvMatchesReference,
@@ -114,7 +114,7 @@ describe('native kernels on degenerate shapes match the TS reference', () => {
 
 /** The statements a child runs first: the raw addon and a helper for the attrs arrays. */
 const PRELUDE = `
-const { nativeBinding } = await import('./src/backends/native/index.ts');
+const { nativeBinding } = await import(SRC + '/backends/native/index.ts');
 const n = nativeBinding();
 if (!n) throw new Error('native addon not loaded');
 n.setNumThreads(3);

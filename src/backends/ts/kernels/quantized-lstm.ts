@@ -1,3 +1,4 @@
+import { checkScratch } from '../../../tensor/allocation-budget.js';
 import type { KernelInputs, KernelOutputs, QuantizedLstmAttrs } from '../../kernels.js';
 import { quantizedMatMulRows, quantizeUint8Data } from './quantized-matmul.js';
 import { activate as activateFn, timeAt } from './rnn-common.js';
@@ -43,6 +44,7 @@ export function quantizedLstmKernel(
   const params = outputs[1].data as Float32Array;
   const { batch: B, steps: T, inDim, units: U, goBackwards } = a;
   const G = 4 * U;
+  checkScratch(B * T * (inDim + 4 * G), `QuantizedLSTM's projected inputs [${B * T}, ${G}]`);
   const xq = new Uint8Array(B * T * inDim);
   quantizeUint8Data(x as Float32Array, B * T * inDim, xq, params);
   if (Number.isNaN(params[0])) return;

@@ -4,6 +4,7 @@
  * weight gradients at the end of backpropagation through time.
  */
 
+import { checkScratch } from '../../../tensor/allocation-budget.js';
 import { gemm } from './gemm.js';
 
 /** a(v) for activation code `code` (the index into RNN_ACTIVATIONS). */
@@ -56,6 +57,7 @@ export function projectInputs(
   inDim: number,
   gates: number,
 ): Float32Array {
+  checkScratch(rows * gates * 4, `a recurrent layer's projected inputs [${rows}, ${gates}]`);
   const p = new Float32Array(rows * gates);
   for (let r = 0; r < rows; r++) p.set(bias.subarray(biasOffset, biasOffset + gates), r * gates);
   gemm(x, 0, kernel, 0, p, 0, rows, gates, inDim, false, false);
