@@ -3,6 +3,8 @@ import type { AttentionCache } from '../nn/layers/multi-head-attention.js';
 import { getRng, Rng } from '../random/rng.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { GPT } from './gpt.js';
+import { GptNativeDecoder, nativeStepSupports } from './gpt-decode-step.js';
 
 /**
  * A causal language model that can decode incrementally (GPT, or WeightOnlyGPT with its own
@@ -41,6 +43,13 @@ export interface GenerateOptions {
    * the generation there, so the rows hold the tokens made so far.
    */
   onToken?: (tokens: number[], step: number) => boolean | undefined;
+  /**
+   * How a float GPT decodes: 'auto' (default) takes the native decoding step (the whole decoder
+   * stack in one native call per step, weights copied once per call of `generate`) when the addon
+   * has it and the GPT has the plain structure, else the layers; 'layers' forces the layer-by-layer
+   * path. Other models decode their own way.
+   */
+  decoder?: 'auto' | 'layers';
 }
 
 /**
@@ -60,7 +69,12 @@ export function generate<C = AttentionCache>(
     (r) => [...r],
   );
   const { maxNewTokens, temperature = 1, topK, topP, seed, useCache = true, onToken } = options;
+  const decoder = options.decoder ?? 'auto';
+  if (decoder !== 'auto' && decoder !== 'layers')
+    throw new RangeError(`generate: decoder must be 'auto' or 'layers', got ${String(decoder)}`);
   checkOptions(rows, maxNewTokens, temperature, topK, topP, model.config.vocabularySize);
+  if (decoder === 'auto' && model instanceof GPT && nativeStepSupports(model))
+    return generate(new GptNativeDecoder(model), rows, { ...options, decoder: 'layers' });
   const rng = seed === undefined ? getRng() : new Rng(seed);
   const context = model.config.sequenceLength;
   const B = rows.length;
