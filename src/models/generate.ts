@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/tape.js';
+import { getBackend } from '../backends/registry.js';
 import type { AttentionCache } from '../nn/layers/multi-head-attention.js';
 import { getRng, Rng } from '../random/rng.js';
 import { tensor } from '../tensor/create.js';
@@ -45,8 +46,8 @@ export interface GenerateOptions {
   onToken?: (tokens: number[], step: number) => boolean | undefined;
   /**
    * How a float GPT decodes: 'auto' (default) takes the native decoding step (the whole decoder
-   * stack in one native call per step, weights copied once per call of `generate`) when the addon
-   * has it and the GPT has the plain structure, else the layers; 'layers' forces the layer-by-layer
+   * stack in one native call per step, weights copied once per call of `generate`) when the native
+   * backend is active and the GPT has the plain structure, else the layers; 'layers' forces the layer-by-layer
    * path. Other models decode their own way.
    */
   decoder?: 'auto' | 'layers';
@@ -73,7 +74,10 @@ export function generate<C = AttentionCache>(
   if (decoder !== 'auto' && decoder !== 'layers')
     throw new RangeError(`generate: decoder must be 'auto' or 'layers', got ${String(decoder)}`);
   checkOptions(rows, maxNewTokens, temperature, topK, topP, model.config.vocabularySize);
-  if (decoder === 'auto' && model instanceof GPT && nativeStepSupports(model))
+  // The native step only where the native backend is the active one (KEEL_BACKEND=ts stays on
+  // the layers, TypeScript kernels throughout).
+  const native = decoder === 'auto' && getBackend() === 'native';
+  if (native && model instanceof GPT && nativeStepSupports(model))
     return generate(new GptNativeDecoder(model), rows, { ...options, decoder: 'layers' });
   const rng = seed === undefined ? getRng() : new Rng(seed);
   const context = model.config.sequenceLength;

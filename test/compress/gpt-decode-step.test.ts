@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gptDecodeStepBinding } from '../../src/backends/native/kernels/gpt-decode-step.js';
+import { getBackend } from '../../src/backends/registry.js';
 import { quantize, type WeightOnlyGPT } from '../../src/compress/index.js';
 import { generate } from '../../src/models/generate.js';
 import { GPT, type GPTArgs } from '../../src/models/gpt.js';
@@ -145,27 +146,45 @@ describe('gptDecodeStep (native)', { skip }, () => {
       }
     });
 
-  it('generate(gpt) takes the native step and matches decoder "layers"', () => {
+  it('generate(gpt) takes the native step and matches decoder "layers"', {
+    skip: getBackend() === 'native' ? false : 'the native backend is not the active one',
+  }, () => {
     const args = CONFIGS[0]!;
     const gpt = randomGpt(args, 21);
     for (const temperature of [0, 0.9]) {
       const o = { maxNewTokens: 9, temperature, seed: 5 };
-      const fast = generate(
-        gpt,
-        [
-          [1, 2],
-          [3, 4],
-        ],
-        o,
-      );
-      const slow = generate(
-        gpt,
-        [
-          [1, 2],
-          [3, 4],
-        ],
-        { ...o, decoder: 'layers' },
-      );
+      // Count the native steps: 9 with 'auto', none with 'layers'.
+      const binding = gptDecodeStepBinding()!;
+      const step = binding.gptDecodeStep;
+      let calls = 0;
+      binding.gptDecodeStep = (...a) => {
+        calls++;
+        step.apply(binding, a);
+      };
+      let fast: number[][];
+      let slow: number[][];
+      try {
+        fast = generate(
+          gpt,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          o,
+        );
+        assert.equal(calls, 9);
+        slow = generate(
+          gpt,
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          { ...o, decoder: 'layers' },
+        );
+        assert.equal(calls, 9);
+      } finally {
+        binding.gptDecodeStep = step;
+      }
       assert.deepEqual(fast, slow);
       // Past the context (11): the crop path recomputes the last 11 tokens each step.
       const long = { maxNewTokens: 14, temperature, seed: 6 };
