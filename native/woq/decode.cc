@@ -2,8 +2,8 @@
 // attention over the in-place key/value cache, the output product and residual, layer norm, the
 // feed-forward products with GELU (tanh form) or ReLU and residual; final norm and the head. The
 // matrix products run the packed int8/int4 kernels of kernels.cc (each row quantized on the fly,
-// as weightOnlyMatMul does) or a float32 row-times-matrix loop (AVX2+FMA by target attribute, or
-// the compiler's baseline); both use the thread pool from 256k multiply-adds on, so the char-GPT
+// as weightOnlyMatMul does) or a float32 row-times-matrix loop (AVX-512 or AVX2+FMA by target
+// attribute, or the compiler's baseline); both use the thread pool from 256k multiply-adds on, so the char-GPT
 // stays on one thread and a larger model's products spread. Scratch is per thread and reused.
 #include "decode.h"
 
@@ -87,6 +87,15 @@ __attribute__((target("avx2,fma"))) void rows_avx2(const float* x, int64_t M, in
   rows_times_matrix(x, M, K, N, W, bias, y, j0, j1);
 }
 __attribute__((target("avx2,fma"))) void gelu_avx2(float* x, int64_t n) { gelu_body(x, n); }
+__attribute__((target("avx512f,avx512vl,fma,prefer-vector-width=512"))) void rows_avx512(
+    const float* x, int64_t M, int64_t K, int64_t N, const float* W, const float* bias, float* y,
+    int64_t j0, int64_t j1) {
+  rows_times_matrix(x, M, K, N, W, bias, y, j0, j1);
+}
+__attribute__((target("avx512f,avx512vl,fma,prefer-vector-width=512"))) void gelu_avx512(
+    float* x, int64_t n) {
+  gelu_body(x, n);
+}
 #endif
 void rows_portable(const float* x, int64_t M, int64_t K, int64_t N, const float* W,
                    const float* bias, float* y, int64_t j0, int64_t j1) {
@@ -98,10 +107,11 @@ using RowsFn = void (*)(const float*, int64_t, int64_t, int64_t, const float*, c
                         float*, int64_t, int64_t);
 using GeluFn = void (*)(float*, int64_t);
 
-/** The float kernels of an ISA: AVX2+FMA from avx2 up, the baseline below. */
+/** The float kernels of an ISA: AVX-512 on avx512*, AVX2+FMA on avx2 and avxvnni, else baseline. */
 bool wide_isa(const char* name) {
   return std::strcmp(name, "sse2") != 0 && std::strcmp(name, "scalar") != 0;
 }
+bool avx512_isa(const char* name) { return std::strncmp(name, "avx512", 6) == 0; }
 
 struct Kernels {
   RowsFn rows;
@@ -112,7 +122,10 @@ struct Kernels {
 Kernels kernels_for(const char* isa_name) {
   Kernels k{rows_portable, gelu_portable, blocks_for(isa_name)};
 #if defined(__x86_64__) || defined(_M_X64)
-  if (wide_isa(isa_name)) k = {rows_avx2, gelu_avx2, k.blocks};
+  if (avx512_isa(isa_name))
+    k = {rows_avx512, gelu_avx512, k.blocks};
+  else if (wide_isa(isa_name))
+    k = {rows_avx2, gelu_avx2, k.blocks};
 #endif
   return k;
 }
