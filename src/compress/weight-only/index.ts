@@ -1,5 +1,6 @@
 export {
   type DecoderBits,
+  type DecodePath,
   type WeightOnlyCache,
   WeightOnlyGPT,
   type WeightOnlyGPTArgs,
