@@ -5,8 +5,9 @@
  * 512, vocabulary 256: 19M parameters, 76 MB in float32; not the issue's char-GPT row).
  * --model picks the decoder: float (the float GPT through `generate` with decoder 'layers', the
  * layer-by-layer path), float-native (plain `generate(gpt)`: the native decoding step, one native
- * call per token, weights float32), float-loop (`quantize(gpt, {mode: 'weight-only', bits: 32})`
- * on the TypeScript fused loop, one native product per matrix), int8 / int4 (weight-only, the
+ * call per token, weights float32, copied into the step's layout once per generate call),
+ * float-step (`quantize(gpt, {mode: 'weight-only', bits: 32})`: the same step, no copy),
+ * float-loop (the same bits-32 model on the TypeScript fused loop, one native product per matrix), int8 / int4 (weight-only, the
  * native step) and int8-loop / int4-loop (the same on the TypeScript loop). Tokens/s from the
  * median call of `generate` making 63 tokens from a one-token prompt (batch 1, the key/value
  * cache the whole way). `--model all` times them all in alternation (--rounds, default 7) and
@@ -22,12 +23,13 @@ const KINDS = [
   'float',
   'float-loop',
   'float-native',
+  'float-step',
   'int8-loop',
   'int8',
   'int4-loop',
   'int4',
 ] as const;
-const FLOATS = ['float', 'float-loop', 'float-native'];
+const FLOATS = ['float', 'float-loop', 'float-native', 'float-step'];
 type Kind = (typeof KINDS)[number];
 const args = parseArgs();
 const kind = args['model'] ?? 'int8';
@@ -43,7 +45,14 @@ const gpt = new GPT(
     : { vocabularySize: 256, sequenceLength: 64, numLayers: 6, numHeads: 8, hiddenDim: 512 },
 );
 const options = { maxNewTokens: 63, temperature: 0.8, topK: 20, seed: 1 };
-const BITS = { 'float-loop': 32, 'int8-loop': 8, 'int4-loop': 4, int8: 8, int4: 4 } as const;
+const BITS = {
+  'float-loop': 32,
+  'float-step': 32,
+  'int8-loop': 8,
+  'int4-loop': 4,
+  int8: 8,
+  int4: 4,
+} as const;
 
 /** The decoder of one kind: a generate call and the model (for the probe). */
 function decoder(k: Kind): {
