@@ -133,16 +133,37 @@ Kernels kernels_for(const char* isa_name) {
 /** y [M, N] = x [M, K] · m + bias on the matrix's own format. */
 void product(const StepArgs& a, const Kernels& kern, const MatrixAt& m, const float* x, int64_t M,
              float* y, std::vector<int8_t>& xq, std::vector<float>& xs) {
+  thread_local std::vector<float> part;
   const float* bias = m.bias >= 0 ? a.floats + m.bias : nullptr;
   const double work = static_cast<double>(M) * static_cast<double>(m.K) * static_cast<double>(m.N);
   if (a.c.bits == 32) {
     const float* W = a.floats + m.kernel;
-    if (work < kParallelWork) {
+    const int threads = num_threads();
+    if (work < kParallelWork || threads <= 1) {
       kern.rows(x, M, m.K, m.N, W, bias, y, 0, m.N);
+    } else if (M == 1) {
+      // One row: each thread streams a contiguous band of W's rows (k) into its own partial y,
+      // then the partials are summed; column bands would read W with a page-sized stride.
+      const int64_t P = threads;
+      part.resize(scratch_elements("gptDecodeStep partial", {P, m.N}));
+      parallel_for(P, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; t++) {
+          const int64_t k0 = m.K * t / P, k1 = m.K * (t + 1) / P;
+          kern.rows(x + k0, 1, k1 - k0, m.N, W + k0 * m.N, nullptr, part.data() + t * m.N, 0,
+                    m.N);
+        }
+      });
+      for (int64_t j = 0; j < m.N; j++) {
+        float v = bias ? bias[j] : 0.0f;
+        for (int64_t t = 0; t < P; t++) v += part[t * m.N + j];
+        y[j] = v;
+      }
     } else {
-      const int64_t chunks = (m.N + 63) / 64;
-      parallel_for_dynamic(chunks, 1, [&](int64_t b, int64_t e) {
-        kern.rows(x, M, m.K, m.N, W, bias, y, b * 64, e * 64 < m.N ? e * 64 : m.N);
+      // Several rows: bands of columns, as wide as the threads allow.
+      const int64_t width = std::max<int64_t>(64, (m.N / threads + 15) / 16 * 16);
+      const int64_t chunks = (m.N + width - 1) / width;
+      parallel_for(chunks, 1, [&](int64_t b, int64_t e) {
+        kern.rows(x, M, m.K, m.N, W, bias, y, b * width, std::min(e * width, m.N));
       });
     }
     return;
