@@ -1,6 +1,6 @@
 export {
-  type DecoderBits,
   type DecodePath,
+  type DecoderBits,
   type WeightOnlyCache,
   WeightOnlyGPT,
   type WeightOnlyGPTArgs,
