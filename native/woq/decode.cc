@@ -146,16 +146,17 @@ void product(const StepArgs& a, const Kernels& kern, const MatrixAt& m, const fl
       // then the partials are summed; column bands would read W with a page-sized stride.
       const int64_t P = threads;
       part.resize(scratch_elements("gptDecodeStep partial", {P, m.N}));
+      // A pointer, not `part`: inside the lambda a thread_local names the worker's own vector.
+      float* const partial = part.data();
       parallel_for(P, 1, [&](int64_t b, int64_t e) {
         for (int64_t t = b; t < e; t++) {
           const int64_t k0 = m.K * t / P, k1 = m.K * (t + 1) / P;
-          kern.rows(x + k0, 1, k1 - k0, m.N, W + k0 * m.N, nullptr, part.data() + t * m.N, 0,
-                    m.N);
+          kern.rows(x + k0, 1, k1 - k0, m.N, W + k0 * m.N, nullptr, partial + t * m.N, 0, m.N);
         }
       });
       for (int64_t j = 0; j < m.N; j++) {
         float v = bias ? bias[j] : 0.0f;
-        for (int64_t t = 0; t < P; t++) v += part[t * m.N + j];
+        for (int64_t t = 0; t < P; t++) v += partial[t * m.N + j];
         y[j] = v;
       }
     } else {

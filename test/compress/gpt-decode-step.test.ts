@@ -56,7 +56,7 @@ function randomGpt(args: GPTArgs, seed: number): GPT {
   return gpt;
 }
 
-/** Prefill B = 2 rows of 3 tokens, then 2 single-token steps: the logits of each call. */
+/** Prefill B = 2 rows of 3 tokens, 2 single-token steps, then the same with B = 1: the logits. */
 function decodeCalls(
   call: (ids: Tensor, caches: unknown) => { logits: Tensor; caches: unknown },
   V: number,
@@ -68,6 +68,13 @@ function decodeCalls(
   out.push(r.logits.data as Float32Array);
   for (let s = 0; s < 2; s++) {
     r = call(tensor(ids(2), [2, 1], 'int32'), r.caches);
+    out.push(r.logits.data as Float32Array);
+  }
+  // One row (batch 1, the decoding case: products of one row have their own threaded path).
+  r = call(tensor(ids(2), [1, 2], 'int32'), null);
+  out.push(r.logits.data as Float32Array);
+  for (let s = 0; s < 2; s++) {
+    r = call(tensor(ids(1), [1, 1], 'int32'), r.caches);
     out.push(r.logits.data as Float32Array);
   }
   return out;
