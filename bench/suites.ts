@@ -244,12 +244,13 @@ function compressSuite(quick: boolean): Suite {
           },
         ],
       },
-      // char-GPT decoding at batch 1, weight-only int8 and int4 (WeightOnlyGPT) beside float32 on
-      // the same fused loop (keel-float-fused, the fair baseline) and on the ordinary path.
+      // char-GPT decoding at batch 1, weight-only int8 and int4 (WeightOnlyGPT, the native step)
+      // beside float32 on the native step (plain generate), on the TypeScript fused loop and on
+      // the layer-by-layer path, and the quantized ones on the TypeScript loop.
       ...(['int8', 'int4'] as const).map((bits) => ({
         suite: 'compress-gpt',
         label: `char-GPT generation, weight-only ${bits}`,
-        contenders: [bits, 'float-fused', 'float'].map((model) => ({
+        contenders: [bits, `${bits}-loop`, 'float-native', 'float-step', 'float-loop', 'float'].map((model) => ({
           name: model === bits ? 'keel' : `keel-${model}`,
           runtime: 'keel' as const,
           script: 'compress/keel-gpt.ts',
@@ -259,7 +260,7 @@ function compressSuite(quick: boolean): Suite {
     ],
     notes: [
       'sparse Dense cases: batch-1 latency of one Dense (relu) pruned to 90% by magnitude and stripped, keel on the CSR kernel (ops.sparseDense), keel-float the same weights on the dense kernel (no throughput measured)',
-      'compress-gpt: char-GPT (4 layers, 4 heads, 128 wide, context 64, vocabulary 89, setSeed(1)), generate 63 tokens at batch 1 (the throughput column, tokens/s); keel = compress.quantize weight-only (int8 per channel, int4 groups of 32: a fused decoding loop over preallocated buffers and integer products), keel-float-fused = the same fused loop with float32 matrices (quantize bits 32, native SGEMM: the fair baseline, so the keel-float-fused ratio is the gain of the integer kernels), keel-float = the float GPT through generate (the ordinary layer-by-layer path)',
+      'compress-gpt: char-GPT (4 layers, 4 heads, 128 wide, context 64, vocabulary 89, setSeed(1)), generate 63 tokens at batch 1 (the throughput column, tokens/s); keel = compress.quantize weight-only (int8 per channel, int4 groups of 32) on the native decoding step (the whole decoder stack in one native call per token, integer products), keel-int8-loop / keel-int4-loop = the same weights on the TypeScript fused loop (one native product per matrix), keel-float-native = plain generate(gpt) (the native step with float32 weights, copied per generate call), keel-float-step = quantize bits 32 on the native step (no copy; with float-native the fair float baseline), keel-float-loop = quantize bits 32 on the TypeScript loop, keel-float = the float GPT through generate with decoder layers (the layer-by-layer path)',
       'compress-lstm: Embedding(10000, 64) → LSTM(128) → Dense(1) from setSeed(1), predict over the first 256 SpamAssassin train emails at batch 32 (the throughput column); keel = compress.quantize dynamic (h ranged per sample per step). PyTorch quantize_dynamic of the same LSTM was dropped: on this machine it did not finish one engine within 300 s',
       'one network, the weights of inference/export_onnx.py; int8 = compress.quantize static, min-max ranges from the first 1024 MNIST training images (PyTorch calibrates its own observers on the same images)',
       'ratios against keel-float are the int8 speed-up (keel-float time over keel int8 time, keel int8 rate over keel-float rate)',

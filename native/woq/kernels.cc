@@ -10,6 +10,7 @@
 // compiler fuses a multiply-add.
 #include "kernels.h"
 
+#include <cmath>
 #include <cstring>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -261,6 +262,22 @@ KEEL_WOQ_AVX2 void blocks_avx2(const Problem& p, int64_t begin, int64_t end) {
 #endif
 
 }  // namespace
+
+void quantize_row(const float* x, int64_t K, int64_t Kp, int8_t* q, float* scale) {
+  float amax = 0;
+  for (int64_t k = 0; k < K; k++) amax = std::fmax(amax, std::fabs(x[k]));
+  const float s = amax / 127.0f;
+  *scale = s;
+  for (int64_t k = 0; k < Kp; k++) {
+    if (k >= K || s == 0) {
+      q[k] = 0;
+      continue;
+    }
+    float r = std::nearbyint(x[k] / s);
+    r = r > 127 ? 127 : r < -127 ? -127 : r;
+    q[k] = static_cast<int8_t>(r);
+  }
+}
 
 BlocksFn blocks_for(const char* name) {
 #ifdef KEEL_WOQ_X86

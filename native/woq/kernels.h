@@ -30,6 +30,12 @@ struct Problem {
 /** Computes rows × output blocks [begin, end) (item = row · blocks + block). */
 using BlocksFn = void (*)(const Problem&, int64_t begin, int64_t end);
 
+/**
+ * One row x [K] as int8 codes q [Kp] (zero past K) and its scale max |x| / 127 (0 for a row of
+ * zeros), each quotient rounded half to even in float32: the TypeScript reference's rule.
+ */
+void quantize_row(const float* x, int64_t K, int64_t Kp, int8_t* q, float* scale);
+
 /** The kernel for an ISA name (keel::isa().name): vnni512, vnni256, avx2 or portable. */
 BlocksFn blocks_for(const char* isa_name);
 const char* path_for(const char* isa_name);

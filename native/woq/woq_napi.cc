@@ -36,23 +36,6 @@ T* typed(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type, co
   return reinterpret_cast<T*>(static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset());
 }
 
-// Row r of x as int8 (zero past K) and its scale; a row of zeros has scale 0.
-void quantize_row(const float* x, int64_t K, int64_t Kp, int8_t* q, float* scale) {
-  float amax = 0;
-  for (int64_t k = 0; k < K; k++) amax = std::fmax(amax, std::fabs(x[k]));
-  const float s = amax / 127.0f;
-  *scale = s;
-  for (int64_t k = 0; k < Kp; k++) {
-    if (k >= K || s == 0) {
-      q[k] = 0;
-      continue;
-    }
-    float r = std::nearbyint(x[k] / s);
-    r = r > 127 ? 127 : r < -127 ? -127 : r;
-    q[k] = static_cast<int8_t>(r);
-  }
-}
-
 Napi::Value WeightOnlyMatMul(const Napi::CallbackInfo& info) {
   const char* fn = "weightOnlyMatMul";
   check_args(info, 11, fn);
@@ -89,7 +72,7 @@ Napi::Value WeightOnlyMatMul(const Napi::CallbackInfo& info) {
   thread_local std::vector<float> xs;
   xq.resize(static_cast<size_t>(M * Kp));
   xs.resize(static_cast<size_t>(M));
-  for (int64_t r = 0; r < M; r++) quantize_row(x + r * K, K, Kp, xq.data() + r * Kp, &xs[r]);
+  for (int64_t r = 0; r < M; r++) keel::woq::quantize_row(x + r * K, K, Kp, xq.data() + r * Kp, &xs[r]);
 
   keel::woq::Problem p{xq.data(), xs.data(), w, scale, colsum, bias, y, M, K, N, Kp, groups, G,
                        static_cast<int>(bits)};

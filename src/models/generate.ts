@@ -1,8 +1,11 @@
 import { noGrad } from '../autograd/tape.js';
+import { getBackend } from '../backends/registry.js';
 import type { AttentionCache } from '../nn/layers/multi-head-attention.js';
 import { getRng, Rng } from '../random/rng.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { GPT } from './gpt.js';
+import { GptNativeDecoder, nativeStepSupports } from './gpt-decode-step.js';
 
 /**
  * A causal language model that can decode incrementally (GPT, or WeightOnlyGPT with its own
@@ -41,6 +44,13 @@ export interface GenerateOptions {
    * the generation there, so the rows hold the tokens made so far.
    */
   onToken?: (tokens: number[], step: number) => boolean | undefined;
+  /**
+   * How a float GPT decodes: 'auto' (default) takes the native decoding step (the whole decoder
+   * stack in one native call per step, weights copied once per call of `generate`) when the native
+   * backend is active and the GPT has the plain structure, else the layers; 'layers' forces the layer-by-layer
+   * path. Other models decode their own way.
+   */
+  decoder?: 'auto' | 'layers';
 }
 
 /**
@@ -60,7 +70,15 @@ export function generate<C = AttentionCache>(
     (r) => [...r],
   );
   const { maxNewTokens, temperature = 1, topK, topP, seed, useCache = true, onToken } = options;
+  const decoder = options.decoder ?? 'auto';
+  if (decoder !== 'auto' && decoder !== 'layers')
+    throw new RangeError(`generate: decoder must be 'auto' or 'layers', got ${String(decoder)}`);
   checkOptions(rows, maxNewTokens, temperature, topK, topP, model.config.vocabularySize);
+  // The native step only where the native backend is the active one (KEEL_BACKEND=ts stays on
+  // the layers, TypeScript kernels throughout).
+  const native = decoder === 'auto' && getBackend() === 'native';
+  if (native && model instanceof GPT && nativeStepSupports(model))
+    return generate(new GptNativeDecoder(model), rows, { ...options, decoder: 'layers' });
   const rng = seed === undefined ? getRng() : new Rng(seed);
   const context = model.config.sequenceLength;
   const B = rows.length;

@@ -6,6 +6,7 @@ export type { EvaluateArgs } from './evaluate.js';
 export type { FitArgs } from './fit.js';
 export { type CausalLM, type GenerateOptions, generate } from './generate.js';
 export { GPT, type GPTArgs } from './gpt.js';
+export { GptNativeDecoder, type GptStepCache } from './gpt-decode-step.js';
 export { Model, type ModelArgs } from './model.js';
 export type { PredictArgs } from './predict.js';
 export { Sequential, type SequentialArgs } from './sequential.js';

@@ -1,4 +1,12 @@
+import { gptDecodeStepBinding } from '../../backends/native/kernels/gpt-decode-step.js';
 import type { GPT } from '../../models/gpt.js';
+import {
+  concatStepFloats,
+  type GptStepCache,
+  type GptStepWeights,
+  gptDecodeStep,
+  stepState,
+} from '../../models/gpt-decode-step.js';
 import { Model } from '../../models/model.js';
 import type { CallArgs, LayerInput } from '../../nn/engine/layer.js';
 import type { SymbolicShape } from '../../nn/engine/symbolic-tensor.js';
@@ -23,18 +31,18 @@ export interface WeightOnlyGPTArgs {
   name?: string;
 }
 
-/** The in-place key/value cache of one decoding: every block's keys and values, `length` steps. */
-export interface WeightOnlyCache {
-  readonly state: DecodeState;
-  readonly length: number;
-}
+/**
+ * The in-place key/value cache of one decoding: every block's keys and values, `length` steps
+ * (the native step's layout, so the native step and the TypeScript loop share it).
+ */
+export type WeightOnlyCache = GptStepCache;
 
-interface DecodeState {
-  B: number;
-  keys: Float32Array[];
-  values: Float32Array[];
-  length: number;
-}
+/**
+ * How a `WeightOnlyGPT` decodes: 'native' (one native call per step for the whole decoder stack,
+ * the default where the addon has it) or 'loop' (the TypeScript loop calling one native product
+ * per matrix: the reference the native step is tested against).
+ */
+export type DecodePath = 'native' | 'loop';
 
 /** One matrix of the decoding loop: quantized, or float32 (bits 32). */
 type DecoderMatrix = WeightOnlyMatrix | FloatMatrix;
@@ -67,6 +75,9 @@ export class WeightOnlyGPT extends Model {
   private readonly vars = new Map<string, Variable>();
   private matrices: Map<string, DecoderMatrix> | null = null;
   private buffers = new Map<number, Record<string, Float32Array>>();
+  private stepWeightsCache: GptStepWeights | null = null;
+  /** The decoding path (see `DecodePath`); 'native' falls back to 'loop' without the addon. */
+  decodePath: DecodePath = 'native';
 
   constructor(args: WeightOnlyGPTArgs) {
     super({ name: args.name });
@@ -205,6 +216,7 @@ export class WeightOnlyGPT extends Model {
     for (let j = 0; j < V; j++) for (let k = 0; k < D; k++) head[k * V + j] = E[j * D + k]!;
     store('head', quantized(head, D, V, null));
     this.matrices = null;
+    this.stepWeightsCache = null;
   }
 
   /** The packed matrices, built from the weights on first use (after quantize or loadModel). */
@@ -254,6 +266,52 @@ export class WeightOnlyGPT extends Model {
     unpack('head', D, c.vocabularySize, false);
     this.matrices = m;
     return m;
+  }
+
+  /** The weights in the native step's layout (decode.h), built on first use like `packed`. */
+  stepWeights(): GptStepWeights {
+    if (this.stepWeightsCache) return this.stepWeightsCache;
+    const c = this.config;
+    const mats = this.packed();
+    const order = [...mats.keys()];
+    const part = (name: string) => {
+      if (name === 'head/bias') return new Float32Array(0);
+      return this.v(name);
+    };
+    const floats = concatStepFloats(c, this.bits, part);
+    const quantized = order.map((n) => mats.get(n)!).filter((m) => m.bits !== 32);
+    const concat = <A extends Uint8Array | Float32Array | Int32Array>(
+      arrays: A[],
+      make: (n: number) => A,
+    ): A => {
+      const out = make(arrays.reduce((n, a) => n + a.length, 0));
+      let at = 0;
+      for (const a of arrays) {
+        out.set(a as never, at);
+        at += a.length;
+      }
+      return out;
+    };
+    const q = quantized as WeightOnlyMatrix[];
+    this.stepWeightsCache = {
+      config: { ...c },
+      bits: this.bits,
+      groupSize: this.bits === 4 ? this.groupSize : 0,
+      floats,
+      bytes: concat(
+        q.map((m) => m.packed),
+        (n) => new Uint8Array(n),
+      ),
+      scales: concat(
+        q.map((m) => m.packedScales),
+        (n) => new Float32Array(n),
+      ),
+      colsum: concat(
+        q.map((m) => m.colsum),
+        (n) => new Int32Array(n),
+      ),
+    };
+    return this.stepWeightsCache;
   }
 
   /** The quantized matrices and the parts left float32, with why (the summary's lines). */
@@ -329,36 +387,13 @@ export class WeightOnlyGPT extends Model {
   ): { logits: Tensor; caches: WeightOnlyCache[] } {
     const c = this.config;
     const who = layerLabel(this);
-    if (tokens.rank !== 2)
-      throw new RangeError(`${who}: expected token ids [batch, steps], got [${tokens.shape}]`);
-    const [B, T] = tokens.shape as [number, number];
+    if (this.decodePath === 'native' && gptDecodeStepBinding())
+      return gptDecodeStep(who, this.stepWeights(), tokens, caches);
+    const { state, B, T, past } = stepState(who, c, tokens, caches);
     const L = c.sequenceLength;
     const H = c.numHeads;
     const D = c.hiddenDim;
     const e = D / H;
-    let state: DecodeState;
-    if (caches) {
-      const cache = caches[0];
-      if (!cache?.state || cache.state.B !== B)
-        throw new RangeError(`${who}: the caches do not come from a call with ${B} rows`);
-      if (cache.length !== cache.state.length)
-        throw new RangeError(
-          `${who}: stale cache (${cache.length} steps; the decoding has moved on to ${cache.state.length}); only the latest caches may be passed on`,
-        );
-      state = cache.state;
-    } else {
-      state = {
-        B,
-        keys: Array.from({ length: c.numLayers }, () => new Float32Array(B * H * L * e)),
-        values: Array.from({ length: c.numLayers }, () => new Float32Array(B * H * L * e)),
-        length: 0,
-      };
-    }
-    const past = state.length;
-    if (past + T > L)
-      throw new RangeError(
-        `${who}: positions ${past}..${past + T - 1} exceed the context (sequenceLength=${L})`,
-      );
     const M = B * T;
     const ids = tokens.data;
     const V = c.vocabularySize;
@@ -368,8 +403,6 @@ export class WeightOnlyGPT extends Model {
     const pos = this.v('position_embeddings');
     for (let r = 0; r < M; r++) {
       const id = ids[r]!;
-      if (!Number.isInteger(id) || id < 0 || id >= V)
-        throw new RangeError(`${who}: token id ${id} is not an integer in [0, ${V})`);
       const t = past + (r % T);
       for (let d = 0; d < D; d++) h[r * D + d] = tok[id * D + d]! + pos[t * D + d]!;
     }
@@ -388,8 +421,10 @@ export class WeightOnlyGPT extends Model {
         eps,
       );
       product(a, M, mats.get(`${p}/qkv`)!, qkv);
-      const keys = state.keys[i]!;
-      const values = state.values[i]!;
+      // The native step's cache layout: [layers, 2 (keys, values), B, H, L, e].
+      const plane = B * H * L * e;
+      const keys = state.kv.subarray(2 * i * plane, (2 * i + 1) * plane);
+      const values = state.kv.subarray((2 * i + 1) * plane, (2 * i + 2) * plane);
       for (let r = 0; r < M; r++) {
         const b = Math.floor(r / T);
         const t = past + (r % T);

@@ -1,4 +1,5 @@
 export {
+  type DecodePath,
   type DecoderBits,
   type WeightOnlyCache,
   WeightOnlyGPT,
