@@ -150,6 +150,27 @@ const CASES: Record<string, Case> = {
     make: () => new L.RNN([new L.SimpleRNNCell(3), new L.LSTMCell(2)]),
     shape: [5, 2],
   },
+  CategoryEncoding: {
+    make: () => new L.CategoryEncoding({ numTokens: 5, outputMode: 'multi_hot' }),
+    shape: [3],
+    int: true,
+    range: [0, 4],
+  },
+  CenterCrop: { make: () => new L.CenterCrop(4, 4), shape: [6, 6, 3] },
+  Discretization: {
+    make: () => new L.Discretization({ binBoundaries: [-0.5, 0, 0.5] }),
+    shape: [4],
+  },
+  Hashing: { make: () => new L.Hashing({ numBins: 4 }), shape: [3], int: true, range: [0, 9] },
+  IntegerLookup: {
+    make: () => new L.IntegerLookup({ vocabulary: [3, 5, 7] }),
+    shape: [3],
+    int: true,
+    range: [0, 9],
+  },
+  RandomBrightness: { make: () => new L.RandomBrightness(0.2), shape: [6, 6, 3] },
+  Resizing: { make: () => new L.Resizing(4, 5), shape: [6, 6, 3] },
+  ThresholdedReLU: { make: () => new L.ThresholdedReLU({ theta: 0.5 }), shape: [4] },
   RandomContrast: { make: () => new L.RandomContrast(0.1), shape: [6, 6, 3] },
   RandomCrop: { make: () => new L.RandomCrop(4, 4), shape: [6, 6, 3] },
   RandomFlip: { make: () => new L.RandomFlip(), shape: [6, 6, 3] },
@@ -192,6 +213,11 @@ const REFUSED: Record<string, string> = {
   GPT: 'a subclassed model without a functional graph: .keras holds Sequential and functional models',
   WeightOnlyGPT:
     'a subclassed model without a functional graph: .keras holds Sequential and functional models',
+  Lambda: 'its function is code, which a file does not hold (Keras refuses it in safe mode too)',
+  StringLookup:
+    'a string layer: Keel models take strings only through a Sequential, and the .keras writer does not yet write vocabularies as assets',
+  TextVectorization:
+    'a string layer: Keel models take strings only through a Sequential, and the .keras writer does not yet write vocabularies as assets',
 };
 
 const covered = new Set<string>(['InputLayer', 'Functional', 'Sequential']);
