@@ -24,6 +24,17 @@ describe('faults', () => {
     try {
       const { key } = server.store.createKey('acme');
       const x = Array.from({ length: 512 }, () => Array(256).fill(0.5));
+      // Kill the threads once the request's task has been handed to the pool, not after a fixed
+      // delay: on a fast idle machine the request can finish before any delay ends.
+      const pool = server.inference.pool;
+      const handOver = pool.predictBodies.bind(pool);
+      let handed!: () => void;
+      const inPool = new Promise<void>((r) => (handed = r));
+      pool.predictBodies = (task) => {
+        const answer = handOver(task);
+        handed();
+        return answer;
+      };
       const request = call(
         server.url,
         'POST',
@@ -31,8 +42,8 @@ describe('faults', () => {
         { instances: x },
         bearer(key),
       );
-      await new Promise((r) => setTimeout(r, 400));
-      for (const t of server.inference.pool.threads) await t.terminate();
+      await inPool;
+      for (const t of pool.threads) await t.terminate();
       const r = await request;
       assert.equal(r.status, 500);
       assert.match((r.body as { error: string }).error, /inference worker failed/);
