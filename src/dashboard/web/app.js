@@ -236,7 +236,8 @@ function connect() {
       window.__keel.lastUpdateMs = performance.now() - t;
     }
     if (msg.runsChanged) loadRuns();
-    if (msg.studiesChanged) window.keelStudies.loadStudies();
+    // studies.js may still be loading when the first event arrives; it loads the studies itself then.
+    if (msg.studiesChanged) window.keelStudies?.loadStudies();
   };
 }
 

@@ -129,3 +129,6 @@ async function loadStudies() {
 
 $s('study').onchange = () => showStudy($s('study').value);
 window.keelStudies = { loadStudies };
+// The first server event may have come before this script was loaded (app.js runs first and
+// connects at once), and later events report only changes: so load the studies now as well.
+loadStudies();
